@@ -1,0 +1,46 @@
+# Bolt: the two commands are `make run` and `make test`; everything else is what they stand on.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help setup model run test bench constraints clean
+
+help:
+	@echo "make run    set up (venv, install, train if needed) and start Bolt"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make bench  run the benchmarks under bench/ (slow, on demand)"
+
+# Reinstalls whenever the dependencies or their pins change.
+$(INSTALLED): pyproject.toml constraints.txt scripts/find-python310
+	@PY310="$$(scripts/find-python310)" || exit 1; \
+	if [ ! -x "$(BIN)/python" ] || ! "$(BIN)/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+		rm -rf "$(VENV)" && "$$PY310" -m venv "$(VENV)"; \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip>=23,<24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+setup: $(INSTALLED)
+
+# `bolt train` fingerprints config, domain, data and the custom components: an unchanged tree does not retrain.
+model: setup
+	$(BIN)/bolt train
+
+run: model
+	$(BIN)/bolt run
+
+test: model
+	$(BIN)/python -m pytest
+
+bench: model
+	$(BIN)/python bench/nlu_bench.py
+
+# Regenerates the pins from the current environment (after a deliberate upgrade).
+constraints: setup
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^bolt' > constraints.txt
+
+clean:
+	rm -rf $(VENV) models .rasa results

@@ -1,0 +1,47 @@
+"""When Bolt is unsure, it says so and offers the closest FAQ topics as buttons."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.messages import answers, render
+from bolt.languages import DEFAULT_LANGUAGE
+
+MAX_SUGGESTIONS = 3
+
+
+def closest_topics(parse_data: Dict[Text, Any], limit: int = MAX_SUGGESTIONS) -> List[Text]:
+    """FAQ keys ranked by P(faq) x P(key | faq) from the message's NLU ranking."""
+    faq_confidence = 0.0
+    for ranked in parse_data.get("intent_ranking") or []:
+        if ranked.get("name") == "faq":
+            faq_confidence = float(ranked.get("confidence") or 0.0)
+    selector = (parse_data.get("response_selector") or {}).get("faq") or {}
+    scored: List[Tuple[float, Text]] = []
+    for ranked in selector.get("ranking") or []:
+        full_key = ranked.get("intent_response_key") or ""
+        if full_key.startswith("faq/"):
+            weight = max(faq_confidence, 0.05)
+            scored.append((weight * float(ranked.get("confidence") or 0.0), full_key[4:]))
+    scored.sort(key=lambda pair: -pair[0])
+    return [key for _, key in scored[:limit]]
+
+
+class ActionSuggestTopics(Action):
+    def name(self) -> Text:
+        return "action_suggest_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = tracker.get_slot("language") or DEFAULT_LANGUAGE
+        titles = answers().topic_titles(language)
+        buttons = [
+            {"title": titles[key], "payload": f"/faq/{key}"}
+            for key in closest_topics(tracker.latest_message)
+            if key in titles
+        ]
+        dispatcher.utter_message(text=render("fallback", language), buttons=buttons)
+        return []

@@ -1,0 +1,116 @@
+"""Starts Bolt's servers as child processes, waits until they answer, and stops them together."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bolt.settings import Settings
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    env: Dict[str, str] = field(default_factory=dict)
+    process: Optional[subprocess.Popen] = None
+
+
+def bolt_services(settings: Settings, model: Path) -> List[Service]:
+    python = sys.executable
+    return [
+        Service(
+            name="action server",
+            command=[python, "-m", "rasa", "run", "actions", "--actions", "actions",
+                     "--port", str(settings.actions_port)],
+            health_url=f"http://{settings.host}:{settings.actions_port}/health",
+            # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).
+            env={"SANIC_HOST": settings.host},
+        ),
+        Service(
+            name="Rasa server",
+            command=[python, "-m", "rasa", "run", "--model", str(model),
+                     "--endpoints", str(settings.endpoints_file),
+                     "--credentials", str(settings.credentials_file),
+                     "--interface", settings.host, "--port", str(settings.rasa_port),
+                     "--enable-api"],
+            health_url=f"http://{settings.host}:{settings.rasa_port}/status",
+            env={"BOLT_ACTIONS_URL": settings.actions_url},
+        ),
+    ]
+
+
+def start(service: Service, cwd: Path) -> None:
+    env = {**os.environ, **service.env}
+    service.process = subprocess.Popen(service.command, cwd=cwd, env=env, start_new_session=True)
+
+
+def wait_healthy(service: Service, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if service.process is not None and service.process.poll() is not None:
+            raise RuntimeError(f"{service.name} exited with code {service.process.returncode}")
+        try:
+            with urllib.request.urlopen(service.health_url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{service.name} did not answer {service.health_url} in {timeout:.0f} s")
+
+
+def stop(services: List[Service], grace: float = 10.0) -> None:
+    for service in services:
+        if service.process and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for service in services:
+        if service.process is None:
+            continue
+        try:
+            service.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(service.process.pid, signal.SIGKILL)
+            service.process.wait()
+
+
+def run_until_stopped(services: List[Service], cwd: Path, startup_timeout: float = 180.0) -> int:
+    """Starts the services in order; returns when one exits or on Ctrl-C / SIGTERM."""
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = signal.signal(signal.SIGTERM, request_stop)
+    try:
+        for service in services:
+            print(f"Starting the {service.name} ...", flush=True)
+            start(service, cwd)
+            wait_healthy(service, startup_timeout)
+            print(f"  {service.name} is up: {service.health_url}", flush=True)
+        print("Bolt is running. Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            for service in services:
+                if service.process and service.process.poll() is not None:
+                    print(f"The {service.name} stopped (exit {service.process.returncode}).")
+                    return service.process.returncode or 1
+            time.sleep(0.5)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    except RuntimeError as error:
+        print(f"Bolt could not start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stop(services)
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,74 @@
+"""Settings of the `bolt` command, from environment variables with these defaults.
+
+| variable           | default              | meaning                                          |
+|--------------------|----------------------|--------------------------------------------------|
+| BOLT_HOME          | the current folder   | the project: config.yml, bot/, data/             |
+| BOLT_MODELS_DIR    | $BOLT_HOME/models    | trained models, named by their data fingerprint  |
+| BOLT_HOST          | 127.0.0.1            | address the servers bind to                      |
+| BOLT_RASA_PORT     | 5005                 | Rasa server (REST channel and HTTP API)          |
+| BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    models_dir: Path
+    host: str
+    rasa_port: int
+    actions_port: int
+
+    @property
+    def config_file(self) -> Path:
+        return self.home / "config.yml"
+
+    @property
+    def domain_file(self) -> Path:
+        return self.home / "bot" / "domain.yml"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def endpoints_file(self) -> Path:
+        return self.home / "bot" / "endpoints.yml"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.home / "bot" / "credentials.yml"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("BOLT_HOME") or Path.cwd()).resolve()
+        return cls(
+            home=home,
+            models_dir=Path(env.get("BOLT_MODELS_DIR") or home / "models"),
+            host=env.get("BOLT_HOST") or "127.0.0.1",
+            rasa_port=_port(env, "BOLT_RASA_PORT", 5005),
+            actions_port=_port(env, "BOLT_ACTIONS_PORT", 5055),
+        )
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a port number, got {raw!r}") from None
+    if not 0 < port < 65536:
+        raise SystemExit(f"{name} must be between 1 and 65535, got {port}")
+    return port

@@ -1,0 +1,97 @@
+"""Bolt's real servers, started as `bolt run` starts them, talked to over Rasa's REST channel."""
+import json
+import socket
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.settings import Settings
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def rasa_url(trained_model, repository):
+    settings = Settings.from_env({
+        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1",
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+    })
+    services = bolt_services(settings, trained_model)
+    try:
+        for service in services:
+            start(service, repository)
+            wait_healthy(service, timeout=240)
+        yield f"http://127.0.0.1:{settings.rasa_port}"
+    finally:
+        stop(services)
+
+
+class Conversation:
+    def __init__(self, url, locale=None):
+        self.url = url
+        self.sender = f"test-{uuid.uuid4().hex[:8]}"
+        self.locale = locale
+
+    def say(self, text):
+        body = {"sender": self.sender, "message": text}
+        if self.locale:
+            body["metadata"] = {"locale": self.locale}
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+
+def answer(language, key):
+    path = DATA / "responses" / language / f"{key}.yml"
+    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+    return next(iter(responses.values()))[0]["text"]
+
+
+def texts(replies):
+    return [reply.get("text", "") for reply in replies]
+
+
+def test_a_german_question_gets_the_german_answer(rasa_url):
+    chat = Conversation(rasa_url, locale="de-DE")
+    assert texts(chat.say("Wie kann ich ein Webticket beim Support einreichen?")) == [
+        answer("de", "web_ticket")]
+
+
+def test_the_page_locale_is_used_until_the_user_writes_clearly_in_another_language(rasa_url):
+    chat = Conversation(rasa_url, locale="it-IT")
+    assert texts(chat.say("ciao")) == [answer("it", "greet")]
+    assert texts(chat.say("What support plans do you offer?")) == [answer("en", "support_plans")]
+    # One word does not flip the language back.
+    assert texts(chat.say("grazie")) == [answer("en", "thank")]
+
+
+def test_phone_numbers_come_in_the_users_language(rasa_url):
+    chat = Conversation(rasa_url, locale="ja-JP")
+    reply = " ".join(texts(chat.say("ドイツのサポート電話番号を教えてください")))
+    assert "+49 30 80098621 (内線 2)" in reply and "ドイツ" in reply
+    asked = " ".join(texts(chat.say("電話番号は？")))
+    assert "+49 30 80098621" in asked  # the country named before is remembered
+
+
+def test_when_unsure_bolt_offers_topics_and_a_button_answers_exactly(rasa_url):
+    chat = Conversation(rasa_url, locale="en")
+    replies = chat.say("qwpoeiru zxmcnv")
+    assert len(replies) == 1 and replies[0]["text"].strip()
+    buttons = replies[0].get("buttons") or []
+    assert buttons and all(b["payload"].startswith("/faq/") for b in buttons)
+    key = buttons[0]["payload"].split("/")[-1]
+    assert texts(chat.say(buttons[0]["payload"])) == [answer("en", key)]
