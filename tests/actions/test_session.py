@@ -14,9 +14,7 @@ def test_session_takes_the_page_locale():
     events = start({"language": "en", "session_started_metadata": {"locale": "ja-JP"}})
     assert events[0]["event"] == "session_started"
     assert {"event": "slot", "timestamp": None, "name": "language", "value": "ja"} in events
-    assert events[-1] == {"event": "action", "timestamp": None, "name": "action_listen",
-                          "policy": None, "confidence": None, "action_text": None,
-                          "hide_rule_turn": False}
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
 
 
 def test_unknown_locale_keeps_the_language_and_slots_carry_over():

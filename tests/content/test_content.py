@@ -107,7 +107,7 @@ def test_action_messages_exist_with_their_placeholders(language):
 FACTS = {
     "response_times": ["1", "4", "8", "24"],
     "priority_levels": ["P1", "P2", "P3", "P4"],
-    "support_plans": ["Access", "Premier", "Premier+"],
+    "support_plans": ["Premier", "Premier+"],  # "Access" is localised (Akses, アクセス)
     "phone_support": ["PMI"],
 }
 

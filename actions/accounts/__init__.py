@@ -1,0 +1,1 @@
+"""Accounts and the support policy: who may have which kind of support."""
