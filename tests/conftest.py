@@ -21,7 +21,7 @@ def repository() -> Path:
 def settings():
     from bolt.settings import Settings
 
-    return Settings.from_env({"BOLT_HOME": str(REPOSITORY)})
+    return Settings.from_env({**os.environ, "BOLT_HOME": str(REPOSITORY)})
 
 
 @pytest.fixture(scope="session")

@@ -105,7 +105,7 @@ class CountryEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
         # The table is not training data, so Rasa's cache must be told when it changes.
-        path = Path(config["phone_table"])
+        path = Path(config.get("phone_table") or cls.get_default_config()["phone_table"])
         if not path.exists():
             return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
