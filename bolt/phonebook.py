@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Tuple
 
-import yaml
-
 from bolt.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bolt.yamlfile import read_yaml
 
 
 class PhoneBookError(ValueError):
@@ -75,11 +74,7 @@ class PhoneBook:
 
 def load_phonebook(path: Path) -> PhoneBook:
     """Reads and validates the phone table; raises PhoneBookError naming what is wrong."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise PhoneBookError(f"{path}: cannot read the phone table: {error}") from error
-    return parse_phonebook(raw, str(path))
+    return parse_phonebook(read_yaml(path, "phone table", PhoneBookError), str(path))
 
 
 def parse_phonebook(raw: object, source: str = "phone table") -> PhoneBook:

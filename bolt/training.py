@@ -23,7 +23,8 @@ def fingerprint_inputs(settings: Settings) -> List[Path]:
     files = [settings.config_file, settings.domain_file, home / "constraints.txt"]
     files += sorted(settings.data_dir.rglob("*.yml")) + sorted(settings.data_dir.rglob("*.yaml"))
     files += sorted((home / "bot").rglob("*.py"))
-    files += [home / "bolt" / name for name in ("content.py", "phonebook.py", "languages.py")]
+    files += [home / "bolt" / name
+              for name in ("content.py", "phonebook.py", "languages.py", "yamlfile.py")]
     return [f for f in files if f.is_file()]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
-import yaml
+from bolt.yamlfile import read_yaml
 
 PLANS = ("basic", "pro", "business", "education", "enterprise", "api")
 SUPPORT_PLANS = ("access", "premier", "premier_plus")
@@ -84,11 +84,7 @@ class SupportPolicy:
 
 
 def load_policy(path: Path = DEFAULT_POLICY_FILE) -> SupportPolicy:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise PolicyError(f"{path}: cannot read the support policy: {error}") from error
-    return parse_policy(raw, str(path))
+    return parse_policy(read_yaml(path, "support policy", PolicyError), str(path))
 
 
 def parse_policy(raw: Any, source: str = "support policy") -> SupportPolicy:
