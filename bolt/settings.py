@@ -7,6 +7,8 @@
 | BOLT_HOST          | 127.0.0.1            | address the servers bind to                      |
 | BOLT_RASA_PORT     | 5005                 | Rasa server (REST channel and HTTP API)          |
 | BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
+| BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
+| BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ class Settings:
     host: str
     rasa_port: int
     actions_port: int
+    hub_port: int
+    state_dir: Path
 
     @property
     def config_file(self) -> Path:
@@ -48,6 +52,14 @@ class Settings:
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}/webhook"
 
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def hub_url(self) -> str:
+        return f"http://{self.host}:{self.hub_port}"
+
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if environ is None else environ
@@ -58,6 +70,8 @@ class Settings:
             host=env.get("BOLT_HOST") or "127.0.0.1",
             rasa_port=_port(env, "BOLT_RASA_PORT", 5005),
             actions_port=_port(env, "BOLT_ACTIONS_PORT", 5055),
+            hub_port=_port(env, "BOLT_HUB_PORT", 5080),
+            state_dir=Path(env.get("BOLT_STATE_DIR") or home / "var"),
         )
 
 
