@@ -201,10 +201,12 @@ def check_confusable_examples(project: Project) -> Iterable[Finding]:
             if a.intent == b.intent:
                 continue
             how = "the same example" if texts[first] == texts[second] else "nearly the same"
-            yield Finding(b.path, b.line, "duplicate",
-                          f"\"{b.text}\" under `{b.intent}` is {how} as \"{a.text}\" under "
-                          f"`{a.intent}` ({a.path.parent.name}/{a.path.name}:{a.line}): the "
-                          "model cannot tell them apart; reword or remove one")
+            for here, there in ((a, b), (b, a)):  # either one may be the one to change
+                yield Finding(here.path, here.line, "duplicate",
+                              f"\"{here.text}\" under `{here.intent}` is {how} as "
+                              f"\"{there.text}\" under `{there.intent}` "
+                              f"({there.path.parent.name}/{there.path.name}:{there.line}): the "
+                              "model cannot tell them apart; reword or remove one")
 
 
 def check_holdout(project: Project) -> Iterable[Finding]:

@@ -18,8 +18,8 @@ DURATION = "duration"
 AVAILABILITY = "availability"
 PRIORITIES = "priorities"
 
-_PLUS_NUMBER = re.compile(r"(?<![\w+])\+(\d{1,3})(?:[ .\-]?\(?\d+\)?){1,6}")
-_LOCAL_NUMBER = re.compile(r"(?<![\w+.\-])0\d{2,3}(?:[ .\-]\d{2,8}){1,4}(?![\w])")
+_PLUS_NUMBER = re.compile(r"(?<![0-9A-Za-z+])\+(\d{1,3})(?:[ .\-]?\(?\d+\)?){1,6}")
+_LOCAL_NUMBER = re.compile(r"(?<![0-9A-Za-z+.\-])0\d{2,3}(?:[ .\-]\d{2,8}){1,4}(?![0-9A-Za-z])")
 _PRIORITY = re.compile(r"(?<![A-Za-z0-9])P([1-4])(?![0-9])")
 # "Open all the time", as each language writes it.
 _AROUND_THE_CLOCK = re.compile(

@@ -80,7 +80,11 @@ def load_located(path: Path) -> LocatedDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        what = " ".join(part for part in (error.context, error.problem) if part)
+        what = error.problem or "cannot be parsed"
+        if error.context and error.context_mark and error.context_mark.line + 1 != line:
+            what += f" ({error.context} that starts on line {error.context_mark.line + 1})"
+        elif error.context:
+            what = f"{error.context}: {what}"
         raise YamlProblem(path, line, f"not valid YAML: {what}") from error
     except yaml.YAMLError as error:
         raise YamlProblem(path, 1, f"not valid YAML: {error}") from error
