@@ -1,7 +1,9 @@
 """`bolt content train`: the model for the current content, trained the cheapest safe way.
 
 - The model for this exact content exists (bolt.training's fingerprint): use it.
-- Only training examples or answer texts changed since a model whose structure (config,
+- Only answers changed since a model of the same structure and examples: that model with the
+  new answers put in (bolt/editing/answer_patch.py), in seconds, without training.
+- Only training examples (and answers) changed since a model whose structure (config,
   domain, rules, phone table, code, and the set of topics and answers) is the same: ask Rasa
   to fine-tune that model, on a fraction of the epochs.
 - Anything else (a new or removed topic, a changed domain or config), or Rasa refusing the
@@ -22,6 +24,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import List, Optional, Sequence, TextIO, Tuple
 
+import yaml
+
+from bolt.editing.answer_patch import PatchError, patch_answers
 from bolt.editing.progress import ProgressDisplay, ProgressState
 from bolt.editing.tree import ContentPaths, ContentTree, read_tree
 from bolt.settings import Settings
@@ -45,23 +50,25 @@ class TrainingFailed(RuntimeError):
 class ModelRecord:
     model: str  # file name in the models folder
     structure: str
-    how: str  # "full" | "finetune"
+    how: str  # "full" | "finetune" | "answers"
     finetunes_in_a_row: int
     seconds: float
     stages: List[str] = field(default_factory=list)
     finished_at: float = 0.0
+    examples: str = ""  # fingerprint of the training examples (data/nlu)
 
 
 @dataclass(frozen=True)
 class TrainingPlan:
-    kind: str  # "cached" | "finetune" | "full"
+    kind: str  # "cached" | "answers" | "finetune" | "full"
     target: Path
     base: Optional[Path]
     reason: str
 
 
-def plan_training(target: Path, structure: str, records: Sequence[ModelRecord],
-                  models_dir: Path, full: bool = False) -> TrainingPlan:
+def plan_training(target: Path, structure: str, examples: str, records: Sequence[ModelRecord],
+                  models_dir: Path, full: bool = False,
+                  answers_in_training: bool = False) -> TrainingPlan:
     """Decides how to get `target`: pure, from what is on disk (records of existing models)."""
     if target.exists() and not full:
         return TrainingPlan("cached", target, None, "the model for this content exists")
@@ -74,6 +81,10 @@ def plan_training(target: Path, structure: str, records: Sequence[ModelRecord],
         why = ("topics, answers' names, the domain, rules, config or code changed"
                if usable else "there is no earlier model to fine-tune")
         return TrainingPlan("full", target, None, why)
+    same_examples = [r for r in same if r.examples == examples]
+    if same_examples and not answers_in_training:
+        return TrainingPlan("answers", target, models_dir / same_examples[0].model,
+                            "only answers changed")
     base = same[0]
     if base.finetunes_in_a_row >= MAX_FINETUNES_IN_A_ROW:
         return TrainingPlan("full", target, None,
@@ -95,6 +106,24 @@ def structure_fingerprint(settings: Settings, tree: ContentTree) -> str:
                                               if a.kind == "response"})
     digest.update("\n".join(labels).encode())
     return digest.hexdigest()[:16]
+
+
+def examples_fingerprint(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    root = settings.data_dir / "nlu"
+    for path in sorted(root.rglob("*.yml")) + sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def answers_in_training(config_file: Path) -> bool:
+    """Whether a component learns from answer texts (a response selector can be told to)."""
+    try:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return True
+    return any(isinstance(c, dict) and c.get("use_text_as_label")
+               for c in config.get("pipeline") or [])
 
 
 def record_path(models_dir: Path, model_name: str) -> Path:
@@ -124,8 +153,10 @@ def train_content(settings: Settings, out: TextIO, interactive: bool, full: bool
     started = time.monotonic()
     tree = read_tree(ContentPaths.of_project(settings.home))
     structure = structure_fingerprint(settings, tree)
+    examples = examples_fingerprint(settings)
     records = read_records(settings.models_dir)
-    plan = plan_training(model_path(settings), structure, records, settings.models_dir, full)
+    plan = plan_training(model_path(settings), structure, examples, records, settings.models_dir,
+                         full, answers_in_training(settings.config_file))
     display = ProgressDisplay(out, interactive)
     if plan.kind == "cached":
         if not record_path(settings.models_dir, plan.target.name).exists():
@@ -133,13 +164,22 @@ def train_content(settings: Settings, out: TextIO, interactive: bool, full: bool
             # that the next change can fine-tune it.
             _write_record(settings.models_dir, ModelRecord(
                 model=plan.target.name, structure=structure, how="full", finetunes_in_a_row=0,
-                seconds=0.0, finished_at=plan.target.stat().st_mtime))
+                seconds=0.0, finished_at=plan.target.stat().st_mtime, examples=examples))
         return TrainingOutcome(plan.target, "cached", 0.0, plan.reason)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    expected = _expected_stages(records)
+    expected = _expected_stages(records, settings.config_file)
     note = plan.reason
     how = plan.kind
-    if plan.kind == "finetune":
+    stages: List[str] = []
+    if plan.kind == "answers":
+        display.message(f"Putting the new answers into {plan.base.name}: {plan.reason}, "
+                        "nothing to train.")
+        try:
+            _patch_answers(settings, plan.base, plan.target)
+        except PatchError as error:
+            display.message(f"{error}; fine-tuning instead.")
+            how, note = "finetune", f"{error}; fine-tuned"
+    if how == "finetune" and plan.base is not None:
         display.message(f"Fine-tuning {plan.base.name} into {plan.target.name}: {plan.reason}.")
         ok, output, stages = _run_rasa(settings, plan.target, display, expected,
                                        finetune_from=plan.base, epoch_fraction=epoch_fraction)
@@ -157,14 +197,22 @@ def train_content(settings: Settings, out: TextIO, interactive: bool, full: bool
                                  f"{settings.models_dir / LOG_NAME}")
     seconds = time.monotonic() - started
     base_record = next((r for r in records if plan.base and r.model == plan.base.name), None)
-    in_a_row = (base_record.finetunes_in_a_row + 1) if how == "finetune" and base_record else 0
+    in_a_row = {"finetune": 1, "answers": 0}.get(how, 0) + (
+        base_record.finetunes_in_a_row if base_record and how != "full" else 0)
     record = ModelRecord(model=plan.target.name, structure=structure, how=how,
                          finetunes_in_a_row=in_a_row, seconds=round(seconds, 1),
-                         stages=stages, finished_at=time.time())
+                         stages=stages or (base_record.stages if base_record else []),
+                         finished_at=time.time(), examples=examples)
     _write_record(settings.models_dir, record)
     prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=plan.target)
     _remove_orphan_records(settings.models_dir)
     return TrainingOutcome(plan.target, how, seconds, note)
+
+
+def _patch_answers(settings: Settings, base: Path, target: Path) -> None:
+    from bot.importer import language_conditioned_responses  # imports Rasa: only here
+
+    patch_answers(base, target, language_conditioned_responses(settings.data_dir))
 
 
 def _write_record(models_dir: Path, record: ModelRecord) -> None:
@@ -172,9 +220,16 @@ def _write_record(models_dir: Path, record: ModelRecord) -> None:
                                                      encoding="utf-8")
 
 
-def _expected_stages(records: Sequence[ModelRecord]) -> int:
-    latest = max(records, key=lambda r: r.finished_at, default=None)
-    return len(latest.stages) if latest and latest.stages else 0
+def _expected_stages(records: Sequence[ModelRecord], config_file: Path) -> int:
+    """How many components the last training trained, else those config.yml lists."""
+    latest = max((r for r in records if r.stages), key=lambda r: r.finished_at, default=None)
+    if latest is not None:
+        return len(latest.stages)
+    try:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return 0
+    return len(config.get("pipeline") or []) + len(config.get("policies") or [])
 
 
 def _run_rasa(settings: Settings, target: Path, display: ProgressDisplay, expected: int,
