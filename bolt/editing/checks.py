@@ -275,7 +275,8 @@ def check_facts_agree(project: Project) -> Iterable[Finding]:
         for found in fact_rules.disagreements(facts_by_language):
             answer = located[(name, found.language)]
             versions = "; ".join(
-                f"{', '.join(languages)}: {fact_rules.describe_version(version, found.shown, found.kind)}"
+                f"{', '.join(languages)}: "
+                f"{fact_rules.describe_version(version, found.shown, found.kind)}"
                 for version, languages in found.others.items())
             yield Finding(answer.path, fact_rules.first_line(found.facts, answer.line), "facts",
                           f"`{name}`: the {_fact_title(found.kind, found.subject, countries)} "

@@ -85,8 +85,8 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
     except TrainingFailed as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
-    how = {"cached": "already trained, nothing to do", "finetune": "fine-tuned",
-           "full": "trained in full"}[outcome.how]
+    how = {"cached": "already trained, nothing to do", "answers": "new answers, no training",
+           "finetune": "fine-tuned", "full": "trained in full"}[outcome.how]
     print(f"Model {outcome.model.name}: {how} ({outcome.note}; {outcome.seconds:.0f} s).")
     print("Make it live with `bolt content publish`.")
     return 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, List, Optional, Tuple, Union
 
 import yaml
 
@@ -90,9 +90,3 @@ def load_located(path: Path) -> LocatedDocument:
         raise YamlProblem(path, 1, f"not valid YAML: {error}") from error
     return LocatedDocument(path=path, data=data, root=root)
 
-
-def mapping_items(document: LocatedDocument, *keys: Key) -> Dict[str, Any]:
-    value = document.data
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, dict) else {}

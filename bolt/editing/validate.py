@@ -12,7 +12,7 @@ from bolt.phonebook import PhoneBook, PhoneBookError, load_phonebook
 PHONE_TABLE = "phone_numbers.yml"
 
 
-def load_project(paths: ContentPaths) -> tuple:
+def load_project(paths: ContentPaths) -> Project:
     tree = read_tree(paths)
     phonebook_path = paths.data_dir / PHONE_TABLE
     phonebook: Optional[PhoneBook] = None

@@ -49,7 +49,8 @@ def copy_project(target: Path, model: Path) -> Settings:
     })
 
 
-def bolt_command(settings: Settings, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
+def bolt_command(settings: Settings, *args: str,
+                 timeout: float = 1800) -> subprocess.CompletedProcess:
     """`bolt <args>` on the copy, as an editor runs it."""
     env = {**os.environ, "BOLT_HOME": str(settings.home),
            "BOLT_RASA_PORT": str(settings.rasa_port), "BOLT_HOST": settings.host,

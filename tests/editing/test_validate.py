@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import List
 
