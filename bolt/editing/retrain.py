@@ -14,6 +14,7 @@ which is what the next run compares against.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -244,19 +245,23 @@ def _run_rasa(settings: Settings, target: Path, display: ProgressDisplay, expect
     pending = ""  # the end of the last chunk, until its line is complete
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=settings.home, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, errors="replace",
-                                   bufsize=1)
+                                   stderr=subprocess.STDOUT)
         assert process.stdout is not None
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         while True:
-            chunk = process.stdout.read(512)
-            if not chunk:
+            # os.read returns what is there: progress shows as soon as Rasa prints it.
+            data = os.read(process.stdout.fileno(), 65536)
+            if not data:
                 break
+            chunk = decoder.decode(data)
             log.write(chunk)
+            log.flush()
             captured.append(chunk)
             *complete, pending = re.split(r"[\r\n]", pending + chunk)
             for line in complete:
                 if line.strip() and state.feed(line):
                     display.show(state)
+        process.stdout.close()
         process.wait()
         if pending.strip() and state.feed(pending):
             display.show(state)
