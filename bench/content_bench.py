@@ -63,6 +63,14 @@ def until(answer: Callable[[], str], expected: Callable[[str], bool], seconds: f
         time.sleep(0.2)
 
 
+def train_and_publish(settings: Settings, watch: Stopwatch) -> str:
+    trained = command(settings, "content", "train")
+    watch.lap("train")
+    command(settings, "content", "publish")
+    watch.lap("publish")
+    return trained
+
+
 def result(watch: Stopwatch, trained: str) -> dict:
     """The times, and what `bolt content train` said it did (its next-to-last line)."""
     return {"seconds": watch.total(), "steps": watch.steps,
@@ -83,10 +91,7 @@ def changed_answer(settings: Settings, url: str) -> dict:
     edit(settings.home / "data" / "responses" / "en" / "web_ticket.yml",
          "Submit a web ticket to get help quickly:", "To get help quickly, submit a web ticket:")
     watch.lap("edit")
-    trained = command(settings, "content", "train")
-    watch.lap("train")
-    command(settings, "content", "publish")
-    watch.lap("publish")
+    trained = train_and_publish(settings, watch)
     until(lambda: Chat(url, "en").say("How do I submit a ticket?"),
           lambda text: text.startswith("To get help quickly"))
     watch.lap("first answer")
@@ -98,10 +103,7 @@ def changed_examples(settings: Settings, url: str) -> dict:
     with (settings.home / "data" / "nlu" / "en" / "web_ticket.yml").open("a") as out:
         out.write("    - where do I raise a ticket with support\n")
     watch.lap("edit")
-    trained = command(settings, "content", "train")
-    watch.lap("train")
-    command(settings, "content", "publish")
-    watch.lap("publish")
+    trained = train_and_publish(settings, watch)
     return result(watch, trained)
 
 
@@ -113,10 +115,7 @@ def new_topic(settings: Settings, url: str) -> dict:
     watch.lap("fill in six languages")
     command(settings, "content", "validate")
     watch.lap("validate")
-    trained = command(settings, "content", "train")
-    watch.lap("train")
-    command(settings, "content", "publish")
-    watch.lap("publish")
+    trained = train_and_publish(settings, watch)
     until(lambda: Chat(url, "en").say("which languages can Bolt speak?"),
           lambda text: text == ANSWERS["en"])
     watch.lap("first answer")

@@ -213,7 +213,8 @@ def _read_answer_file(tree: ContentTree, path: Path, root: Path, language: str) 
     except ContentError as error:
         message = str(error).split(": ", 1)[-1]
         quoted = re.search(r"'([^']+)'", message)
-        line = document.key_line("responses", quoted.group(1)) if quoted else 1
+        section = "messages" if message.startswith("message ") else "responses"
+        line = document.key_line(section, quoted.group(1)) if quoted else 1
         tree.problem(path, line, message)
         return
     data = document.data

@@ -82,6 +82,15 @@ def test_an_answer_file_with_an_unknown_key_is_reported(project):
     assert finding.path == path and "unknown keys answers" in finding.message
 
 
+def test_an_empty_answer_is_reported_at_its_name(project):
+    path = project / "data" / "responses" / "id" / "fallback.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.split("  fallback:")[0] + "  fallback: \"\"\n", encoding="utf-8")
+    [finding] = findings_of(project, "schema")
+    assert (finding.path, finding.line) == (path, line_of(path, "fallback:"))
+    assert finding.message == "message 'fallback' needs a text"
+
+
 def test_a_topic_missing_in_one_language_is_reported(project):
     (project / "data" / "nlu" / "ja" / "web_ticket.yml").unlink()
     (project / "data" / "responses" / "it" / "web_ticket.yml").unlink()
