@@ -4,7 +4,8 @@ No trained part of Bolt's model learns from answer texts (the response selector 
 key `utter_faq/<key>`, and the text is looked up in the domain), so when nothing but answers
 changed, the new model is the old one with the new texts in its domain. Rasa keeps the answers
 in three places of the archive, all replaced here: metadata.json (the domain the server
-answers from), the domain provider's domain.yml and each response selector's responses.json.
+answers from), the domain provider's domain.yml and each response selector's responses.json;
+the model gets a new id.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import io
 import json
 import os
 import tarfile
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Mapping
 
@@ -45,6 +47,7 @@ def patch_answers(base: Path, target: Path, responses: Responses) -> None:
                     metadata = json.load(data)
                     domain = metadata["domain"]
                     domain["responses"] = _replace(domain.get("responses") or {}, responses)
+                    metadata["model_id"] = uuid.uuid4().hex  # another model: another id
                     data, replaced = _as_file(json.dumps(metadata).encode(), member), replaced + 1
                 elif data is not None and name.endswith("domain_provider/domain.yml"):
                     domain = yaml.safe_load(data)
