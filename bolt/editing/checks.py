@@ -251,13 +251,15 @@ def check_references(project: Project) -> Iterable[Finding]:
     for intent in sorted(domain.intents - intents):
         yield Finding(domain.path, domain.intent_lines.get(intent, 1), "references",
                       f"intent `{intent}` is in the domain but has no training examples")
+    reported: Set[Tuple[str, str]] = set()
     for example in tree.examples:
         base = example.intent.split("/")[0]
-        if base not in domain.intents and base != FAQ_INTENT:
+        if base not in domain.intents and base != FAQ_INTENT and \
+                (example.intent, example.language) not in reported:
+            reported.add((example.intent, example.language))
             yield Finding(example.path, example.line, "references",
                           f"intent `{example.intent}` is not in bot/domain.yml: add it there "
                           f"or use `faq/<key>` for an FAQ topic")
-            break
 
 
 def check_facts_agree(project: Project) -> Iterable[Finding]:

@@ -80,9 +80,6 @@ class ContentTree:
     answers: List[Answer] = field(default_factory=list)
     steps: List[StepRef] = field(default_factory=list)
     domain: Optional[Domain] = None
-    # language -> topic files (stems) in data/nlu/<language>/ and data/responses/<language>/
-    nlu_files: Dict[str, Set[str]] = field(default_factory=dict)
-    answer_files: Dict[str, Set[str]] = field(default_factory=dict)
     problems: List[Finding] = field(default_factory=list)
 
     def intents(self) -> Set[str]:
@@ -115,20 +112,15 @@ class ContentPaths:
 
 def read_tree(paths: ContentPaths) -> ContentTree:
     tree = ContentTree(home=paths.home)
-    for language in SUPPORTED_LANGUAGES:
-        tree.nlu_files[language] = set()
-        tree.answer_files[language] = set()
     nlu_root = paths.data_dir / NLU_DIR
     for path in _yaml_files(nlu_root):
         language = _language_folder(tree, path, nlu_root, NLU_DIR)
         if language is not None:
-            tree.nlu_files[language].add(path.stem)
             _read_nlu_file(tree, path, language, tree.examples)
     responses_root = paths.data_dir / RESPONSES_DIR
     for path in _yaml_files(responses_root):
         language = _language_folder(tree, path, responses_root, RESPONSES_DIR)
         if language is not None:
-            tree.answer_files[language].add(path.stem)
             _read_answer_file(tree, path, responses_root, language)
     for path in _yaml_files(paths.data_dir):
         if nlu_root in path.parents or responses_root in path.parents:

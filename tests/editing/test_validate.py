@@ -247,6 +247,14 @@ def test_a_domain_intent_without_examples_is_reported(project):
             "intent `deny` is in the domain but has no training examples") in messages
 
 
+def test_examples_of_an_intent_the_domain_lacks_are_reported_once_per_language(project):
+    for language in ("en", "de"):
+        path = project / "data" / "nlu" / language / "thank.yml"
+        edit(path, "- intent: thank", "- intent: thanks")
+    found = [f for f in findings_of(project, "references") if "`thanks` is not in" in f.message]
+    assert sorted(f.path.parent.name for f in found) == ["de", "en"]
+
+
 def test_a_held_out_question_that_is_trained_on_is_reported(project):
     holdout = project / "tests" / "data" / "holdout" / "en.yml"
     edit(holdout, "    - self-help resources\n", "    - How do I submit a ticket?\n")
