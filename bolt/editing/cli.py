@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any
 
+from bolt.editing.retrain import DEFAULT_EPOCH_FRACTION
 from bolt.settings import Settings
 
 COMMAND = "content"
@@ -23,10 +24,9 @@ def register(subparsers: Any) -> None:
     check.set_defaults(handler=run_validate)
     train = commands.add_parser("train", help="train the model for the current content")
     train.add_argument("--full", action="store_true", help="never fine-tune: train in full")
-    train.add_argument("--epoch-fraction", type=float, default=None,
+    train.add_argument("--epoch-fraction", type=float, default=DEFAULT_EPOCH_FRACTION,
                        help="share of the configured epochs used when fine-tuning "
-                            "(default 0.3)")
-    train.add_argument("--skip-validate", action="store_true", help=argparse.SUPPRESS)
+                            f"(default {DEFAULT_EPOCH_FRACTION})")
     train.set_defaults(handler=run_train)
     publish = commands.add_parser("publish", help="make the trained model live in running Bolt")
     publish.set_defaults(handler=run_publish)
@@ -70,15 +70,15 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_train(args: argparse.Namespace, settings: Settings) -> int:
-    from bolt.editing.retrain import DEFAULT_EPOCH_FRACTION, TrainingFailed, train_content
+    from bolt.editing.retrain import TrainingFailed, train_content
 
-    if not args.skip_validate and run_validate(args, settings) != 0:
-        print("Fix the problems above first: nothing was trained.", file=sys.stderr)
-        return 1
-    fraction = args.epoch_fraction if args.epoch_fraction is not None else DEFAULT_EPOCH_FRACTION
+    fraction = args.epoch_fraction
     if not 0 < fraction <= 1:
         print("Error: --epoch-fraction must be above 0 and at most 1", file=sys.stderr)
         return 2
+    if run_validate(args, settings) != 0:
+        print("Fix the problems above first: nothing was trained.", file=sys.stderr)
+        return 1
     try:
         outcome = train_content(settings, sys.stdout, sys.stdout.isatty(), full=args.full,
                                 epoch_fraction=fraction)

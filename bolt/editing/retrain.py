@@ -2,7 +2,9 @@
 
 - The model for this exact content exists (bolt.training's fingerprint): use it.
 - Only answers changed since a model of the same structure and examples: that model with the
-  new answers put in (bolt/editing/answer_patch.py), in seconds, without training.
+  new answers put in (bolt/editing/answer_patch.py), in seconds, without training. This holds
+  while no pipeline component learns from answer texts; `answers_in_training` says when one
+  does (a response selector with `use_text_as_label`), and then answers fine-tune.
 - Only training examples (and answers) changed since a model whose structure (config,
   domain, rules, phone table, code, and the set of topics and answers) is the same: ask Rasa
   to fine-tune that model, on a fraction of the epochs.

@@ -1,6 +1,10 @@
 """How `bolt content train` decides between the cache, fine-tuning and a full training, and
 how it shows Rasa's progress."""
 import io
+import json
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from bolt.editing.progress import ProgressDisplay, ProgressState
@@ -99,9 +103,6 @@ def test_a_changed_rule_or_domain_changes_the_structure(project):
 
 
 def test_records_are_read_back_and_unreadable_ones_skipped(tmp_path):
-    import json
-    from dataclasses import asdict
-
     good = record("bolt-a.tar.gz")
     record_path(tmp_path, "bolt-a.tar.gz").write_text(json.dumps(asdict(good)))
     record_path(tmp_path, "bolt-b.tar.gz").write_text("{not json")
@@ -160,3 +161,14 @@ def test_a_log_gets_a_few_lines_and_a_terminal_one_redrawn_line():
                 "0:00  38% training DIETClassifier (step 2 of about 4), epoch 25/50",
                 "0:00 100% model saved",
             ]
+
+
+def test_train_refuses_content_that_does_not_validate(project):
+    _project_settings(project)
+    create_topic(ContentPaths.of_project(project), "screen_sharing")
+    result = subprocess.run([sys.executable, "-m", "bolt.cli", "content", "train"],
+                            cwd=REPOSITORY, env={"BOLT_HOME": str(project), "PATH": "/usr/bin"},
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "TODO" in result.stdout and "nothing was trained" in result.stderr
+    assert not (project / "models").exists()
