@@ -49,9 +49,25 @@ def chosen_priority(latest_message: Dict[Text, Any]) -> Optional[str]:
     return None
 
 
+def impact_was_just_asked(tracker: Tracker) -> bool:
+    """Did Bolt's last message before this one ask the impact question?"""
+    seen_latest_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_user:
+                return False
+            seen_latest_user = True
+        elif event.get("event") == "bot" and seen_latest_user:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return any(b.get("payload") == impact_payload("P1") for b in buttons)
+    return False
+
+
 def handoff_reason(tracker: Tracker) -> str:
+    """request_human, fallback or report_problem; an answer to the impact question keeps the
+    reason of the request it answers."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if chosen_priority(tracker.latest_message):
+    if chosen_priority(tracker.latest_message) or impact_was_just_asked(tracker):
         return tracker.get_slot(REASON_SLOT) or ANSWER_INTENT
     if intent == "request_human":
         return "request_human"
@@ -75,20 +91,6 @@ def user_texts(tracker: Tracker) -> List[str]:
 
 def summary_of(texts: List[str]) -> str:
     return " / ".join(texts[-SUMMARY_MESSAGES:])[-SUMMARY_CHARS:]
-
-
-def impact_was_just_asked(tracker: Tracker) -> bool:
-    """Did Bolt's last message before this one ask the impact question?"""
-    seen_latest_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest_user:
-                return False
-            seen_latest_user = True
-        elif event.get("event") == "bot" and seen_latest_user:
-            buttons = (event.get("data") or {}).get("buttons") or []
-            return any(b.get("payload") == impact_payload("P1") for b in buttons)
-    return False
 
 
 def duration_text(hours: float, language: str) -> str:

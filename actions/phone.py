@@ -31,10 +31,12 @@ def phonebook() -> PhoneBook:
 def requested_country(
     tracker: Tracker, book: PhoneBook, home_country: Optional[str] = None
 ) -> Optional[Text]:
-    """The country named in this message, else the one named earlier, else the user's own."""
-    for entity in reversed(tracker.latest_message.get("entities") or []):
-        if entity.get("entity") == "country" and book.country(str(entity.get("value"))):
-            return str(entity["value"])
+    """The country named in this message (None if it has no number), else the one named
+    earlier, else the user's own."""
+    named = [str(entity.get("value")) for entity in tracker.latest_message.get("entities") or []
+             if entity.get("entity") == "country"]
+    if named:
+        return next((code for code in reversed(named) if book.country(code)), None)
     for known in (tracker.get_slot("country"), home_country):
         if known and book.country(known):
             return known
