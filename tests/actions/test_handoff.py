@@ -185,26 +185,33 @@ def test_a_wrong_service_token_is_never_taken_for_a_queued_handoff(hub, dispatch
 
 def test_failing_to_understand_twice_in_a_row_leads_to_the_handoff(hub, dispatcher):
     fallback = {"intent_ranking": [], "response_selector": {}}
+    history = [user_event("qwe rty", "nlu_fallback")]
     once = make_tracker("qwe rty", intent="nlu_fallback", metadata=PREMIER_ADMIN,
-                        events=[user_event("qwe rty", "nlu_fallback")], **fallback)
+                        events=list(history), **fallback)
     assert asyncio.run(ActionSuggestTopics().run(dispatcher, once, {})) == []
-    twice_events = [user_event("qwe rty", "nlu_fallback"),
-                    {"event": "action", "name": "action_suggest_topics"},
-                    user_event("asd fgh", "nlu_fallback")]
-    twice = make_tracker("asd fgh", intent="nlu_fallback", metadata=PREMIER_ADMIN,
-                         events=twice_events, **fallback)
+    history += [{"event": "action", "name": "action_suggest_topics"},
+                user_event("Zoom is down for everyone", "nlu_fallback")]
+    twice = make_tracker("Zoom is down for everyone", intent="nlu_fallback",
+                         metadata=PREMIER_ADMIN, events=list(history), **fallback)
     again = type(dispatcher)()
     events = asyncio.run(ActionSuggestTopics().run(again, twice, {}))
-    assert events == [{"event": "followup", "timestamp": None, "name": "action_request_handoff"}]
     assert again.messages[0]["text"] == "Sorry, I still don't understand."
-    handed = type(dispatcher)()
-    run(make_tracker("asd fgh", intent="nlu_fallback", metadata=PREMIER_ADMIN, events=twice_events),
-        handed)
-    assert "how much is this affecting you?" in texts(handed)  # gibberish: the impact question
-    after = twice_events + [{"event": "action", "name": "action_request_handoff"},
-                            user_event("zzz", "nlu_fallback")]
-    third = make_tracker("zzz", intent="nlu_fallback", metadata=PREMIER_ADMIN, events=after, **fallback)
+    assert events[-1] == ConversationPaused()
+    assert (hub.handoffs[0]["reason"], hub.handoffs[0]["priority"]) == ("fallback", "P1")
+    history += [{"event": "action", "name": "action_suggest_topics"}, user_event("zzz", "nlu_fallback")]
+    third = make_tracker("zzz", intent="nlu_fallback", metadata=PREMIER_ADMIN, events=history,
+                         **fallback)
     assert asyncio.run(ActionSuggestTopics().run(type(dispatcher)(), third, {})) == []
+    assert len(hub.handoffs) == 1
+
+
+def test_an_anonymous_visitor_misunderstood_twice_is_told_what_there_is(hub, dispatcher):
+    history = [user_event("qwe", "nlu_fallback"), user_event("rty", "nlu_fallback")]
+    tracker = make_tracker("rty", intent="nlu_fallback", events=history,
+                           intent_ranking=[], response_selector={})
+    asyncio.run(ActionSuggestTopics().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[1]["text"].startswith("I can only connect signed-in users")
+    assert hub.handoffs == []
 
 
 def test_the_summary_keeps_the_latest_messages_within_the_limit():
