@@ -17,9 +17,8 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.accounts.check import (
-    AccountCheck, Standing, account_card, check_account, plan_label, refusal_reason,
+    AccountCheck, Standing, account_card, plan_label, refusal_reason,
 )
-from actions.accounts.identity import identity_of
 from actions.accounts.policy import PRIORITIES
 from actions.alternatives import alternative_topics, topic_buttons
 from actions.hub_client import HandoffRequest, HubUnavailable, NoAgents
@@ -132,8 +131,7 @@ class ActionRequestHandoff(Action):
         services_ = services()
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
         reason = handoff_reason(tracker)
-        check = check_account(identity_of(tracker, services_.token_secret),
-                              services_.directory, services_.policy)
+        check = services_.check(tracker)
         if not check.has("live_chat"):
             refuse(dispatcher, check, language, services_)
             return [SlotSet(REASON_SLOT, None)]

@@ -14,7 +14,6 @@ import aiohttp
 logger = logging.getLogger(__name__)
 
 MAX_SUMMARY_CHARS = 2000
-REASONS = ("request_human", "fallback", "report_problem")
 
 
 class HubError(RuntimeError):

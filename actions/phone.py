@@ -13,8 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.accounts.check import AccountCheck, Standing, check_account
-from actions.accounts.identity import identity_of
+from actions.accounts.check import AccountCheck, Standing
 from actions.alternatives import alternative_topics, topic_buttons
 from actions.config import settings
 from actions.messages import render
@@ -68,8 +67,7 @@ class ActionPhoneNumber(Action):
         book = phonebook()
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
         services_ = services()
-        check = check_account(identity_of(tracker, services_.token_secret),
-                              services_.directory, services_.policy)
+        check = services_.check(tracker)
         if not check.has("phone"):
             refuse_phone(dispatcher, check, language)
             return []

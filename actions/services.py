@@ -12,8 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from rasa_sdk import Tracker
+
 from actions.accounts.accounts_csv import parse_accounts_csv
+from actions.accounts.check import AccountCheck, check_account
 from actions.accounts.directory import AccountUser, SqlAccountDirectory
+from actions.accounts.identity import identity_of
 from actions.accounts.policy import SupportPolicy, load_policy
 from actions.config import ACTIONS_DIR, ActionSettings, settings
 from actions.hub_client import HubClient
@@ -64,6 +68,10 @@ class Services:
     cues: TriageCues
     token_secret: str
     hub: HubClient
+
+    def check(self, tracker: Tracker) -> AccountCheck:
+        """The account check of whoever sent the tracker's latest message."""
+        return check_account(identity_of(tracker, self.token_secret), self.directory, self.policy)
 
 
 @lru_cache(maxsize=1)

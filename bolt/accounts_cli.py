@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, List, Optional
 
 from bolt.identity import DEFAULT_TTL_SECONDS, issue_token
 
 if TYPE_CHECKING:
-    from actions.services import PreparedDirectory
+    from actions.accounts.directory import AccountUser
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -63,12 +63,8 @@ def import_accounts(args: argparse.Namespace) -> int:
 
 
 def list_users(args: argparse.Namespace) -> int:
-    from actions.accounts.directory import DirectoryUnavailable
-
-    try:
-        users = _prepared_directory().directory.users()
-    except DirectoryUnavailable as error:
-        print(error, file=sys.stderr)
+    users = _directory_users()
+    if users is None:
         return 1
     print(f"{'user':40} {'account':28} {'plan':10} {'support':12} {'role':6} licensed")
     for entry in users:
@@ -79,14 +75,11 @@ def list_users(args: argparse.Namespace) -> int:
 
 
 def print_token(args: argparse.Namespace) -> int:
-    from actions.accounts.directory import DirectoryUnavailable
     from actions.config import ActionSettings
     from bolt.secrets import load_secrets
 
-    try:
-        users = _prepared_directory().directory.users()
-    except DirectoryUnavailable as error:
-        print(error, file=sys.stderr)
+    users = _directory_users()
+    if users is None:
         return 1
     matches = [e for e in users if e.user.user_id == args.user
                and (args.account is None or e.account.account_id == args.account)]
@@ -101,11 +94,19 @@ def print_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepared_directory() -> PreparedDirectory:
+def _directory_users() -> Optional[List[AccountUser]]:
+    """Everyone in the directory (given the demo accounts if it is empty), None if it is down."""
+    from actions.accounts.directory import DirectoryUnavailable
     from actions.config import ActionSettings
     from actions.services import open_directory
 
     directory = open_directory(ActionSettings.from_env())
-    directory.prepare()
-    return directory
+    try:
+        directory.prepare()
+        return directory.directory.users()
+    except DirectoryUnavailable as error:
+        print(error, file=sys.stderr)
+        return None
+    finally:
+        directory.directory.dispose()
 
