@@ -131,7 +131,7 @@ class ActionRequestHandoff(Action):
         services_ = services()
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
         reason = handoff_reason(tracker)
-        check = services_.check(tracker)
+        check = await services_.check(tracker)
         if not check.has("live_chat"):
             refuse(dispatcher, check, language, services_)
             return [SlotSet(REASON_SLOT, None)]

@@ -67,7 +67,7 @@ class ActionPhoneNumber(Action):
         book = phonebook()
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
         services_ = services()
-        check = services_.check(tracker)
+        check = await services_.check(tracker)
         if not check.has("phone"):
             refuse_phone(dispatcher, check, language)
             return []

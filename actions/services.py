@@ -5,6 +5,7 @@ and the demo accounts when it is empty and BOLT_DEMO_ACCOUNTS allows (actions/co
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from dataclasses import dataclass
@@ -69,9 +70,11 @@ class Services:
     token_secret: str
     hub: HubClient
 
-    def check(self, tracker: Tracker) -> AccountCheck:
+    async def check(self, tracker: Tracker) -> AccountCheck:
         """The account check of whoever sent the tracker's latest message."""
-        return check_account(identity_of(tracker, self.token_secret), self.directory, self.policy)
+        identity = identity_of(tracker, self.token_secret)
+        # The directory is a blocking database call: kept off the action server's event loop.
+        return await asyncio.to_thread(check_account, identity, self.directory, self.policy)
 
 
 @lru_cache(maxsize=1)
