@@ -135,9 +135,8 @@ class ActionRequestHandoff(Action):
         if not check.has("live_chat"):
             refuse(dispatcher, check, language, services_)
             return [SlotSet(REASON_SLOT, None)]
-        texts = user_texts(tracker)
-        priority = chosen_priority(tracker.latest_message) or services_.cues.priority_of(
-            " ".join(texts[-SUMMARY_MESSAGES:]))
+        summary = summary_of(user_texts(tracker))
+        priority = chosen_priority(tracker.latest_message) or services_.cues.priority_of(summary)
         if priority is None and not impact_was_just_asked(tracker):
             dispatcher.utter_message(
                 text=render("impact_question", language),
@@ -146,13 +145,12 @@ class ActionRequestHandoff(Action):
             )
             return [SlotSet(REASON_SLOT, reason)]
         priority = priority or UNCLEAR_PRIORITY
-        member = check.entry.member if check.entry else None
-        if member is None:
+        if check.entry is None:
             raise RuntimeError("a check that grants live_chat always has its account entry")
-        hours = services_.policy.first_response_hours(member, priority)
+        hours = services_.policy.first_response_hours(check.entry.member, priority)
         request = HandoffRequest(
             conversation_id=tracker.sender_id, language=language, priority=priority,
-            reason=reason, first_response_hours=hours, summary=summary_of(texts),
+            reason=reason, first_response_hours=hours, summary=summary,
             account=account_card(check),
         )
         target = duration_text(hours, language)

@@ -45,6 +45,7 @@ class ActionVerifyIdentity(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        # Imported here: actions.services builds on this module.
         from actions.services import services
 
         identity = identity_of(tracker, services().token_secret)
