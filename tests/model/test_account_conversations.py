@@ -218,3 +218,18 @@ def test_no_agents_online_opens_a_web_ticket(bolt_servers, hub):
     assert texts(replies) == [render("ticket_opened", "de", ticket=f"T-{len(hub.tickets):06d}",
                                      target=render("duration_hour", "de"))]
     assert ticket["priority"] == "P1" and ticket["account"]["support_plan"] == "premier_plus"
+
+
+@pytest.mark.parametrize("language, gibberish", [
+    ("en", ("qwpoeiru zxmcnv", "asdlkj qwepoi zmxn")),
+    ("de", ("xkcd qwrtz plmbv", "vbnmq hjklz wert")),
+])
+def test_not_understood_twice_in_a_row_leads_to_the_handoff(bolt_servers, hub, language, gibberish):
+    chat = Conversation(bolt_servers["url"], language, demo_token("pro", "premier", "owner", True))
+    first = chat.say(gibberish[0])
+    assert texts(first) == [render("fallback", language)]
+    second = chat.say(gibberish[1])
+    assert texts(second) == [render("fallback_again", language), render("impact_question", language)]
+    chat.say(second[1]["buttons"][3]["payload"])
+    [request] = handoffs_of(hub, chat)
+    assert (request["reason"], request["priority"]) == ("fallback", "P4")

@@ -1,7 +1,8 @@
 """A small hub for tests: POST /api/handoffs and /api/tickets as docs/handoff-api.md says.
 
 The real hub is built separately (issue #4); this one checks the requests against the contract,
-records them, and answers as told (`mode`): queue, no_agents, or broken (500).
+records them, and answers as told (`mode`): queue, no_agents, broken (500), or slow (answers
+after `delay` seconds).
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def contract_problem(body: Any, ticket: bool) -> Optional[str]:
 class FakeHub:
     service_token: str
     mode: str = "queue"
+    delay: float = 0.0
     handoffs: List[Dict[str, Any]] = field(default_factory=list)
     tickets: List[Dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -61,6 +63,8 @@ class FakeHub:
         if refused is not None:
             return refused
         body = await request.json()
+        if self.mode == "slow":
+            await asyncio.sleep(self.delay)
         if self.mode == "broken":
             return web.json_response({"error": "database is down"}, status=500)
         if self.mode == "no_agents":
@@ -119,7 +123,15 @@ class RunningHub:
         return self.hub
 
     def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
+        async def shut_down() -> None:
+            if self._runner is not None:
+                await self._runner.cleanup()
+            # A slow answer may still be sleeping: end it rather than leave it behind.
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shut_down(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
