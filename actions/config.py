@@ -1,17 +1,19 @@
 """The action server's settings: read from the environment in this one place.
 
-| variable                   | default                                   | meaning                      |
-|----------------------------|-------------------------------------------|------------------------------|
-| BOLT_CONTENT_DIR           | the repository's data/ folder             | editors' content             |
-| BOLT_PHONE_TABLE           | $BOLT_CONTENT_DIR/phone_numbers.yml       | the support phone numbers    |
-| BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/settings.py)         | SQLite files, secrets.json   |
-| BOLT_ACCOUNTS_DATABASE_URL | sqlite:///$BOLT_STATE_DIR/accounts.sqlite3 | the account directory (any SQLAlchemy URL) |
-| BOLT_DEMO_ACCOUNTS         | true                                      | load the demo accounts into an empty directory |
-| BOLT_SUPPORT_POLICY        | actions/support_policy.yml                | the eligibility policy       |
-| BOLT_TRIAGE_CUES           | actions/triage_cues.yml                   | priority cue words per language |
-| BOLT_HUB_URL               | http://127.0.0.1:$BOLT_HUB_PORT (5080)    | the hub (docs/handoff-api.md) |
-| BOLT_HUB_TIMEOUT           | 5                                         | seconds to wait for the hub  |
-| BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into secrets.json (bolt/secrets.py) | |
+| variable                   | default                                    |
+|----------------------------|--------------------------------------------|
+| BOLT_CONTENT_DIR           | the repository's data/ folder              |
+| BOLT_PHONE_TABLE           | $BOLT_CONTENT_DIR/phone_numbers.yml        |
+| BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/settings.py)          |
+| BOLT_ACCOUNTS_DATABASE_URL | sqlite:///$BOLT_STATE_DIR/accounts.sqlite3 |
+| BOLT_DEMO_ACCOUNTS         | true: demo accounts into an empty directory |
+| BOLT_SUPPORT_POLICY        | actions/support_policy.yml                 |
+| BOLT_TRIAGE_CUES           | actions/triage_cues.yml                    |
+| BOLT_HUB_URL               | http://$BOLT_HOST:$BOLT_HUB_PORT (5080)    |
+| BOLT_HUB_TIMEOUT           | 5 (seconds)                                |
+
+The token secret and the hub's service token come from bolt/secrets.py. docs/accounts.md says
+what each setting does.
 """
 from __future__ import annotations
 
@@ -55,7 +57,8 @@ class ActionSettings:
             state_dir=bolt.state_dir,
             accounts_database_url=database_url,
             demo_accounts=_flag(env, "BOLT_DEMO_ACCOUNTS", True),
-            support_policy=Path(env.get("BOLT_SUPPORT_POLICY") or ACTIONS_DIR / "support_policy.yml"),
+            support_policy=Path(
+                env.get("BOLT_SUPPORT_POLICY") or ACTIONS_DIR / "support_policy.yml"),
             triage_cues=Path(env.get("BOLT_TRIAGE_CUES") or ACTIONS_DIR / "triage_cues.yml"),
             hub_url=(env.get("BOLT_HUB_URL") or bolt.hub_url).rstrip("/"),
             hub_timeout=_seconds(env, "BOLT_HUB_TIMEOUT", DEFAULT_HUB_TIMEOUT),

@@ -19,7 +19,9 @@ sys.path.insert(0, str(REPOSITORY))
 
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
-from tests.actions.conftest import SERVICE_TOKEN, TOKEN_SECRET, make_tracker, token_for  # noqa: E402
+from tests.actions.conftest import (  # noqa: E402
+    SERVICE_TOKEN, TOKEN_SECRET, make_tracker, token_for,
+)
 from tests.support.fake_hub import FakeHub, RunningHub  # noqa: E402
 
 ROUNDS = 3

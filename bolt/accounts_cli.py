@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="list the users in the directory")
     listing.set_defaults(handler=list_users)
 
-    token = commands.add_parser("token", help="print a help-center token for a user, for trying Bolt")
+    token = commands.add_parser("token", help="print a help-center token for trying Bolt")
     token.add_argument("--user", required=True, help="the user's id (see `bolt accounts list`)")
     token.add_argument("--account", help="the account's id (needed if the user id is not unique)")
     token.add_argument("--ttl", type=int, default=DEFAULT_TTL_SECONDS, help="seconds it is valid")

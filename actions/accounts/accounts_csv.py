@@ -62,7 +62,8 @@ def parse_accounts_csv(text: str, source: str = "accounts file") -> DirectoryDat
         accounts.setdefault(account.account_id, (line, account))
         key = (account.account_id, values["user_id"])
         if key in users:
-            problems.append(f"line {line}: user {key[1]} of {key[0]} is already on line {users[key][0]}")
+            problems.append(
+                f"line {line}: user {key[1]} of {key[0]} is already on line {users[key][0]}")
             continue
         users[key] = (line, User(
             account_id=account.account_id, user_id=values["user_id"], name=values["user_name"],
