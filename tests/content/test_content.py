@@ -146,3 +146,16 @@ def test_rasa_data_validate_is_clean():
                      if "rasa/" in line and "UserWarning" in line]
     assert result.returncode == 0, output[-3000:]
     assert rasa_warnings == [], "\n".join(rasa_warnings)
+
+
+def test_every_action_message_exists_in_every_language_with_the_same_placeholders():
+    answers = load_answers(DATA)
+    names = {name for answer_file in answers.files for name in answer_file.messages}
+    for name in sorted(names):
+        english = answers.message("en", name)
+        assert english is not None, f"en lacks message {name}"
+        expected = set(re.findall(r"\{(\w+)\}", english))
+        for language in LANGUAGES:
+            text = answers.message(language, name)
+            assert text is not None, f"{language} lacks message {name}"
+            assert set(re.findall(r"\{(\w+)\}", text)) == expected, f"{language} {name}"
