@@ -5,6 +5,7 @@ import argparse
 import sys
 from typing import List, Optional
 
+from bolt import accounts_cli
 from bolt.editing import cli as content_cli
 from bolt.settings import Settings
 
@@ -18,12 +19,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     commands.add_parser("model", help="print the path of the model for the current data")
     commands.add_parser("run", help="start the action server and the Rasa server")
+    accounts_cli.register(commands)
     content_cli.register(commands)
 
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
     if hasattr(args, "handler"):
-        return args.handler(args, settings)
+        return int(args.handler(args))
+    settings = Settings.from_env()
 
     if args.command == "train":
         from bolt.training import ensure_model

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -20,6 +21,10 @@ MIN_HOLDOUT_EXAMPLES = 5
 MAX_ANSWER_CHARS = 1200
 # Two examples whose character trigrams overlap this much say the same thing.
 NEAR_DUPLICATE_SIMILARITY = 0.85
+# A held-out question this close to a training example (difflib ratio) measures memory, not
+# understanding; texts that close always share far more trigrams than the candidate bound.
+NEAR_COPY_RATIO = 0.9
+NEAR_COPY_CANDIDATE = 0.4
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|lorem ipsum|XXX)\b|\?\?\?", re.IGNORECASE)
 TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")
 # Rasa's own intents and actions, which rules may name without defining them.
@@ -169,25 +174,50 @@ def _trigrams(text: str) -> Set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
+def overlapping(queries: Sequence[str], corpus: Sequence[str],
+                threshold: float) -> List[Tuple[int, int]]:
+    """(query index, corpus index) of texts whose character trigrams overlap at least
+    `threshold` (Jaccard): one sparse product counts the shared trigrams of every pair."""
+    import numpy
+    from scipy import sparse
+
+    vocabulary: Dict[str, int] = {}
+
+    def cells(texts: Sequence[str]) -> Tuple[List[int], List[int]]:
+        rows, columns = [], []
+        for row, text in enumerate(texts):
+            for gram in _trigrams(text):
+                rows.append(row)
+                columns.append(vocabulary.setdefault(gram, len(vocabulary)))
+        return rows, columns
+
+    def matrix(texts: Sequence[str], at: Tuple[List[int], List[int]]) -> "sparse.csr_matrix":
+        ones = numpy.ones(len(at[0]), dtype=numpy.int32)
+        return sparse.csr_matrix((ones, at), shape=(len(texts), len(vocabulary)))
+
+    left_cells, right_cells = cells(queries), cells(corpus)
+    left, right = matrix(queries, left_cells), matrix(corpus, right_cells)
+    shared = (left @ right.T).tocoo()
+    sizes_left = numpy.asarray(left.sum(axis=1)).ravel()
+    sizes_right = numpy.asarray(right.sum(axis=1)).ravel()
+    union = sizes_left[shared.row] + sizes_right[shared.col] - shared.data
+    keep = shared.data >= threshold * union
+    return sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
+
+
 def similar_pairs(texts: Sequence[str], threshold: float) -> List[Tuple[int, int]]:
-    """Index pairs (i < j) of texts whose trigram sets overlap at least `threshold` (Jaccard)."""
-    grams = [_trigrams(t) for t in texts]
-    index: Dict[str, List[int]] = defaultdict(list)
-    for position, gram_set in enumerate(grams):
-        for gram in gram_set:
-            index[gram].append(position)
-    pairs = []
-    for position, gram_set in enumerate(grams):
-        shared: Dict[int, int] = defaultdict(int)
-        for gram in gram_set:
-            for other in index[gram]:
-                if other > position:
-                    shared[other] += 1
-        for other, count in shared.items():
-            union = len(gram_set) + len(grams[other]) - count
-            if union and count / union >= threshold:
-                pairs.append((position, other))
-    return pairs
+    """Index pairs (i < j) of texts whose trigram sets overlap at least `threshold`."""
+    return [(i, j) for i, j in overlapping(texts, texts, threshold) if i < j]
+
+
+def near_copies(held_out: Sequence[str], trained: Sequence[str]) -> List[Tuple[int, int]]:
+    """(held-out, training) index pairs that differ by a few characters at most."""
+    found = []
+    for i, j in overlapping(held_out, trained, NEAR_COPY_CANDIDATE):
+        if SequenceMatcher(None, held_out[i], trained[j], autojunk=False).ratio() \
+                >= NEAR_COPY_RATIO:
+            found.append((i, j))
+    return found
 
 
 def check_confusable_examples(project: Project) -> Iterable[Finding]:
@@ -211,14 +241,26 @@ def check_confusable_examples(project: Project) -> Iterable[Finding]:
 
 def check_holdout(project: Project) -> Iterable[Finding]:
     tree = project.tree
-    trained = {(e.language, normalise(e.text)) for e in tree.examples}
     counts: Dict[Tuple[str, str], int] = defaultdict(int)
     for example in _real(tree.holdout):
         counts[(example.language, example.intent)] += 1
-        if (example.language, normalise(example.text)) in trained:
-            yield Finding(example.path, example.line, "holdout",
-                          f"the held-out question \"{example.text}\" is also a training "
-                          "example: held-out questions must be new to the model")
+    for language in SUPPORTED_LANGUAGES:
+        held = [e for e in _real(tree.holdout) if e.language == language]
+        trained = [e for e in tree.examples if e.language == language]
+        held_texts = [normalise(e.text) for e in held]
+        trained_texts = [normalise(e.text) for e in trained]
+        closest: Dict[int, int] = {}
+        for i, j in near_copies(held_texts, trained_texts):
+            if i not in closest or trained_texts[j] == held_texts[i]:
+                closest[i] = j  # one finding per question: the exact copy if there is one
+        for i, j in sorted(closest.items()):
+            how = "also a training example" if held_texts[i] == trained_texts[j] else \
+                "a near copy of the training example"
+            yield Finding(held[i].path, held[i].line, "holdout",
+                          f"the held-out question \"{held[i].text}\" is {how} "
+                          f"\"{trained[j].text}\" ({trained[j].path.parent.name}/"
+                          f"{trained[j].path.name}:{trained[j].line}): held-out questions "
+                          "must be new to the model; rephrase one of them")
     if not tree.holdout:
         return
     for intent in sorted(tree.intents()):

@@ -5,7 +5,7 @@ import argparse
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 from bolt.editing.retrain import DEFAULT_EPOCH_FRACTION
 from bolt.settings import Settings
@@ -19,21 +19,27 @@ def register(subparsers: Any) -> None:
     commands = content.add_subparsers(dest="content_command", required=True)
     new = commands.add_parser("new", help="create a new FAQ topic in every language")
     new.add_argument("key", help="the topic's key, e.g. screen_sharing (public, never changes)")
-    new.set_defaults(handler=run_new)
+    new.set_defaults(handler=_with_settings(run_new))
     check = commands.add_parser("validate", help="check all content (seconds, no training)")
-    check.set_defaults(handler=run_validate)
+    check.set_defaults(handler=_with_settings(run_validate))
     train = commands.add_parser("train", help="train the model for the current content")
     train.add_argument("--full", action="store_true", help="never fine-tune: train in full")
     train.add_argument("--epoch-fraction", type=float, default=DEFAULT_EPOCH_FRACTION,
                        help="share of the configured epochs used when fine-tuning "
                             f"(default {DEFAULT_EPOCH_FRACTION})")
-    train.set_defaults(handler=run_train)
+    train.set_defaults(handler=_with_settings(run_train))
     publish = commands.add_parser("publish", help="make the trained model live in running Bolt")
-    publish.set_defaults(handler=run_publish)
+    publish.set_defaults(handler=_with_settings(run_publish))
     report = commands.add_parser("report", help="examples and accuracy per topic and language")
     report.add_argument("--evaluate", action="store_true",
                         help="first evaluate the current model on the held-out questions")
-    report.set_defaults(handler=run_report)
+    report.set_defaults(handler=_with_settings(run_report))
+
+
+def _with_settings(handler: Callable[[argparse.Namespace, Settings], int]
+                   ) -> Callable[[argparse.Namespace], int]:
+    """The `bolt` command calls handler(args); these read the settings first."""
+    return lambda args: handler(args, Settings.from_env())
 
 
 def run_new(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,7 +25,7 @@ _PRIORITY = re.compile(r"(?<![A-Za-z0-9])P([1-4])(?![0-9])")
 _AROUND_THE_CLOCK = re.compile(
     r"(?<!\d)24\s*[x×/]\s*7(?!\d)|around the clock|24 hours a day|rund um die Uhr"
     r"|круглосуточн\w*|24 часа в сутки(?:,? 7 дней в неделю)?|24 ore su 24|24 ore al giorno"
-    r"|sepanjang waktu|24 jam sehari|24時間365日|24時間年中無休|24時間体制",
+    r"|sepanjang waktu|24 jam sehari|24時間365日|24時間年中無休|24時間体制|24時間いつでも|24時間対応",
     re.IGNORECASE,
 )
 

@@ -26,7 +26,7 @@ def test_a_duration_belongs_to_the_priority_named_before_it():
 
 def test_around_the_clock_is_one_fact_however_it_is_written():
     for text in ("open 24x7", "24/7", "rund um die Uhr", "круглосуточно", "24 ore su 24",
-                 "24時間365日対応", "24 часа в сутки, 7 дней в неделю"):
+                 "24時間365日対応", "24時間いつでも", "24 часа в сутки, 7 дней в неделю"):
         assert kinds(text) == {(AVAILABILITY, "", "24x7")}, text
 
 

@@ -226,8 +226,8 @@ def test_a_rule_naming_a_removed_topic_or_answer_is_reported(project):
     rules = project / "data" / "rules" / "dialogue.yml"
     edit(rules, "  - intent: bot_challenge\n  - action: utter_bot_challenge",
          "  - intent: bot_question\n  - action: utter_bot_question")
-    story = project / "tests" / "conversations" / "en.yml"
-    edit(story, "  - action: utter_faq/phone_support", "  - action: utter_faq/phone_help")
+    story = project / "tests" / "conversations" / "test_en.yml"
+    edit(story, "  - action: utter_faq\n", "  - action: utter_faq/phone_help\n")
     found = {(f.path, f.line, f.message.split(" does not")[0])
              for f in findings_of(project, "references")}
     assert (rules, line_of(rules, "bot_question"), "intent `bot_question`") in found
@@ -260,6 +260,21 @@ def test_a_held_out_question_that_is_trained_on_is_reported(project):
     edit(holdout, "    - self-help resources\n", "    - How do I submit a ticket?\n")
     [finding] = findings_of(project, "holdout")
     assert (finding.path, finding.line) == (holdout, line_of(holdout, "submit a ticket"))
+
+
+def test_a_held_out_question_that_near_copies_a_training_example_is_reported(project):
+    holdout = project / "tests" / "data" / "holdout" / "en.yml"
+    training = project / "data" / "nlu" / "en" / "web_ticket.yml"
+    with training.open("a", encoding="utf-8") as out:
+        out.write("    - where can I find a list of the support plans\n")
+    text = holdout.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("    - "))
+    holdout.write_text(text.replace(first, "    - where can I find a list of support plans", 1),
+                       encoding="utf-8")
+    [finding] = findings_of(project, "holdout")
+    assert (finding.path, finding.line) == (holdout, line_of(holdout, "a list of support plans"))
+    assert "is a near copy of the training example \"where can I find a list of the support " \
+           "plans\" (en/web_ticket.yml:" in finding.message
 
 
 def test_a_message_that_loses_its_placeholder_is_reported(project):
