@@ -6,6 +6,7 @@ import sys
 from typing import List, Optional
 
 from bolt.settings import Settings
+from handoff import agents_cli
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -16,9 +17,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     train.add_argument("--force", action="store_true", help="train even if the model is current")
 
     commands.add_parser("model", help="print the path of the model for the current data")
-    commands.add_parser("run", help="start the action server and the Rasa server")
+    commands.add_parser("run", help="start the action server, the Rasa server and the hub")
+    agents_cli.register(commands)
 
     args = parser.parse_args(argv)
+    if hasattr(args, "handler"):
+        return args.handler(args)
     settings = Settings.from_env()
 
     if args.command == "train":
