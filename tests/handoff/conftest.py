@@ -231,6 +231,16 @@ class Client:
         await self.ws.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def many_apps_in_one_process():
+    """Sanic rewrites its HTTP class once per app unless in test mode; tests start many apps."""
+    from sanic import Sanic
+
+    Sanic.test_mode = True
+    yield
+    Sanic.test_mode = False
+
+
 @pytest.fixture
 def hub_env(tmp_path) -> Dict[str, str]:
     return {
