@@ -79,3 +79,21 @@ def test_settings_come_from_the_environment_with_defaults(tmp_path):
         HubSettings.from_env({**env, "BOLT_HUB_RASA_TIMEOUT": "soon"})
     with pytest.raises(SettingsError):
         HubSettings.from_env({**env, "BOLT_HUB_MAX_TEXT_CHARS": "-1"})
+
+
+def test_every_hub_text_exists_in_every_language_with_its_placeholders():
+    import re
+
+    from bolt.languages import SUPPORTED_LANGUAGES
+    from handoff.config import REPOSITORY
+    from handoff.texts import Texts
+
+    texts = Texts.load(REPOSITORY / "data")
+    english = {f.language: f.messages for f in texts.answers.files}["en"]
+    assert len(texts.answers.files) == len(SUPPORTED_LANGUAGES)
+    for answer_file in texts.answers.files:
+        assert set(answer_file.messages) == set(english), answer_file.path
+        for name, template in answer_file.messages.items():
+            assert set(re.findall(r"\{(\w+)\}", template)) == set(
+                re.findall(r"\{(\w+)\}", english[name])), (answer_file.path, name)
+    assert texts.render("hub_agent_joined", "ja", agent="Erika") == "Erikaがチャットに参加しました。"
