@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json as json_response, text
@@ -15,38 +15,33 @@ from handoff.requests import InvalidRequest, handoff_request, ticket_request
 api = Blueprint("hub_api")
 
 
-def _refused(request: Request) -> Optional[HTTPResponse]:
-    """401 unless the request carries the service token that the action server holds."""
+def _service_request(request: Request, read: Callable[[Any], Any]
+                     ) -> Tuple[Any, Optional[HTTPResponse]]:
+    """The checked body of a call from the action server, or the answer that refuses it."""
     expected = f"Bearer {request.app.ctx.hub.settings.service_token}"
     given = request.headers.get("authorization", "")
     if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        return json_response({"error": "a valid service token is required"}, status=401)
-    return None
-
-
-def _body(request: Request) -> Tuple[Any, Optional[HTTPResponse]]:
+        return None, json_response({"error": "a valid service token is required"}, status=401)
     try:
-        return json.loads(request.body or b""), None
-    except ValueError:
-        return None, json_response({"error": "the body is not valid JSON", "field": "body"},
-                                   status=400)
+        return read(json.loads(request.body or b"")), None
+    except ValueError as error:
+        field = error.field if isinstance(error, InvalidRequest) else "body"
+        message = str(error) if isinstance(error, InvalidRequest) else "the body is not valid JSON"
+        return None, json_response({"error": message, "field": field}, status=400)
+
+
+NO_SUCH_CONVERSATION = {"error": "the hub has no such conversation"}
 
 
 @api.post("/api/handoffs")
 async def post_handoff(request: Request) -> HTTPResponse:
-    refused = _refused(request)
+    handoff, refused = _service_request(request, handoff_request)
     if refused:
         return refused
-    body, bad = _body(request)
-    if bad:
-        return bad
-    hub: Hub = request.app.ctx.hub
     try:
-        queued, status = hub.hand_off(handoff_request(body))
-    except InvalidRequest as error:
-        return json_response({"error": str(error), "field": error.field}, status=400)
+        queued, status = request.app.ctx.hub.hand_off(handoff)
     except LookupError:
-        return json_response({"error": "the hub has no such conversation"}, status=404)
+        return json_response(NO_SUCH_CONVERSATION, status=404)
     except NoAgents as error:
         return json_response({"status": "no_agents",
                               "error": f"no agent for {error} is online"}, status=409)
@@ -55,19 +50,13 @@ async def post_handoff(request: Request) -> HTTPResponse:
 
 @api.post("/api/tickets")
 async def post_ticket(request: Request) -> HTTPResponse:
-    refused = _refused(request)
+    ticket_wanted, refused = _service_request(request, ticket_request)
     if refused:
         return refused
-    body, bad = _body(request)
-    if bad:
-        return bad
-    hub: Hub = request.app.ctx.hub
     try:
-        ticket, created = hub.open_ticket(ticket_request(body))
-    except InvalidRequest as error:
-        return json_response({"error": str(error), "field": error.field}, status=400)
+        ticket, created = request.app.ctx.hub.open_ticket(ticket_wanted)
     except LookupError:
-        return json_response({"error": "the hub has no such conversation"}, status=404)
+        return json_response(NO_SUCH_CONVERSATION, status=404)
     return json_response({"ticket_id": ticket.public_id, "status": ticket.status},
                          status=201 if created else 200)
 

@@ -25,9 +25,6 @@ class Broker(ABC):
     @abstractmethod
     def publish(self, topic: str, frame: Mapping[str, Any]) -> None: ...
 
-    @abstractmethod
-    def listeners(self, topic: str) -> int: ...
-
 
 class LocalBroker(Broker):
     """One hub process: topics are sets of the sockets connected to it."""
@@ -48,6 +45,3 @@ class LocalBroker(Broker):
     def publish(self, topic: str, frame: Mapping[str, Any]) -> None:
         for subscriber in list(self.topics.get(topic, ())):
             subscriber.deliver(frame)
-
-    def listeners(self, topic: str) -> int:
-        return len(self.topics.get(topic, ()))

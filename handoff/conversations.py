@@ -58,7 +58,8 @@ class Conversations:
             )
             return conversation, resume_key
         conversation = repository.conversation(wanted)
-        if conversation is None or not self.may_open(visitor, conversation, frame.get("resume_key")):
+        key = frame.get("resume_key")
+        if conversation is None or not self.may_open(visitor, conversation, key):
             # The same answer whether it exists or not: ids of others' conversations stay unknown.
             raise ProtocolError("forbidden", "no such conversation of yours",
                                 field="conversation_id")
@@ -84,7 +85,7 @@ class Conversations:
         return [dispatcher.user_frame(conversation, self.hub.repository.waiting(),
                                       dispatcher.slots())]
 
-    # --- talking ------------------------------------------------------------------------------------
+    # --- talking ----------------------------------------------------------------------------------
 
     def post(self, visitor: Visitor, frame: Frame) -> Dict[str, Any]:
         """Stores the user's message (once per client id) and, if the bot holds it, asks Rasa."""

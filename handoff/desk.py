@@ -120,7 +120,8 @@ class Desk:
         now = self.hub.clock()
         conversation = self.hub.move(
             conversation, Move.ASSIGN, "agent_joined", "hub_agent_joined",
-            values={"agent": agent.display_name}, changes={"agent_id": agent.id, "assigned_at": now},
+            values={"agent": agent.display_name},
+            changes={"agent_id": agent.id, "assigned_at": now},
             agent_name=agent.display_name)
         if conversation.queued_at:
             self.hub.metrics.observe("bolt_hub_queue_wait_seconds",
@@ -212,7 +213,7 @@ class Desk:
         self.hub.broker.publish(agent_topic(agent_id), {
             "type": "released", "conversation_id": conversation_id, "reason": reason})
 
-    # --- reading -----------------------------------------------------------------------------------
+    # --- reading ---------------------------------------------------------------------------------
 
     def history(self, agent: Agent, conversation_id: str, after_seq: int) -> Dict[str, Any]:
         conversation = self.hub.repository.conversation(conversation_id)

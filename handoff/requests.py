@@ -89,7 +89,8 @@ def _conversation_id(data: Mapping[str, Any]) -> str:
 def _language(data: Mapping[str, Any]) -> str:
     value = data.get("language")
     if value not in SUPPORTED_LANGUAGES:
-        raise InvalidRequest("language", f"language must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        raise InvalidRequest("language",
+                             f"language must be one of {', '.join(SUPPORTED_LANGUAGES)}")
     return value
 
 
@@ -107,7 +108,8 @@ def _summary(data: Mapping[str, Any]) -> Optional[str]:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > MAX_SUMMARY_CHARS:
-        raise InvalidRequest("summary", f"summary must be a text of up to {MAX_SUMMARY_CHARS} characters")
+        raise InvalidRequest("summary",
+                             f"summary must be a text of up to {MAX_SUMMARY_CHARS} characters")
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from websockets.exceptions import ConnectionClosed
 
@@ -35,12 +35,13 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
             if raw is None:
                 break
             if not limiter.allow(time.monotonic(), connection.key, *rate_keys()):
-                connection.deliver(ProtocolError("rate_limited", "too many frames: slow down").frame())
+                connection.deliver(
+                    ProtocolError("rate_limited", "too many frames: slow down").frame())
                 continue
             frame: Optional[Frame] = None
             try:
                 frame = parse(raw, frames, settings.max_frame_bytes, settings.max_text_chars)
-                answer = handle(frame)
+                answer = {"type": "pong"} if frame.type == "ping" else handle(frame)
                 if answer is not None:
                     connection.deliver(answer)
             except ProtocolError as error:
@@ -73,8 +74,6 @@ async def chat_socket(request: Any, ws: Any) -> None:
     state: Dict[str, Visitor] = {}
 
     def handle(frame: Frame) -> Optional[Dict[str, Any]]:
-        if frame.type == "ping":
-            return {"type": "pong"}
         if frame.type == "hello":
             return hello(frame)
         visitor = state.get("visitor")
@@ -139,8 +138,6 @@ async def agent_socket(request: Any, ws: Any) -> None:
     state: Dict[str, Agent] = {}
 
     def handle(frame: Frame) -> Optional[Dict[str, Any]]:
-        if frame.type == "ping":
-            return {"type": "pong"}
         if frame.type == "login":
             if "agent" in state:
                 raise ProtocolError("already_open", "this socket is signed in already")

@@ -115,9 +115,6 @@ class Repository:
                 .group_by(Conversation.agent_id))
             return {agent_id: count for agent_id, count in rows}
 
-    def agents_holding_chats(self) -> List[int]:
-        return list(self.held_counts())
-
     def counts_by_owner(self) -> Dict[str, int]:
         with self.sessions() as session:
             rows = session.execute(
