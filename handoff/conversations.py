@@ -166,9 +166,11 @@ class Conversations:
         self.hub.leave_queue(conversation)
 
     def ticket(self, visitor: Visitor) -> None:
+        """Offered while waiting and while Rasa is unreachable; otherwise Bolt's policy decides."""
         conversation = self._identified_conversation(visitor)
-        if conversation.owner == Owner.AGENT.value:
-            raise ProtocolError("not_allowed", "an agent is with you in this chat")
+        if conversation.owner != Owner.QUEUE.value and not (
+                conversation.owner == Owner.BOT.value and conversation.bot_failed):
+            raise ProtocolError("not_allowed", "ask Bolt for a ticket: it checks your account")
         self.hub.open_ticket(TicketRequest(
             conversation_id=conversation.id, language=conversation.language,
             priority=conversation.priority or "P3", reason="user_request",

@@ -45,6 +45,7 @@ async def test_offers_go_to_the_least_loaded_agent_who_speaks_the_language(bolt,
 async def test_claims_respect_capacity_and_an_offer_cannot_be_taken_by_another(bolt, agents):
     agents("anna", ["de"], capacity=1)
     agents("ben", ["en"], capacity=1)
+    agents("sam", ["en"], supervisor=True)
     async with bolt() as (hub, rasa):
         anna = await hub.agent("anna")
         ben = await hub.agent("ben")
@@ -62,6 +63,14 @@ async def test_claims_respect_capacity_and_an_offer_cannot_be_taken_by_another(b
         assert (await ben.expect("error"))["code"] == "not_yours"
         await ben.send(type="history", conversation_id=second)
         assert (await ben.expect("history"))["conversation"]["owner"] == "queue"
+        await anna.send(type="history", conversation_id=first)  # ben's chat: not anna's to read
+        assert (await anna.expect("error"))["code"] == "forbidden"
+        await anna.send(type="typing", conversation_id=first, typing=True)
+        assert (await anna.expect("error"))["code"] == "not_yours"
+        sam = await hub.agent("sam", status="away")  # supervisors may read any conversation
+        await sam.send(type="history", conversation_id=first)
+        assert (await sam.expect("history"))["conversation"]["agent"] == "ben"
+        await sam.close()
         await anna.close()
         await ben.close()
 

@@ -53,6 +53,8 @@ async def test_the_user_can_take_a_ticket_instead_of_waiting(bolt, agents):
     async with bolt() as (hub, rasa):
         anna = await hub.agent("anna", status="online")
         user = await hub.user(token=user_token(), locale="it-IT")
+        await user.send(type="ticket")  # Bolt answers: its account check decides on tickets
+        assert (await user.expect("error"))["code"] == "not_allowed"
         await hub.hand_off(user.welcome["conversation_id"], language="it")
         await user.expect("queue")
         await user.send(type="ticket")
