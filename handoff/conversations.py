@@ -104,6 +104,8 @@ class Conversations:
         # One bot turn at a time per conversation, so that replies come in the order asked.
         async with self.bot_turns.setdefault(conversation_id, asyncio.Lock()):
             conversation = self.hub.repository.conversation(conversation_id)
+            if not bot_answers(Owner(conversation.owner)):
+                return  # handed over while an earlier turn was still being answered
             metadata: Dict[str, Any] = {"locale": visitor.locale or conversation.locale}
             if visitor.token:
                 metadata["auth_token"] = visitor.token
