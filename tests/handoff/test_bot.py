@@ -100,12 +100,16 @@ async def test_a_handoff_during_the_bot_turn_keeps_the_bot_reply(bolt, agents):
             assert (await hub.hand_off(body["sender"]))[0] == 201
         rasa.before_reply = hand_off
         rasa.reply = lambda body: [{"text": "Ich verbinde Sie (P2, Antwort in 4 Stunden)."}]
+        rasa.delay = 0.3
         await user.send(type="message", client_id="m1", text="Ich will einen Menschen")
-        await user.event("queued")
-        assert (await user.event(speaker="bot"))["text"].startswith("Ich verbinde Sie")
+        # Sent while Bolt still answers m1: it waits for that turn, then the queue holds the chat.
         await user.send(type="message", client_id="m2", text="Hallo?")
         await user.expect("ack", client_id="m2")
-        await asyncio.sleep(0.2)
-        assert len(rasa.messages) == 1
+        await user.event("queued")
+        assert (await user.event(speaker="bot"))["text"].startswith("Ich verbinde Sie")
+        await user.send(type="message", client_id="m3", text="Hallo??")
+        await user.expect("ack", client_id="m3")
+        await asyncio.sleep(0.3)
+        assert [m["message"] for m in rasa.messages] == ["Ich will einen Menschen"]
         await user.close()
         await anna.close()
