@@ -72,6 +72,7 @@ async def test_a_user_talks_to_bolt_through_the_hub_then_to_an_agent_and_back(bo
     await agent.send(type="login", name="erika", password=PASSWORD)
     await agent.expect("welcome")
     await agent.send(type="status", status="online")
+    await agent.expect("status", status="online")
     request = urllib.request.Request(
         f"{settings.hub_url}/api/handoffs", data=json.dumps(handoff_body(conversation_id)).encode(),
         headers={"Authorization": f"Bearer {secrets.service_token}",
