@@ -5,9 +5,9 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from bolt.identity import Identity
+from bolt.identity import LEEWAY_SECONDS, Identity
 from bolt.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.connection import Connection
 from handoff.hub import Hub, NoAgents, agent_topic
@@ -30,14 +30,19 @@ class Visitor:
     locale: Optional[str]
     conversation_id: Optional[str] = None
 
+    def still_valid(self, now: float) -> bool:
+        """Whether the token has not expired since the socket opened (sockets outlive tokens)."""
+        return self.identity is not None and self.identity.expires_at + LEEWAY_SECONDS >= now
+
     @property
     def rate_key(self) -> Optional[str]:
         return f"user:{self.identity.account_id}/{self.identity.user_id}" if self.identity else None
 
 
 class Conversations:
-    def __init__(self, hub: Hub):
+    def __init__(self, hub: Hub, wall_clock: Callable[[], float] = time.time):
         self.hub = hub
+        self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
         self.bot_turns: Dict[str, asyncio.Lock] = {}
 
     # --- opening and resuming -------------------------------------------------------------------
@@ -107,7 +112,7 @@ class Conversations:
             if not bot_answers(Owner(conversation.owner)):
                 return  # handed over while an earlier turn was still being answered
             metadata: Dict[str, Any] = {"locale": visitor.locale or conversation.locale}
-            if visitor.token:
+            if visitor.token and visitor.still_valid(self.wall_clock()):
                 metadata["auth_token"] = visitor.token
             started = time.monotonic()
             try:
@@ -193,7 +198,7 @@ class Conversations:
 
     def _identified_conversation(self, visitor: Visitor) -> Conversation:
         conversation = self.hub.repository.conversation(self._conversation_id(visitor))
-        if visitor.identity is None:
+        if not visitor.still_valid(self.wall_clock()):
             raise ProtocolError("sign_in_required", "sign in to the help center to reach a person")
         return conversation
 

@@ -1,6 +1,7 @@
 """Bad input: an error frame with a code, the socket still usable, nothing stored half-way."""
 import asyncio
 import json
+import time
 
 import pytest
 import websockets
@@ -93,3 +94,18 @@ async def test_sockets_from_foreign_origins_are_refused(bolt):
         await allowed.send(type="ping")
         await allowed.expect("pong")
         await allowed.close()
+
+
+async def test_a_token_that_expires_while_the_socket_is_open_stops_counting(bolt):
+    async with bolt() as (hub, rasa):
+        rasa.down = True
+        user = await hub.user(token=user_token("u-7", "acme", ttl=60))
+        assert user.welcome["identity"]["anonymous"] is False
+        conversations = hub.app.ctx.conversations
+        conversations.wall_clock = lambda: time.time() + 120  # the socket outlived its token
+        await user.send(type="message", client_id="m", text="still me?")
+        await user.event("bot_unavailable")
+        assert "auth_token" not in rasa.messages[-1]["metadata"]
+        await user.send(type="request_agent")
+        assert (await user.expect("error"))["code"] == "sign_in_required"
+        await user.close()
