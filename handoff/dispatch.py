@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from handoff.queue import (
     AgentSlot, Waiting, capacity_for, estimate_wait_seconds, ordered, plan_offers, positions,
@@ -38,7 +38,9 @@ class Dispatcher:
     def __init__(self, hub: "Hub"):
         self.hub = hub
         self.offers: Dict[str, Offer] = {}
-        self.declined: Dict[str, Set[int]] = {}
+        # conversation -> agent -> when they declined (monotonic); forgotten after an offer's time,
+        # so that a chat everyone declined is offered round again rather than never.
+        self.declined: Dict[str, Dict[int, float]] = {}
         self.sent_positions: Dict[str, Dict[str, Any]] = {}
         self.sent_queue: Optional[List[Dict[str, Any]]] = None
 
@@ -93,8 +95,9 @@ class Dispatcher:
         slots = self.slots()
         current = {cid: offer.agent_id for cid, offer in self.offers.items()}
         by_id = {c.id: c for c in waiting}
+        declined = {cid: set(agents) for cid, agents in self.declined.items()}
         for conversation_id, agent_id in plan_offers(
-                (waiting_entry(c) for c in waiting), slots, current, self.declined):
+                (waiting_entry(c) for c in waiting), slots, current, declined):
             self.offers[conversation_id] = Offer(
                 agent_id, time.monotonic() + self.hub.settings.offer_seconds)
             self.hub.broker.publish(f"agent:{agent_id}", {
@@ -127,7 +130,7 @@ class Dispatcher:
         if offer is None or offer.agent_id != agent_id:
             return False
         del self.offers[conversation_id]
-        self.declined.setdefault(conversation_id, set()).add(agent_id)
+        self.declined.setdefault(conversation_id, {})[agent_id] = time.monotonic()
         self._withdrawn(conversation_id, agent_id, reason)
         return True
 
@@ -152,6 +155,13 @@ class Dispatcher:
         for conversation_id, offer in list(self.offers.items()):
             if offer.expires <= now_monotonic:
                 self.decline(conversation_id, offer.agent_id, "expired")
+        forget_before = now_monotonic - self.hub.settings.offer_seconds
+        for conversation_id, agents in list(self.declined.items()):
+            for agent_id, declined_at in list(agents.items()):
+                if declined_at < forget_before:
+                    del agents[agent_id]
+            if not agents:
+                del self.declined[conversation_id]
         now = self.hub.clock()
         waiting = self.hub.repository.waiting()
         for conversation in waiting:

@@ -183,3 +183,16 @@ async def test_sign_in_needs_the_right_password_or_session(bolt, agents):
             await client.send(type="tickets")
             assert (await client.expect("error"))["code"] == "login_first"
             await client.close()
+
+
+async def test_an_unanswered_offer_expires_and_comes_round_again(bolt, agents):
+    agents("anna", ["de"])
+    async with bolt(BOLT_HUB_OFFER_SECONDS="0.4") as (hub, rasa):
+        anna = await hub.agent("anna")
+        _, conversation_id = await queued_user(hub)
+        await anna.expect("offer")
+        await anna.expect("offer_withdrawn", reason="expired")
+        # Nobody else speaks German: once the refusal is old, the chat is offered to her again.
+        again = await anna.expect("offer", timeout=3)
+        assert again["conversation"]["conversation_id"] == conversation_id
+        await anna.close()
