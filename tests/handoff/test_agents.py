@@ -196,3 +196,23 @@ async def test_an_unanswered_offer_expires_and_comes_round_again(bolt, agents):
         again = await anna.expect("offer", timeout=3)
         assert again["conversation"]["conversation_id"] == conversation_id
         await anna.close()
+
+
+async def test_an_agent_chats_with_several_users_at_once(bolt, agents):
+    agents("anna", ["de"], capacity=2)
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        first, first_id = await queued_user(hub, "u-1")
+        await taken(anna, first_id)
+        second, second_id = await queued_user(hub, "u-2")
+        await taken(anna, second_id)
+        await first.send(type="message", client_id="f1", text="Ich bin eins")
+        await second.send(type="message", client_id="s1", text="Ich bin zwei")
+        heard = [await anna.event(speaker="user"), await anna.event(speaker="user")]
+        assert {(e["conversation_id"], e["text"]) for e in heard} == {
+            (first_id, "Ich bin eins"), (second_id, "Ich bin zwei")}
+        await anna.send(type="message", conversation_id=second_id, client_id="a1", text="Hallo zwei")
+        assert (await second.event(speaker="agent"))["text"] == "Hallo zwei"
+        assert [f for f in await first.quiet(0.3) if f.get("speaker") == "agent"] == []
+        for client in (anna, first, second):
+            await client.close()
