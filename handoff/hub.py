@@ -13,6 +13,7 @@ from typing import Any, Callable, Coroutine, Dict, Iterable, Mapping, Optional, 
 
 from handoff.broker import Broker
 from handoff.config import HubSettings
+from handoff.dispatch import Dispatcher
 from handoff.metrics import Metrics
 from handoff.ownership import Move, Owner, next_owner
 from handoff.presence import Presence
@@ -41,8 +42,6 @@ class Hub:
     def __init__(self, settings: HubSettings, repository: Repository, broker: Broker,
                  rasa: RasaClient, texts: Texts, metrics: Metrics,
                  clock: Callable[[], datetime] = utcnow):
-        from handoff.dispatch import Dispatcher
-
         self.settings = settings
         self.repository = repository
         self.broker = broker
