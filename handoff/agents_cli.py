@@ -1,4 +1,4 @@
-"""`bolt agents add|list|remove`: the agent accounts the console signs in with."""
+"""`bolt agents add|passwd|list|remove`: the agent accounts the console signs in with."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--supervisor", action="store_true", help="is told about escalations")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input instead of asking")
+    passwd = actions.add_parser("passwd", help="set an agent's password (ends their sessions)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input instead of asking")
     actions.add_parser("list", help="list the agents")
     remove = actions.add_parser("remove", help="remove an agent who never held a chat")
     remove.add_argument("name")
@@ -42,6 +46,9 @@ def handle(args: argparse.Namespace) -> int:
                               password, args.display_name, args.supervisor)
             print(f"Added agent {agent.name} ({', '.join(sorted(agent.language_set))}, "
                   f"{agent.capacity} chats at once{', supervisor' if agent.supervisor else ''})")
+        elif args.agents_command == "passwd":
+            repository.set_password(args.name, hash_password(_read_password(args.password_stdin)))
+            print(f"Changed the password of {args.name}")
         elif args.agents_command == "list":
             for line in agent_lines(repository.agents()):
                 print(line)

@@ -152,12 +152,23 @@ class Repository:
             agent.status = status
         return agent
 
+    def set_password(self, name: str, password_hash: str) -> None:
+        """A new password; the agent's sessions end, so a stolen one stops working."""
+        with self.sessions.begin() as session:
+            agent = session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
+            if agent is None:
+                raise NotFound(f"no agent named {name!r}")
+            agent.password_hash = password_hash
+            for stored in session.execute(
+                    select(AgentSession).where(AgentSession.agent_id == agent.id)).scalars():
+                session.delete(stored)
+
     def remove_agent(self, name: str) -> None:
         """Removes an agent who holds no chat (their past chats keep their name in the events)."""
         with self.sessions.begin() as session:
             agent = session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
             if agent is None:
-                raise NotFound(name)
+                raise NotFound(f"no agent named {name!r}")
             held = session.execute(select(func.count()).select_from(Conversation).where(
                 Conversation.agent_id == agent.id)).scalar_one()
             resolved = session.execute(select(func.count()).select_from(Resolution).where(

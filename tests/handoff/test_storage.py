@@ -1,12 +1,14 @@
 """The migrations build exactly the schema of the models; `bolt agents` manages accounts."""
 import io
 import sys
+from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bolt.cli import main
 from handoff.agents_cli import open_repository
+from handoff.passwords import check_password
 from handoff.store.database import connect, migrate
 from handoff.store.schema import Base
 
@@ -41,5 +43,15 @@ def test_bolt_agents_add_list_remove(tmp_path, monkeypatch, capsys):
     assert "luigi" not in listed
     agent = open_repository(f"sqlite:///{tmp_path.resolve()}/hub.sqlite3").agent_by_name("erika")
     assert agent.password_hash.startswith("scrypt$")
+    repository = open_repository(f"sqlite:///{tmp_path.resolve()}/hub.sqlite3")
+    repository.add_session(agent.id, "session-hash", datetime(2100, 1, 1))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\n"))
+    assert main(["agents", "passwd", "erika", "--password-stdin"]) == 0
+    changed = repository.agent_by_name("erika")
+    assert check_password("another long password", changed.password_hash)
+    assert repository.session_agent("session-hash", datetime(2026, 1, 1)) is None
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\n"))
+    assert main(["agents", "passwd", "nobody", "--password-stdin"]) == 1
+    assert "nobody" in capsys.readouterr().err
     assert main(["agents", "remove", "erika"]) == 0
     assert main(["agents", "remove", "erika"]) == 1
