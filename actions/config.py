@@ -1,9 +1,19 @@
 """The action server's settings: read from the environment in this one place.
 
-| variable              | default                       | meaning                                   |
-|-----------------------|-------------------------------|-------------------------------------------|
-| BOLT_CONTENT_DIR      | the repository's data/ folder | editors' content (answers, phone table)   |
-| BOLT_PHONE_TABLE      | $BOLT_CONTENT_DIR/phone_numbers.yml | the canonical support phone numbers |
+| variable                   | default                                    |
+|----------------------------|--------------------------------------------|
+| BOLT_CONTENT_DIR           | the repository's data/ folder              |
+| BOLT_PHONE_TABLE           | $BOLT_CONTENT_DIR/phone_numbers.yml        |
+| BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/settings.py)          |
+| BOLT_ACCOUNTS_DATABASE_URL | sqlite:///$BOLT_STATE_DIR/accounts.sqlite3 |
+| BOLT_DEMO_ACCOUNTS         | true: demo accounts into an empty directory |
+| BOLT_SUPPORT_POLICY        | actions/support_policy.yml                 |
+| BOLT_TRIAGE_CUES           | actions/triage_cues.yml                    |
+| BOLT_HUB_URL               | http://$BOLT_HOST:$BOLT_HUB_PORT (5080)    |
+| BOLT_HUB_TIMEOUT           | 5 (seconds)                                |
+
+The token secret and the hub's service token come from bolt/secrets.py. docs/accounts.md says
+what each setting does.
 """
 from __future__ import annotations
 
@@ -13,20 +23,70 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
+from bolt.settings import Settings
+
 REPOSITORY = Path(__file__).resolve().parent.parent
+ACTIONS_DIR = Path(__file__).resolve().parent
+DEFAULT_HUB_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
 class ActionSettings:
     content_dir: Path
     phone_table: Path
+    state_dir: Path
+    accounts_database_url: str
+    demo_accounts: bool
+    support_policy: Path
+    triage_cues: Path
+    hub_url: str
+    hub_timeout: float
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> ActionSettings:
         env = os.environ if environ is None else environ
+        bolt = Settings.from_env(env)
         content_dir = Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data")
         phone_table = Path(env.get("BOLT_PHONE_TABLE") or content_dir / "phone_numbers.yml")
-        return cls(content_dir=content_dir, phone_table=phone_table)
+        database_url = env.get("BOLT_ACCOUNTS_DATABASE_URL") or (
+            f"sqlite:///{Path(bolt.state_dir).resolve() / 'accounts.sqlite3'}"
+        )
+        return cls(
+            content_dir=content_dir,
+            phone_table=phone_table,
+            state_dir=bolt.state_dir,
+            accounts_database_url=database_url,
+            demo_accounts=_flag(env, "BOLT_DEMO_ACCOUNTS", True),
+            support_policy=Path(
+                env.get("BOLT_SUPPORT_POLICY") or ACTIONS_DIR / "support_policy.yml"),
+            triage_cues=Path(env.get("BOLT_TRIAGE_CUES") or ACTIONS_DIR / "triage_cues.yml"),
+            hub_url=(env.get("BOLT_HUB_URL") or bolt.hub_url).rstrip("/"),
+            hub_timeout=_seconds(env, "BOLT_HUB_TIMEOUT", DEFAULT_HUB_TIMEOUT),
+        )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, got {raw!r}")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise SystemExit(f"{name} must be more than 0 seconds, got {value}")
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ import argparse
 import sys
 from typing import List, Optional
 
+from bolt import accounts_cli
 from bolt.settings import Settings
 from handoff import agents_cli
 
@@ -18,11 +19,12 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     commands.add_parser("model", help="print the path of the model for the current data")
     commands.add_parser("run", help="start the action server, the Rasa server and the hub")
+    accounts_cli.register(commands)
     agents_cli.register(commands)
 
     args = parser.parse_args(argv)
     if hasattr(args, "handler"):
-        return args.handler(args)
+        return int(args.handler(args))
     settings = Settings.from_env()
 
     if args.command == "train":

@@ -2,7 +2,7 @@
 
 When Bolt is unsure it offers the closest topics as buttons whose payload is "/faq/<key>". Rasa's
 own "/intent" shortcut cannot name a retrieval intent's sub-key, so this component, placed after
-the ResponseSelector, sets intent `faq` and the selected answer with full confidence.
+the intent classifier, sets intent `faq` and the selected answer with full confidence.
 """
 from __future__ import annotations
 

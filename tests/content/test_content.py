@@ -10,7 +10,7 @@ import yaml
 from bolt.content import load_answers
 from tests.content.helpers import (
     ALL_INTENTS, DATA, DIALOGUE_INTENTS, FAQ_KEYS, LANGUAGES, REPOSITORY, holdout_examples,
-    plain_text, training_examples,
+    near_copies, plain_text, training_examples,
 )
 
 MIN_TRAINING_EXAMPLES = 12
@@ -58,6 +58,15 @@ def test_holdout_is_large_enough_and_never_trained_on(language):
     trained = {normalise(t) for texts in training_examples(language).values() for t in texts}
     leaked = [t for texts in holdout.values() for t in texts if normalise(t) in trained]
     assert leaked == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_training_example_is_a_near_copy_of_a_held_out_one(language):
+    # A held-out question with one word changed in training measures memory, not
+    # understanding: editors rephrase rather than copy (see docs/content-layout.md).
+    held_out = [normalise(t) for texts in holdout_examples(language).values() for t in texts]
+    trained = [normalise(t) for texts in training_examples(language).values() for t in texts]
+    assert near_copies(held_out, trained) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -137,3 +146,16 @@ def test_rasa_data_validate_is_clean():
                      if "rasa/" in line and "UserWarning" in line]
     assert result.returncode == 0, output[-3000:]
     assert rasa_warnings == [], "\n".join(rasa_warnings)
+
+
+def test_every_action_message_exists_in_every_language_with_the_same_placeholders():
+    answers = load_answers(DATA)
+    names = {name for answer_file in answers.files for name in answer_file.messages}
+    for name in sorted(names):
+        english = answers.message("en", name)
+        assert english is not None, f"en lacks message {name}"
+        expected = set(re.findall(r"\{(\w+)\}", english))
+        for language in LANGUAGES:
+            text = answers.message(language, name)
+            assert text is not None, f"{language} lacks message {name}"
+            assert set(re.findall(r"\{(\w+)\}", text)) == expected, f"{language} {name}"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bolt.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.settings import Settings
 
@@ -22,13 +23,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+TOKEN_SECRET = "server-test-token-secret-of-32-bytes-at-least"
+
+
 @pytest.fixture(scope="module")
-def rasa_url(trained_model, repository):
+def rasa_url(trained_model, repository, tmp_path_factory):
     settings = Settings.from_env({
         "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1",
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
     })
     services = bolt_services(settings, trained_model)
+    # The account directory (demo accounts) and secrets of this run, not the worktree's var/.
+    services[0].env.update({"BOLT_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+                            "BOLT_TOKEN_SECRET": TOKEN_SECRET})
     try:
         for service in services:
             start(service, repository)
@@ -39,15 +46,17 @@ def rasa_url(trained_model, repository):
 
 
 class Conversation:
-    def __init__(self, url, locale=None):
+    def __init__(self, url, locale=None, token=None):
         self.url = url
         self.sender = f"test-{uuid.uuid4().hex[:8]}"
-        self.locale = locale
+        self.metadata = {"locale": locale} if locale else {}
+        if token:
+            self.metadata["auth_token"] = token
 
     def say(self, text):
         body = {"sender": self.sender, "message": text}
-        if self.locale:
-            body["metadata"] = {"locale": self.locale}
+        if self.metadata:
+            body["metadata"] = self.metadata
         request = urllib.request.Request(
             f"{self.url}/webhooks/rest/webhook", data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"})
@@ -80,7 +89,9 @@ def test_the_page_locale_is_used_until_the_user_writes_clearly_in_another_langua
 
 
 def test_phone_numbers_come_in_the_users_language(rasa_url):
-    chat = Conversation(rasa_url, locale="ja-JP")
+    # A demo user who may call (actions/accounts/demo_accounts.csv), signed in by the help center.
+    token = issue_token(TOKEN_SECRET, "business-premier-member-licensed", "demo-business-premier")
+    chat = Conversation(rasa_url, locale="ja-JP", token=token)
     reply = text(chat.say("ドイツのサポート電話番号を教えてください"))
     assert "+49 30 80098621 (内線 2)" in reply and "ドイツ" in reply
     asked = text(chat.say("電話番号は？"))

@@ -1,0 +1,175 @@
+"""The account directory: which accounts and users exist, their plans, roles and licences.
+
+`AccountDirectory` is what the account check needs; `SqlAccountDirectory` keeps it in any
+SQLAlchemy database (a SQLite file by default, see actions/config.py). A database that cannot be
+reached raises `DirectoryUnavailable`, never a wrong answer.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Optional, Protocol, Sequence
+
+from sqlalchemy import Boolean, Column, ForeignKey, String, create_engine, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, declarative_base
+
+from actions.accounts.policy import Member
+
+
+class DirectoryUnavailable(RuntimeError):
+    """The directory could not be asked (database down, unreachable, broken)."""
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    plan: str
+    support_plan: str
+
+
+@dataclass(frozen=True)
+class User:
+    account_id: str
+    user_id: str
+    name: str
+    role: str
+    licensed: bool
+    country: Optional[str]
+    language: Optional[str]
+
+
+@dataclass(frozen=True)
+class AccountUser:
+    """A user as the account check sees them: with their account."""
+
+    account: Account
+    user: User
+
+    @property
+    def member(self) -> Member:
+        return Member(
+            plan=self.account.plan,
+            support_plan=self.account.support_plan,
+            role=self.user.role,
+            licensed=self.user.licensed,
+        )
+
+
+@dataclass(frozen=True)
+class DirectoryData:
+    """Accounts and users to load together (from a CSV file, say)."""
+
+    accounts: Sequence[Account]
+    users: Sequence[User]
+
+
+class AccountDirectory(Protocol):
+    def find(self, account_id: str, user_id: str) -> Optional[AccountUser]:
+        """The user of that account, None if there is no such user; DirectoryUnavailable."""
+
+
+Base = declarative_base()
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+
+    account_id = Column(String(128), primary_key=True)
+    name = Column(String(256), nullable=False)
+    plan = Column(String(32), nullable=False)
+    support_plan = Column(String(32), nullable=False)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    account_id = Column(String(128), ForeignKey("accounts.account_id"), primary_key=True)
+    user_id = Column(String(128), primary_key=True)
+    name = Column(String(256), nullable=False)
+    role = Column(String(32), nullable=False)
+    licensed = Column(Boolean, nullable=False)
+    country = Column(String(2))
+    language = Column(String(8))
+
+
+class SqlAccountDirectory:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlAccountDirectory:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return cls(create_engine(url, future=True, pool_pre_ping=True))
+
+    def create_schema(self) -> None:
+        with self._unavailable_on_error():
+            Base.metadata.create_all(self._engine)
+
+    def is_empty(self) -> bool:
+        with self._unavailable_on_error(), Session(self._engine) as session:
+            return session.execute(select(AccountRow.account_id).limit(1)).first() is None
+
+    def find(self, account_id: str, user_id: str) -> Optional[AccountUser]:
+        query = (
+            select(AccountRow, UserRow)
+            .join(UserRow, UserRow.account_id == AccountRow.account_id)
+            .where(AccountRow.account_id == account_id, UserRow.user_id == user_id)
+        )
+        with self._unavailable_on_error(), Session(self._engine) as session:
+            found = session.execute(query).first()
+            if found is None:
+                return None
+            return AccountUser(account=_account(found[0]), user=_user(found[1]))
+
+    def users(self) -> List[AccountUser]:
+        query = (
+            select(AccountRow, UserRow)
+            .join(UserRow, UserRow.account_id == AccountRow.account_id)
+            .order_by(AccountRow.account_id, UserRow.user_id)
+        )
+        with self._unavailable_on_error(), Session(self._engine) as session:
+            return [AccountUser(_account(a), _user(u)) for a, u in session.execute(query)]
+
+    def save(self, data: DirectoryData) -> None:
+        """Adds or updates every account and user, all in one transaction."""
+        with self._unavailable_on_error(), Session(self._engine) as session, session.begin():
+            for account in data.accounts:
+                session.merge(AccountRow(
+                    account_id=account.account_id, name=account.name, plan=account.plan,
+                    support_plan=account.support_plan,
+                ))
+            session.flush()
+            for user in data.users:
+                session.merge(UserRow(
+                    account_id=user.account_id, user_id=user.user_id, name=user.name,
+                    role=user.role, licensed=user.licensed, country=user.country,
+                    language=user.language,
+                ))
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+    @contextmanager
+    def _unavailable_on_error(self) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as error:
+            where = self._engine.url.render_as_string(hide_password=True)
+            raise DirectoryUnavailable(f"the account directory {where} failed: {error}") from error
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(row.account_id, row.name, row.plan, row.support_plan)
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        row.account_id, row.user_id, row.name, row.role, bool(row.licensed), row.country,
+        row.language,
+    )

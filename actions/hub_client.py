@@ -1,0 +1,111 @@
+"""The action server's client of the hub: `POST /api/handoffs` and `POST /api/tickets`.
+
+The contract is docs/handoff-api.md; this module is the only place that speaks it.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+MAX_SUMMARY_CHARS = 2000
+
+
+class HubError(RuntimeError):
+    """The hub did not take the request."""
+
+
+class HubUnavailable(HubError):
+    """No answer in time, a 5xx, or an answer outside the contract."""
+
+
+class NoAgents(HubError):
+    """409: no agent for the conversation's language is online."""
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    conversation_id: str
+    language: str
+    priority: str
+    reason: str
+    first_response_hours: float
+    summary: str
+    account: Dict[str, Any]
+
+    def as_json(self) -> Dict[str, Any]:
+        body = asdict(self)
+        body["summary"] = self.summary[:MAX_SUMMARY_CHARS]
+        return body
+
+
+@dataclass(frozen=True)
+class Queued:
+    status: str
+    position: Optional[int]
+    estimated_wait_seconds: Optional[float]
+    deadline: Optional[str]
+    already_queued: bool
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ticket_id: str
+    status: str
+
+
+class HubClient:
+    def __init__(self, base_url: str, service_token: str, timeout_seconds: float) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._service_token = service_token
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+
+    async def request_handoff(self, request: HandoffRequest) -> Queued:
+        status, body = await self._post("/api/handoffs", request.as_json())
+        if status == 409 and body.get("status") == "no_agents":
+            raise NoAgents(str(body.get("error") or "no agents online"))
+        if status in (200, 201) and body.get("status"):
+            return Queued(
+                status=str(body["status"]),
+                position=body.get("position"),
+                estimated_wait_seconds=body.get("estimated_wait_seconds"),
+                deadline=body.get("deadline"),
+                already_queued=status == 200,
+            )
+        raise self._refused("handoff", status, body)
+
+    async def open_ticket(self, request: HandoffRequest, reason: str) -> Ticket:
+        body_out = request.as_json()
+        body_out.pop("first_response_hours")
+        body_out["reason"] = reason
+        status, body = await self._post("/api/tickets", body_out)
+        if status in (200, 201) and body.get("ticket_id"):
+            return Ticket(ticket_id=str(body["ticket_id"]), status=str(body.get("status") or ""))
+        raise self._refused("ticket", status, body)
+
+    async def _post(self, path: str, payload: Dict[str, Any]) -> tuple[int, Dict[str, Any]]:
+        url = f"{self._base_url}{path}"
+        headers = {"Authorization": f"Bearer {self._service_token}"}
+        try:
+            async with aiohttp.ClientSession(timeout=self._timeout) as session:
+                async with session.post(url, json=payload, headers=headers) as response:
+                    try:
+                        body = await response.json(content_type=None)
+                    except ValueError:
+                        body = None
+                    return response.status, body if isinstance(body, dict) else {}
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise HubUnavailable(f"{url}: {type(error).__name__} {error}") from error
+
+    @staticmethod
+    def _refused(what: str, status: int, body: Dict[str, Any]) -> HubUnavailable:
+        # 400/401/404 mean Bolt or its configuration is wrong: loud in the log, and for the user
+        # the same as an unreachable hub (never a promise of an agent).
+        log = logger.warning if status >= 500 else logger.error
+        log("the hub refused the %s request: %s %s", what, status, body)
+        return HubUnavailable(f"the hub answered {status}: {body.get('error') or body}")

@@ -1,0 +1,92 @@
+"""Only a verified token names the user; everything else is an anonymous visitor."""
+import asyncio
+
+import pytest
+
+from actions.accounts.check import (
+    AccountCheck, Refusal, Standing, account_card, check_account, refusal_reason,
+)
+from actions.accounts.identity import ActionVerifyIdentity, identity_from_metadata
+from actions.accounts.policy import Member, load_policy, parse_policy
+from actions.services import open_directory
+from actions.config import ActionSettings
+from bolt.identity import issue_token
+from tests.actions.conftest import TOKEN_SECRET, make_tracker, token_for
+
+
+def slots_after(tracker, dispatcher):
+    return {e["name"]: e["value"] for e in asyncio.run(ActionVerifyIdentity().run(dispatcher, tracker, {}))}
+
+
+def test_a_verified_token_sets_the_identity_slots(account_env, dispatcher):
+    metadata = token_for("u-42", "acme", name="Erika Muster")
+    assert slots_after(make_tracker("hi", metadata=metadata), dispatcher) == {
+        "user_id": "u-42", "account_id": "acme", "user_name": "Erika Muster"}
+
+
+def test_identity_slots_are_cleared_when_the_token_goes_or_is_forged(account_env, dispatcher):
+    signed_in = {"user_id": "u-42", "account_id": "acme", "user_name": "Erika"}
+    forged = {"auth_token": issue_token("a-different-secret-of-32-bytes-or-more", "boss", "acme")}
+    for metadata in ({}, forged, {"auth_token": 42}):
+        tracker = make_tracker("I'm the account owner, user boss of acme", metadata=metadata,
+                               slots=signed_in)
+        assert slots_after(tracker, dispatcher) == {
+            "user_id": None, "account_id": None, "user_name": None}
+
+
+def test_an_unchanged_identity_sets_nothing(account_env, dispatcher):
+    tracker = make_tracker("hi", metadata=token_for("u-42", "acme"),
+                           slots={"user_id": "u-42", "account_id": "acme"})
+    assert slots_after(tracker, dispatcher) == {}
+
+
+def test_expired_and_missing_tokens_are_anonymous():
+    assert identity_from_metadata(None, TOKEN_SECRET) is None
+    assert identity_from_metadata({"auth_token": ""}, TOKEN_SECRET) is None
+    expired = issue_token(TOKEN_SECRET, "u", "a", ttl_seconds=-3600)
+    assert identity_from_metadata({"auth_token": expired}, TOKEN_SECRET) is None
+
+
+@pytest.fixture
+def directory(tmp_path):
+    return open_directory(ActionSettings.from_env(
+        {"BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}))
+
+
+def test_the_check_of_a_known_user_has_the_policys_rights(directory):
+    from bolt.identity import verify_token
+
+    policy = load_policy()
+    identity = verify_token(issue_token(TOKEN_SECRET, "api-premier-plus-owner-unlicensed",
+                                        "demo-api-premier-plus"), TOKEN_SECRET)
+    check = check_account(identity, directory, policy)
+    assert check.standing is Standing.MEMBER
+    assert check.rights == {"web_ticket", "automatic_escalation", "technical_account_manager"}
+    card = account_card(check)
+    assert card["rights"] == ["web_ticket", "automatic_escalation", "technical_account_manager"]
+    assert card["licensed"] is False and card["plan"] == "api"
+
+
+def test_unknown_users_are_anonymous_and_logged(directory, caplog):
+    from bolt.identity import verify_token
+
+    identity = verify_token(issue_token(TOKEN_SECRET, "ghost", "demo-pro-access"), TOKEN_SECRET)
+    check = check_account(identity, directory, load_policy())
+    assert check == AccountCheck(Standing.ANONYMOUS)
+    assert "ghost" in caplog.text and "treated as anonymous" in caplog.text
+    with pytest.raises(ValueError):
+        account_card(check)
+
+
+def test_the_refusal_names_the_one_change_that_would_grant_live_chat():
+    policy = load_policy()
+    assert refusal_reason(Member("pro", "access", "member", False), policy) is Refusal.NOT_LICENSED
+    assert refusal_reason(Member("basic", "premier", "owner", True), policy) is Refusal.PLAN
+    admins_only = parse_policy({
+        "rights": {"live_chat": [{"roles": ["owner", "admin"], "licensed": True}],
+                   **{r: [] for r in ("web_ticket", "phone", "priority_response", "direct_tier2",
+                                       "automatic_escalation", "technical_account_manager")}},
+        "response_targets": {"priority": {"first_response": {"P1": 1, "P2": 1, "P3": 1, "P4": 1}},
+                             "standard": {"first_response": {"P1": 2, "P2": 2, "P3": 2, "P4": 2}}},
+    })
+    assert refusal_reason(Member("pro", "access", "member", True), admins_only) is Refusal.ROLE

@@ -1,0 +1,235 @@
+"""The account check in whole conversations: real Rasa and action servers over the REST channel,
+a real SQLite directory with the demo accounts, and a hub (tests/support/fake_hub.py) that
+checks every request against docs/handoff-api.md.
+
+Each kind of user, in English, German and Japanese (and a few in Italian, Russian, Indonesian):
+an eligible user, a free user, an unlicensed member, an anonymous visitor, a directory that is
+down.
+"""
+import json
+import shutil
+import urllib.request
+import uuid
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from actions.messages import render
+from bolt.identity import issue_token
+from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.settings import Settings
+from tests.support.fake_hub import FakeHub, RunningHub, free_port
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+
+TOKEN_SECRET = "conversation-test-secret-of-32-bytes-at-least"
+SERVICE_TOKEN = "conversation-test-service-token"
+
+REQUEST_HUMAN = {"en": "I want to speak to a human", "de": "Ich möchte mit einem Menschen sprechen",
+                 "ja": "担当者と話したい", "it": "vorrei parlare con una persona vera",
+                 "ru": "хочу поговорить с живым человеком", "id": "hubungkan saya dengan manusia"}
+OUTAGE = {"en": "zoom is down for our whole company",
+          "de": "Zoom ist bei uns in der ganzen Firma ausgefallen",
+          "ja": "全社でサービスがダウンしてる"}
+LANGUAGES = ("en", "de", "ja")
+
+
+@pytest.fixture(scope="module")
+def bolt_servers(trained_model, repository, tmp_path_factory):
+    state = tmp_path_factory.mktemp("accounts")
+    hub = RunningHub(FakeHub(service_token=SERVICE_TOKEN))
+    fake_hub = hub.start()
+    settings = Settings.from_env({
+        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1",
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+    })
+    services = bolt_services(settings, trained_model)
+    services[0].env.update({
+        "BOLT_STATE_DIR": str(state / "var"),
+        "BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{state / 'db' / 'accounts.sqlite3'}",
+        "BOLT_HUB_URL": fake_hub.url,
+        "BOLT_TOKEN_SECRET": TOKEN_SECRET,
+        "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
+    })
+    try:
+        for service in services:
+            start(service, repository)
+            wait_healthy(service, timeout=240)
+        yield {"url": f"http://127.0.0.1:{settings.rasa_port}", "hub": fake_hub,
+               "db_dir": state / "db"}
+    finally:
+        stop(services)
+        hub.stop()
+
+
+@pytest.fixture
+def hub(bolt_servers) -> FakeHub:
+    bolt_servers["hub"].mode = "queue"
+    return bolt_servers["hub"]
+
+
+@pytest.fixture
+def directory_down(bolt_servers):
+    """The directory's database disappears (as an unmounted volume would) and comes back."""
+    db_dir = bolt_servers["db_dir"]
+    away = db_dir.with_name("db-away")
+    shutil.move(str(db_dir), str(away))
+    try:
+        yield
+    finally:
+        shutil.move(str(away), str(db_dir))
+
+
+def demo_token(plan: str, support_plan: str, role: str, licensed: bool) -> str:
+    support = support_plan.replace("_", "-")
+    user = f"{plan}-{support}-{role}-{'licensed' if licensed else 'unlicensed'}"
+    return issue_token(TOKEN_SECRET, user, f"demo-{plan}-{support}")
+
+
+class Conversation:
+    def __init__(self, url: str, language: str, token: Optional[str] = None) -> None:
+        self.url = url
+        self.sender = f"c-{uuid.uuid4().hex[:10]}"
+        self.metadata: Dict[str, Any] = {"locale": language}
+        if token:
+            self.metadata["auth_token"] = token
+
+    def say(self, text: str) -> List[Dict[str, Any]]:
+        body = {"sender": self.sender, "message": text, "metadata": self.metadata}
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+
+def texts(replies) -> List[str]:
+    return [reply["text"] for reply in replies if reply.get("text")]
+
+
+def payloads(replies) -> List[str]:
+    return [button["payload"] for reply in replies for button in reply.get("buttons") or []]
+
+
+def handoffs_of(hub: FakeHub, chat: Conversation) -> List[Dict[str, Any]]:
+    return [h for h in hub.handoffs if h["conversation_id"] == chat.sender]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_eligible_user_is_asked_the_impact_then_queued_and_bolt_goes_quiet(
+    bolt_servers, hub, language
+):
+    chat = Conversation(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
+    question = chat.say(REQUEST_HUMAN[language])
+    assert texts(question) == [render("impact_question", language)]
+    buttons = question[0]["buttons"]
+    assert [b["title"] for b in buttons] == [render(f"impact_P{n}", language) for n in range(1, 5)]
+    queued = chat.say(buttons[1]["payload"])
+    assert texts(queued) == [render(
+        "handoff_requested", language, priority="P2",
+        priority_name=render("priority_name_P2", language),
+        target=render("duration_hours", language, hours="4"))]
+    [request] = handoffs_of(hub, chat)
+    assert (request["language"], request["priority"], request["reason"]) == (language, "P2", "request_human")
+    assert request["first_response_hours"] == 4
+    assert request["summary"] == REQUEST_HUMAN[language]
+    assert request["account"]["user_id"] == "business-premier-admin-licensed"
+    assert chat.say("hello?") == []  # the queue holds the conversation now
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_clear_outage_goes_straight_to_the_queue_as_p1(bolt_servers, hub, language):
+    chat = Conversation(bolt_servers["url"], language,
+                        demo_token("enterprise", "premier_plus", "member", True))
+    replies = chat.say(OUTAGE[language])
+    [request] = handoffs_of(hub, chat)
+    assert (request["priority"], request["reason"]) == ("P1", "report_problem")
+    # A licensed member without priority response: the standard target.
+    assert request["first_response_hours"] == 24
+    assert "automatic_escalation" in request["account"]["rights"]
+    assert texts(replies) == [render(
+        "handoff_requested", language, priority="P1",
+        priority_name=render("priority_name_P1", language),
+        target=render("duration_hours", language, hours="24"))]
+
+
+@pytest.mark.parametrize("language", LANGUAGES + ("it",))
+def test_a_free_user_hears_why_and_what_there_is(bolt_servers, hub, language):
+    chat = Conversation(bolt_servers["url"], language, demo_token("basic", "access", "owner", True))
+    replies = chat.say(REQUEST_HUMAN[language])
+    assert texts(replies) == [
+        render("refused_plan", language, plan="Basic", account="Demo Basic Access"),
+        render("alternatives", language)]
+    assert payloads(replies) == ["/faq/help_center", "/faq/community", "/faq/billing",
+                                 "/faq/change_support_plan"]
+    assert handoffs_of(hub, chat) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES + ("ru",))
+def test_an_unlicensed_member_hears_who_can_give_a_licence(bolt_servers, hub, language):
+    chat = Conversation(bolt_servers["url"], language,
+                        demo_token("business", "access", "member", False))
+    replies = chat.say(REQUEST_HUMAN[language])
+    assert texts(replies)[0] == render("refused_not_licensed", language, account="Demo Business Access")
+    assert "/faq/web_ticket" not in payloads(replies)
+    assert handoffs_of(hub, chat) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES + ("id",))
+def test_an_anonymous_visitor_is_told_to_sign_in(bolt_servers, hub, language):
+    forged = issue_token("somebody-else's-secret-of-32-bytes-or-more", "business-premier-admin-licensed",
+                         "demo-business-premier")
+    for token in (None, forged):
+        chat = Conversation(bolt_servers["url"], language, token)
+        replies = chat.say(REQUEST_HUMAN[language])
+        assert texts(replies) == [render("refused_anonymous", language), render("alternatives", language)]
+        assert handoffs_of(hub, chat) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_directory_that_is_down_gets_no_agent_but_a_web_ticket_offer(
+    bolt_servers, hub, directory_down, language
+):
+    chat = Conversation(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
+    replies = chat.say(OUTAGE[language])
+    assert texts(replies) == [render("directory_unavailable", language)]
+    assert payloads(replies) == ["/faq/web_ticket"]
+    assert handoffs_of(hub, chat) == []
+
+
+@pytest.mark.parametrize("language, ask", [("en", "support phone number for Germany"),
+                                           ("de", "Telefonnummer des Supports in Deutschland"),
+                                           ("ja", "ドイツのサポート電話番号を教えてください")])
+def test_phone_numbers_only_for_those_who_may_call(bolt_servers, hub, language, ask):
+    allowed = Conversation(bolt_servers["url"], language,
+                           demo_token("education", "premier", "member", True))
+    assert "+49 30 80098621" in "\n".join(texts(allowed.say(ask)))
+    refused = Conversation(bolt_servers["url"], language, demo_token("pro", "access", "owner", True))
+    replies = texts(refused.say(ask))
+    assert "+49" not in "\n".join(replies)
+    assert replies[0] == render("phone_refused", language)
+
+
+def test_no_agents_online_opens_a_web_ticket(bolt_servers, hub):
+    hub.mode = "no_agents"
+    chat = Conversation(bolt_servers["url"], "de", demo_token("api", "premier_plus", "admin", True))
+    replies = chat.say(OUTAGE["de"])
+    [ticket] = [t for t in hub.tickets if t["conversation_id"] == chat.sender]
+    assert texts(replies) == [render("ticket_opened", "de", ticket=f"T-{len(hub.tickets):06d}",
+                                     target=render("duration_hour", "de"))]
+    assert ticket["priority"] == "P1" and ticket["account"]["support_plan"] == "premier_plus"
+
+
+@pytest.mark.parametrize("language, gibberish", [
+    ("en", ("qwpoeiru zxmcnv", "asdlkj qwepoi zmxn")),
+    ("de", ("xkcd qwrtz plmbv", "vbnmq hjklz wert")),
+])
+def test_not_understood_twice_in_a_row_leads_to_the_handoff(bolt_servers, hub, language, gibberish):
+    chat = Conversation(bolt_servers["url"], language, demo_token("pro", "premier", "owner", True))
+    first = chat.say(gibberish[0])
+    assert texts(first) == [render("fallback", language)]
+    second = chat.say(gibberish[1])
+    assert texts(second) == [render("fallback_again", language), render("impact_question", language)]
+    chat.say(second[1]["buttons"][3]["payload"])
+    [request] = handoffs_of(hub, chat)
+    assert (request["reason"], request["priority"]) == ("fallback", "P4")

@@ -1,0 +1,97 @@
+"""The linear classifier: the model on its own, and as a Rasa component trained, stored, loaded."""
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.linear_classifier import LinearIntentClassifier, LinearModel, split_ranking
+from bot.nlu.tokenizer import MultilingualTokenizer
+
+EXAMPLES = {
+    "greet": ["hello", "hi there", "good morning", "hallo", "こんにちは", "привет"],
+    "faq/web_ticket": ["how do I open a ticket", "submit a web ticket", "ticket form",
+                       "Webticket einreichen", "チケットを送りたい", "создать тикет"],
+    "faq/billing": ["question about my invoice", "billing support", "I was charged twice",
+                    "Rechnung falsch", "請求について", "вопрос по оплате"],
+}
+
+
+def test_the_retrieval_keys_are_summed_into_one_intent_and_conditioned_on_it():
+    ranking = [("faq/billing", 0.5), ("greet", 0.3), ("faq/web_ticket", 0.2)]
+    intents, keys = split_ranking(ranking, "faq")
+    assert intents == [("faq", pytest.approx(0.7)), ("greet", 0.3)]
+    assert keys == [("faq/billing", pytest.approx(5 / 7)), ("faq/web_ticket", pytest.approx(2 / 7))]
+
+
+def test_a_ranking_without_retrieval_keys_is_left_alone():
+    assert split_ranking([("greet", 0.6), ("thank", 0.4)], "faq") == (
+        [("greet", 0.6), ("thank", 0.4)], [])
+
+
+def test_the_model_learns_each_label_and_ranks_every_label_by_probability():
+    texts = [t for ts in EXAMPLES.values() for t in ts]
+    labels = [label for label, ts in EXAMPLES.items() for _ in ts]
+    config = {**LinearIntentClassifier.get_default_config()}
+    model = LinearModel(config).fit(texts, texts, labels)
+    ranked = model.predict(["how can I submit a ticket", "hello!"], ["how can I submit a ticket", "hello!"])
+    assert ranked[0][0][0] == "faq/web_ticket" and ranked[1][0][0] == "greet"
+    assert sorted(label for label, _ in ranked[0]) == sorted(EXAMPLES)
+    assert sum(p for _, p in ranked[0]) == pytest.approx(1.0)
+    assert [p for _, p in ranked[0]] == sorted((p for _, p in ranked[0]), reverse=True)
+
+
+def training_data():
+    messages = []
+    for label, texts in EXAMPLES.items():
+        intent, _, key = label.partition("/")
+        for text in texts:
+            data = {"text": text, "intent": intent}
+            if key:
+                data["intent_response_key"] = label
+            messages.append(Message(data=data))
+    return TrainingData(messages)
+
+
+def tokenized(messages):
+    tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
+    for message in messages:
+        tokenizer.process([message])
+    return messages
+
+
+def test_trained_stored_and_loaded_it_answers_as_rasa_expects(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("linear")
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = training_data()
+    tokenized(data.training_examples)
+    trained = LinearIntentClassifier.create({}, storage, resource, context)
+    trained.train(data)
+    loaded = LinearIntentClassifier.load(
+        {**LinearIntentClassifier.get_default_config()}, storage, resource, context)
+
+    faq, greeting = tokenized([Message(data={"text": "where is the ticket form"}),
+                               Message(data={"text": "hi, good morning"})])
+    loaded.process([faq, greeting])
+
+    assert faq.get("intent")["name"] == "faq"
+    assert [r["name"] for r in faq.get("intent_ranking")].count("faq") == 1
+    selected = faq.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/web_ticket"
+    assert selected["utter_action"] == "utter_faq/web_ticket"
+    assert 0.5 < selected["confidence"] <= 1.0
+    assert faq.get("response_selector")["all_retrieval_intents"] == ["faq"]
+    assert greeting.get("intent")["name"] == "greet"
+    assert "intent" in faq.as_dict(only_output_properties=True)
+
+
+def test_training_on_a_single_label_is_refused(tmp_path):
+    component = LinearIntentClassifier.create(
+        {}, LocalModelStorage(tmp_path), Resource("linear"),
+        ExecutionContext(GraphSchema({}), "test"))
+    data = TrainingData([Message(data={"text": t, "intent": "greet"}) for t in EXAMPLES["greet"]])
+    tokenized(data.training_examples)
+    with pytest.raises(ValueError, match="at least two intents"):
+        component.train(data)
