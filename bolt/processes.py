@@ -38,7 +38,8 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
                      "--port", str(settings.actions_port)],
             health_url=f"http://{settings.host}:{settings.actions_port}/health",
             # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).
-            env={"SANIC_HOST": settings.host, "BOLT_HUB_URL": settings.hub_url, **secrets},
+            env={"SANIC_HOST": settings.host, "BOLT_STATE_DIR": str(settings.state_dir),
+                 "BOLT_HUB_URL": settings.hub_url, **secrets},
         ),
         Service(
             name="Rasa server",

@@ -14,6 +14,7 @@ def test_bolt_run_starts_the_hub_with_the_shared_secrets(tmp_path):
     assert hub.env["BOLT_RASA_URL"] == settings.rasa_url
     assert hub.env["BOLT_STATE_DIR"] == str(tmp_path / "state")
     assert actions.env["BOLT_HUB_URL"] == "http://127.0.0.1:5999"
+    assert actions.env["BOLT_STATE_DIR"] == hub.env["BOLT_STATE_DIR"]
     for name in ("BOLT_TOKEN_SECRET", "BOLT_SERVICE_TOKEN"):
         assert actions.env[name] == hub.env[name] and len(hub.env[name]) >= 32
     assert (tmp_path / "state" / "secrets.json").exists()

@@ -1,4 +1,5 @@
-"""The hub in front of the real trained Bolt, all three started as `bolt run` starts them."""
+"""The hub in front of the real trained Bolt, all three started as `bolt run` starts them: the
+account check of the action server queues a signed-in demo user through the hub's API."""
 import asyncio
 import json
 import urllib.request
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.messages import render
+from bolt.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.secrets import load_secrets
 from bolt.settings import Settings
@@ -95,6 +98,49 @@ async def test_a_user_talks_to_bolt_through_the_hub_then_to_an_agent_and_back(bo
     await asyncio.sleep(1)  # the hub resumes Rasa (resume + action_listen) meanwhile
 
     await user.send(type="message", client_id="m2", text="Welche Support-Pläne gibt es?")
+    assert await bot_text(user) == answer("de", "support_plans")
+    await user.close()
+    await agent.close()
+
+
+async def test_bolts_account_check_hands_a_paying_user_to_an_agent_and_takes_them_back(
+        bolt_running):
+    settings, secrets = bolt_running
+    ws_url = f"ws://127.0.0.1:{settings.hub_port}"
+    agent = await Client.connect(ws_url + "/ws/agent")
+    await agent.send(type="login", name="erika", password=PASSWORD)
+    await agent.expect("welcome")
+    await agent.send(type="status", status="online")
+    await agent.expect("status", status="online")
+
+    token = issue_token(secrets.token_secret, "business-premier-admin-licensed",
+                        "demo-business-premier")
+    user = await Client.connect(ws_url + "/ws/chat")
+    await user.send(type="hello", locale="de-DE", token=token)
+    conversation_id = (await user.expect("welcome"))["conversation_id"]
+    await user.send(type="message", client_id="m1", text="Ich möchte mit einem Menschen sprechen")
+    question = await user.event(speaker="bot", timeout=30)
+    assert question["text"] == render("impact_question", "de")
+    high = question["buttons"][1]
+    await user.send(type="message", client_id="m2", text=high["title"], payload=high["payload"])
+    await user.event("queued", timeout=30)
+    assert "P2" in (await user.event(speaker="bot", timeout=30))["text"]
+
+    offer = await agent.expect("offer", timeout=10)
+    card = offer["conversation"]
+    assert (card["conversation_id"], card["priority"], card["language"]) == (
+        conversation_id, "P2", "de")
+    assert card["account"]["user_id"] == "business-premier-admin-licensed"
+    await agent.send(type="accept", conversation_id=conversation_id)
+    transcript = (await agent.expect("assigned"))["events"]
+    assert [e["speaker"] for e in transcript[:2]] == ["user", "bot"]
+    await user.send(type="message", client_id="m3", text="Hallo Erika")
+    assert (await agent.event(speaker="user"))["text"] == "Hallo Erika"
+    await agent.send(type="resolve", conversation_id=conversation_id)
+    await user.event("resolved")
+    await asyncio.sleep(1)
+
+    await user.send(type="message", client_id="m4", text="Welche Support-Pläne gibt es?")
     assert await bot_text(user) == answer("de", "support_plans")
     await user.close()
     await agent.close()
