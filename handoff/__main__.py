@@ -4,15 +4,11 @@ from __future__ import annotations
 import sys
 
 from handoff.app import create_app
-from handoff.config import HubSettings, SettingsError
+from handoff.config import HubSettings
 
 
 def main() -> int:
-    try:
-        settings = HubSettings.from_env()
-    except SettingsError as error:
-        print(f"hub: {error}", file=sys.stderr)
-        return 2
+    settings = HubSettings.from_env()  # a bad setting exits with a message naming it
     create_app(settings).run(host=settings.host, port=settings.port, access_log=False, workers=1)
     return 0
 

@@ -27,13 +27,9 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
 from bolt.secrets import load_secrets
-from bolt.settings import Settings
+from bolt.settings import Settings, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-
-
-class SettingsError(ValueError):
-    """An environment variable of the hub has a value it cannot use."""
 
 
 @dataclass(frozen=True)
@@ -78,30 +74,17 @@ class HubSettings:
             port=bolt.hub_port,
             database_url=database_url,
             rasa_url=(env.get("BOLT_RASA_URL") or bolt.rasa_url).rstrip("/"),
-            rasa_timeout=_number(env, "BOLT_HUB_RASA_TIMEOUT", 10.0),
+            rasa_timeout=positive_number(env, "BOLT_HUB_RASA_TIMEOUT", 10.0),
             allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
-            max_frame_bytes=int(_number(env, "BOLT_HUB_MAX_FRAME_BYTES", 16384)),
-            max_text_chars=int(_number(env, "BOLT_HUB_MAX_TEXT_CHARS", 4000)),
-            rate_per_second=_number(env, "BOLT_HUB_RATE_PER_SECOND", 5.0),
-            rate_burst=int(_number(env, "BOLT_HUB_RATE_BURST", 20)),
-            agent_grace_seconds=_number(env, "BOLT_HUB_AGENT_GRACE_SECONDS", 60.0),
-            offer_seconds=_number(env, "BOLT_HUB_OFFER_SECONDS", 30.0),
-            tick_seconds=_number(env, "BOLT_HUB_TICK_SECONDS", 1.0),
-            fallback_response_hours=_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
+            max_frame_bytes=int(positive_number(env, "BOLT_HUB_MAX_FRAME_BYTES", 16384)),
+            max_text_chars=int(positive_number(env, "BOLT_HUB_MAX_TEXT_CHARS", 4000)),
+            rate_per_second=positive_number(env, "BOLT_HUB_RATE_PER_SECOND", 5.0),
+            rate_burst=int(positive_number(env, "BOLT_HUB_RATE_BURST", 20)),
+            agent_grace_seconds=positive_number(env, "BOLT_HUB_AGENT_GRACE_SECONDS", 60.0),
+            offer_seconds=positive_number(env, "BOLT_HUB_OFFER_SECONDS", 30.0),
+            tick_seconds=positive_number(env, "BOLT_HUB_TICK_SECONDS", 1.0),
+            fallback_response_hours=positive_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
         )
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be greater than 0, got {raw!r}")
-    return value
