@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
-from bolt.settings import Settings
+from bolt.settings import Settings, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ACTIONS_DIR = Path(__file__).resolve().parent
@@ -77,16 +77,7 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number of seconds, got {raw!r}") from None
-    if value <= 0:
-        raise SystemExit(f"{name} must be more than 0 seconds, got {value}")
-    return value
+    return positive_number(env, name, default, unit="seconds")
 
 
 @lru_cache(maxsize=1)

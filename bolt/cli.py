@@ -8,6 +8,7 @@ from typing import List, Optional
 from bolt import accounts_cli
 from bolt.editing import cli as content_cli
 from bolt.settings import Settings
+from handoff import agents_cli
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -18,8 +19,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     train.add_argument("--force", action="store_true", help="train even if the model is current")
 
     commands.add_parser("model", help="print the path of the model for the current data")
-    commands.add_parser("run", help="start the action server and the Rasa server")
+    commands.add_parser("run", help="start the action server, the Rasa server and the hub")
     accounts_cli.register(commands)
+    agents_cli.register(commands)
     content_cli.register(commands)
 
     args = parser.parse_args(argv)

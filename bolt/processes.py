@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bolt.secrets import load_secrets
 from bolt.settings import Settings
 
 
@@ -27,6 +28,10 @@ class Service:
 
 def bolt_services(settings: Settings, model: Path) -> List[Service]:
     python = sys.executable
+    # Generated once into the state folder when not in the environment: every process agrees.
+    shared = load_secrets(settings.state_dir)
+    secrets = {"BOLT_TOKEN_SECRET": shared.token_secret,
+               "BOLT_SERVICE_TOKEN": shared.service_token}
     return [
         Service(
             name="action server",
@@ -34,7 +39,8 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
                      "--port", str(settings.actions_port)],
             health_url=f"http://{settings.host}:{settings.actions_port}/health",
             # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).
-            env={"SANIC_HOST": settings.host},
+            env={"SANIC_HOST": settings.host, "BOLT_STATE_DIR": str(settings.state_dir),
+                 "BOLT_HUB_URL": settings.hub_url, **secrets},
         ),
         Service(
             name="Rasa server",
@@ -47,6 +53,14 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
             env={"BOLT_ACTIONS_URL": settings.actions_url,
                  "BOLT_TRACKER_DB": str(tracker_db(settings))},
             folders=(settings.state_dir,),
+        ),
+        Service(
+            name="hub",
+            command=[python, "-m", "handoff"],
+            health_url=f"{settings.hub_url}/healthz",
+            env={"BOLT_HOST": settings.host, "BOLT_HUB_PORT": str(settings.hub_port),
+                 "BOLT_STATE_DIR": str(settings.state_dir), "BOLT_RASA_URL": settings.rasa_url,
+                 **secrets},
         ),
     ]
 

@@ -86,3 +86,18 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not 0 < port < 65536:
         raise SystemExit(f"{name} must be between 1 and 65535, got {port}")
     return port
+
+
+def positive_number(env: Mapping[str, str], name: str, default: float, unit: str = "") -> float:
+    """A number > 0 from the environment, or the default; a clear exit when it is not one."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    what = f"a number of {unit}" if unit else "a number"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be {what}, got {raw!r}") from None
+    if value <= 0:
+        raise SystemExit(f"{name} must be more than 0{' ' + unit if unit else ''}, got {raw}")
+    return value

@@ -1,0 +1,92 @@
+"""The hub's benchmark: how fast a stored, acknowledged and answered message goes round.
+
+    .venv/bin/python bench/hub_bench.py [--users 50] [--messages 20]
+
+A hub on 127.0.0.1 with a fresh SQLite file and a stand-in Rasa that answers at once (so the hub
+is what is measured); each user sends its messages one after the other, all users at once. The
+results go to bench/results/hub.json.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from handoff.config import HubSettings  # noqa: E402
+from tests.handoff.conftest import (  # noqa: E402
+    REPOSITORY as HOME, SERVICE_TOKEN, TOKEN_SECRET, FakeRasa, Hub, free_port, user_token,
+)
+
+
+def percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def one_user(hub: Hub, number: int, messages: int, acks: List[float],
+                   replies: List[float]) -> None:
+    user = await hub.user(token=user_token(f"bench-{number}", "acme"))
+    for index in range(messages):
+        started = time.perf_counter()
+        await user.send(type="message", client_id=f"m{index}", text=f"question {index}")
+        await user.expect("ack", timeout=30, client_id=f"m{index}")
+        acks.append(time.perf_counter() - started)
+        await user.event(speaker="bot", timeout=30, text=f"bot: question {index}")
+        replies.append(time.perf_counter() - started)
+        user.pending.clear()
+    await user.close()
+
+
+async def run(users: int, messages: int) -> Dict[str, float]:
+    with tempfile.TemporaryDirectory() as state:
+        rasa = FakeRasa()
+        await rasa.start()
+        hub = Hub(HubSettings.from_env({
+            "BOLT_HOME": str(HOME), "BOLT_STATE_DIR": state, "BOLT_HUB_PORT": str(free_port()),
+            "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
+            "BOLT_RASA_URL": rasa.url, "BOLT_HUB_RATE_PER_SECOND": "1000",
+            "BOLT_HUB_RATE_BURST": "1000",
+        }))
+        await hub.start()
+        acks: List[float] = []
+        replies: List[float] = []
+        started = time.perf_counter()
+        await asyncio.gather(*(one_user(hub, n, messages, acks, replies) for n in range(users)))
+        elapsed = time.perf_counter() - started
+        await hub.stop()
+        await rasa.stop()
+    return {
+        "users": users, "messages_per_user": messages,
+        "user_messages_per_second": round(users * messages / elapsed, 1),
+        "ack_p50_ms": round(statistics.median(acks) * 1000, 1),
+        "ack_p99_ms": round(percentile(acks, 0.99) * 1000, 1),
+        "bot_reply_p50_ms": round(statistics.median(replies) * 1000, 1),
+        "bot_reply_p99_ms": round(percentile(replies, 0.99) * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=20)
+    args = parser.parse_args()
+    os.environ.setdefault("SANIC_NO_UVLOOP", "true")
+    results = asyncio.run(run(args.users, args.messages))
+    out = REPOSITORY / "bench" / "results" / "hub.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""`python -m handoff`: runs the hub with the settings of the environment (handoff/config.py)."""
+from __future__ import annotations
+
+import sys
+
+from handoff.app import create_app
+from handoff.config import HubSettings
+
+
+def main() -> int:
+    settings = HubSettings.from_env()  # a bad setting exits with a message naming it
+    create_app(settings).run(host=settings.host, port=settings.port, access_log=False, workers=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""`bolt agents add|passwd|list|remove`: the agent accounts the console signs in with."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Iterable, List, Optional
+
+from bolt.languages import SUPPORTED_LANGUAGES
+from handoff.passwords import hash_password
+from handoff.store.database import connect, migrate
+from handoff.store.repository import Conflict, NotFound, Repository
+from handoff.store.schema import Agent
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    agents = subparsers.add_parser("agents", help="manage the hub's agent accounts")
+    actions = agents.add_subparsers(dest="agents_command", required=True)
+    add = actions.add_parser("add", help="add an agent (asks for the password)")
+    add.add_argument("name", help="the sign-in name")
+    add.add_argument("--display-name", help="the name users see (default: the sign-in name)")
+    add.add_argument("--languages", required=True,
+                     help=f"comma-separated, among {','.join(SUPPORTED_LANGUAGES)}")
+    add.add_argument("--capacity", type=int, default=3, help="chats at once (default 3)")
+    add.add_argument("--supervisor", action="store_true", help="is told about escalations")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input instead of asking")
+    passwd = actions.add_parser("passwd", help="set an agent's password (ends their sessions)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input instead of asking")
+    actions.add_parser("list", help="list the agents")
+    remove = actions.add_parser("remove", help="remove an agent who never held a chat")
+    remove.add_argument("name")
+    agents.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from handoff.config import HubSettings
+
+    repository = open_repository(HubSettings.from_env().database_url)
+    try:
+        if args.agents_command == "add":
+            password = _read_password(args.password_stdin)
+            agent = add_agent(repository, args.name, _languages(args.languages), args.capacity,
+                              password, args.display_name, args.supervisor)
+            print(f"Added agent {agent.name} ({', '.join(sorted(agent.language_set))}, "
+                  f"{agent.capacity} chats at once{', supervisor' if agent.supervisor else ''})")
+        elif args.agents_command == "passwd":
+            repository.set_password(args.name, hash_password(_read_password(args.password_stdin)))
+            print(f"Changed the password of {args.name}")
+        elif args.agents_command == "list":
+            for line in agent_lines(repository.agents()):
+                print(line)
+        elif args.agents_command == "remove":
+            repository.remove_agent(args.name)
+            print(f"Removed agent {args.name}")
+    except (ValueError, Conflict, NotFound) as error:
+        print(f"bolt agents: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def open_repository(database_url: str) -> Repository:
+    engine = connect(database_url)
+    migrate(engine)
+    return Repository(engine)
+
+
+def add_agent(repository: Repository, name: str, languages: List[str], capacity: int,
+              password: str, display_name: Optional[str] = None,
+              supervisor: bool = False) -> Agent:
+    if not name.strip() or len(name) > 128:
+        raise ValueError("the name must be 1 to 128 characters")
+    if capacity < 1:
+        raise ValueError("the capacity must be at least 1")
+    return repository.add_agent(
+        name=name.strip(), display_name=(display_name or name).strip(),
+        password_hash=hash_password(password), languages=",".join(languages),
+        capacity=capacity, supervisor=supervisor, status="offline",
+    )
+
+
+def agent_lines(agents: Iterable[Agent]) -> List[str]:
+    return [f"{a.name}\t{a.display_name}\t{','.join(sorted(a.language_set))}\t"
+            f"capacity {a.capacity}\t{'supervisor' if a.supervisor else 'agent'}\t{a.status}"
+            for a in agents]
+
+
+def _languages(raw: str) -> List[str]:
+    languages = [code.strip() for code in raw.split(",") if code.strip()]
+    unknown = [code for code in languages if code not in SUPPORTED_LANGUAGES]
+    if not languages or unknown:
+        raise ValueError(f"languages must be among {','.join(SUPPORTED_LANGUAGES)}")
+    return languages
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise ValueError("the two passwords differ")
+    return first

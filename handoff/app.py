@@ -1,0 +1,82 @@
+"""The hub's Sanic application: `create_app(settings)` builds it; nothing happens at import."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from typing import Optional
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json as json_response
+
+from handoff.api import api
+from handoff.broker import Broker, LocalBroker
+from handoff.config import HubSettings
+from handoff.conversations import Conversations
+from handoff.desk import Desk
+from handoff.hub import Hub
+from handoff.metrics import Metrics
+from handoff.rasa_client import RasaClient
+from handoff.ratelimit import Limiter
+from handoff.sockets import agent_socket, chat_socket
+from handoff.store.database import connect, migrate
+from handoff.store.repository import Repository
+from handoff.texts import Texts
+
+log = logging.getLogger(__name__)
+# Sanic keeps a registry of app names; each app built in one process gets its own.
+_numbers = itertools.count(1)
+# Frames up to this many times the frame limit still get an error frame; beyond, the socket closes.
+HARD_FRAME_FACTOR = 4
+
+
+def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
+    app = Sanic(f"bolt_hub_{next(_numbers)}", register=False)
+    app.config.WEBSOCKET_MAX_SIZE = settings.max_frame_bytes * HARD_FRAME_FACTOR
+    app.config.REQUEST_MAX_SIZE = 256 * 1024
+    app.config.ACCESS_LOG = False
+    app.blueprint(api)
+    app.add_websocket_route(chat_socket, "/ws/chat")
+    app.add_websocket_route(agent_socket, "/ws/agent")
+
+    @app.on_request
+    async def refuse_foreign_origins(request: Request) -> Optional[HTTPResponse]:
+        if request.path.startswith("/ws/") and not settings.origin_allowed(
+                request.headers.get("origin")):
+            return json_response({"error": "this origin may not connect"}, status=403)
+        return None
+
+    @app.before_server_start
+    async def start(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+        engine = connect(settings.database_url)
+        migrate(engine)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+        await rasa.start()
+        hub = Hub(settings, Repository(engine), broker or LocalBroker(), rasa,
+                  Texts.load(settings.content_dir), Metrics())
+        app.ctx.engine = engine
+        app.ctx.hub = hub
+        app.ctx.conversations = Conversations(hub)
+        app.ctx.desk = Desk(hub)
+        app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
+        app.ctx.desk.start()
+        app.ctx.ticker = asyncio.get_running_loop().create_task(_tick(hub, settings.tick_seconds))
+
+    @app.before_server_stop
+    async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+        app.ctx.ticker.cancel()
+        await asyncio.gather(app.ctx.ticker, return_exceptions=True)
+        app.ctx.desk.stop()
+        await app.ctx.hub.stop()
+        app.ctx.engine.dispose()
+
+    return app
+
+
+async def _tick(hub: Hub, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            hub.dispatcher.tick()
+        except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
+            log.exception("queue tick failed")

@@ -1,0 +1,90 @@
+"""The hub's settings: read from the environment in this one place.
+
+| variable                      | default                                   | meaning                                         |
+|-------------------------------|-------------------------------------------|-------------------------------------------------|
+| BOLT_HOST, BOLT_HUB_PORT      | 127.0.0.1, 5080 (bolt/settings.py)        | where the hub listens                           |
+| BOLT_STATE_DIR                | $BOLT_HOME/var                            | SQLite database and generated secrets           |
+| BOLT_HUB_DATABASE_URL         | sqlite:///$BOLT_STATE_DIR/hub.sqlite3     | any SQLAlchemy URL                              |
+| BOLT_RASA_URL                 | http://$BOLT_HOST:$BOLT_RASA_PORT         | the Rasa server (REST channel and HTTP API)     |
+| BOLT_HUB_RASA_TIMEOUT         | 10 (seconds)                              | longest wait for one bot reply                  |
+| BOLT_HUB_ALLOWED_ORIGINS      | http://127.0.0.1:5080,http://localhost:5080 | comma-separated Origins allowed on the sockets; `*` allows any |
+| BOLT_HUB_MAX_FRAME_BYTES      | 16384                                     | larger frames get an error frame                |
+| BOLT_HUB_MAX_TEXT_CHARS       | 4000                                      | longest message text                            |
+| BOLT_HUB_RATE_PER_SECOND      | 5                                         | sustained frames per second per connection and per identity |
+| BOLT_HUB_RATE_BURST           | 20                                        | frames allowed at once before the rate applies  |
+| BOLT_HUB_AGENT_GRACE_SECONDS  | 60                                        | how long a dropped agent keeps their chats      |
+| BOLT_HUB_OFFER_SECONDS        | 30                                        | how long an offer waits for the agent to accept |
+| BOLT_HUB_TICK_SECONDS         | 1                                         | how often deadlines and offers are checked      |
+| BOLT_HUB_FALLBACK_RESPONSE_HOURS | 24                                     | first-response target of a chat queued by the hub itself (bot unreachable) |
+| BOLT_CONTENT_DIR              | the repository's data/ folder             | the user-facing texts (responses/<lang>/hub.yml) |
+| BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/secrets.py) | |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+
+from bolt.secrets import load_secrets
+from bolt.settings import Settings, positive_number
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    host: str
+    port: int
+    database_url: str
+    rasa_url: str
+    rasa_timeout: float
+    allowed_origins: Tuple[str, ...]
+    max_frame_bytes: int
+    max_text_chars: int
+    rate_per_second: float
+    rate_burst: int
+    agent_grace_seconds: float
+    offer_seconds: float
+    tick_seconds: float
+    fallback_response_hours: float
+    content_dir: Path
+    token_secret: str
+    service_token: str
+
+    def origin_allowed(self, origin: Optional[str]) -> bool:
+        # Browsers always send Origin on a WebSocket; a client without one is not a web page
+        # and cannot be a cross-site attack.
+        if origin is None:
+            return True
+        return "*" in self.allowed_origins or origin.rstrip("/") in self.allowed_origins
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> HubSettings:
+        env = os.environ if environ is None else environ
+        bolt = Settings.from_env(env)
+        secrets = load_secrets(bolt.state_dir, env)
+        database_url = env.get("BOLT_HUB_DATABASE_URL") or (
+            f"sqlite:///{Path(bolt.state_dir).resolve() / 'hub.sqlite3'}"
+        )
+        default_origins = f"http://127.0.0.1:{bolt.hub_port},http://localhost:{bolt.hub_port}"
+        origins = env.get("BOLT_HUB_ALLOWED_ORIGINS") or default_origins
+        return cls(
+            host=bolt.host,
+            port=bolt.hub_port,
+            database_url=database_url,
+            rasa_url=(env.get("BOLT_RASA_URL") or bolt.rasa_url).rstrip("/"),
+            rasa_timeout=positive_number(env, "BOLT_HUB_RASA_TIMEOUT", 10.0),
+            allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+            max_frame_bytes=int(positive_number(env, "BOLT_HUB_MAX_FRAME_BYTES", 16384)),
+            max_text_chars=int(positive_number(env, "BOLT_HUB_MAX_TEXT_CHARS", 4000)),
+            rate_per_second=positive_number(env, "BOLT_HUB_RATE_PER_SECOND", 5.0),
+            rate_burst=int(positive_number(env, "BOLT_HUB_RATE_BURST", 20)),
+            agent_grace_seconds=positive_number(env, "BOLT_HUB_AGENT_GRACE_SECONDS", 60.0),
+            offer_seconds=positive_number(env, "BOLT_HUB_OFFER_SECONDS", 30.0),
+            tick_seconds=positive_number(env, "BOLT_HUB_TICK_SECONDS", 1.0),
+            fallback_response_hours=positive_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
+            content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
+            token_secret=secrets.token_secret,
+            service_token=secrets.service_token,
+        )

@@ -1,0 +1,1 @@
+"""Alembic migrations of the hub's schema, applied by handoff.store.database.migrate at start."""

@@ -1,0 +1,57 @@
+"""Rasa as the hub sees it: the REST channel for bot replies, the tracker API to pause/resume."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Mapping, Optional
+
+import aiohttp
+
+REPLY_FIELDS = ("text", "buttons", "custom", "image", "attachment")
+
+
+class BotUnavailable(Exception):
+    """Rasa did not answer in time, or answered with an error."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout_seconds: float):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(timeout=self.timeout)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(self, sender: str, message: str,
+                   metadata: Mapping[str, Any]) -> List[Dict[str, Any]]:
+        """The bot's replies to one user message, each reduced to what the user may see."""
+        body = {"sender": sender, "message": message, "metadata": dict(metadata)}
+        replies = await self._post("/webhooks/rest/webhook", body)
+        if not isinstance(replies, list):
+            raise BotUnavailable("the REST channel answered with something other than a list")
+        return [{k: reply[k] for k in REPLY_FIELDS if reply.get(k) is not None}
+                for reply in replies if isinstance(reply, dict)]
+
+    async def pause(self, sender: str) -> None:
+        await self._post(f"/conversations/{sender}/tracker/events", {"event": "pause"})
+
+    async def resume(self, sender: str) -> None:
+        # Rasa 3.6 only predicts again after the resume when the tracker ends with a listen.
+        await self._post(f"/conversations/{sender}/tracker/events",
+                         [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+
+    async def _post(self, path: str, body: Any) -> Any:
+        if self._session is None:
+            raise RuntimeError("RasaClient.start() was not called")
+        try:
+            async with self._session.post(self.base_url + path, json=body) as response:
+                if response.status >= 400:
+                    raise BotUnavailable(f"Rasa answered {response.status} to {path}")
+                return await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise BotUnavailable(f"Rasa did not answer {path}: {error!r}") from error

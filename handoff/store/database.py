@@ -1,0 +1,50 @@
+"""The hub's database: an engine for any SQLAlchemy URL, brought to the newest schema."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.pool import QueuePool
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def connect(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        # SQLAlchemy 1.4 opens a new SQLite connection per session by default; closing the last
+        # one checkpoints the WAL each time. The hub keeps a few open instead.
+        engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers (bolt agents list) never block the hub's writes. NORMAL sync in WAL mode: a
+    # commit survives the hub's process dying (a restart loses nothing); only a power cut can
+    # take the last transactions back. FULL would fsync every message and cost a third of the
+    # throughput (bench/hub_bench.py).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Applies every migration the database lacks (a new database gets the whole schema)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,231 @@
+"""Reads and writes of the hub's tables. Every write is one transaction, committed on return."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from handoff.store.schema import (
+    Agent, AgentSession, Conversation, Event, Resolution, Ticket, utcnow,
+)
+
+
+class Conflict(Exception):
+    """The conversation is no longer in the state the change was meant for."""
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Repository:
+    def __init__(self, engine: Engine):
+        self.sessions = sessionmaker(engine, future=True, expire_on_commit=False)
+
+    # --- conversations and their numbered events -------------------------------------------
+
+    def create_conversation(self, **fields: Any) -> Conversation:
+        with self.sessions.begin() as session:
+            conversation = Conversation(**fields)
+            session.add(conversation)
+        return conversation
+
+    def conversation(self, conversation_id: str) -> Optional[Conversation]:
+        with self.sessions() as session:
+            return session.get(Conversation, conversation_id)
+
+    def append(
+        self,
+        conversation_id: str,
+        kind: str,
+        speaker: str,
+        *,
+        text: Optional[str] = None,
+        data: Optional[Dict[str, Any]] = None,
+        client_id: Optional[str] = None,
+        agent_name: Optional[str] = None,
+        agents_only: bool = False,
+        expect: Optional[Mapping[str, Any]] = None,
+        changes: Optional[Mapping[str, Any]] = None,
+    ) -> Tuple[Event, bool, Conversation]:
+        """Stores the next event (and the conversation's changes with it, atomically).
+
+        Returns the event, whether it was already stored under the same client id (then nothing
+        changes), and the conversation as it is now. Raises Conflict when a column named in
+        `expect` no longer has the expected value, NotFound when there is no such conversation.
+        """
+        with self.sessions.begin() as session:
+            conversation = session.get(Conversation, conversation_id, with_for_update=True)
+            if conversation is None:
+                raise NotFound(conversation_id)
+            if client_id is not None:
+                stored = session.execute(select(Event).where(
+                    Event.conversation_id == conversation_id, Event.client_id == client_id,
+                )).scalar_one_or_none()
+                if stored is not None:
+                    return stored, True, conversation
+            for column, value in (expect or {}).items():
+                if getattr(conversation, column) != value:
+                    raise Conflict(f"{column} is {getattr(conversation, column)!r}, not {value!r}")
+            conversation.last_seq += 1
+            for column, value in (changes or {}).items():
+                setattr(conversation, column, value)
+            event = Event(
+                conversation_id=conversation_id, seq=conversation.last_seq, kind=kind,
+                speaker=speaker, text=text, data=data or None, client_id=client_id,
+                agent_name=agent_name, agents_only=agents_only, created_at=utcnow(),
+            )
+            session.add(event)
+        return event, False, conversation
+
+    def update(self, conversation_id: str, **changes: Any) -> Conversation:
+        with self.sessions.begin() as session:
+            conversation = session.get(Conversation, conversation_id, with_for_update=True)
+            if conversation is None:
+                raise NotFound(conversation_id)
+            for column, value in changes.items():
+                setattr(conversation, column, value)
+        return conversation
+
+    def events_after(self, conversation_id: str, seq: int, internal: bool) -> List[Event]:
+        query = select(Event).where(Event.conversation_id == conversation_id, Event.seq > seq)
+        if not internal:
+            query = query.where(Event.agents_only.is_(False))
+        with self.sessions() as session:
+            return list(session.execute(query.order_by(Event.seq)).scalars())
+
+    def waiting(self) -> List[Conversation]:
+        with self.sessions() as session:
+            return list(session.execute(
+                select(Conversation).where(Conversation.owner == "queue")).scalars())
+
+    def held_by(self, agent_id: int) -> List[Conversation]:
+        with self.sessions() as session:
+            return list(session.execute(select(Conversation).where(
+                Conversation.owner == "agent", Conversation.agent_id == agent_id)).scalars())
+
+    def held_counts(self) -> Dict[int, int]:
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Conversation.agent_id, func.count()).where(Conversation.owner == "agent")
+                .group_by(Conversation.agent_id))
+            return {agent_id: count for agent_id, count in rows}
+
+    def counts_by_owner(self) -> Dict[str, int]:
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Conversation.owner, func.count()).group_by(Conversation.owner))
+            return {owner: count for owner, count in rows}
+
+    # --- agents ------------------------------------------------------------------------------
+
+    def add_agent(self, **fields: Any) -> Agent:
+        try:
+            with self.sessions.begin() as session:
+                agent = Agent(**fields)
+                session.add(agent)
+        except IntegrityError:
+            raise Conflict(f"an agent named {fields.get('name')!r} exists already") from None
+        return agent
+
+    def agent(self, agent_id: int) -> Optional[Agent]:
+        with self.sessions() as session:
+            return session.get(Agent, agent_id)
+
+    def agent_by_name(self, name: str) -> Optional[Agent]:
+        with self.sessions() as session:
+            return session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
+
+    def agents(self) -> List[Agent]:
+        with self.sessions() as session:
+            return list(session.execute(select(Agent).order_by(Agent.name)).scalars())
+
+    def set_agent_status(self, agent_id: int, status: str) -> Agent:
+        with self.sessions.begin() as session:
+            agent = session.get(Agent, agent_id)
+            if agent is None:
+                raise NotFound(str(agent_id))
+            agent.status = status
+        return agent
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        """A new password; the agent's sessions end, so a stolen one stops working."""
+        with self.sessions.begin() as session:
+            agent = session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
+            if agent is None:
+                raise NotFound(f"no agent named {name!r}")
+            agent.password_hash = password_hash
+            for stored in session.execute(
+                    select(AgentSession).where(AgentSession.agent_id == agent.id)).scalars():
+                session.delete(stored)
+
+    def remove_agent(self, name: str) -> None:
+        """Removes an agent who holds no chat (their past chats keep their name in the events)."""
+        with self.sessions.begin() as session:
+            agent = session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
+            if agent is None:
+                raise NotFound(f"no agent named {name!r}")
+            held = session.execute(select(func.count()).select_from(Conversation).where(
+                Conversation.agent_id == agent.id)).scalar_one()
+            resolved = session.execute(select(func.count()).select_from(Resolution).where(
+                Resolution.agent_id == agent.id)).scalar_one()
+            if held or resolved:
+                raise Conflict(f"{name} has chats on record: set them offline instead")
+            for stored in session.execute(
+                    select(AgentSession).where(AgentSession.agent_id == agent.id)).scalars():
+                session.delete(stored)
+            session.delete(agent)
+
+    def add_session(self, agent_id: int, token_hash: str, expires_at: datetime) -> None:
+        with self.sessions.begin() as session:
+            session.add(AgentSession(token_hash=token_hash, agent_id=agent_id,
+                                     expires_at=expires_at))
+
+    def session_agent(self, token_hash: str, now: datetime) -> Optional[Agent]:
+        with self.sessions() as session:
+            stored = session.get(AgentSession, token_hash)
+            if stored is None or stored.expires_at < now:
+                return None
+            return session.get(Agent, stored.agent_id)
+
+    # --- tickets and resolutions ---------------------------------------------------------------
+
+    def open_ticket(self, conversation_id: str, **fields: Any) -> Tuple[Ticket, bool]:
+        """The conversation's open ticket, made now (True) with its transcript if it had none."""
+        with self.sessions.begin() as session:
+            stored = session.execute(select(Ticket).where(
+                Ticket.conversation_id == conversation_id)).scalar_one_or_none()
+            if stored is not None:
+                return stored, False
+            if session.get(Conversation, conversation_id) is None:
+                raise NotFound(conversation_id)
+            transcript = [event.as_frame() for event in session.execute(
+                select(Event).where(Event.conversation_id == conversation_id,
+                                    Event.agents_only.is_(False)).order_by(Event.seq)).scalars()]
+            ticket = Ticket(conversation_id=conversation_id, transcript=transcript, **fields)
+            session.add(ticket)
+        return ticket, True
+
+    def tickets(self, status: str = "open") -> List[Ticket]:
+        with self.sessions() as session:
+            return list(session.execute(select(Ticket).where(Ticket.status == status)
+                                        .order_by(Ticket.id)).scalars())
+
+    def ticket(self, ticket_id: int) -> Optional[Ticket]:
+        with self.sessions() as session:
+            return session.get(Ticket, ticket_id)
+
+    def record_resolution(self, conversation_id: str, agent_id: int, handle_seconds: float) -> None:
+        with self.sessions.begin() as session:
+            session.add(Resolution(conversation_id=conversation_id, agent_id=agent_id,
+                                   handle_seconds=handle_seconds))
+
+    def average_handle_seconds(self, last: int = 20) -> Optional[float]:
+        with self.sessions() as session:
+            recent = select(Resolution.handle_seconds).order_by(Resolution.id.desc()).limit(last)
+            values = list(session.execute(recent).scalars())
+        return sum(values) / len(values) if values else None

@@ -1,0 +1,163 @@
+"""The hub's tables. Changed only together with a migration under handoff/migrations/versions/."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, Optional
+
+from sqlalchemy import (
+    JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    """Naive UTC: what every database keeps the same way."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id = Column(String(64), primary_key=True)
+    user_id = Column(String(128), nullable=True, index=True)  # None: an anonymous visitor
+    account_id = Column(String(128), nullable=True)
+    user_name = Column(String(256), nullable=True)
+    resume_key_hash = Column(String(64), nullable=False)
+    locale = Column(String(35), nullable=True)
+    language = Column(String(8), nullable=False)
+    owner = Column(String(8), nullable=False, default="bot", index=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True, index=True)
+    priority = Column(String(2), nullable=True)
+    reason = Column(String(32), nullable=True)
+    summary = Column(Text, nullable=True)
+    account_card = Column(JSON, nullable=True)
+    queued_at = Column(DateTime, nullable=True)
+    deadline = Column(DateTime, nullable=True)
+    escalated = Column(Boolean, nullable=False, default=False)
+    auto_escalation = Column(Boolean, nullable=False, default=False)
+    breached = Column(Boolean, nullable=False, default=False)
+    assigned_at = Column(DateTime, nullable=True)
+    bot_failed = Column(Boolean, nullable=False, default=False)
+    rasa_resume_pending = Column(Boolean, nullable=False, default=False)
+    last_seq = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_events_seq"),
+        UniqueConstraint("conversation_id", "client_id", name="uq_events_client_id"),
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
+    seq = Column(Integer, nullable=False)
+    kind = Column(String(32), nullable=False)
+    speaker = Column(String(8), nullable=False)  # user, bot, agent, system
+    agent_name = Column(String(256), nullable=True)
+    text = Column(Text, nullable=True)
+    data = Column(JSON, nullable=True)
+    # The sender's own id of the message, namespaced by sender, so that a resend is stored once.
+    client_id = Column(String(200), nullable=True)
+    agents_only = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    def as_frame(self) -> Dict[str, Any]:
+        frame: Dict[str, Any] = {
+            "type": "event", "conversation_id": self.conversation_id, "seq": self.seq,
+            "kind": self.kind, "speaker": self.speaker, "at": self.created_at.isoformat() + "Z",
+        }
+        if self.agent_name:
+            frame["name"] = self.agent_name
+        if self.text is not None:
+            frame["text"] = self.text
+        if self.data:
+            frame.update(self.data)
+        if self.client_id:
+            frame["client_id"] = self.client_id.split(":", 2)[-1]
+        if self.agents_only:
+            frame["internal"] = True
+        return frame
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(128), nullable=False, unique=True)
+    display_name = Column(String(256), nullable=False)
+    password_hash = Column(String(256), nullable=False)
+    languages = Column(String(64), nullable=False)  # comma-separated language codes
+    capacity = Column(Integer, nullable=False)
+    supervisor = Column(Boolean, nullable=False, default=False)
+    status = Column(String(8), nullable=False, default="offline")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    @property
+    def language_set(self) -> frozenset:
+        return frozenset(code for code in self.languages.split(",") if code)
+
+    def card(self) -> Dict[str, Any]:
+        return {"name": self.name, "display_name": self.display_name,
+                "languages": sorted(self.language_set), "capacity": self.capacity,
+                "supervisor": self.supervisor, "status": self.status}
+
+
+class AgentSession(Base):
+    __tablename__ = "agent_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    expires_at = Column(DateTime, nullable=False)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False,
+                             unique=True)
+    status = Column(String(16), nullable=False, default="open")
+    language = Column(String(8), nullable=False)
+    priority = Column(String(2), nullable=True)
+    reason = Column(String(32), nullable=True)
+    summary = Column(Text, nullable=True)
+    account_card = Column(JSON, nullable=True)
+    transcript = Column(JSON, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    @property
+    def public_id(self) -> str:
+        return f"T-{self.id:06d}"
+
+    def card(self, with_transcript: bool = False) -> Dict[str, Any]:
+        card: Dict[str, Any] = {
+            "ticket_id": self.public_id, "status": self.status,
+            "conversation_id": self.conversation_id, "language": self.language,
+            "priority": self.priority, "reason": self.reason, "summary": self.summary,
+            "account": self.account_card, "created_at": self.created_at.isoformat() + "Z",
+        }
+        if with_transcript:
+            card["transcript"] = self.transcript
+        return card
+
+
+class Resolution(Base):
+    """One finished agent chat: the basis of the estimated wait."""
+
+    __tablename__ = "resolutions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    handle_seconds = Column(Float, nullable=False)
+    resolved_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+def parse_ticket_id(public_id: str) -> Optional[int]:
+    if not public_id.startswith("T-") or not public_id[2:].isdigit():
+        return None
+    return int(public_id[2:])

@@ -1,0 +1,111 @@
+"""Bad input: an error frame with a code, the socket still usable, nothing stored half-way."""
+import asyncio
+import json
+import time
+
+import pytest
+import websockets
+
+from bolt.identity import issue_token
+from tests.handoff.conftest import Client, user_token
+
+
+async def test_each_bad_frame_gets_its_code_and_the_socket_stays_usable(bolt):
+    async with bolt(BOLT_HUB_MAX_FRAME_BYTES="2048", BOLT_HUB_MAX_TEXT_CHARS="100") as (hub, rasa):
+        user = await hub.user()
+        conversation_id = user.welcome["conversation_id"]
+        bad = [
+            ("x" * 3000, "frame_too_large"),
+            ("{oops", "malformed_json"),
+            ("42", "malformed_frame"),
+            (json.dumps({"type": "dance"}), "unknown_type"),
+            (json.dumps({"type": "message", "text": "no id"}), "missing_field"),
+            (json.dumps({"type": "message", "client_id": "c", "text": "y" * 101}), "text_too_long"),
+            (json.dumps({"type": "leave_queue"}), "not_in_queue"),
+            (json.dumps({"type": "hello"}), "already_open"),
+            (json.dumps({"type": "request_agent"}), "sign_in_required"),
+        ]
+        for raw, code in bad:
+            await user.send_raw(raw)
+            assert (await user.expect("error"))["code"] == code, raw
+        assert hub.core.repository.conversation(conversation_id).last_seq == 0
+        assert rasa.messages == []
+        await user.send(type="message", client_id="ok", text="still here")
+        assert (await user.expect("ack", client_id="ok"))["seq"] == 1
+        await user.close()
+
+
+async def test_a_frame_far_over_the_limit_closes_the_socket(bolt):
+    async with bolt(BOLT_HUB_MAX_FRAME_BYTES="1024") as (hub, rasa):
+        user = await hub.user()
+        await user.send_raw("z" * 10000)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            for _ in range(3):
+                await asyncio.wait_for(user.ws.recv(), 3)
+        assert closed.value.code == 1009
+
+
+async def test_floods_are_limited_per_connection_and_per_token(bolt):
+    async with bolt(BOLT_HUB_RATE_PER_SECOND="1", BOLT_HUB_RATE_BURST="5") as (hub, rasa):
+        user = await hub.user()
+        for _ in range(8):
+            await user.send(type="ping")
+        frames = await user.quiet(0.3)
+        # The hello took one token: four pongs, then refusals.
+        assert [f["type"] for f in frames].count("pong") == 4
+        assert [f.get("code") for f in frames if f["type"] == "error"] == ["rate_limited"] * 4
+
+        token = user_token("u-9", "acme")
+        first = await hub.user(token=token)
+        second = await hub.user(token=token)
+        for client in (first, second):
+            for _ in range(3):
+                await client.send(type="ping")
+        got = await first.quiet(0.2) + await second.quiet(0.2)
+        # Each socket could send six more, but the user's bucket holds five for both together.
+        assert [f["type"] for f in got].count("pong") == 5
+        assert [f.get("code") for f in got if f["type"] == "error"] == ["rate_limited"]
+        for client in (user, first, second):
+            await client.close()
+
+
+async def test_a_forged_or_expired_token_is_only_an_anonymous_visitor(bolt):
+    async with bolt() as (hub, rasa):
+        forged = issue_token("f" * 40, "u-42", "acme")
+        expired = user_token(ttl=-3600)
+        for token in (forged, expired, "not-a-jwt"):
+            user = await hub.user(token=token)
+            identity = user.welcome["identity"]
+            assert identity["anonymous"] is True and identity["token_error"]
+            await user.send(type="message", client_id="m", text="who am I")
+            await user.event(speaker="bot")
+            assert "auth_token" not in rasa.messages[-1]["metadata"]
+            await user.close()
+
+
+async def test_sockets_from_foreign_origins_are_refused(bolt):
+    async with bolt() as (hub, rasa):
+        with pytest.raises(websockets.InvalidStatusCode) as refused:
+            await websockets.connect(hub.ws_url + "/ws/chat", origin="https://evil.example")
+        assert refused.value.status_code == 403
+        with pytest.raises(websockets.InvalidStatusCode):
+            await websockets.connect(hub.ws_url + "/ws/agent", origin="https://evil.example")
+        allowed = await Client.connect(hub.ws_url + "/ws/chat", origin="https://help.example.com")
+        await allowed.send(type="ping")
+        await allowed.expect("pong")
+        await allowed.close()
+
+
+async def test_a_token_that_expires_while_the_socket_is_open_stops_counting(bolt):
+    async with bolt() as (hub, rasa):
+        rasa.down = True
+        user = await hub.user(token=user_token("u-7", "acme", ttl=60))
+        assert user.welcome["identity"]["anonymous"] is False
+        conversations = hub.app.ctx.conversations
+        conversations.wall_clock = lambda: time.time() + 120  # the socket outlived its token
+        await user.send(type="message", client_id="m", text="still me?")
+        await user.event("bot_unavailable")
+        assert "auth_token" not in rasa.messages[-1]["metadata"]
+        await user.send(type="request_agent")
+        assert (await user.expect("error"))["code"] == "sign_in_required"
+        await user.close()

@@ -1,0 +1,99 @@
+"""Rate limits, passwords, metrics text, request checks, settings."""
+import pytest
+
+from handoff.config import HubSettings
+from handoff.metrics import Metrics, labels
+from handoff.passwords import check_password, hash_password, token_hash
+from handoff.ratelimit import Limiter, TokenBucket
+from handoff.requests import InvalidRequest, handoff_request, ticket_request
+from tests.handoff.conftest import handoff_body
+
+
+def test_a_bucket_allows_a_burst_then_the_rate():
+    bucket = TokenBucket(rate_per_second=2, burst=3)
+    assert [bucket.take(0.0) for _ in range(4)] == [True, True, True, False]
+    assert bucket.take(0.4) is False and bucket.take(0.6) is True
+
+
+def test_the_limiter_needs_room_in_every_bucket_and_spends_only_when_allowed():
+    limiter = Limiter(rate_per_second=1, burst=2)
+    assert limiter.allow(0.0, "conn:1", "user:a") and limiter.allow(0.0, "conn:2", "user:a")
+    assert not limiter.allow(0.0, "conn:3", "user:a")  # the identity's bucket is empty
+    assert limiter.allow(0.0, "conn:3")  # so nothing was taken from conn:3's
+    assert limiter.allow(0.0, "conn:3") and not limiter.allow(0.0, "conn:3")
+
+
+def test_passwords_are_salted_scrypt_and_checked_in_constant_time():
+    stored = hash_password("a long passphrase")
+    assert stored.startswith("scrypt$") and "a long passphrase" not in stored
+    assert stored != hash_password("a long passphrase")
+    assert check_password("a long passphrase", stored)
+    assert not check_password("a long passphrasE", stored)
+    assert not check_password("a long passphrase", "garbage")
+    with pytest.raises(ValueError):
+        hash_password("short")
+    assert len(token_hash("x")) == 64
+
+
+def test_metrics_are_prometheus_text():
+    metrics = Metrics()
+    metrics.count("bolt_hub_messages_relayed_total", speaker="user")
+    metrics.count("bolt_hub_messages_relayed_total", speaker="user")
+    metrics.observe("bolt_hub_bot_latency_seconds", 0.2)
+    text = metrics.render({("bolt_hub_queue_length", labels(priority="P1", language="de")): 3})
+    assert '# TYPE bolt_hub_messages_relayed_total counter' in text
+    assert 'bolt_hub_messages_relayed_total{speaker="user"} 2' in text
+    assert 'bolt_hub_queue_length{language="de",priority="P1"} 3' in text
+    assert 'bolt_hub_bot_latency_seconds_bucket{le="0.1"} 0' in text
+    assert 'bolt_hub_bot_latency_seconds_bucket{le="0.25"} 1' in text
+    assert 'bolt_hub_bot_latency_seconds_count 1' in text and text.endswith("\n")
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"priority": "P9"}, "priority"), ({"language": "fr"}, "language"),
+    ({"first_response_hours": 0}, "first_response_hours"), ({"reason": "bored"}, "reason"),
+    ({"summary": "x" * 2001}, "summary"), ({"account": "acme"}, "account"),
+    ({"conversation_id": ""}, "conversation_id"), ({"first_response_hours": True}, "first_response_hours"),
+])
+def test_handoff_requests_name_the_bad_field(change, field):
+    with pytest.raises(InvalidRequest) as refused:
+        handoff_request({**handoff_body("c-1"), **change})
+    assert refused.value.field == field
+
+
+def test_a_good_handoff_request_knows_about_automatic_escalation():
+    request = handoff_request(handoff_body("c-1", rights=["live_chat", "automatic_escalation"]))
+    assert request.auto_escalation and request.first_response_hours == 4.0
+    assert ticket_request({"conversation_id": "c-1", "language": "de"}).priority is None
+
+
+def test_settings_come_from_the_environment_with_defaults(tmp_path):
+    env = {"BOLT_STATE_DIR": str(tmp_path), "BOLT_TOKEN_SECRET": "t" * 40,
+           "BOLT_SERVICE_TOKEN": "v" * 40}
+    settings = HubSettings.from_env(env)
+    assert settings.port == 5080 and settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve()}/hub.sqlite3"
+    assert settings.origin_allowed("http://localhost:5080") and settings.origin_allowed(None)
+    assert not settings.origin_allowed("https://evil.example")
+    with pytest.raises(SystemExit, match="BOLT_HUB_RASA_TIMEOUT must be a number"):
+        HubSettings.from_env({**env, "BOLT_HUB_RASA_TIMEOUT": "soon"})
+    with pytest.raises(SystemExit, match="BOLT_HUB_MAX_TEXT_CHARS must be more than 0"):
+        HubSettings.from_env({**env, "BOLT_HUB_MAX_TEXT_CHARS": "-1"})
+
+
+def test_every_hub_text_exists_in_every_language_with_its_placeholders():
+    import re
+
+    from bolt.languages import SUPPORTED_LANGUAGES
+    from handoff.config import REPOSITORY
+    from handoff.texts import Texts
+
+    texts = Texts.load(REPOSITORY / "data")
+    english = {f.language: f.messages for f in texts.answers.files}["en"]
+    assert len(texts.answers.files) == len(SUPPORTED_LANGUAGES)
+    for answer_file in texts.answers.files:
+        assert set(answer_file.messages) == set(english), answer_file.path
+        for name, template in answer_file.messages.items():
+            assert set(re.findall(r"\{(\w+)\}", template)) == set(
+                re.findall(r"\{(\w+)\}", english[name])), (answer_file.path, name)
+    assert texts.render("hub_agent_joined", "ja", agent="Erika") == "Erikaがチャットに参加しました。"

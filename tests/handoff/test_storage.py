@@ -1,0 +1,57 @@
+"""The migrations build exactly the schema of the models; `bolt agents` manages accounts."""
+import io
+import sys
+from datetime import datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bolt.cli import main
+from handoff.agents_cli import open_repository
+from handoff.passwords import check_password
+from handoff.store.database import connect, migrate
+from handoff.store.schema import Base
+
+
+def test_the_migrations_match_the_models_and_run_twice_harmlessly(tmp_path):
+    engine = connect(f"sqlite:///{tmp_path}/hub.sqlite3")
+    migrate(engine)
+    migrate(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_bolt_agents_add_list_remove(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BOLT_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("BOLT_TOKEN_SECRET", "t" * 40)
+    monkeypatch.setenv("BOLT_SERVICE_TOKEN", "v" * 40)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a good long password\n"))
+    assert main(["agents", "add", "erika", "--languages", "de,en", "--capacity", "4",
+                 "--supervisor", "--password-stdin", "--display-name", "Erika M."]) == 0
+    assert "Added agent erika (de, en, 4 chats at once, supervisor)" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a good long password\n"))
+    assert main(["agents", "add", "erika", "--languages", "de", "--password-stdin"]) == 1
+    assert "exists already" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a good long password\n"))
+    assert main(["agents", "add", "luigi", "--languages", "fr", "--password-stdin"]) == 1
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    assert main(["agents", "add", "luigi", "--languages", "it", "--password-stdin"]) == 1
+    assert main(["agents", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "erika\tErika M.\tde,en\tcapacity 4\tsupervisor\toffline" in listed
+    assert "luigi" not in listed
+    agent = open_repository(f"sqlite:///{tmp_path.resolve()}/hub.sqlite3").agent_by_name("erika")
+    assert agent.password_hash.startswith("scrypt$")
+    repository = open_repository(f"sqlite:///{tmp_path.resolve()}/hub.sqlite3")
+    repository.add_session(agent.id, "session-hash", datetime(2100, 1, 1))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\n"))
+    assert main(["agents", "passwd", "erika", "--password-stdin"]) == 0
+    changed = repository.agent_by_name("erika")
+    assert check_password("another long password", changed.password_hash)
+    assert repository.session_agent("session-hash", datetime(2026, 1, 1)) is None
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\n"))
+    assert main(["agents", "passwd", "nobody", "--password-stdin"]) == 1
+    assert "nobody" in capsys.readouterr().err
+    assert main(["agents", "remove", "erika"]) == 0
+    assert main(["agents", "remove", "erika"]) == 1

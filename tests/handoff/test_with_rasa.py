@@ -1,0 +1,146 @@
+"""The hub in front of the real trained Bolt, all three started as `bolt run` starts them: the
+account check of the action server queues a signed-in demo user through the hub's API."""
+import asyncio
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.messages import render
+from bolt.identity import issue_token
+from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.secrets import load_secrets
+from bolt.settings import Settings
+from handoff.agents_cli import add_agent, open_repository
+from tests.handoff.conftest import PASSWORD, Client, free_port, handoff_body
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def bolt_running(trained_model, repository, tmp_path_factory):
+    state = tmp_path_factory.mktemp("state")
+    settings = Settings.from_env({
+        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()),
+    })
+    add_agent(open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3"), "erika", ["de"], 2,
+              PASSWORD, display_name="Erika")
+    services = bolt_services(settings, trained_model)
+    assert [s.name for s in services] == ["action server", "Rasa server", "hub"]
+    try:
+        for service in services:
+            start(service, repository)
+            wait_healthy(service, timeout=240)
+        yield settings, load_secrets(state)
+    finally:
+        stop(services)
+
+
+def answer(language, key):
+    path = DATA / "responses" / language / f"{key}.yml"
+    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+    return next(iter(responses.values()))[0]["text"]
+
+
+async def bot_text(user):
+    """The bot's reply as one text (Rasa's REST channel sends each paragraph apart)."""
+    replies = []
+    while True:
+        try:
+            replies.append(await user.expect("event", timeout=30 if not replies else 1.5,
+                                             speaker="bot"))
+        except AssertionError:
+            if replies:
+                return "\n\n".join(r["text"] for r in replies if r.get("text"))
+            raise
+
+
+async def test_a_user_talks_to_bolt_through_the_hub_then_to_an_agent_and_back(bolt_running):
+    settings, secrets = bolt_running
+    ws_url = f"ws://127.0.0.1:{settings.hub_port}"
+    user = await Client.connect(ws_url + "/ws/chat")
+    await user.send(type="hello", locale="de-DE")
+    conversation_id = (await user.expect("welcome"))["conversation_id"]
+    await user.send(type="message", client_id="m1",
+                    text="Wie kann ich ein Webticket beim Support einreichen?")
+    assert await bot_text(user) == answer("de", "web_ticket")
+
+    agent = await Client.connect(ws_url + "/ws/agent")
+    await agent.send(type="login", name="erika", password=PASSWORD)
+    await agent.expect("welcome")
+    await agent.send(type="status", status="online")
+    await agent.expect("status", status="online")
+    request = urllib.request.Request(
+        f"{settings.hub_url}/api/handoffs", data=json.dumps(handoff_body(conversation_id)).encode(),
+        headers={"Authorization": f"Bearer {secrets.service_token}",
+                 "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+    # What Bolt's handoff action returns with its answer: ConversationPaused.
+    pause = urllib.request.Request(
+        f"{settings.rasa_url}/conversations/{conversation_id}/tracker/events",
+        data=json.dumps({"event": "pause"}).encode(), headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(pause, timeout=10).close()
+
+    await agent.expect("offer", timeout=10)
+    await agent.send(type="accept", conversation_id=conversation_id)
+    assigned = await agent.expect("assigned")
+    assert answer("de", "web_ticket").split("\n")[0] in [
+        e.get("text", "").split("\n")[0] for e in assigned["events"]]
+    await agent.send(type="resolve", conversation_id=conversation_id)
+    await user.event("resolved")
+    await asyncio.sleep(1)  # the hub resumes Rasa (resume + action_listen) meanwhile
+
+    await user.send(type="message", client_id="m2", text="Welche Support-Pläne gibt es?")
+    assert await bot_text(user) == answer("de", "support_plans")
+    await user.close()
+    await agent.close()
+
+
+async def test_bolts_account_check_hands_a_paying_user_to_an_agent_and_takes_them_back(
+        bolt_running):
+    settings, secrets = bolt_running
+    ws_url = f"ws://127.0.0.1:{settings.hub_port}"
+    agent = await Client.connect(ws_url + "/ws/agent")
+    await agent.send(type="login", name="erika", password=PASSWORD)
+    await agent.expect("welcome")
+    await agent.send(type="status", status="online")
+    await agent.expect("status", status="online")
+
+    token = issue_token(secrets.token_secret, "business-premier-admin-licensed",
+                        "demo-business-premier")
+    user = await Client.connect(ws_url + "/ws/chat")
+    await user.send(type="hello", locale="de-DE", token=token)
+    conversation_id = (await user.expect("welcome"))["conversation_id"]
+    await user.send(type="message", client_id="m1", text="Ich möchte mit einem Menschen sprechen")
+    question = await user.event(speaker="bot", timeout=30)
+    assert question["text"] == render("impact_question", "de")
+    high = question["buttons"][1]
+    await user.send(type="message", client_id="m2", text=high["title"], payload=high["payload"])
+    await user.event("queued", timeout=30)
+    assert "P2" in (await user.event(speaker="bot", timeout=30))["text"]
+
+    offer = await agent.expect("offer", timeout=10)
+    card = offer["conversation"]
+    assert (card["conversation_id"], card["priority"], card["language"]) == (
+        conversation_id, "P2", "de")
+    assert card["account"]["user_id"] == "business-premier-admin-licensed"
+    await agent.send(type="accept", conversation_id=conversation_id)
+    transcript = (await agent.expect("assigned"))["events"]
+    assert [e["speaker"] for e in transcript[:2]] == ["user", "bot"]
+    await user.send(type="message", client_id="m3", text="Hallo Erika")
+    assert (await agent.event(speaker="user"))["text"] == "Hallo Erika"
+    await agent.send(type="resolve", conversation_id=conversation_id)
+    await user.event("resolved")
+    await asyncio.sleep(1)
+
+    await user.send(type="message", client_id="m4", text="Welche Support-Pläne gibt es?")
+    assert await bot_text(user) == answer("de", "support_plans")
+    await user.close()
+    await agent.close()
