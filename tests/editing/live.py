@@ -19,7 +19,7 @@ from bolt.settings import Settings
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",
-                 "data", "tests")
+                 "handoff", "data", "tests")
 
 
 def free_port() -> int:
@@ -45,7 +45,7 @@ def copy_project(target: Path, model: Path) -> Settings:
     return Settings.from_env({
         "BOLT_HOME": str(target), "BOLT_HOST": "127.0.0.1",
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_STATE_DIR": str(target / "var"),
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_STATE_DIR": str(target / "var"),
     })
 
 
