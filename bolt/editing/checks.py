@@ -4,9 +4,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from difflib import SequenceMatcher
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import (
+    Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple,
+)
 
 from bolt.editing import facts as fact_rules
 from bolt.editing.findings import Finding
@@ -53,6 +56,7 @@ def is_placeholder(text: str) -> bool:
     return bool(PLACEHOLDER.search(text))
 
 
+@lru_cache(maxsize=None)
 def normalise(text: str) -> str:
     """What makes two examples "the same": case, punctuation and spacing do not count."""
     return re.sub(r"\W+", " ", plain_text(text).casefold()).strip()
@@ -169,9 +173,10 @@ def check_answer_length(project: Project) -> Iterable[Finding]:
                           f"under {MAX_ANSWER_CHARS} for the sidebar")
 
 
-def _trigrams(text: str) -> Set[str]:
+@lru_cache(maxsize=None)
+def _trigrams(text: str) -> FrozenSet[str]:
     padded = f" {text} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    return frozenset(padded[i:i + 3] for i in range(len(padded) - 2))
 
 
 def overlapping(queries: Sequence[str], corpus: Sequence[str],
@@ -184,11 +189,13 @@ def overlapping(queries: Sequence[str], corpus: Sequence[str],
     vocabulary: Dict[str, int] = {}
 
     def cells(texts: Sequence[str]) -> Tuple[List[int], List[int]]:
-        rows, columns = [], []
-        for row, text in enumerate(texts):
-            for gram in _trigrams(text):
-                rows.append(row)
-                columns.append(vocabulary.setdefault(gram, len(vocabulary)))
+        grams = [_trigrams(text) for text in texts]
+        for gram_set in grams:
+            for gram in gram_set:
+                if gram not in vocabulary:
+                    vocabulary[gram] = len(vocabulary)
+        rows = [row for row, gram_set in enumerate(grams) for _ in gram_set]
+        columns = [vocabulary[gram] for gram_set in grams for gram in gram_set]
         return rows, columns
 
     def matrix(texts: Sequence[str], at: Tuple[List[int], List[int]]) -> "sparse.csr_matrix":

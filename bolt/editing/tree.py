@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from bolt.content import RESPONSES_DIR, ContentError, read_answer_file
+from bolt.content import RESPONSES_DIR, ContentError, answer_file_from_yaml
 from bolt.editing.findings import Finding
 from bolt.editing.located import LocatedDocument, YamlProblem, load_located
 from bolt.languages import SUPPORTED_LANGUAGES
@@ -121,7 +121,7 @@ def read_tree(paths: ContentPaths) -> ContentTree:
     for path in _yaml_files(responses_root):
         language = _language_folder(tree, path, responses_root, RESPONSES_DIR)
         if language is not None:
-            _read_answer_file(tree, path, responses_root, language)
+            _read_answer_file(tree, path, language)
     for path in _yaml_files(paths.data_dir):
         if nlu_root in path.parents or responses_root in path.parents:
             continue
@@ -196,12 +196,13 @@ def _read_nlu_file(tree: ContentTree, path: Path, language: str, into: List[Exam
             into.append(Example(language, intent, stripped[2:].strip(), path, line))
 
 
-def _read_answer_file(tree: ContentTree, path: Path, root: Path, language: str) -> None:
+def _read_answer_file(tree: ContentTree, path: Path, language: str) -> None:
     document = _load(tree, path)
     if document is None:
         return
     try:
-        read_answer_file(path, root)  # the reader Bolt itself uses: its rules are the schema
+        # The rules of the reader Bolt itself uses are the schema.
+        answer_file_from_yaml(document.data or {}, path, language)
     except ContentError as error:
         message = str(error).split(": ", 1)[-1]
         quoted = re.search(r"'([^']+)'", message)
