@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Iterable, List, Optional
+from typing import TYPE_CHECKING, Iterable, List, Optional
 
 from bolt.languages import SUPPORTED_LANGUAGES
 from handoff.passwords import hash_password
-from handoff.store.database import connect, migrate
-from handoff.store.repository import Conflict, NotFound, Repository
-from handoff.store.schema import Agent
+
+if TYPE_CHECKING:  # the database modules load only when an agents command runs
+    from handoff.store.repository import Repository
+    from handoff.store.schema import Agent
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from handoff.config import HubSettings
+    from handoff.store.repository import Conflict, NotFound
 
     repository = open_repository(HubSettings.from_env().database_url)
     try:
@@ -62,6 +64,9 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def open_repository(database_url: str) -> Repository:
+    from handoff.store.database import connect, migrate
+    from handoff.store.repository import Repository
+
     engine = connect(database_url)
     migrate(engine)
     return Repository(engine)
