@@ -39,6 +39,7 @@ bench: model
 	$(BIN)/python bench/nlu_bench.py
 	$(BIN)/python bench/accounts_bench.py
 	$(BIN)/python bench/hub_bench.py
+	$(BIN)/python bench/content_bench.py
 
 # Regenerates the pins from the current environment (after a deliberate upgrade).
 constraints: setup
