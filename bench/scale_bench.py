@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from typing import Dict, List, Optional
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from bench.hub_bench import one_user, percentile  # noqa: E402
+from bench.hub_bench import one_user, summary  # noqa: E402
 from tests.handoff.conftest import FakeRasa  # noqa: E402
 from tests.support import services  # noqa: E402
 from tests.support.hub_process import HubProcess, hub_process_env  # noqa: E402
@@ -54,15 +53,8 @@ async def measure(hub_count: int, database_url: Optional[str], redis_url: Option
             for hub in hubs:
                 hub.terminate()
             await rasa.stop()
-    return {
-        "hubs": hub_count, "storage": "postgresql+redis" if database_url else "sqlite",
-        "users": users, "messages_per_user": messages,
-        "user_messages_per_second": round(users * messages / elapsed, 1),
-        "ack_p50_ms": round(statistics.median(acks) * 1000, 1),
-        "ack_p99_ms": round(percentile(acks, 0.99) * 1000, 1),
-        "bot_reply_p50_ms": round(statistics.median(replies) * 1000, 1),
-        "bot_reply_p99_ms": round(percentile(replies, 0.99) * 1000, 1),
-    }
+    return {"hubs": hub_count, "storage": "postgresql+redis" if database_url else "sqlite",
+            **summary(users, messages, elapsed, acks, replies)}
 
 
 async def run(users: int, messages: int, hub_counts: List[int]) -> List[Dict[str, float]]:
