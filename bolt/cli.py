@@ -6,6 +6,7 @@ import sys
 from typing import List, Optional
 
 from bolt import accounts_cli
+from bolt.editing import cli as content_cli
 from bolt.settings import Settings
 from handoff import agents_cli
 
@@ -21,6 +22,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands.add_parser("run", help="start the action server, the Rasa server and the hub")
     accounts_cli.register(commands)
     agents_cli.register(commands)
+    content_cli.register(commands)
 
     args = parser.parse_args(argv)
     if hasattr(args, "handler"):

@@ -88,6 +88,11 @@ def read_answer_file(path: Path, root: Path) -> AnswerFile:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise ContentError(f"{path}: not valid YAML: {error}") from error
+    return answer_file_from_yaml(raw, path, language)
+
+
+def answer_file_from_yaml(raw: Any, path: Path, language: str) -> AnswerFile:
+    """The answer file from its parsed YAML; ContentError naming what is malformed."""
     if not isinstance(raw, dict) or not (
         isinstance(raw.get("responses"), dict) or isinstance(raw.get("messages"), dict)
     ):

@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from bolt.rasa_stores import endpoints_file
 from bolt.secrets import load_secrets
@@ -23,6 +23,7 @@ class Service:
     command: List[str]
     health_url: str
     env: Dict[str, str] = field(default_factory=dict)
+    folders: Tuple[Path, ...] = ()  # created before the service starts
     process: Optional[subprocess.Popen] = None
 
 
@@ -50,7 +51,9 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
                      "--interface", settings.host, "--port", str(settings.rasa_port),
                      "--enable-api"],
             health_url=f"http://{settings.host}:{settings.rasa_port}/status",
-            env={"BOLT_ACTIONS_URL": settings.actions_url},
+            env={"BOLT_ACTIONS_URL": settings.actions_url,
+                 "BOLT_TRACKER_DB": str(tracker_db(settings))},
+            folders=(settings.state_dir,),
         ),
         Service(
             name="hub",
@@ -63,7 +66,14 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
     ]
 
 
+def tracker_db(settings: Settings) -> Path:
+    """Rasa's tracker store (bot/endpoints.yml): conversations outlive a model swap."""
+    return settings.state_dir / "rasa-trackers.db"
+
+
 def start(service: Service, cwd: Path) -> None:
+    for folder in service.folders:
+        folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **service.env}
     service.process = subprocess.Popen(service.command, cwd=cwd, env=env, start_new_session=True)
 

@@ -50,6 +50,17 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
             print(f"Model is up to date: {target}")
         return target
     settings.models_dir.mkdir(parents=True, exist_ok=True)
+    print(f"Training {target.name} (the data changed or there is no model yet) ...", flush=True)
+    subprocess.run(rasa_train_command(settings, target), cwd=settings.home, check=True)
+    if not target.exists():
+        raise RuntimeError(f"Rasa finished but {target} was not written")
+    prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=target)
+    return target
+
+
+def rasa_train_command(settings: Settings, target: Path, finetune_from: Optional[Path] = None,
+                       epoch_fraction: Optional[float] = None) -> List[str]:
+    """`rasa train` writing `target`; with finetune_from, Rasa's fine-tuning of that model."""
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", str(settings.config_file),
@@ -58,12 +69,11 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
         "--out", str(settings.models_dir),
         "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
-    print(f"Training {target.name} (the data changed or there is no model yet) ...", flush=True)
-    subprocess.run(command, cwd=settings.home, check=True)
-    if not target.exists():
-        raise RuntimeError(f"Rasa finished but {target} was not written")
-    prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=target)
-    return target
+    if finetune_from is not None:
+        command += ["--finetune", str(finetune_from)]
+        if epoch_fraction is not None:
+            command += ["--epoch-fraction", str(epoch_fraction)]
+    return command
 
 
 def prune_models(models: Iterable[Path], keep: Path) -> None:

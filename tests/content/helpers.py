@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -62,20 +61,3 @@ def holdout_pairs(language: str) -> List[Tuple[str, str]]:
     """(annotated text, intent) for every held-out example of a language."""
     return [(text, intent) for intent, texts in holdout_examples(language).items()
             for text in texts]
-
-
-NEAR_COPY_RATIO = 0.9
-
-
-def near_copies(held_out: List[str], trained: List[str]) -> List[Tuple[str, str]]:
-    """(held-out, training) pairs of normalised texts that differ by at most a few characters."""
-    found = []
-    for text in held_out:
-        matcher = SequenceMatcher(None, b=text, autojunk=False)
-        for candidate in trained:
-            matcher.set_seq1(candidate)
-            if (matcher.real_quick_ratio() >= NEAR_COPY_RATIO
-                    and matcher.quick_ratio() >= NEAR_COPY_RATIO
-                    and matcher.ratio() >= NEAR_COPY_RATIO):
-                found.append((text, candidate))
-    return found

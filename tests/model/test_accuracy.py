@@ -1,9 +1,9 @@
 """Held-out accuracy of the trained model: the quality bar of the FAQ assistant."""
-import json
 import re
 
 import pytest
 
+from bolt.editing.report import evaluation_record, write_evaluation
 from tests.model.nlu_eval import evaluate
 
 pytestmark = pytest.mark.model
@@ -14,17 +14,10 @@ ANNOTATED_COUNTRY = re.compile(r"\[([^\]]+)\]\(country\)")
 
 
 @pytest.fixture(scope="module")
-def evaluation(agent, repository):
+def evaluation(agent, trained_model, repository):
     result, parses = evaluate(agent)
-    report = {
-        "accuracy_by_language": result.accuracy_by_language(),
-        "errors": [dict(zip(("language", "text", "expected", "predicted"), e))
-                   for e in result.errors()],
-    }
-    out = repository / "results"
-    out.mkdir(exist_ok=True)
-    (out / "holdout-accuracy.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    # results/holdout-accuracy.json, per language and per topic: `bolt content report` reads it.
+    write_evaluation(repository, evaluation_record(result.results, trained_model.name))
     return result, parses
 
 

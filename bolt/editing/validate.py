@@ -1,0 +1,30 @@
+"""`bolt content validate`: every check on the whole content, in seconds, without Rasa."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+from bolt.editing.checks import CHECKS, Project
+from bolt.editing.findings import Finding, sorted_findings
+from bolt.editing.tree import ContentPaths, read_tree
+from bolt.phonebook import PhoneBook, PhoneBookError, load_phonebook
+
+PHONE_TABLE = "phone_numbers.yml"
+
+
+def load_project(paths: ContentPaths) -> Project:
+    tree = read_tree(paths)
+    phonebook_path = paths.data_dir / PHONE_TABLE
+    phonebook: Optional[PhoneBook] = None
+    if phonebook_path.is_file():
+        try:
+            phonebook = load_phonebook(phonebook_path)
+        except PhoneBookError as error:
+            tree.problem(phonebook_path, 1, str(error).split(": ", 1)[-1])
+    return Project(tree=tree, phonebook=phonebook, phonebook_path=phonebook_path)
+
+
+def validate(home: Path) -> List[Finding]:
+    """All findings for the project at `home`, sorted by file and line; empty when clean."""
+    project = load_project(ContentPaths.of_project(home))
+    return sorted_findings(finding for check in CHECKS for finding in check(project))

@@ -1,0 +1,96 @@
+"""A private copy of the project with Bolt running on it: for the end-to-end test and the
+content benchmark. Real servers on free ports of 127.0.0.1, stopped on exit."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.settings import Settings
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",
+                 "handoff", "data", "tests")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def copy_project(target: Path, model: Path) -> Settings:
+    """The project's files and its current model in `target`; its settings on free ports."""
+    for part in PROJECT_PARTS:
+        source = REPOSITORY / part
+        if source.is_dir():
+            shutil.copytree(source, target / part,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, target / part)
+    (target / "models").mkdir()
+    if model.stat().st_dev == target.stat().st_dev:
+        os.link(model, target / "models" / model.name)  # 100 MB: a link, not a copy
+    else:
+        shutil.copy2(model, target / "models" / model.name)
+    return Settings.from_env({
+        "BOLT_HOME": str(target), "BOLT_HOST": "127.0.0.1",
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_STATE_DIR": str(target / "var"),
+    })
+
+
+def bolt_command(settings: Settings, *args: str,
+                 timeout: float = 1800) -> subprocess.CompletedProcess:
+    """`bolt <args>` on the copy, as an editor runs it."""
+    env = {**os.environ, "BOLT_HOME": str(settings.home),
+           "BOLT_RASA_PORT": str(settings.rasa_port), "BOLT_HOST": settings.host,
+           "BOLT_STATE_DIR": str(settings.state_dir)}
+    return subprocess.run([sys.executable, "-m", "bolt.cli", *args], cwd=settings.home, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@contextmanager
+def running_bolt(settings: Settings, model: Path) -> Iterator[str]:
+    """Bolt's action and Rasa servers on the copy; yields the Rasa server's URL."""
+    services = bolt_services(settings, model)
+    try:
+        for service in services:
+            start(service, settings.home)
+            wait_healthy(service, timeout=300)
+        yield settings.rasa_url
+    finally:
+        stop(services)
+
+
+class Chat:
+    def __init__(self, url: str, locale: Optional[str] = None) -> None:
+        self.url = url
+        self.sender = f"editor-{uuid.uuid4().hex[:8]}"
+        self.locale = locale
+
+    def say(self, text: str) -> str:
+        body: Dict[str, Any] = {"sender": self.sender, "message": text}
+        if self.locale:
+            body["metadata"] = {"locale": self.locale}
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            replies: List[Dict[str, Any]] = json.loads(response.read())
+        return "\n\n".join(r["text"] for r in replies if r.get("text"))
+
+    def user_texts(self) -> List[str]:
+        with urllib.request.urlopen(f"{self.url}/conversations/{self.sender}/tracker",
+                                    timeout=30) as response:
+            tracker = json.loads(response.read())
+        return [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
