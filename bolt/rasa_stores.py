@@ -2,18 +2,21 @@
 
 | variable                 | default                              | meaning                                    |
 |--------------------------|--------------------------------------|--------------------------------------------|
-| BOLT_TRACKER_STORE_URL   | (none: Rasa's in-memory tracker store) | SQLAlchemy URL of Rasa's SQLTrackerStore, e.g. postgresql://rasa:pw@db:5432/rasa |
+| BOLT_TRACKER_STORE_URL   | (none: the SQLite tracker store of bot/endpoints.yml) | SQLAlchemy URL of Rasa's SQLTrackerStore, e.g. postgresql://rasa:pw@db:5432/rasa |
 | BOLT_LOCK_STORE_URL      | (none: Rasa's in-memory lock store)  | redis://[:password@]host:port/db: Rasa's RedisLockStore, so that several Rasa servers share conversations |
 
-With neither set, Rasa runs with `bot/endpoints.yml` as it is (one server, the embedded default).
+With neither set, Rasa runs with `bot/endpoints.yml` as it is (one server; its tracker store is
+the SQLite file `bolt run` names in BOLT_TRACKER_DB).
 With either, `endpoints_file` writes `$BOLT_STATE_DIR/rasa-endpoints.yml` (bot/endpoints.yml
-plus the stores; readable only by its owner, as it holds the passwords) for `rasa run`.
+with these stores in place of its own; readable only by its owner, as it holds the passwords)
+for `rasa run`.
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Set
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.engine import make_url
@@ -76,8 +79,23 @@ def endpoints_file(settings: Settings, environ: Optional[Mapping[str, str]] = No
     target.parent.mkdir(parents=True, exist_ok=True)
     target.touch(mode=0o600)
     target.chmod(0o600)
-    # Appended to the file's own text: re-dumping it could quote the ${VAR}s Rasa must expand.
-    original = settings.endpoints_file.read_text(encoding="utf-8")
-    target.write_text(original.rstrip("\n") + "\n\n" + yaml.safe_dump(stores, sort_keys=False),
+    # Edited as text: re-dumping the file could quote the ${VAR}s Rasa must expand.
+    kept = without_sections(settings.endpoints_file.read_text(encoding="utf-8"), set(stores))
+    target.write_text(kept.rstrip("\n") + "\n\n" + yaml.safe_dump(stores, sort_keys=False),
                       encoding="utf-8")
     return target
+
+
+def without_sections(text: str, names: Set[str]) -> str:
+    """The YAML text without the named top-level sections (the embedded tracker store)."""
+    kept: List[str] = []
+    dropping = False
+    for line in text.splitlines():
+        top_level = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if top_level:
+            dropping = top_level.group(1) in names
+            if dropping:
+                kept.append(f"# {top_level.group(1)}: replaced from the environment, at the end")
+        if not dropping:
+            kept.append(line)
+    return "\n".join(kept) + "\n"

@@ -28,6 +28,7 @@ def test_store_urls_become_rasa_sections_next_to_the_action_endpoint(tmp_path, r
         "BOLT_LOCK_STORE_URL": "redis://:secret@cache.internal:6380/2"})
     text = path.read_text(encoding="utf-8")
     assert "url: ${BOLT_ACTIONS_URL}" in text  # left for Rasa to expand
+    assert "${BOLT_TRACKER_DB}" not in text  # the embedded SQLite tracker store is replaced
     endpoints = yaml.safe_load(text)
     assert endpoints["tracker_store"] == {
         "type": "SQL", "dialect": "postgresql", "db": "rasa", "url": "db.internal",
