@@ -34,12 +34,14 @@ run: model
 
 test: model
 	$(BIN)/python -m pytest
+	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
 
 bench: model
 	$(BIN)/python bench/nlu_bench.py
 	$(BIN)/python bench/accounts_bench.py
 	$(BIN)/python bench/hub_bench.py
 	$(BIN)/python bench/content_bench.py
+	scripts/with-scale-services $(BIN)/python bench/scale_bench.py
 
 # Regenerates the pins from the current environment (after a deliberate upgrade).
 constraints: setup

@@ -65,6 +65,11 @@ async def run(users: int, messages: int) -> Dict[str, float]:
         elapsed = time.perf_counter() - started
         await hub.stop()
         await rasa.stop()
+    return summary(users, messages, elapsed, acks, replies)
+
+
+def summary(users: int, messages: int, elapsed: float, acks: List[float],
+            replies: List[float]) -> Dict[str, float]:
     return {
         "users": users, "messages_per_user": messages,
         "user_messages_per_second": round(users * messages / elapsed, 1),

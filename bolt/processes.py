@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bolt.rasa_stores import endpoints_file
 from bolt.secrets import load_secrets
 from bolt.settings import Settings
 
@@ -45,7 +46,7 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
         Service(
             name="Rasa server",
             command=[python, "-m", "rasa", "run", "--model", str(model),
-                     "--endpoints", str(settings.endpoints_file),
+                     "--endpoints", str(endpoints_file(settings)),
                      "--credentials", str(settings.credentials_file),
                      "--interface", settings.host, "--port", str(settings.rasa_port),
                      "--enable-api"],

@@ -4,6 +4,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
+import socket
+import uuid
 from typing import Optional
 
 from sanic import Request, Sanic
@@ -17,6 +20,7 @@ from handoff.desk import Desk
 from handoff.hub import Hub
 from handoff.metrics import Metrics
 from handoff.rasa_client import RasaClient
+from handoff.redis_broker import RedisBroker
 from handoff.ratelimit import Limiter
 from handoff.sockets import agent_socket, chat_socket
 from handoff.store.database import connect, migrate
@@ -52,15 +56,19 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         migrate(engine)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
         await rasa.start()
-        hub = Hub(settings, Repository(engine), broker or LocalBroker(), rasa,
-                  Texts.load(settings.content_dir), Metrics())
+        fan_out = broker or (RedisBroker(settings.redis_url) if settings.redis_url
+                             else LocalBroker())
+        await fan_out.start()
+        hub = Hub(settings, Repository(engine), fan_out, rasa,
+                  Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id())
         app.ctx.engine = engine
         app.ctx.hub = hub
         app.ctx.conversations = Conversations(hub)
         app.ctx.desk = Desk(hub)
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
         app.ctx.desk.start()
-        app.ctx.ticker = asyncio.get_running_loop().create_task(_tick(hub, settings.tick_seconds))
+        app.ctx.ticker = asyncio.get_running_loop().create_task(
+            _tick(hub, app.ctx.desk, settings.tick_seconds))
 
     @app.before_server_stop
     async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
@@ -68,15 +76,22 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         await asyncio.gather(app.ctx.ticker, return_exceptions=True)
         app.ctx.desk.stop()
         await app.ctx.hub.stop()
+        await app.ctx.hub.broker.stop()
         app.ctx.engine.dispose()
 
     return app
 
 
-async def _tick(hub: Hub, seconds: float) -> None:
+def _hub_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+async def _tick(hub: Hub, desk: Desk, seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
+            hub.announce_presence()
             hub.dispatcher.tick()
+            desk.watch()
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
             log.exception("queue tick failed")

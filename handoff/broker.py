@@ -2,7 +2,7 @@
 
 Topics: `chat:<conversation id>` (the user's sockets), `agent:<agent id>` (one agent's sockets),
 `agents` (every signed-in agent), `supervisors`. The hub talks to the Broker interface only, so a
-broker between several hub processes (Redis) can replace the in-process one.
+broker between several hub processes (handoff/redis_broker.py) replaces the in-process one.
 """
 from __future__ import annotations
 
@@ -23,7 +23,18 @@ class Broker(ABC):
     def unsubscribe(self, topic: str, subscriber: Subscriber) -> None: ...
 
     @abstractmethod
-    def publish(self, topic: str, frame: Mapping[str, Any]) -> None: ...
+    def publish(self, topic: str, frame: Mapping[str, Any]) -> None:
+        """To the topic's sockets on every hub."""
+
+    def publish_local(self, topic: str, frame: Mapping[str, Any]) -> None:
+        """To the topic's sockets on this hub only (what each hub derives for itself)."""
+        self.publish(topic, frame)
+
+    async def start(self) -> None:
+        """Connects to whatever carries frames between hubs (nothing, in one process)."""
+
+    async def stop(self) -> None:
+        """Lets published frames leave, then disconnects."""
 
 
 class LocalBroker(Broker):

@@ -16,6 +16,8 @@
 | BOLT_HUB_OFFER_SECONDS        | 30                                        | how long an offer waits for the agent to accept |
 | BOLT_HUB_TICK_SECONDS         | 1                                         | how often deadlines and offers are checked      |
 | BOLT_HUB_FALLBACK_RESPONSE_HOURS | 24                                     | first-response target of a chat queued by the hub itself (bot unreachable) |
+| BOLT_HUB_REDIS_URL            | (none: one hub, in-process fan-out)       | Redis that carries frames between several hubs (redis://host:port/db) |
+| BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | the repository's data/ folder             | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/secrets.py) | |
 """
@@ -48,6 +50,8 @@ class HubSettings:
     offer_seconds: float
     tick_seconds: float
     fallback_response_hours: float
+    redis_url: Optional[str]
+    presence_seconds: float
     content_dir: Path
     token_secret: str
     service_token: str
@@ -84,6 +88,8 @@ class HubSettings:
             offer_seconds=positive_number(env, "BOLT_HUB_OFFER_SECONDS", 30.0),
             tick_seconds=positive_number(env, "BOLT_HUB_TICK_SECONDS", 1.0),
             fallback_response_hours=positive_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
+            redis_url=env.get("BOLT_HUB_REDIS_URL") or None,
+            presence_seconds=positive_number(env, "BOLT_HUB_PRESENCE_SECONDS", 5.0),
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,

@@ -10,6 +10,7 @@ from handoff.hub import Hub, agent_topic, chat_topic, off_the_queue
 from handoff.ownership import Move, Owner
 from handoff.passwords import check_password, new_token, token_hash
 from handoff.protocol import Frame, ProtocolError
+from handoff.store.repository import Conflict
 from handoff.store.schema import Agent, Conversation, parse_ticket_id
 
 SESSION_HOURS = 12
@@ -22,8 +23,14 @@ class Desk:
 
     def start(self) -> None:
         """After a restart nobody is connected: agents holding chats get their grace period."""
+        self.watch()
+
+    def watch(self) -> None:
+        """Agents who hold chats but have no socket on any live hub (theirs died) get their grace
+        period; run at start and at every tick."""
         for agent_id in self.hub.repository.held_counts():
-            if agent_id is not None and not self.hub.presence.connected(agent_id):
+            if (agent_id is not None and agent_id not in self.grace
+                    and not self.hub.presence.connected(agent_id)):
                 self._start_grace(agent_id)
 
     def stop(self) -> None:
@@ -56,6 +63,7 @@ class Desk:
         if timer is not None:
             timer.cancel()
         self.hub.presence.join(agent.id, connection)
+        self.hub.announce_presence()
         broker = self.hub.broker
         connection.deliver({
             "type": "welcome", "agent": agent.card(), "session": session,
@@ -72,6 +80,7 @@ class Desk:
         for topic in (agent_topic(agent.id), "agents", "supervisors"):
             self.hub.broker.unsubscribe(topic, connection)
         if self.hub.presence.leave(agent.id, connection):
+            self.hub.announce_presence()
             self.hub.dispatcher.withdraw_from(agent.id)
             if self.hub.repository.held_by(agent.id):
                 self._start_grace(agent.id)
@@ -88,9 +97,12 @@ class Desk:
             return
         for conversation in self.hub.repository.held_by(agent_id):
             # Queued time and deadline are kept: the chat is back at its old place.
-            self.hub.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
-                          changes={"agent_id": None, "assigned_at": None},
-                          data={"reason": "agent_dropped"}, notify_agents=[agent_id])
+            try:
+                self.hub.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
+                              changes={"agent_id": None, "assigned_at": None},
+                              data={"reason": "agent_dropped"}, notify_agents=[agent_id])
+            except Conflict:  # another hub's grace period ran out first
+                continue
         self.hub.dispatcher.run()
 
     def set_status(self, agent: Agent, status: str) -> Agent:

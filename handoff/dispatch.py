@@ -1,10 +1,15 @@
 """Moves the queue: offers waiting chats to agents, escalates breached ones, tells everyone.
 
 Offers live in memory: after a restart they are simply made again. Everything else (who holds
-what, deadlines, escalations) is in the database.
+what, deadlines, escalations) is in the database. With several hubs, each offers waiting chats to
+the agents connected to it and tells its own sockets where the queue stands; a hub that changed
+the queue says so on the broker's `queue` topic so that the others look again at once. Two hubs
+may offer one chat to two agents: taking it is a conditional change in the database
+(Hub.move), so exactly one of them gets it and the other's offer is withdrawn.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -14,10 +19,13 @@ from handoff.queue import (
     AgentSlot, Waiting, capacity_for, estimate_wait_seconds, ordered, plan_offers, positions,
     to_escalate,
 )
+from handoff.store.repository import Conflict
 from handoff.store.schema import Conversation
 
 if TYPE_CHECKING:
     from handoff.hub import Hub
+
+QUEUE_TOPIC = "queue"
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ def waiting_entry(conversation: Conversation) -> Waiting:
 class Dispatcher:
     def __init__(self, hub: "Hub"):
         self.hub = hub
+        self.looking_again = False
         self.offers: Dict[str, Offer] = {}
         # conversation -> agent -> when they declined (monotonic); forgotten after an offer's time,
         # so that a chat everyone declined is offered round again rather than never.
@@ -46,10 +55,11 @@ class Dispatcher:
 
     # --- what the queue looks like now ---------------------------------------------------------
 
-    def slots(self) -> List[AgentSlot]:
+    def slots(self, here_only: bool = False) -> List[AgentSlot]:
         offered = Counter(offer.agent_id for offer in self.offers.values())
         repository = self.hub.repository
-        return self.hub.presence.slots(repository.agents(), repository.held_counts(), offered)
+        return self.hub.presence.slots(repository.agents(), repository.held_counts(), offered,
+                                       here_only=here_only)
 
     def agents_available(self, language: str) -> bool:
         return capacity_for(language, self.slots()) > 0
@@ -89,12 +99,15 @@ class Dispatcher:
 
     # --- moving it --------------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """Makes the offers that can be made now, then updates users and agents if changed."""
+    def run(self, announce: bool = True) -> None:
+        """Makes the offers that can be made now, then updates users and agents if changed;
+        `announce`: the queue changed here, so the other hubs are told to look again."""
         waiting = self.hub.repository.waiting()
-        slots = self.slots()
-        current = {cid: offer.agent_id for cid, offer in self.offers.items()}
         by_id = {c.id: c for c in waiting}
+        for conversation_id in [cid for cid in self.offers if cid not in by_id]:
+            self.forget(conversation_id)  # taken on another hub, or gone back to the bot
+        slots = self.slots(here_only=True)
+        current = {cid: offer.agent_id for cid, offer in self.offers.items()}
         declined = {cid: set(agents) for cid, agents in self.declined.items()}
         for conversation_id, agent_id in plan_offers(
                 (waiting_entry(c) for c in waiting), slots, current, declined):
@@ -105,17 +118,31 @@ class Dispatcher:
                 "expires_in_seconds": self.hub.settings.offer_seconds,
             })
         self._broadcast(waiting, self.slots())
+        if announce:
+            self.hub.broker.publish(QUEUE_TOPIC, {"type": "queue_changed",
+                                                  "hub": self.hub.presence.hub_id})
+
+    def deliver(self, frame: Dict[str, Any]) -> None:
+        """Another hub changed the queue (the broker hands this hub's own notices back too)."""
+        if frame.get("hub") == self.hub.presence.hub_id or self.looking_again:
+            return
+        self.looking_again = True
+        asyncio.get_running_loop().call_soon(self._look_again)
+
+    def _look_again(self) -> None:
+        self.looking_again = False
+        self.run(announce=False)
 
     def _broadcast(self, waiting: List[Conversation], slots: List[AgentSlot]) -> None:
         for conversation in waiting:
             frame = self.user_frame(conversation, waiting, slots)
             if self.sent_positions.get(conversation.id) != frame:
                 self.sent_positions[conversation.id] = frame
-                self.hub.broker.publish(f"chat:{conversation.id}", frame)
+                self.hub.broker.publish_local(f"chat:{conversation.id}", frame)
         entries = self._entries(waiting)
         if entries != self.sent_queue:
             self.sent_queue = entries
-            self.hub.broker.publish("agents", {"type": "queue", "entries": entries})
+            self.hub.broker.publish_local("agents", {"type": "queue", "entries": entries})
 
     def forget(self, conversation_id: str) -> None:
         """The queue no longer holds the conversation: its offer and history go."""
@@ -172,10 +199,14 @@ class Dispatcher:
                                        language=conversation.language)
         by_id = {c.id: c for c in waiting}
         for conversation_id in to_escalate((waiting_entry(c) for c in waiting), now):
-            _, _, escalated = self.hub.record(
-                conversation_id, "escalated", "system", agents_only=True,
-                data={"deadline": by_id[conversation_id].deadline.isoformat() + "Z"},
-                changes={"escalated": True, "breached": True})
+            try:
+                _, _, escalated = self.hub.record(
+                    conversation_id, "escalated", "system", agents_only=True,
+                    data={"deadline": by_id[conversation_id].deadline.isoformat() + "Z"},
+                    expect={"owner": "queue", "escalated": False},
+                    changes={"escalated": True, "breached": True})
+            except Conflict:  # another hub escalated it, or it left the queue, just now
+                continue
             self.hub.broker.publish("supervisors", {
                 "type": "escalation", "conversation": self.hub.card(escalated)})
-        self.run()
+        self.run(announce=False)

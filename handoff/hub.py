@@ -13,10 +13,10 @@ from typing import Any, Callable, Coroutine, Dict, Iterable, Mapping, Optional, 
 
 from handoff.broker import Broker
 from handoff.config import HubSettings
-from handoff.dispatch import Dispatcher
+from handoff.dispatch import QUEUE_TOPIC, Dispatcher
 from handoff.metrics import Metrics
 from handoff.ownership import Move, Owner, next_owner
-from handoff.presence import Presence
+from handoff.presence import PRESENCE_TOPIC, Presence
 from handoff.rasa_client import BotUnavailable, RasaClient
 from handoff.requests import HandoffRequest, TicketRequest
 from handoff.store.repository import Repository
@@ -41,7 +41,7 @@ def agent_topic(agent_id: int) -> str:
 class Hub:
     def __init__(self, settings: HubSettings, repository: Repository, broker: Broker,
                  rasa: RasaClient, texts: Texts, metrics: Metrics,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow, hub_id: str = "local"):
         self.settings = settings
         self.repository = repository
         self.broker = broker
@@ -49,9 +49,16 @@ class Hub:
         self.texts = texts
         self.metrics = metrics
         self.clock = clock
-        self.presence = Presence()
+        self.presence = Presence(hub_id, settings.presence_seconds)
         self.dispatcher = Dispatcher(self)
         self.tasks: Set[asyncio.Task] = set()
+        # What the other hubs say (with one hub, its own notices come back and are ignored).
+        broker.subscribe(PRESENCE_TOPIC, self.presence)
+        broker.subscribe(QUEUE_TOPIC, self.dispatcher)
+
+    def announce_presence(self) -> None:
+        """Tells the other hubs which agents have a socket here (on every change and tick)."""
+        self.broker.publish(PRESENCE_TOPIC, self.presence.announcement())
 
     # --- storing and fanning out ---------------------------------------------------------------
 

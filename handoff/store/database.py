@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
@@ -46,5 +46,8 @@ def migrate(engine: Engine) -> None:
     """Applies every migration the database lacks (a new database gets the whole schema)."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several hubs starting at once: one migrates, the others wait and find it done.
+            connection.execute(text("SELECT pg_advisory_xact_lock(5080)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

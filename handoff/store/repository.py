@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from handoff.store.schema import (
     Agent, AgentSession, Conversation, Event, Resolution, Ticket, utcnow,
@@ -58,6 +59,18 @@ class Repository:
         changes), and the conversation as it is now. Raises Conflict when a column named in
         `expect` no longer has the expected value, NotFound when there is no such conversation.
         """
+        try:
+            return self._append(conversation_id, kind, speaker, text=text, data=data,
+                                client_id=client_id, agent_name=agent_name,
+                                agents_only=agents_only, expect=expect, changes=changes)
+        except StaleDataError:
+            raise Conflict("the conversation changed at the same moment elsewhere") from None
+
+    def _append(self, conversation_id: str, kind: str, speaker: str, *, text: Optional[str],
+                data: Optional[Dict[str, Any]], client_id: Optional[str],
+                agent_name: Optional[str], agents_only: bool,
+                expect: Optional[Mapping[str, Any]], changes: Optional[Mapping[str, Any]],
+                ) -> Tuple[Event, bool, Conversation]:
         with self.sessions.begin() as session:
             conversation = session.get(Conversation, conversation_id, with_for_update=True)
             if conversation is None:

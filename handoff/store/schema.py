@@ -44,6 +44,12 @@ class Conversation(Base):
     last_seq = Column(Integer, nullable=False, default=0)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
+    # Every change is `UPDATE ... WHERE id = :id AND last_seq = :read`: of two hubs that read the
+    # same state (two agents claiming one chat), only the first commits. PostgreSQL's row lock
+    # (FOR UPDATE) already serializes them; SQLite takes no lock on a read, so this is what keeps
+    # the second from overwriting the first there.
+    __mapper_args__ = {"version_id_col": last_seq, "version_id_generator": False}
+
 
 class Event(Base):
     __tablename__ = "events"

@@ -1,5 +1,7 @@
-"""The SQL account directory and the CSV import, on real SQLite files."""
+"""The SQL account directory and the CSV import, on real SQLite files (and, inside
+scripts/with-scale-services, the directory's own tests on a fresh PostgreSQL database too)."""
 import itertools
+from contextlib import ExitStack
 
 import pytest
 
@@ -9,6 +11,7 @@ from actions.accounts.policy import PLANS, ROLES, SUPPORT_PLANS
 from actions.services import DEMO_ACCOUNTS_FILE, open_directory
 from actions.config import ActionSettings
 from bolt.cli import main as bolt
+from tests.support import services
 from tests.support.fake_hub import free_port
 
 HEADER = ",".join(COLUMNS)
@@ -20,10 +23,14 @@ def csv_text(*rows):
 
 @pytest.fixture
 def directory(tmp_path):
-    directory = SqlAccountDirectory.from_url(f"sqlite:///{tmp_path / 'sub' / 'accounts.sqlite3'}")
-    directory.create_schema()
-    yield directory
-    directory.dispose()
+    with ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'sub' / 'accounts.sqlite3'}"
+        if services.postgres_url():
+            url = stack.enter_context(services.fresh_postgres_database(services.postgres_url()))
+        directory = SqlAccountDirectory.from_url(url)
+        directory.create_schema()
+        yield directory
+        directory.dispose()
 
 
 def test_saved_users_are_found_with_their_account(directory):

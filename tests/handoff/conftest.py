@@ -12,7 +12,7 @@ import socket
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional
 
 import aiohttp
 import pytest
@@ -23,6 +23,7 @@ from bolt.identity import issue_token
 from handoff.agents_cli import add_agent, open_repository
 from handoff.app import create_app
 from handoff.config import HubSettings
+from tests.support import services
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TOKEN_SECRET = "s" * 40
@@ -242,14 +243,23 @@ def many_apps_in_one_process():
 
 
 @pytest.fixture
-def hub_env(tmp_path) -> Dict[str, str]:
-    return {
+def hub_env(tmp_path) -> Iterator[Dict[str, str]]:
+    """The hub's environment: SQLite and one process, or (inside scripts/with-scale-services)
+    a fresh PostgreSQL database and Redis fan-out, so that the same tests prove both."""
+    env = {
         "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(tmp_path / "var"),
         "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_HUB_RASA_TIMEOUT": "1",
         "BOLT_HUB_AGENT_GRACE_SECONDS": "0.6", "BOLT_HUB_TICK_SECONDS": "0.1",
         "BOLT_HUB_OFFER_SECONDS": "30", "BOLT_HUB_ALLOWED_ORIGINS": "https://help.example.com",
     }
+    if services.redis_url():
+        env["BOLT_HUB_REDIS_URL"] = services.redis_url()
+    if services.postgres_url() is None:
+        yield env
+        return
+    with services.fresh_postgres_database(services.postgres_url()) as url:
+        yield {**env, "BOLT_HUB_DATABASE_URL": url}
 
 
 @pytest.fixture

@@ -8,13 +8,14 @@ from alembic.migration import MigrationContext
 
 from bolt.cli import main
 from handoff.agents_cli import open_repository
+from handoff.config import HubSettings
 from handoff.passwords import check_password
 from handoff.store.database import connect, migrate
 from handoff.store.schema import Base
 
 
-def test_the_migrations_match_the_models_and_run_twice_harmlessly(tmp_path):
-    engine = connect(f"sqlite:///{tmp_path}/hub.sqlite3")
+def test_the_migrations_match_the_models_and_run_twice_harmlessly(hub_env):
+    engine = connect(HubSettings.from_env(hub_env).database_url)
     migrate(engine)
     migrate(engine)
     with engine.connect() as connection:
