@@ -8,7 +8,8 @@ bot's answer before the next. The peer is stock Rasa 3.6 (bench/stock/config.yml
 the same data by bench/stock_rasa.py) served by `rasa run` on its REST channel, with the same
 action server, driven the same way. Both get held-out top-1 accuracy over /model/parse.
 Then the handoff: `--handoffs` signed-in users at once ask for a person through the hub, Bolt
-checks their account and queues them; measured is the time until each sees its queue position.
+checks their account, asks its one triage question (answered at once: the click is not
+counted) and queues them; measured is the time until each sees its queue position.
 Load comes from processes of their own. Results: bench/results/bot.json.
 """
 from __future__ import annotations
@@ -136,12 +137,22 @@ async def ask_for_a_person(ws_url: str, token: str, users: int) -> List[float]:
             await ws.send(json.dumps({"type": "message", "client_id": "h",
                                       "text": HANDOFF_TEXT}))
             seen = []
+            waited = 0.0  # Bolt's own time: the user's click on the triage question excluded
             try:
                 while True:
                     frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
                     seen.append(frame)
                     if frame["type"] == "queue":
-                        return time.perf_counter() - started
+                        return waited + time.perf_counter() - started
+                    triage = [b for b in frame.get("buttons") or []
+                              if b["payload"].startswith("/report_problem")]
+                    if frame.get("speaker") == "bot" and triage:
+                        waited += time.perf_counter() - started
+                        button = triage[2]
+                        await ws.send(json.dumps({"type": "message", "client_id": "t",
+                                                  "text": button["title"],
+                                                  "payload": button["payload"]}))
+                        started = time.perf_counter()
             except asyncio.TimeoutError:
                 raise RuntimeError(f"no queue position in 60 s; got {seen}") from None
 
