@@ -39,6 +39,10 @@ bench: model
 	$(BIN)/python bench/nlu_bench.py
 	$(BIN)/python bench/accounts_bench.py
 	$(BIN)/python bench/hub_bench.py
+	$(BIN)/python bench/relay_bench.py
+	$(BIN)/python bench/capacity_bench.py
+	$(BIN)/python bench/bot_bench.py
+	$(BIN)/python bench/soak.py
 
 # Regenerates the pins from the current environment (after a deliberate upgrade).
 constraints: setup

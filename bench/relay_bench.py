@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List
 
 from loadlib import REPOSITORY, in_processes, latency_summary, machine, write_results
 
@@ -134,6 +134,22 @@ async def open_loop_worker(ws_url: str, http_url: str, first: int, chats: int, s
     return {"latencies": latencies, **counts}
 
 
+async def ping_pong(send_a: Callable[[Dict[str, Any]], Awaitable[Any]],
+                    receive_b: Callable[[], Awaitable[Any]],
+                    send_b: Callable[[Dict[str, Any]], Awaitable[Any]],
+                    receive_a: Callable[[], Awaitable[Any]], stop_at: float) -> int:
+    """One chat of the closed loop, the same for both relays: each side answers the other's
+    message as soon as it arrives. Returns the messages relayed."""
+    number = 0
+    while time.time() < stop_at:
+        number += 1
+        await send_a({"type": "message", "client_id": f"u{number}", "text": f"ping {number}"})
+        await receive_b()
+        await send_b({"type": "message", "client_id": f"a{number}", "text": f"pong {number}"})
+        await receive_a()
+    return 2 * number
+
+
 async def closed_loop_hub_worker(ws_url: str, http_url: str, first: int, chats: int,
                                  start_at: float, seconds: float) -> Dict[str, Any]:
     users, agents = await open_chats(ws_url, http_url, first, chats)
@@ -157,17 +173,11 @@ async def closed_loop_hub_worker(ws_url: str, http_url: str, first: int, chats: 
     stop_at = start_at + seconds
 
     async def chat(conversation_id: str, user: Any) -> None:
-        number = 0
-        while time.time() < stop_at:
-            number += 1
-            await user.send(json.dumps({"type": "message", "client_id": f"u{number}",
-                                        "text": f"ping {number}"}))
-            await to_agent[conversation_id].get()
-            await agent_of[conversation_id].send(json.dumps(
-                {"type": "message", "conversation_id": conversation_id,
-                 "client_id": f"a{number}", "text": f"pong {number}"}))
-            await to_user[conversation_id].get()
-            relayed[0] += 2
+        agent = agent_of[conversation_id]
+        relayed[0] += await ping_pong(
+            lambda frame: user.send(json.dumps(frame)), to_agent[conversation_id].get,
+            lambda frame: agent.send(json.dumps({**frame, "conversation_id": conversation_id})),
+            to_user[conversation_id].get, stop_at)
 
     readers = [asyncio.create_task(reader(ws, "agent", to_user)) for _, ws in users]
     readers += [asyncio.create_task(reader(ws, "user", to_agent)) for ws, _ in agents]
@@ -190,16 +200,8 @@ async def closed_loop_bare_worker(ws_url: str, first: int, chats: int, start_at:
     relayed = [0]
 
     async def chat(a: Any, b: Any) -> None:
-        number = 0
-        while time.time() < stop_at:
-            number += 1
-            await a.send(json.dumps({"type": "message", "client_id": f"u{number}",
-                                     "text": f"ping {number}"}))
-            await b.recv()
-            await b.send(json.dumps({"type": "message", "client_id": f"a{number}",
-                                     "text": f"pong {number}"}))
-            await a.recv()
-            relayed[0] += 2
+        relayed[0] += await ping_pong(lambda frame: a.send(json.dumps(frame)), b.recv,
+                                      lambda frame: b.send(json.dumps(frame)), a.recv, stop_at)
 
     started = time.time()
     await asyncio.gather(*(chat(a, b) for a, b in pairs))

@@ -1,29 +1,21 @@
 """The reliability suite: real hub processes, real sockets, real SQLite files."""
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 import pytest
 
-from tests.handoff.conftest import FakeRasa
+from tests.handoff.conftest import FakeRasa, run_async_test
+from tests.reliability.harness import HubProcess, hub_environment
 
 # Every test is bounded; the soak as long as it was asked to run, and a margin.
 TEST_TIMEOUT = 90 + float(os.environ.get("BOLT_SOAK_SECONDS", "20"))
 
 
 def pytest_pyfunc_call(pyfuncitem):
-    """`async def` tests run on a fresh event loop each, as under tests/handoff/."""
-    if inspect.iscoroutinefunction(pyfuncitem.obj):
-        names = pyfuncitem._fixtureinfo.argnames
-        arguments = {name: pyfuncitem.funcargs[name] for name in names}
-        asyncio.run(asyncio.wait_for(pyfuncitem.obj(**arguments), TEST_TIMEOUT))
-        return True
-    return None
-from tests.reliability.harness import HubProcess, hub_environment
+    return run_async_test(pyfuncitem, TEST_TIMEOUT)
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from typing import Dict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator
 
 import websockets
 
@@ -13,6 +15,18 @@ from tests.handoff.conftest import Client, user_token
 from tests.reliability.harness import HubProcess, assert_acknowledged_kept, sender_client_id
 
 FAST = {"BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000"}
+
+
+@contextmanager
+def locked(database: Path) -> Iterator[None]:
+    """Another process's write lock on the hub's SQLite file, held while the block runs."""
+    locker = sqlite3.connect(database, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
 
 
 async def collect_acks(client: Client, acknowledged: Dict[str, int], seconds: float) -> None:
@@ -106,13 +120,10 @@ async def test_a_briefly_locked_database_delays_but_loses_nothing(hub_process):
     async with hub_process(**FAST) as (hub, rasa):
         user = await hub.user()
         conversation_id = user.welcome["conversation_id"]
-        locker = sqlite3.connect(hub.database, isolation_level=None)
-        locker.execute("BEGIN EXCLUSIVE")
-        for index in range(5):
-            await user.send(type="message", client_id=f"l{index}", text=f"locked {index}")
-        await asyncio.sleep(1.5)
-        locker.execute("COMMIT")
-        locker.close()
+        with locked(hub.database):
+            for index in range(5):
+                await user.send(type="message", client_id=f"l{index}", text=f"locked {index}")
+            await asyncio.sleep(1.5)
         acknowledged = {}
         for index in range(5):
             acknowledged[f"l{index}"] = (await user.expect("ack", timeout=15,
@@ -129,15 +140,10 @@ async def test_an_unreachable_database_refuses_the_frame_and_the_socket_stays(hu
     async with hub_process(**FAST) as (hub, rasa):
         user = await hub.user()
         conversation_id = user.welcome["conversation_id"]
-        locker = sqlite3.connect(hub.database, isolation_level=None)
-        locker.execute("BEGIN EXCLUSIVE")
-        try:
+        with locked(hub.database):
             await user.send(type="message", client_id="lost", text="niemand hört")
             error = await user.expect("error", timeout=20)
             assert error["code"] == "unavailable" and error["ref"] == "lost"
-        finally:
-            locker.execute("COMMIT")
-            locker.close()
         assert hub.stored(conversation_id) == []
         await user.send(type="message", client_id="lost", text="niemand hört")
         ack = await user.expect("ack", timeout=10, client_id="lost")

@@ -86,6 +86,11 @@ def bad_frames(frames: Mapping[str, Mapping[str, Field]]) -> st.SearchStrategy:
     )
 
 
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+
+
 class Loop:
     """One event loop for a whole module: the hub's sockets outlive a single example."""
 
@@ -136,9 +141,7 @@ def stored_events(hub: HubProcess) -> int:
         return db.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@FUZZ
 @given(raws=st.lists(bad_frames(CHAT_FRAMES), min_size=10, max_size=40))
 def test_the_chat_socket_refuses_every_bad_frame(fuzzed, raws):
     hub, loop = fuzzed
@@ -146,9 +149,7 @@ def test_the_chat_socket_refuses_every_bad_frame(fuzzed, raws):
     assert hub.alive() and stored_events(hub) == 0
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@FUZZ
 @given(raws=st.lists(bad_frames(AGENT_FRAMES), min_size=10, max_size=40))
 def test_the_agent_socket_refuses_every_bad_frame(fuzzed, raws):
     hub, loop = fuzzed
