@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from loadlib import REPOSITORY, in_processes, latency_summary, machine, resident_mib, write_results
+from loadlib import REPOSITORY, cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results
 
 import aiohttp  # noqa: E402
 import websockets  # noqa: E402
@@ -187,12 +187,16 @@ def split(conversations: int) -> List[int]:
 
 
 def measure(target: Any, url: str, questions: List[Question], conversations: int,
-            seconds: float) -> Dict[str, Any]:
+            seconds: float, services: List[Service]) -> Dict[str, Any]:
+    """Throughput and latency, and the CPU seconds each server spent (where the time goes)."""
+    before = {s.name: cpu_seconds(s.process.pid) for s in services}
     parts = in_processes(target, [(url, questions, n, seconds) for n in split(conversations)],
                          timeout=seconds + 180)
+    spent = {s.name: round(cpu_seconds(s.process.pid) - before[s.name], 1) for s in services}
     latencies = [x for part in parts for x in part]
     return {"conversations": conversations, "messages_per_second":
-            round(len(latencies) / seconds, 1), "latency": latency_summary(latencies)}
+            round(len(latencies) / seconds, 1), "latency": latency_summary(latencies),
+            "server_cpu_seconds": spent}
 
 
 def main() -> None:
@@ -252,7 +256,7 @@ def main() -> None:
             for level in levels:  # the peers alternate at each level: the same machine load
                 for name, target, url in peers:
                     results["bot_path"][name].append(
-                        measure(target, url, questions, level, args.seconds))
+                        measure(target, url, questions, level, args.seconds, services))
                     print(name, results["bot_path"][name][-1], flush=True)
             if args.handoffs:
                 results["handoff"] = handoff(settings, ws_url, args.handoffs)
