@@ -42,6 +42,10 @@ bench: model
 	$(BIN)/python bench/hub_bench.py
 	$(BIN)/python bench/content_bench.py
 	scripts/with-scale-services $(BIN)/python bench/scale_bench.py
+	$(BIN)/python bench/relay_bench.py
+	$(BIN)/python bench/capacity_bench.py
+	$(BIN)/python bench/bot_bench.py --stock-epochs 3
+	$(BIN)/python bench/soak.py
 
 # Regenerates the pins from the current environment (after a deliberate upgrade).
 constraints: setup

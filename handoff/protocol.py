@@ -12,6 +12,8 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 from bolt.languages import SUPPORTED_LANGUAGES
 
 ID_CHARS = 128
+# The largest number a database column holds (a signed 64-bit integer).
+MAX_INTEGER = 2 ** 63 - 1
 
 
 class ProtocolError(ValueError):
@@ -105,6 +107,8 @@ def parse(raw: Union[str, bytes], frames: Mapping[str, Mapping[str, Field]],
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ProtocolError("malformed_json", "the frame is not valid JSON") from None
+    except RecursionError:  # thousands of nested brackets: deeper than any real frame
+        raise ProtocolError("malformed_json", "the frame is nested too deeply") from None
     if not isinstance(data, dict):
         raise ProtocolError("malformed_frame", "a frame is a JSON object")
     kind = data.get("type")
@@ -122,8 +126,10 @@ def parse(raw: Union[str, bytes], frames: Mapping[str, Mapping[str, Field]],
 
 
 def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
-    if spec.kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise ProtocolError("invalid_field", f"'{name}' must be a whole number >= 0", field=name)
+    if spec.kind is int and (isinstance(value, bool) or not isinstance(value, int)
+                             or not 0 <= value <= MAX_INTEGER):
+        raise ProtocolError("invalid_field", f"'{name}' must be a whole number from 0 to "
+                            f"{MAX_INTEGER}", field=name)
     if spec.kind is not int and not isinstance(value, spec.kind):
         raise ProtocolError("invalid_field", f"'{name}' must be a {spec.kind.__name__}", field=name)
     if spec.kind is str:

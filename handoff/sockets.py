@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
 
 from bolt.identity import InvalidToken, verify_token
@@ -49,6 +50,12 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
             except (Conflict, IllegalMove) as error:
                 # Someone else changed the conversation first (another agent claimed it).
                 connection.deliver(ProtocolError("conflict", str(error)).frame())
+            except OperationalError:
+                # The database is locked or gone: the transaction rolled back, nothing is stored.
+                log.exception("database unavailable")
+                connection.deliver(ProtocolError(
+                    "unavailable", "cannot store anything right now: try again").frame(
+                        ref=frame.get("client_id") if frame else None))
     except ConnectionClosed:
         pass
     finally:

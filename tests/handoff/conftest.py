@@ -32,13 +32,18 @@ PASSWORD = "correct horse battery"
 TEST_TIMEOUT = 60
 
 
-def pytest_pyfunc_call(pyfuncitem):
+def run_async_test(pyfuncitem, timeout: float):
+    """Runs an `async def` test on a fresh event loop, bounded by `timeout` seconds."""
     if inspect.iscoroutinefunction(pyfuncitem.obj):
         names = pyfuncitem._fixtureinfo.argnames
         arguments = {name: pyfuncitem.funcargs[name] for name in names}
-        asyncio.run(asyncio.wait_for(pyfuncitem.obj(**arguments), TEST_TIMEOUT))
+        asyncio.run(asyncio.wait_for(pyfuncitem.obj(**arguments), timeout))
         return True
     return None
+
+
+def pytest_pyfunc_call(pyfuncitem):
+    return run_async_test(pyfuncitem, TEST_TIMEOUT)
 
 
 def free_port() -> int:

@@ -1,0 +1,287 @@
+"""The bot path, Bolt against stock Rasa in the same run, and the handoff.
+
+    .venv/bin/python bench/bot_bench.py [--levels 1,8,32,64] [--seconds 20] [--stock-epochs 3]
+
+Bolt as `bolt run` starts it (action server, Rasa with Bolt's model, the hub); each simulated
+conversation is a sidebar socket on the hub, sending a held-out question and waiting for the
+bot's answer before the next. The peer is stock Rasa 3.6 (bench/stock/config.yml, trained on
+the same data by bench/stock_rasa.py) served by `rasa run` on its REST channel, with the same
+action server, driven the same way. Both get held-out top-1 accuracy over /model/parse.
+Then the handoff: `--handoffs` signed-in users at once ask for a person through the hub, Bolt
+checks their account, asks its one triage question (answered at once: the click is not
+counted) and queues them; measured is the time until each sees its queue position.
+Load comes from processes of their own. Results: bench/results/bot.json.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+from loadlib import REPOSITORY, cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results
+
+import aiohttp  # noqa: E402
+import websockets  # noqa: E402
+
+from bolt.identity import issue_token  # noqa: E402
+from bolt.processes import Service, bolt_services, start, stop, wait_healthy  # noqa: E402
+from bolt.secrets import load_secrets  # noqa: E402
+from bolt.settings import Settings  # noqa: E402
+from bolt.training import ensure_model  # noqa: E402
+from handoff.agents_cli import add_agent, open_repository  # noqa: E402
+from stock_rasa import ensure_stock_model  # noqa: E402
+from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
+from tests.handoff.conftest import PASSWORD, free_port  # noqa: E402
+from tests.model.nlu_eval import predicted_label  # noqa: E402
+
+Question = Tuple[str, str]  # (language, text)
+HANDOFF_USER = ("pro-premier-admin-licensed", "demo-pro-premier")
+HANDOFF_TEXT = "I want to speak to a human"
+
+
+def held_out() -> List[Tuple[str, str, str]]:
+    """(language, text, gold label) of every held-out question."""
+    return [(language, plain_text(text), intent) for language in LANGUAGES
+            for text, intent in holdout_pairs(language)]
+
+
+async def hub_conversations(ws_url: str, questions: List[Question], conversations: int,
+                            seconds: float) -> List[float]:
+    latencies: List[float] = []
+    deadline = time.monotonic() + seconds
+
+    async def one(number: int) -> None:
+        language = questions[number % len(questions)][0]
+        async with websockets.connect(ws_url + "/ws/chat", max_size=2 ** 20) as ws:
+            await ws.send(json.dumps({"type": "hello", "locale": language}))
+            await ws.recv()
+            for turn in itertools.count():
+                if time.monotonic() >= deadline:
+                    return
+                _, text = questions[(number * 7919 + turn) % len(questions)]
+                started = time.perf_counter()
+                await ws.send(json.dumps({"type": "message", "client_id": f"m{turn}",
+                                          "text": text}))
+                while True:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+                    if frame["type"] == "event" and frame.get("speaker") in ("bot", "system") \
+                            and frame.get("kind") in ("message", "bot_unavailable"):
+                        break
+                if frame.get("kind") == "bot_unavailable":
+                    raise RuntimeError("Bolt did not answer in time")
+                latencies.append(time.perf_counter() - started)
+                # Later messages of the same answer may follow; the next question waits for them.
+                await drain(ws, 0.0)
+
+    await asyncio.gather(*(one(number) for number in range(conversations)))
+    return latencies
+
+
+async def drain(ws: Any, seconds: float) -> None:
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), seconds or 0.001)
+    except asyncio.TimeoutError:
+        return
+
+
+async def rest_conversations(rasa_url: str, questions: List[Question], conversations: int,
+                             seconds: float) -> List[float]:
+    latencies: List[float] = []
+    deadline = time.monotonic() + seconds
+    run = random.randrange(10 ** 9)
+
+    async def one(number: int, http: aiohttp.ClientSession) -> None:
+        for turn in itertools.count():
+            if time.monotonic() >= deadline:
+                return
+            language, text = questions[(number * 7919 + turn) % len(questions)]
+            started = time.perf_counter()
+            async with http.post(rasa_url + "/webhooks/rest/webhook", json={
+                    "sender": f"stock-{run}-{number}", "message": text,
+                    "metadata": {"locale": language}}) as response:
+                assert response.status == 200, await response.text()
+                await response.json()
+            latencies.append(time.perf_counter() - started)
+
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(timeout=timeout,
+                                     connector=aiohttp.TCPConnector(limit=0)) as http:
+        await asyncio.gather(*(one(number, http) for number in range(conversations)))
+    return latencies
+
+
+async def accuracy(rasa_url: str, questions: List[Tuple[str, str, str]]) -> Dict[str, float]:
+    right: Dict[str, List[bool]] = {language: [] for language in LANGUAGES}
+    async with aiohttp.ClientSession() as http:
+        for language, text, gold in questions:
+            async with http.post(rasa_url + "/model/parse", json={"text": text}) as response:
+                parse = await response.json()
+                # A ResponseSelector without `retrieval_intent` (stock) answers under "default".
+                selectors = parse.get("response_selector") or {}
+                if "faq" not in selectors and "default" in selectors:
+                    selectors["faq"] = selectors["default"]
+                right[language].append(predicted_label(parse) == gold)
+    return {language: round(100 * sum(v) / len(v), 1) for language, v in right.items()}
+
+
+async def ask_for_a_person(ws_url: str, token: str, users: int) -> List[float]:
+    async def one(number: int) -> float:
+        async with websockets.connect(ws_url + "/ws/chat", max_size=2 ** 20) as ws:
+            await ws.send(json.dumps({"type": "hello", "locale": "en-US", "token": token}))
+            await ws.recv()
+            started = time.perf_counter()
+            await ws.send(json.dumps({"type": "message", "client_id": "h",
+                                      "text": HANDOFF_TEXT}))
+            seen = []
+            waited = 0.0  # Bolt's own time: the user's click on the triage question excluded
+            try:
+                while True:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+                    seen.append(frame)
+                    if frame["type"] == "queue":
+                        return waited + time.perf_counter() - started
+                    triage = [b for b in frame.get("buttons") or []
+                              if b["payload"].startswith("/report_problem")]
+                    if frame.get("speaker") == "bot" and triage:
+                        waited += time.perf_counter() - started
+                        button = triage[2]
+                        await ws.send(json.dumps({"type": "message", "client_id": "t",
+                                                  "text": button["title"],
+                                                  "payload": button["payload"]}))
+                        started = time.perf_counter()
+            except asyncio.TimeoutError:
+                raise RuntimeError(f"no queue position in 60 s; got {seen}") from None
+
+    return list(await asyncio.gather(*(one(number) for number in range(users))))
+
+
+async def agents_online(ws_url: str, names: List[str], seconds: float) -> int:
+    sockets = []
+    for name in names:
+        ws = await websockets.connect(ws_url + "/ws/agent", max_size=2 ** 24)
+        await ws.send(json.dumps({"type": "login", "name": name, "password": PASSWORD}))
+        await ws.send(json.dumps({"type": "status", "status": "online"}))
+        sockets.append(ws)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for ws in sockets:
+            await drain(ws, 0.05)
+    for ws in sockets:
+        await ws.close()
+    return len(sockets)
+
+
+def split(conversations: int) -> List[int]:
+    """Conversations per load process: one process up to 16, then two."""
+    return [conversations] if conversations <= 16 else \
+        [conversations // 2, conversations - conversations // 2]
+
+
+def measure(target: Any, url: str, questions: List[Question], conversations: int,
+            seconds: float, services: List[Service]) -> Dict[str, Any]:
+    """Throughput and latency, and the CPU seconds each server spent (where the time goes)."""
+    before = {s.name: cpu_seconds(s.process.pid) for s in services}
+    parts = in_processes(target, [(url, questions, n, seconds) for n in split(conversations)],
+                         timeout=seconds + 180)
+    spent = {s.name: round(cpu_seconds(s.process.pid) - before[s.name], 1) for s in services}
+    latencies = [x for part in parts for x in part]
+    return {"conversations": conversations, "messages_per_second":
+            round(len(latencies) / seconds, 1), "latency": latency_summary(latencies),
+            "server_cpu_seconds": spent}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,8,32,64")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--stock-epochs", type=int, default=100)
+    parser.add_argument("--handoffs", type=int, default=32)
+    parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",")]
+    results: Dict[str, Any] = {"machine": machine()}
+    home = Settings.from_env({**os.environ, "BOLT_HOME": str(REPOSITORY)})
+    model = ensure_model(home, quiet=True)
+    stock_model = None if args.skip_stock else ensure_stock_model(home, args.stock_epochs)
+    questions_gold = held_out()
+    questions = [(language, text) for language, text, _ in questions_gold]
+    with tempfile.TemporaryDirectory() as state:
+        settings = Settings.from_env({
+            **os.environ, "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": state,
+            "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+            "BOLT_HUB_PORT": str(free_port())})
+        services = bolt_services(settings, model)
+        hub = services[-1]
+        # A bench user sends as fast as answers come; the default limits are for real people.
+        hub.env.update({"BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000",
+                        "BOLT_HUB_RASA_TIMEOUT": "60"})
+        if stock_model is not None:
+            stock_port = free_port()
+            services.append(Service(
+                name="stock Rasa",
+                command=[sys.executable, "-m", "rasa", "run", "--model", str(stock_model),
+                         "--endpoints", str(settings.endpoints_file),
+                         "--credentials", str(settings.credentials_file),
+                         "--interface", "127.0.0.1", "--port", str(stock_port), "--enable-api"],
+                health_url=f"http://127.0.0.1:{stock_port}/status",
+                env={"BOLT_ACTIONS_URL": settings.actions_url}))
+        try:
+            for service in services:
+                start(service, REPOSITORY)
+                wait_healthy(service, 300)
+            ws_url = settings.hub_url.replace("http://", "ws://")
+            results["memory_mib"] = {s.name: round(resident_mib(s.process.pid), 1)
+                                     for s in services}
+            peers = [("bolt", hub_conversations, ws_url)]
+            if stock_model is not None:
+                peers.append(("stock_rasa", rest_conversations, f"http://127.0.0.1:{stock_port}"))
+                results["stock_epochs"] = args.stock_epochs
+            if not args.skip_accuracy:
+                results["held_out_accuracy_percent"] = {
+                    "bolt": asyncio.run(accuracy(settings.rasa_url, questions_gold))}
+                if stock_model is not None:
+                    results["held_out_accuracy_percent"]["stock_rasa"] = asyncio.run(
+                        accuracy(f"http://127.0.0.1:{stock_port}", questions_gold))
+            results["bot_path"] = {name: [] for name, _, _ in peers}
+            for level in levels:  # the peers alternate at each level: the same machine load
+                for name, target, url in peers:
+                    results["bot_path"][name].append(
+                        measure(target, url, questions, level, args.seconds, services))
+                    print(name, results["bot_path"][name][-1], flush=True)
+            if args.handoffs:
+                results["handoff"] = handoff(settings, ws_url, args.handoffs)
+        finally:
+            stop(services)
+    write_results("bot", "python bench/bot_bench.py " + " ".join(sys.argv[1:]), results)
+
+
+def handoff(settings: Settings, ws_url: str, users: int) -> Dict[str, Any]:
+    repository = open_repository(f"sqlite:///{Path(settings.state_dir).resolve() / 'hub.sqlite3'}")
+    names = [f"agent-{number}" for number in range(4)]
+    for name in names:
+        add_agent(repository, name, list(LANGUAGES), -(-users // len(names)), PASSWORD)
+    token = issue_token(load_secrets(settings.state_dir).token_secret, *HANDOFF_USER,
+                        ttl_seconds=3600)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        online = pool.submit(in_processes, agents_online, [(ws_url, names, 90)], 150)
+        time.sleep(5)
+        parts = in_processes(ask_for_a_person, [(ws_url, token, n) for n in split(users)], 120)
+        online.result()
+    latencies = [x for part in parts for x in part]
+    return {"users_at_once": users, "to_queue_position": latency_summary(latencies)}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Stock Rasa 3.6 trained on Bolt's data: the peer of the bot-path benchmark.
+
+    .venv/bin/python bench/stock_rasa.py [--epochs N]   # trains once per fingerprint
+
+The model is named by a fingerprint of bench/stock/config.yml and everything Bolt's own model is
+trained from (bolt.training), so an unchanged tree does not retrain DIET and TED. `--epochs`
+trains the same pipeline for fewer epochs than Rasa's 100: on this shared 2-core machine one
+DIET epoch over Bolt's data takes 35-70 s, so the full stock model takes hours. The serving cost
+(what the throughput benchmark measures) does not depend on the epochs; the accuracy does.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from bolt.settings import Settings  # noqa: E402
+from bolt.training import fingerprint_inputs  # noqa: E402
+
+STOCK_CONFIG = REPOSITORY / "bench" / "stock" / "config.yml"
+MODEL_PREFIX = "stock-"
+
+
+def stock_config(epochs: int) -> str:
+    return re.sub(r"epochs: \d+", f"epochs: {epochs}", STOCK_CONFIG.read_text())
+
+
+def stock_fingerprint(settings: Settings, epochs: int) -> str:
+    digest = hashlib.sha256(stock_config(epochs).encode())
+    for path in fingerprint_inputs(settings):
+        if path == settings.config_file:
+            continue
+        digest.update(str(path.relative_to(settings.home)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_stock_model(settings: Settings, epochs: int = 100) -> Path:
+    target = settings.models_dir / f"{MODEL_PREFIX}{stock_fingerprint(settings, epochs)}.tar.gz"
+    if target.exists():
+        return target
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    # Beside the stock config, so that its importer finds ../../data as from there.
+    config = STOCK_CONFIG.with_name(f"config-{epochs}-epochs.yml")
+    config.write_text(stock_config(epochs))
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "train", "--config", str(config),
+         "--domain", str(settings.domain_file), "--data", str(settings.data_dir),
+         "--out", str(settings.models_dir), "--fixed-model-name", target.name[: -len(".tar.gz")]],
+        cwd=settings.home, check=True)
+    if not target.exists():
+        raise RuntimeError(f"rasa train finished but {target} was not written")
+    return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=100)
+    epochs = parser.parse_args().epochs
+    settings = Settings.from_env({**os.environ, "BOLT_HOME": str(REPOSITORY)})
+    print(ensure_stock_model(settings, epochs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

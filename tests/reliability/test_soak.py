@@ -1,0 +1,189 @@
+"""Soak: many users and agents on a real hub process, dropping and reconnecting at random.
+At the end every acknowledged message is stored once and in order, every user saw every event
+of their conversation exactly once, each conversation has one owner, and the hub's memory did
+not grow beyond a bound.
+
+`make test` runs it short (BOLT_SOAK_SECONDS, default 20 s, BOLT_SOAK_USERS, default 60);
+`python bench/soak.py` runs the long one (minutes, hundreds of users).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import sqlite3
+from typing import Any, Dict, List, Optional, Set
+
+import websockets
+
+from bench.loadlib import resident_mib
+from tests.handoff.conftest import PASSWORD, user_token
+from tests.reliability.harness import HubProcess, assert_acknowledged_kept
+
+SECONDS = float(os.environ.get("BOLT_SOAK_SECONDS", "20"))
+USERS = int(os.environ.get("BOLT_SOAK_USERS", "60"))
+AGENTS = max(2, USERS // 20)
+HANDED_OFF_SHARE = 0.25
+DROP_CHANCE = 0.15
+# Memory may settle after the warm-up (caches, connection buffers), not grow without bound.
+GROWTH_LIMIT_MIB = 40.0
+
+
+class SoakUser:
+    def __init__(self, number: int, hub: HubProcess):
+        self.number = number
+        self.hub = hub
+        self.token = user_token(f"soak-{number}", "acme")
+        self.conversation_id: Optional[str] = None
+        self.acknowledged: Dict[str, int] = {}
+        self.unacknowledged: List[str] = []
+        self.seen: Set[int] = set()
+        self.duplicates = 0
+        self.sent = 0
+
+    async def connect(self) -> Any:
+        ws = await websockets.connect(self.hub.ws_url + "/ws/chat", ping_interval=None)
+        hello = {"type": "hello", "locale": "de-DE", "token": self.token}
+        if self.conversation_id:
+            hello.update(conversation_id=self.conversation_id,
+                         last_seq=max(self.seen, default=0))
+        await ws.send(json.dumps(hello))
+        return ws
+
+    def take(self, frame: Dict[str, Any]) -> None:
+        if frame["type"] == "welcome":
+            self.conversation_id = frame["conversation_id"]
+        elif frame["type"] == "event":
+            if frame["seq"] in self.seen:
+                self.duplicates += 1
+            self.seen.add(frame["seq"])
+        elif frame["type"] == "ack" and frame["client_id"] in self.unacknowledged:
+            self.unacknowledged.remove(frame["client_id"])
+            self.acknowledged[frame["client_id"]] = frame["seq"]
+
+    async def read(self, ws: Any, seconds: float) -> None:
+        end = asyncio.get_running_loop().time() + seconds
+        while (left := end - asyncio.get_running_loop().time()) > 0:
+            try:
+                self.take(json.loads(await asyncio.wait_for(ws.recv(), left)))
+            except asyncio.TimeoutError:
+                return
+
+    async def run(self, until: float, handed_off: asyncio.Queue) -> None:
+        loop = asyncio.get_running_loop()
+        while loop.time() < until:
+            try:
+                ws = await self.connect()
+                await self.read(ws, 0.3)
+                if self.sent == 0 and self.conversation_id and random.random() < HANDED_OFF_SHARE:
+                    handed_off.put_nowait(self.conversation_id)
+                for client_id in list(self.unacknowledged):  # resent after a drop
+                    await ws.send(json.dumps({"type": "message", "client_id": client_id,
+                                              "text": f"again {client_id}"}))
+                while loop.time() < until:
+                    self.sent += 1
+                    client_id = f"m{self.sent}"
+                    self.unacknowledged.append(client_id)
+                    await ws.send(json.dumps({"type": "message", "client_id": client_id,
+                                              "text": f"Frage {self.sent}"}))
+                    await self.read(ws, random.uniform(0.5, 1.5))
+                    if random.random() < DROP_CHANCE:
+                        ws.transport.abort()
+                        break
+                else:
+                    await self.read(ws, 1.0)
+                    await ws.close()
+            except (OSError, websockets.WebSocketException):
+                await asyncio.sleep(0.2)
+
+    async def catch_up(self) -> None:
+        ws = await self.connect()
+        await self.read(ws, 1.5)
+        await ws.close()
+
+
+async def soak_agent(hub: HubProcess, name: str, until: float) -> int:
+    """Accepts what it is offered, answers each user message, drops now and then."""
+    session: Optional[str] = None
+    replies = 0
+    loop = asyncio.get_running_loop()
+    while loop.time() < until:
+        try:
+            ws = await websockets.connect(hub.ws_url + "/ws/agent", ping_interval=None,
+                                          max_size=2 ** 24)
+            login = {"session": session} if session else {"name": name, "password": PASSWORD}
+            await ws.send(json.dumps({"type": "login", **login}))
+            await ws.send(json.dumps({"type": "status", "status": "online"}))
+            drop_at = loop.time() + random.uniform(3, 10)
+            while loop.time() < min(until, drop_at):
+                try:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
+                except asyncio.TimeoutError:
+                    continue
+                if frame["type"] == "welcome":
+                    session = frame["session"]
+                elif frame["type"] == "offer":
+                    await ws.send(json.dumps({"type": "accept", "conversation_id":
+                                              frame["conversation"]["conversation_id"]}))
+                elif frame["type"] == "event" and frame.get("speaker") == "user":
+                    replies += 1
+                    await ws.send(json.dumps({
+                        "type": "message", "conversation_id": frame["conversation_id"],
+                        "client_id": f"r{frame['seq']}", "text": "Verstanden."}))
+            if loop.time() < until:
+                ws.transport.abort()
+            else:
+                await ws.close()
+        except (OSError, websockets.WebSocketException):
+            await asyncio.sleep(0.2)
+    return replies
+
+
+async def hand_off_as_they_come(hub: HubProcess, handed_off: asyncio.Queue, until: float) -> None:
+    loop = asyncio.get_running_loop()
+    while loop.time() < until:
+        try:
+            conversation_id = await asyncio.wait_for(handed_off.get(), 0.5)
+        except asyncio.TimeoutError:
+            continue
+        assert await hub.hand_off(conversation_id) in (200, 201, 409)
+
+
+async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
+    async with hub_process(BOLT_HUB_AGENT_GRACE_SECONDS="30",
+                           BOLT_HUB_OFFER_SECONDS="5") as (hub, rasa):
+        for number in range(AGENTS):
+            hub.add_agent(f"soak-agent-{number}", ["de"], capacity=10)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + SECONDS
+        users = [SoakUser(number, hub) for number in range(USERS)]
+        handed_off: asyncio.Queue = asyncio.Queue()
+        agents = [asyncio.create_task(soak_agent(hub, f"soak-agent-{n}", until))
+                  for n in range(AGENTS)]
+        warm = loop.create_task(asyncio.sleep(min(5.0, SECONDS / 4)))
+        work = asyncio.gather(*(user.run(until, handed_off) for user in users),
+                              hand_off_as_they_come(hub, handed_off, until))
+        await warm
+        memory_after_warm_up = resident_mib(hub.process.pid)
+        await work
+        replies = sum(await asyncio.gather(*agents))
+        await asyncio.sleep(1.0)
+        await asyncio.gather(*(user.catch_up() for user in users))
+        memory_at_end = resident_mib(hub.process.pid)
+
+        assert hub.alive()
+        assert sum(user.sent for user in users) > USERS * 2
+        for user in users:
+            stored = hub.stored(user.conversation_id)
+            assert_acknowledged_kept(stored, user.acknowledged)
+            assert user.duplicates == 0, user.number
+            assert user.seen == {row[0] for row in stored}, user.number
+        with sqlite3.connect(hub.database) as db:
+            owners = db.execute("SELECT owner, agent_id FROM conversations").fetchall()
+        assert all((owner == "agent") == (agent_id is not None) for owner, agent_id in owners)
+        assert all(owner in ("bot", "queue", "agent") for owner, _ in owners)
+        if any(owner == "agent" for owner, _ in owners):
+            assert replies > 0
+        assert memory_at_end - memory_after_warm_up < GROWTH_LIMIT_MIB, (
+            memory_after_warm_up, memory_at_end)
