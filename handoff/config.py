@@ -18,6 +18,7 @@
 | BOLT_HUB_FALLBACK_RESPONSE_HOURS | 24                                     | first-response target of a chat queued by the hub itself (bot unreachable) |
 | BOLT_CONTENT_DIR              | the repository's data/ folder             | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/secrets.py) | |
+| BOLT_HUB_DEMO                 | true                                      | demo mode: the demo page signs in demo users (GET /api/demo/...) and an empty agent table gets the agent `demo` (password `demo`); `false` for production |
 """
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class HubSettings:
     content_dir: Path
     token_secret: str
     service_token: str
+    demo: bool = False
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -87,4 +89,16 @@ class HubSettings:
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
+            demo=_flag(env, "BOLT_HUB_DEMO", True),
         )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = (env.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, got {value!r}")
