@@ -22,6 +22,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 WEB_FILE = "web.yml"
 DEMO_ACCOUNTS = Path(__file__).resolve().parent.parent / "actions" / "accounts" / "demo_accounts.csv"
 DEMO_AGENT = "demo"
+DEMO_AGENT_PASSWORD = "demo-agent"
 DEMO_TOKEN_SECONDS = 3600
 # The name of each language in itself, for the page's language switch.
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ru": "Русский", "id": "Bahasa Indonesia",
@@ -45,10 +46,10 @@ def load_web_texts(content_dir: Path) -> Dict[str, Dict[str, str]]:
 
 
 def seed_demo_agent(repository: Repository) -> bool:
-    """In demo mode an empty agent table gets `demo` (password `demo`, every language)."""
+    """In demo mode an empty agent table gets `demo` (password `demo-agent`, every language)."""
     if repository.agents():
         return False
-    add_agent(repository, DEMO_AGENT, list(SUPPORTED_LANGUAGES), 3, DEMO_AGENT,
+    add_agent(repository, DEMO_AGENT, list(SUPPORTED_LANGUAGES), 3, DEMO_AGENT_PASSWORD,
               display_name="Demo Agent")
     return True
 
