@@ -304,6 +304,7 @@
     if (existing) {
       existing.classList.remove("pending");
       existing.dataset.seq = e.seq;
+      existing.querySelector(".who").textContent = speaker(e) + " · " + new Date(e.at).toLocaleTimeString();
       return;
     }
     var kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";

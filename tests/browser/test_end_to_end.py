@@ -31,6 +31,7 @@ def test_a_german_user_gets_bolt_then_an_agent_then_bolt_again(bolt_site, contex
     expect(entry.locator(".badge")).to_have_text("P2")
     expect(entry).to_contain_text("DE")
     expect(entry.locator(".deadline")).to_contain_text("first response in 3:")
+    keep_for_docs(screenshot(console.page, "console-queue"))
     entry.locator(".claim").click()
     chat = console.chat(conversation_id)
     expect(chat.locator(".line.bot").first).to_be_visible()  # Bolt's part of the transcript

@@ -1,0 +1,72 @@
+"""The sidebar refusing a free user, in Japanese and at phone width; a user's markup shown as
+text in the console. Real trained Bolt, real hub, headless chromium."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from actions.messages import render
+from tests.browser.conftest import keep_for_docs, screenshot
+from tests.browser.pages import Console, Sidebar, answer, web_text
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> **bold**'
+
+
+def test_a_free_user_asking_for_a_person_is_told_why_politely(bolt_site, context):
+    user = Sidebar(context.new_page()).open(bolt_site.hub_url, "en", "basic-access-owner-licensed")
+    user.ask("I want to talk to a human agent")
+    user.bot_says(render("refused_plan", "en", plan="Basic", account="Demo Basic Access"))
+    expect(user.log.locator('[data-kind="queued"]')).to_have_count(0)
+    expect(user.page.locator(".bolt")).to_have_attribute("data-owner", "bot")
+
+
+def test_the_sidebar_in_japanese_and_at_phone_width(bolt_site, chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP",
+                                   is_mobile=True, has_touch=True)
+    try:
+        user = Sidebar(context.new_page()).open(bolt_site.hub_url, "ja")
+        page = user.page
+        assert page.locator("html").get_attribute("lang") == "ja"
+        expect(page.locator(".bolt-input")).to_have_attribute(
+            "placeholder", web_text("ja", "web_placeholder"))
+        expect(page.locator(".bolt-send")).to_have_text(web_text("ja", "web_send"))
+        expect(page.locator(".bolt-log")).to_have_attribute("aria-live", "polite")
+        expect(page.get_by_label(web_text("ja", "web_input_label"))).to_be_visible()
+        expect(page.locator("#article h1")).to_have_text("Zoom サポート ガイドライン")
+        user.ask("ウェブチケットはどうやって送信しますか?")
+        user.bot_says(answer("ja", "web_ticket"))
+        expect(user.log.locator(".bolt-from-user .bolt-speaker").first).to_have_text(
+            web_text("ja", "web_speaker_user"))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
+        keep_for_docs(screenshot(page, "sidebar-ja-phone"))
+    finally:
+        context.close()
+
+
+def test_markup_a_user_types_shows_as_text_in_the_console(bolt_site, context):
+    hub = bolt_site.hub_url
+    console = Console(context.new_page()).sign_in(hub, "erika", status="online")
+    user = Sidebar(context.new_page()).open(hub, "en", "business-premier-admin-licensed")
+    user.ask("I need to speak to a person")
+    user.log.locator(".bolt-choice", has_text=render("impact_P3", "en")).last.click()
+    expect(user.log.locator('[data-kind="queued"]')).to_be_visible()
+    conversation_id = user.page.locator(".bolt").get_attribute("data-conversation-id")
+    console.queue_entry(conversation_id).locator(".claim").click()
+    chat = console.chat(conversation_id)
+    expect(chat.locator(".line.system").last).to_be_visible()
+
+    user.ask(XSS)
+    line = chat.locator(".line.user .text", has_text="**bold**")
+    expect(line).to_have_text(XSS)
+    assert chat.locator(".transcript img, .transcript script").count() == 0
+    assert console.page.evaluate("window.__xss") is None
+    expect(user.log.locator(".bolt-from-user .bolt-text", has_text="**bold**")).to_have_text(XSS)
+    assert user.page.evaluate("window.__xss") is None
+
+    console.reply(conversation_id, "<b>not bold</b>")
+    expect(user.log.locator(".bolt-from-agent .bolt-text")).to_have_text("<b>not bold</b>")
+    chat.locator(".resolve").click()
+    expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()
