@@ -102,7 +102,11 @@ async def texts(request: Request, language: str) -> HTTPResponse:
     all_texts = request.app.ctx.web_texts
     if language not in all_texts:
         return json_response({"error": f"no texts in {language!r}"}, status=404)
-    return json_response(all_texts[language])
+    # The sidebar embedded in a help center on another origin fetches its texts from here.
+    origin = request.headers.get("origin")
+    allowed = origin and request.app.ctx.hub.settings.origin_allowed(origin)
+    return json_response(all_texts[language],
+                         headers={"Access-Control-Allow-Origin": origin} if allowed else None)
 
 
 @web.get("/api/demo/users")

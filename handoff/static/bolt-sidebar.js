@@ -417,8 +417,11 @@
   };
 
   window.BoltSidebar = {
+    // The sidebar mounted last, for the page's own scripts (and the browser tests).
+    current: null,
     mount: function (root, options) {
       var sidebar = new Sidebar(root, options || {});
+      window.BoltSidebar.current = sidebar;
       sidebar.start();
       return sidebar;
     },

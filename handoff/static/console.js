@@ -619,6 +619,8 @@
     showSignIn("");
   });
 
+  // The console's state, for debugging in the browser (and the browser tests).
+  window.BoltConsole = {state: state};
   setInterval(tick, 1000);
   var saved = sessionStorage.getItem(SESSION);
   if (saved) {

@@ -41,6 +41,7 @@ def test_the_sidebar_in_japanese_and_at_phone_width(bolt_site, chromium):
             web_text("ja", "web_speaker_user"))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
+        page.evaluate("window.scrollTo(0, 0)")
         keep_for_docs(screenshot(page, "sidebar-ja-phone"))
     finally:
         context.close()
@@ -68,5 +69,36 @@ def test_markup_a_user_types_shows_as_text_in_the_console(bolt_site, context):
 
     console.reply(conversation_id, "<b>not bold</b>")
     expect(user.log.locator(".bolt-from-agent .bolt-text")).to_have_text("<b>not bold</b>")
+    chat.locator(".resolve").click()
+    expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()
+
+
+def test_both_pages_reconnect_after_a_drop_and_nothing_is_lost_or_doubled(bolt_site, context):
+    hub = bolt_site.hub_url
+    console = Console(context.new_page()).sign_in(hub, "erika", status="online")
+    user = Sidebar(context.new_page()).open(hub, "en", "business-premier-admin-licensed")
+    user.ask("I need to speak to a person")
+    user.log.locator(".bolt-choice", has_text=render("impact_P3", "en")).last.click()
+    expect(user.log.locator('[data-kind="queued"]')).to_be_visible()
+    conversation_id = user.page.locator(".bolt").get_attribute("data-conversation-id")
+    console.queue_entry(conversation_id).locator(".claim").click()
+    chat = console.chat(conversation_id)
+    expect(user.page.locator(".bolt")).to_have_attribute("data-owner", "agent")
+
+    user.page.evaluate("BoltSidebar.current.socket.close()")
+    console.reply(conversation_id, "Sent while your sidebar was away")
+    agent_line = user.log.locator(".bolt-from-agent .bolt-text",
+                                  has_text="Sent while your sidebar was away")
+    expect(agent_line).to_have_count(1)
+    expect(user.page.locator(".bolt-status")).not_to_contain_text(
+        web_text("en", "web_reconnecting"))
+
+    console.page.evaluate("BoltConsole.state.socket.close()")
+    user.ask("Sent while the console was away")
+    expect(chat.locator(".line.user .text", has_text="Sent while the console was away")
+           ).to_have_count(1)
+    expect(console.page.locator("#connection")).to_have_text("")
+    seqs = chat.locator(".line[data-seq]").evaluate_all("ns => ns.map(n => n.dataset.seq)")
+    assert len(seqs) == len(set(seqs))
     chat.locator(".resolve").click()
     expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()

@@ -46,6 +46,13 @@ async def test_the_sidebar_texts_come_in_every_language(bolt):
         assert texts["web_send"] == "Отправить"
         status, _ = await hub.get("/web/texts/xx")
         assert status == 404
+        async with aiohttp.ClientSession() as session:
+            for origin, allowed in (("https://help.example.com", True),
+                                    ("https://evil.example.net", False)):
+                async with session.get(hub.url + "/web/texts/de",
+                                       headers={"Origin": origin}) as response:
+                    given = response.headers.get("Access-Control-Allow-Origin")
+                    assert given == (origin if allowed else None)
 
 
 async def test_demo_mode_signs_in_demo_users_and_seeds_one_agent(bolt):
