@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
 from bolt.secrets import load_secrets
-from bolt.settings import Settings, positive_number
+from bolt.settings import Settings, flag, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -89,16 +89,5 @@ class HubSettings:
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
-            demo=_flag(env, "BOLT_HUB_DEMO", True),
+            demo=flag(env, "BOLT_HUB_DEMO", True),
         )
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    value = (env.get(name) or "").strip().lower()
-    if not value:
-        return default
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise SystemExit(f"{name} must be true or false, got {value!r}")

@@ -26,6 +26,22 @@ def web_text(language: str, text_name: str, **values: str) -> str:
     return load_web_texts(DATA)[language][text_name].format(**values)
 
 
+def claimed_chat(hub_url: str, context, ask: str, impact: str) -> tuple:
+    """An English premier user asks for a person and answers the impact question with the
+    button `impact` (P1-P4); Erika, online, claims the chat: (console, sidebar, id, chat)."""
+    from actions.messages import render
+
+    console = Console(context.new_page()).sign_in(hub_url, "erika", status="online")
+    user = Sidebar(context.new_page()).open(hub_url, "en", "business-premier-admin-licensed")
+    user.ask(ask)
+    user.log.locator(".bolt-choice", has_text=render(f"impact_{impact}", "en")).last.click()
+    expect(user.log.locator('[data-kind="queued"]')).to_be_visible()
+    conversation_id = user.page.locator(".bolt").get_attribute("data-conversation-id")
+    console.queue_entry(conversation_id).locator(".claim").click()
+    expect(user.page.locator(".bolt")).to_have_attribute("data-owner", "agent")
+    return console, user, conversation_id, console.chat(conversation_id)
+
+
 class Sidebar:
     def __init__(self, page: Page):
         self.page = page

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from actions.messages import render
 from tests.browser.conftest import keep_for_docs, screenshot
-from tests.browser.pages import Console, Sidebar, answer, web_text
+from tests.browser.pages import Sidebar, answer, claimed_chat, web_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -48,16 +48,8 @@ def test_the_sidebar_in_japanese_and_at_phone_width(bolt_site, chromium):
 
 
 def test_markup_a_user_types_shows_as_text_in_the_console(bolt_site, context):
-    hub = bolt_site.hub_url
-    console = Console(context.new_page()).sign_in(hub, "erika", status="online")
-    user = Sidebar(context.new_page()).open(hub, "en", "business-premier-admin-licensed")
-    user.ask("I need to speak to a person")
-    user.log.locator(".bolt-choice", has_text=render("impact_P3", "en")).last.click()
-    expect(user.log.locator('[data-kind="queued"]')).to_be_visible()
-    conversation_id = user.page.locator(".bolt").get_attribute("data-conversation-id")
-    console.queue_entry(conversation_id).locator(".claim").click()
-    chat = console.chat(conversation_id)
-    expect(chat.locator(".line.system").last).to_be_visible()
+    console, user, conversation_id, chat = claimed_chat(
+        bolt_site.hub_url, context, "I need to speak to a person", "P3")
 
     user.ask(XSS)
     line = chat.locator(".line.user .text", has_text="**bold**")
@@ -74,16 +66,8 @@ def test_markup_a_user_types_shows_as_text_in_the_console(bolt_site, context):
 
 
 def test_both_pages_reconnect_after_a_drop_and_nothing_is_lost_or_doubled(bolt_site, context):
-    hub = bolt_site.hub_url
-    console = Console(context.new_page()).sign_in(hub, "erika", status="online")
-    user = Sidebar(context.new_page()).open(hub, "en", "business-premier-admin-licensed")
-    user.ask("I need to speak to a person")
-    user.log.locator(".bolt-choice", has_text=render("impact_P3", "en")).last.click()
-    expect(user.log.locator('[data-kind="queued"]')).to_be_visible()
-    conversation_id = user.page.locator(".bolt").get_attribute("data-conversation-id")
-    console.queue_entry(conversation_id).locator(".claim").click()
-    chat = console.chat(conversation_id)
-    expect(user.page.locator(".bolt")).to_have_attribute("data-owner", "agent")
+    console, user, conversation_id, chat = claimed_chat(
+        bolt_site.hub_url, context, "I need to speak to a person", "P4")
 
     user.page.evaluate("BoltSidebar.current.socket.close()")
     console.reply(conversation_id, "Sent while your sidebar was away")
