@@ -51,7 +51,7 @@ def chromium() -> Iterator:
             browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]:
     """Rasa, the action server and the hub, started as `bolt run` starts them, with the agents
     the tests sign in as (demo mode on, so the demo page offers its demo users)."""

@@ -86,3 +86,32 @@ def test_both_pages_reconnect_after_a_drop_and_nothing_is_lost_or_doubled(bolt_s
     assert len(seqs) == len(set(seqs))
     chat.locator(".resolve").click()
     expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()
+
+
+def test_a_message_in_a_background_chat_shows_a_badge_and_the_count_in_the_title(
+        bolt_site, context):
+    console, first, first_id, first_chat = claimed_chat(
+        bolt_site.hub_url, context, "I need to speak to a person", "P3")
+    second = Sidebar(context.new_page()).open(bolt_site.hub_url, "en",
+                                              "business-premier-admin-licensed")
+    second.ask("I need to speak to a person")
+    second.log.locator(".bolt-choice", has_text=render("impact_P2", "en")).last.click()
+    second_id = second.page.locator(".bolt").get_attribute("data-conversation-id")
+    console.queue_entry(second_id).locator(".claim").click()
+    tabs = console.page.locator("#tabs [role=tab]")
+    expect(tabs).to_have_count(2)
+    expect(console.page.locator(f'#tabs [data-conversation-id="{second_id}"]')
+           ).to_have_attribute("aria-selected", "true")
+
+    first.ask("Are you still there?")
+    background = console.page.locator(f'#tabs [data-conversation-id="{first_id}"] .unread')
+    expect(background).to_have_text("1")
+    expect(console.page).to_have_title("(1) Bolt agent console")
+    console.page.locator(f'#tabs [data-conversation-id="{first_id}"]').click()
+    expect(background).to_have_count(0)
+    expect(console.page).to_have_title("Bolt agent console")
+    expect(first_chat.locator(".line.user .text", has_text="Are you still there?")).to_be_visible()
+    for chat_id in (first_id, second_id):
+        console.page.locator(f'#tabs [data-conversation-id="{chat_id}"]').click()
+        console.chat(chat_id).locator(".resolve").click()
+    expect(tabs).to_have_count(0)
