@@ -115,3 +115,24 @@ def test_a_message_in_a_background_chat_shows_a_badge_and_the_count_in_the_title
         console.page.locator(f'#tabs [data-conversation-id="{chat_id}"]').click()
         console.chat(chat_id).locator(".resolve").click()
     expect(tabs).to_have_count(0)
+
+
+def test_notes_stay_internal_and_canned_responses_come_in_the_chats_language(bolt_site, context):
+    console, user, conversation_id, chat = claimed_chat(
+        bolt_site.hub_url, context, "I need to speak to a person", "P3")
+    chat.locator(".note-text").fill("Premier admin, checked the licence")
+    chat.locator(".add-note").click()
+    expect(chat.locator(".line.note .text")).to_have_text("Premier admin, checked the licence")
+
+    greeting = web_text("en", "web_canned_greeting")
+    chat.locator(".canned").select_option(greeting)
+    expect(chat.locator(".reply")).to_have_value(greeting)
+    chat.locator(".reply").press("Enter")
+    expect(user.log.locator(".bolt-from-agent .bolt-text")).to_have_text(greeting)
+    assert user.log.locator(".bolt-text", has_text="checked the licence").count() == 0
+
+    chat.locator(".reply").fill("Our status page is status.example.com.")
+    chat.locator(".save-canned").click()
+    expect(chat.locator(".canned option", has_text="status.example.com")).to_have_count(1)
+    chat.locator(".resolve").click()
+    expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()
