@@ -60,7 +60,8 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.web_texts = load_web_texts(settings.content_dir)
         app.ctx.demo_users = demo_users() if settings.demo else []
         if settings.demo and seed_demo_agent(hub.repository):
-            log.info("demo mode: added the agent 'demo' (password 'demo-agent'); BOLT_HUB_DEMO=false ends it")
+            log.info("demo mode: added the agent 'demo' (password 'demo-agent'); "
+                     "BOLT_HUB_DEMO=false turns demo mode off")
         app.ctx.hub = hub
         app.ctx.conversations = Conversations(hub)
         app.ctx.desk = Desk(hub)

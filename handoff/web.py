@@ -20,7 +20,8 @@ from handoff.store.repository import Repository
 
 STATIC = Path(__file__).resolve().parent / "static"
 WEB_FILE = "web.yml"
-DEMO_ACCOUNTS = Path(__file__).resolve().parent.parent / "actions" / "accounts" / "demo_accounts.csv"
+REPOSITORY = Path(__file__).resolve().parent.parent
+DEMO_ACCOUNTS = REPOSITORY / "actions" / "accounts" / "demo_accounts.csv"
 DEMO_AGENT = "demo"
 DEMO_AGENT_PASSWORD = "demo-agent"
 DEMO_TOKEN_SECONDS = 3600
@@ -39,7 +40,7 @@ def load_web_texts(content_dir: Path) -> Dict[str, Dict[str, str]]:
     root = Path(content_dir) / RESPONSES_DIR
     answers = Answers([read_answer_file(root / language / WEB_FILE, root)
                        for language in SUPPORTED_LANGUAGES])
-    english = answers.files[0].messages
+    english = next(f.messages for f in answers.files if f.language == DEFAULT_LANGUAGE)
     return {language: {name: answers.message(language, name) or text
                        for name, text in english.items()}
             for language in SUPPORTED_LANGUAGES}

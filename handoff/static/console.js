@@ -577,6 +577,7 @@
   var audio = null;
   function notify(reason) {
     renderTabs();
+    $("announce").textContent = reason;
     if (!$("sound").checked) return;
     try {
       audio = audio || new AudioContext();

@@ -64,8 +64,10 @@ class Sidebar:
         expect(self.log.locator(".bolt-from-bot .bolt-text", has_text=text).last).to_be_visible()
 
     def texts(self) -> List[str]:
+        """Every message and notice shown, as "<seq> <text>"."""
         return self.log.locator(".bolt-msg").evaluate_all(
-            "nodes => nodes.map(n => n.dataset.seq + ' ' + n.querySelector('.bolt-text').textContent)")
+            "nodes => nodes.map(n => n.dataset.seq + ' '"
+            " + n.querySelector('.bolt-text').textContent)")
 
 
 class Console:
