@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help setup model run test bench constraints clean
+.PHONY: help setup browser model run test bench constraints clean
 
 help:
 	@echo "make run    set up (venv, install, train if needed) and start Bolt"
@@ -23,6 +23,10 @@ $(INSTALLED): pyproject.toml constraints.txt scripts/find-python310
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# Debian's chromium (and a Japanese font) for tests/browser/, installed only when missing.
+browser:
+	@scripts/install-browser
+
 setup: $(INSTALLED)
 
 # `bolt train` fingerprints config, domain, data and the custom components: an unchanged tree does not retrain.
@@ -32,7 +36,7 @@ model: setup
 run: model
 	$(BIN)/bolt run
 
-test: model
+test: model browser
 	$(BIN)/python -m pytest
 	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
-from bolt.settings import Settings, positive_number
+from bolt.settings import Settings, flag, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ACTIONS_DIR = Path(__file__).resolve().parent
@@ -56,24 +56,13 @@ class ActionSettings:
             phone_table=phone_table,
             state_dir=bolt.state_dir,
             accounts_database_url=database_url,
-            demo_accounts=_flag(env, "BOLT_DEMO_ACCOUNTS", True),
+            demo_accounts=flag(env, "BOLT_DEMO_ACCOUNTS", True),
             support_policy=Path(
                 env.get("BOLT_SUPPORT_POLICY") or ACTIONS_DIR / "support_policy.yml"),
             triage_cues=Path(env.get("BOLT_TRIAGE_CUES") or ACTIONS_DIR / "triage_cues.yml"),
             hub_url=(env.get("BOLT_HUB_URL") or bolt.hub_url).rstrip("/"),
             hub_timeout=_seconds(env, "BOLT_HUB_TIMEOUT", DEFAULT_HUB_TIMEOUT),
         )
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = (env.get(name) or "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise SystemExit(f"{name} must be true or false, got {raw!r}")
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

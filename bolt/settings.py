@@ -101,3 +101,15 @@ def positive_number(env: Mapping[str, str], name: str, default: float, unit: str
     if value <= 0:
         raise SystemExit(f"{name} must be more than 0{' ' + unit if unit else ''}, got {raw}")
     return value
+
+
+def flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """A true/false switch from the environment, or the default; a clear exit when it is neither."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, got {raw!r}")

@@ -26,6 +26,7 @@ from handoff.sockets import agent_socket, chat_socket
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Repository
 from handoff.texts import Texts
+from handoff.web import demo_users, load_web_texts, seed_demo_agent, web
 
 log = logging.getLogger(__name__)
 # Sanic keeps a registry of app names; each app built in one process gets its own.
@@ -40,6 +41,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
     app.config.REQUEST_MAX_SIZE = 256 * 1024
     app.config.ACCESS_LOG = False
     app.blueprint(api)
+    app.blueprint(web)
     app.add_websocket_route(chat_socket, "/ws/chat")
     app.add_websocket_route(agent_socket, "/ws/agent")
 
@@ -62,6 +64,11 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         hub = Hub(settings, Repository(engine), fan_out, rasa,
                   Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id())
         app.ctx.engine = engine
+        app.ctx.web_texts = load_web_texts(settings.content_dir)
+        app.ctx.demo_users = demo_users() if settings.demo else []
+        if settings.demo and seed_demo_agent(hub.repository):
+            log.info("demo mode: added the agent 'demo' (password 'demo-agent'); "
+                     "BOLT_HUB_DEMO=false turns demo mode off")
         app.ctx.hub = hub
         app.ctx.conversations = Conversations(hub)
         app.ctx.desk = Desk(hub)

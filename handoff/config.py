@@ -20,6 +20,7 @@
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | the repository's data/ folder             | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/secrets.py) | |
+| BOLT_HUB_DEMO                 | true                                      | demo mode: the demo page signs in demo users (GET /api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); `false` for production |
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
 from bolt.secrets import load_secrets
-from bolt.settings import Settings, positive_number
+from bolt.settings import Settings, flag, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ class HubSettings:
     content_dir: Path
     token_secret: str
     service_token: str
+    demo: bool = False
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -93,4 +95,5 @@ class HubSettings:
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
+            demo=flag(env, "BOLT_HUB_DEMO", True),
         )

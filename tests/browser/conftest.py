@@ -1,0 +1,101 @@
+"""Headless Debian chromium driven by Playwright, against Bolt's real servers.
+
+The browser is `/usr/bin/chromium` (the set-up installs it; never `playwright install`), started
+with the flags of a closed network and a fresh profile. Screenshots go to
+results/screenshots/ (gitignored); docs/screenshots/ keeps a copy of the final ones.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.settings import Settings
+from handoff.agents_cli import add_agent, open_repository
+from tests.handoff.conftest import PASSWORD, free_port
+
+CHROMIUM = os.environ.get("BOLT_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+REPOSITORY = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPOSITORY / "results" / "screenshots"
+# Every wait for the page to show something; the bot's first answer can take a while.
+WAIT_MS = 30_000
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+# Per module: Playwright's sync API keeps an event loop running in this thread while it is open,
+# and the tests that follow (asyncio.run) need it closed.
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+
+    with sync_playwright() as playwright:
+        # launch() gives every browser a fresh temporary profile of its own.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]:
+    """Rasa, the action server and the hub, started as `bolt run` starts them, with the agents
+    the tests sign in as (demo mode on, so the demo page offers its demo users)."""
+    state = tmp_path_factory.mktemp("state")
+    settings = Settings.from_env({
+        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()),
+    })
+    hub = open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3")
+    add_agent(hub, "erika", ["de", "en"], 3, PASSWORD, display_name="Erika")
+    add_agent(hub, "kenji", ["ja"], 3, PASSWORD, display_name="Kenji")
+    services = bolt_services(settings, trained_model)
+    try:
+        for service in services:
+            start(service, repository)
+            wait_healthy(service, timeout=240)
+        yield settings
+    finally:
+        stop(services)
+
+
+@pytest.fixture()
+def context(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def keep_for_docs(path: Path) -> None:
+    """The README links docs/screenshots/; BOLT_UPDATE_SCREENSHOTS=1 refreshes that copy."""
+    if os.environ.get("BOLT_UPDATE_SCREENSHOTS") == "1":
+        docs = REPOSITORY / "docs" / "screenshots"
+        docs.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, docs / path.name)
