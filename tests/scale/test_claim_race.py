@@ -14,10 +14,12 @@ from typing import Any, Dict, List, Optional
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from handoff.agents_cli import add_agent, open_repository
 from handoff.store.database import connect
 from handoff.store.repository import Conflict, Repository
+from handoff.store.schema import Conversation, Event
 from tests.handoff.conftest import PASSWORD, SERVICE_TOKEN, Client, FakeRasa, handoff_body
 from tests.support import services
 
@@ -122,6 +124,8 @@ async def test_two_agents_on_two_hubs_claim_the_same_chat_at_once_a_thousand_tim
                 told[conversation_id] = anna.name if outcomes[0] else bruno.name
         await anna.drain()
         await bruno.drain()
+        await anna.client.close()
+        await bruno.client.close()
     finally:
         await rasa.stop()
 
@@ -135,11 +139,16 @@ async def test_two_agents_on_two_hubs_claim_the_same_chat_at_once_a_thousand_tim
     assert winners == told
     # The database agrees: one owner, one agent_joined event, naming the socket's winner.
     names = {agent.id: agent.display_name for agent in repository.agents()}
-    for conversation_id in conversations:
-        stored = repository.conversation(conversation_id)
-        assert (stored.owner, names[stored.agent_id]) == ("agent", winners[conversation_id])
-        kinds = [e.kind for e in repository.events_after(conversation_id, 0, internal=True)]
-        assert kinds == ["queued", "agent_joined"], (conversation_id, kinds)
+    with repository.sessions() as session:
+        owners = {c.id: (c.owner, names.get(c.agent_id)) for c in session.execute(
+            select(Conversation).where(Conversation.id.in_(conversations))).scalars()}
+        kinds: Dict[str, List[str]] = {}
+        for conversation_id, kind in session.execute(
+                select(Event.conversation_id, Event.kind)
+                .where(Event.conversation_id.in_(conversations)).order_by(Event.seq)):
+            kinds.setdefault(conversation_id, []).append(kind)
+    assert owners == {c: ("agent", winners[c]) for c in conversations}
+    assert kinds == {c: ["queued", "agent_joined"] for c in conversations}
     # The claims really met: both hubs won some.
     won = list(winners.values())
     assert won.count("Anna") > 0 and won.count("Bruno") > 0
