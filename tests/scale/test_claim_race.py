@@ -111,13 +111,22 @@ async def test_two_agents_on_two_hubs_claim_the_same_chat_at_once_a_thousand_tim
         bruno = AgentSocket("Bruno", await hubs[1].agent("bruno"))
         told: Dict[str, str] = {}  # the winner of each round, as the sockets said at once
         async with aiohttp.ClientSession() as api:
-            for number, conversation_id in enumerate(conversations):
+
+            async def hand_off(number: int) -> None:
                 # The load balancer sends the handoffs to either hub.
                 async with api.post(hubs[number % 2].url + "/api/handoffs",
-                                    json=handoff_body(conversation_id),
+                                    json=handoff_body(conversations[number]),
                                     headers={"Authorization": f"Bearer {SERVICE_TOKEN}"}) as queued:
                     assert queued.status == 201, await queued.text()
+
+            queueing = asyncio.ensure_future(hand_off(0))
+            for number, conversation_id in enumerate(conversations):
+                await queueing
                 await asyncio.gather(anna.claim(conversation_id), bruno.claim(conversation_id))
+                # The next chat is queued while the agents race for this one (sent after both
+                # claims, so that it does not hold either claim back).
+                if number + 1 < ROUNDS:
+                    queueing = asyncio.ensure_future(hand_off(number + 1))
                 outcomes = await asyncio.gather(anna.outcome(conversation_id),
                                                 bruno.outcome(conversation_id))
                 assert sorted(outcomes) == [False, True], (conversation_id, outcomes)
