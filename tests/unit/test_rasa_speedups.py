@@ -8,7 +8,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
-from bot import event_types, frozen_heap, schema_cache
+from bot import event_types, frozen_heap, keepalive, schema_cache
 
 GOOD_RESPONSE = {"events": [{"event": "slot", "name": "language", "value": "de",
                              "timestamp": None}], "responses": []}
@@ -98,3 +98,42 @@ def test_refreeze_keeps_the_heap_alive_then_out_of_collection():
         assert gc.collect() >= 1  # objects made after the freeze are collected as before
     finally:
         gc.unfreeze()
+
+
+async def requests_over_connections(count):
+    """How many TCP connections `count` requests through Rasa's EndpointConfig took."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    peers = set()
+
+    async def webhook(request):
+        peers.add(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": [], "seen": await request.json()})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Bolt": "1"})
+        answers = [await endpoint.request(json={"n": n}, method="post") for n in range(count)]
+    finally:
+        await keepalive.close()
+        await runner.cleanup()
+    assert [a["seen"] for a in answers] == [{"n": n} for n in range(count)]
+    return len(peers)
+
+
+def test_rasa_reaches_the_action_server_over_one_kept_alive_connection():
+    import asyncio as aio
+
+    assert aio.run(requests_over_connections(3)) == 3  # Rasa's own: a connection each
+    keepalive.install()
+    try:
+        assert aio.run(requests_over_connections(3)) == 1
+    finally:
+        keepalive.uninstall()
