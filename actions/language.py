@@ -11,9 +11,8 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 import regex
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from bolt.languages import SUPPORTED_LANGUAGES
 
@@ -61,16 +60,9 @@ def detect_language(text: Text) -> Optional[Text]:
     return code if code in SUPPORTED_LANGUAGES else None
 
 
-class ActionDetectLanguage(Action):
-    """Custom slot mapping of `language`: runs on every user message."""
-
-    def name(self) -> Text:
-        return "action_detect_language"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        detected = detect_language(tracker.latest_message.get("text") or "")
-        if detected and detected != tracker.get_slot("language"):
-            return [SlotSet("language", detected)]
-        return []
+def language_events(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The `language` slot's change for the latest message, if it clearly switches language."""
+    detected = detect_language(tracker.latest_message.get("text") or "")
+    if detected and detected != tracker.get_slot("language"):
+        return [SlotSet("language", detected)]
+    return []

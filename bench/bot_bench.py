@@ -7,9 +7,12 @@ conversation is a sidebar socket on the hub, sending a held-out question and wai
 bot's answer before the next. The peer is stock Rasa 3.6 (bench/stock/config.yml, trained on
 the same data by bench/stock_rasa.py) served by `rasa run` on its REST channel, with the same
 action server, driven the same way. Both get held-out top-1 accuracy over /model/parse.
-Then the handoff: `--handoffs` signed-in users at once ask for a person through the hub, Bolt
-checks their account, asks its one triage question (answered at once: the click is not
-counted) and queues them; measured is the time until each sees its queue position.
+Then the handoff, the time from a user's "talk to a person" until they see their queue position
+(Bolt checks the account, asks its one triage question, answered at once: the click is not
+counted, and queues them), two ways: `--handoffs` conversations at once, each user at a
+person's pace (`--think-seconds` between messages: a question for the bot, a person asked for,
+back to the bot, again, for `--handoff-seconds`); and the same number of users asking at the
+very same instant.
 Load comes from processes of their own. Results: bench/results/bot.json.
 """
 from __future__ import annotations
@@ -133,35 +136,71 @@ async def accuracy(rasa_url: str, questions: List[Tuple[str, str, str]]) -> Dict
     return {language: round(100 * sum(v) / len(v), 1) for language, v in right.items()}
 
 
+async def hand_off(ws: Any) -> float:
+    """Asks for a person on an open sidebar socket: seconds until the queue position is shown.
+
+    Bolt's own time only: the user's click on the triage question is not counted.
+    """
+    started = time.perf_counter()
+    await ws.send(json.dumps({"type": "message", "client_id": f"h{random.random()}",
+                              "text": HANDOFF_TEXT}))
+    seen = []
+    waited = 0.0
+    try:
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+            seen.append(frame)
+            if frame["type"] == "queue":
+                return waited + time.perf_counter() - started
+            triage = [b for b in frame.get("buttons") or []
+                      if b["payload"].startswith("/report_problem")]
+            if frame.get("speaker") == "bot" and triage:
+                waited += time.perf_counter() - started
+                button = triage[2]
+                await ws.send(json.dumps({"type": "message", "client_id": f"t{random.random()}",
+                                          "text": button["title"], "payload": button["payload"]}))
+                started = time.perf_counter()
+    except asyncio.TimeoutError:
+        raise RuntimeError(f"no queue position in 60 s; got {seen}") from None
+
+
 async def ask_for_a_person(ws_url: str, token: str, users: int) -> List[float]:
+    """`users` signed-in users who all ask for a person at the same instant."""
     async def one(number: int) -> float:
         async with websockets.connect(ws_url + "/ws/chat", max_size=2 ** 20) as ws:
             await ws.send(json.dumps({"type": "hello", "locale": "en-US", "token": token}))
             await ws.recv()
-            started = time.perf_counter()
-            await ws.send(json.dumps({"type": "message", "client_id": "h",
-                                      "text": HANDOFF_TEXT}))
-            seen = []
-            waited = 0.0  # Bolt's own time: the user's click on the triage question excluded
-            try:
-                while True:
-                    frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
-                    seen.append(frame)
-                    if frame["type"] == "queue":
-                        return waited + time.perf_counter() - started
-                    triage = [b for b in frame.get("buttons") or []
-                              if b["payload"].startswith("/report_problem")]
-                    if frame.get("speaker") == "bot" and triage:
-                        waited += time.perf_counter() - started
-                        button = triage[2]
-                        await ws.send(json.dumps({"type": "message", "client_id": "t",
-                                                  "text": button["title"],
-                                                  "payload": button["payload"]}))
-                        started = time.perf_counter()
-            except asyncio.TimeoutError:
-                raise RuntimeError(f"no queue position in 60 s; got {seen}") from None
+            return await hand_off(ws)
 
     return list(await asyncio.gather(*(one(number) for number in range(users))))
+
+
+async def handoffs_in_conversations(ws_url: str, token: str, conversations: int,
+                                    seconds: float, think: float) -> List[float]:
+    """`conversations` users at once, each at a person's pace (`think` seconds between
+    messages): a question for the bot, then a person asked for, then back to the bot
+    (`leave_queue`), again and again. The handoff times."""
+    latencies: List[float] = []
+    deadline = time.monotonic() + seconds
+
+    async def one(number: int) -> None:
+        await asyncio.sleep(random.uniform(0, think))  # users do not all start together
+        async with websockets.connect(ws_url + "/ws/chat", max_size=2 ** 20) as ws:
+            await ws.send(json.dumps({"type": "hello", "locale": "en-US", "token": token}))
+            await ws.recv()
+            for turn in itertools.count():
+                if time.monotonic() >= deadline:
+                    return
+                await ws.send(json.dumps({"type": "message", "client_id": f"q{turn}",
+                                          "text": "How do I contact support?"}))
+                await drain(ws, think)
+                latencies.append(await hand_off(ws))
+                await drain(ws, 0.2)
+                await ws.send(json.dumps({"type": "leave_queue"}))
+                await drain(ws, think)
+
+    await asyncio.gather(*(one(number) for number in range(conversations)))
+    return latencies
 
 
 async def agents_online(ws_url: str, names: List[str], seconds: float) -> int:
@@ -204,7 +243,11 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32,64")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--stock-epochs", type=int, default=100)
-    parser.add_argument("--handoffs", type=int, default=32)
+    parser.add_argument("--handoffs", type=int, default=32,
+                        help="conversations in the handoff measure (0: none)")
+    parser.add_argument("--handoff-seconds", type=float, default=60)
+    parser.add_argument("--think-seconds", type=float, default=2.0,
+                        help="a user's pause between messages in the handoff measure")
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--skip-accuracy", action="store_true")
     args = parser.parse_args()
@@ -253,19 +296,23 @@ def main() -> None:
                     results["held_out_accuracy_percent"]["stock_rasa"] = asyncio.run(
                         accuracy(f"http://127.0.0.1:{stock_port}", questions_gold))
             results["bot_path"] = {name: [] for name, _, _ in peers}
+            for name, target, url in peers:  # first messages load what loads lazily (lingua)
+                measure(target, url, questions, 2, 3, services)
             for level in levels:  # the peers alternate at each level: the same machine load
                 for name, target, url in peers:
                     results["bot_path"][name].append(
                         measure(target, url, questions, level, args.seconds, services))
                     print(name, results["bot_path"][name][-1], flush=True)
             if args.handoffs:
-                results["handoff"] = handoff(settings, ws_url, args.handoffs)
+                results["handoff"] = handoff(settings, ws_url, args.handoffs,
+                                             args.handoff_seconds, args.think_seconds)
         finally:
             stop(services)
     write_results("bot", "python bench/bot_bench.py " + " ".join(sys.argv[1:]), results)
 
 
-def handoff(settings: Settings, ws_url: str, users: int) -> Dict[str, Any]:
+def handoff(settings: Settings, ws_url: str, users: int, seconds: float,
+            think: float) -> Dict[str, Any]:
     repository = open_repository(f"sqlite:///{Path(settings.state_dir).resolve() / 'hub.sqlite3'}")
     names = [f"agent-{number}" for number in range(4)]
     for name in names:
@@ -275,12 +322,22 @@ def handoff(settings: Settings, ws_url: str, users: int) -> Dict[str, Any]:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        online = pool.submit(in_processes, agents_online, [(ws_url, names, 90)], 150)
+        online = pool.submit(in_processes, agents_online, [(ws_url, names, seconds + 120)],
+                             seconds + 180)
         time.sleep(5)
-        parts = in_processes(ask_for_a_person, [(ws_url, token, n) for n in split(users)], 120)
+        paced = in_processes(handoffs_in_conversations,
+                             [(ws_url, token, n, seconds, think) for n in split(users)],
+                             seconds + 120)
+        burst = in_processes(ask_for_a_person, [(ws_url, token, n) for n in split(users)], 120)
         online.result()
-    latencies = [x for part in parts for x in part]
-    return {"users_at_once": users, "to_queue_position": latency_summary(latencies)}
+    return {
+        "conversations": users,
+        "in_conversations": {"think_seconds": think, "seconds": seconds,
+                             "to_queue_position": latency_summary(
+                                 [x for part in paced for x in part])},
+        "all_at_once": {"users": users, "to_queue_position": latency_summary(
+            [x for part in burst for x in part])},
+    }
 
 
 if __name__ == "__main__":

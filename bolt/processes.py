@@ -45,7 +45,7 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
         ),
         Service(
             name="Rasa server",
-            command=[python, "-m", "rasa", "run", "--model", str(model),
+            command=[python, "-m", "bot.rasa_server", "run", "--model", str(model),
                      "--endpoints", str(endpoints_file(settings)),
                      "--credentials", str(settings.credentials_file),
                      "--interface", settings.host, "--port", str(settings.rasa_port),

@@ -70,6 +70,11 @@ def endpoints_file(settings: Settings, environ: Optional[Mapping[str, str]] = No
     lock_url = env.get("BOLT_LOCK_STORE_URL") or None
     if tracker_url is None and lock_url is None:
         return settings.endpoints_file
+    if tracker_url is None:
+        # The embedded SQLite store keeps recent conversations in its server's memory
+        # (bot/tracker_store.py): Rasa servers sharing locks must share a database instead.
+        raise StoreSettingError("BOLT_LOCK_STORE_URL is for several Rasa servers: set "
+                                "BOLT_TRACKER_STORE_URL too (a database they all share)")
     stores: Dict[str, Any] = {}
     if tracker_url:
         stores["tracker_store"] = tracker_store(tracker_url)

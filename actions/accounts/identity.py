@@ -8,9 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from bolt.identity import Identity, InvalidToken, verify_token
 
@@ -36,22 +35,12 @@ def identity_of(tracker: Tracker, secret: str) -> Optional[Identity]:
     return identity_from_metadata(tracker.latest_message.get("metadata"), secret)
 
 
-class ActionVerifyIdentity(Action):
-    """Custom slot mapping of user_id, account_id and user_name: runs on every user message."""
-
-    def name(self) -> Text:
-        return "action_verify_identity"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        # Imported here: actions.services builds on this module.
-        from actions.services import services
-
-        identity = identity_of(tracker, services().token_secret)
-        values = dict(zip(IDENTITY_SLOTS, (None, None, None)))
-        if identity is not None:
-            values = {"user_id": identity.user_id, "account_id": identity.account_id,
-                      "user_name": identity.name}
-        return [SlotSet(name, value) for name, value in values.items()
-                if tracker.get_slot(name) != value]
+def identity_events(tracker: Tracker, secret: str) -> List[Dict[Text, Any]]:
+    """The identity slots' changes for the latest message: set from a verified token, else empty."""
+    identity = identity_of(tracker, secret)
+    values = dict(zip(IDENTITY_SLOTS, (None, None, None)))
+    if identity is not None:
+        values = {"user_id": identity.user_id, "account_id": identity.account_id,
+                  "user_name": identity.name}
+    return [SlotSet(name, value) for name, value in values.items()
+            if tracker.get_slot(name) != value]

@@ -6,16 +6,19 @@ import pytest
 from actions.accounts.check import (
     AccountCheck, Refusal, Standing, account_card, check_account, refusal_reason,
 )
-from actions.accounts.identity import ActionVerifyIdentity, identity_from_metadata
+from actions.accounts.identity import IDENTITY_SLOTS, identity_from_metadata
 from actions.accounts.policy import Member, load_policy, parse_policy
 from actions.services import open_directory
 from actions.config import ActionSettings
+from actions.message_context import ActionReadMessageContext
 from bolt.identity import issue_token
 from tests.actions.conftest import TOKEN_SECRET, make_tracker, token_for
 
 
 def slots_after(tracker, dispatcher):
-    return {e["name"]: e["value"] for e in asyncio.run(ActionVerifyIdentity().run(dispatcher, tracker, {}))}
+    """The identity slots the message-context action sets (the language is tested on its own)."""
+    events = asyncio.run(ActionReadMessageContext().run(dispatcher, tracker, {}))
+    return {e["name"]: e["value"] for e in events if e["name"] in IDENTITY_SLOTS}
 
 
 def test_a_verified_token_sets_the_identity_slots(account_env, dispatcher):

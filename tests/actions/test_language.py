@@ -2,7 +2,8 @@ import asyncio
 
 import pytest
 
-from actions.language import ActionDetectLanguage, detect_language
+from actions.language import detect_language
+from actions.message_context import ActionReadMessageContext
 from tests.actions.conftest import make_tracker
 
 
@@ -33,8 +34,8 @@ def run(action, tracker, dispatcher):
     return asyncio.run(action.run(dispatcher, tracker, {}))
 
 
-def test_action_switches_only_on_a_clear_message(dispatcher):
-    action = ActionDetectLanguage()
+def test_action_switches_only_on_a_clear_message(account_env, dispatcher):
+    action = ActionReadMessageContext()
     german = make_tracker("Wie erreiche ich den Support?", slots={"language": "en"})
     assert run(action, german, dispatcher) == [
         {"event": "slot", "timestamp": None, "name": "language", "value": "de"}

@@ -48,6 +48,12 @@ def test_bad_store_urls_are_refused_with_the_variable_named(build, url):
         build(url)
 
 
+def test_a_shared_lock_store_needs_a_shared_tracker_store(tmp_path, repository):
+    with pytest.raises(StoreSettingError, match="BOLT_TRACKER_STORE_URL"):
+        endpoints_file(settings_for(tmp_path, repository),
+                       {"BOLT_LOCK_STORE_URL": "redis://cache.internal:6379/0"})
+
+
 @pytest.fixture
 def shared_stores(tmp_path, repository):
     if services.postgres_url() is None or services.redis_url() is None:
