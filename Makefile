@@ -39,6 +39,7 @@ run: model
 test: model browser
 	$(BIN)/python -m pytest
 	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
+	scripts/with-scale-services $(BIN)/python -m pytest -m model tests/scale
 
 bench: model
 	$(BIN)/python bench/nlu_bench.py

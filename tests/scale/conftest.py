@@ -9,10 +9,15 @@ from typing import Dict, Iterator, List
 
 import pytest
 
+from tests.handoff.conftest import TEST_TIMEOUT, run_async_test
 from tests.handoff.conftest import many_apps_in_one_process  # noqa: F401  (a shared fixture)
-from tests.handoff.conftest import pytest_pyfunc_call  # noqa: F401  (runs the async tests)
 from tests.support import services
 from tests.support.hub_process import HubProcess, hub_process_env
+
+
+def pytest_pyfunc_call(pyfuncitem):
+    """Runs the async tests; a module with long races sets its own TEST_TIMEOUT (seconds)."""
+    return run_async_test(pyfuncitem, getattr(pyfuncitem.module, "TEST_TIMEOUT", TEST_TIMEOUT))
 
 
 @pytest.fixture
@@ -36,8 +41,8 @@ def hub_processes(tmp_path, shared_database, scale_services):
     async def start(rasa_url: str, **overrides: str) -> HubProcess:
         env = hub_process_env(
             tmp_path / "var", rasa_url, shared_database, scale_services["redis"],
-            BOLT_HUB_TICK_SECONDS="0.2", BOLT_HUB_PRESENCE_SECONDS="2",
-            BOLT_HUB_AGENT_GRACE_SECONDS="30", **overrides)
+            **{"BOLT_HUB_TICK_SECONDS": "0.2", "BOLT_HUB_PRESENCE_SECONDS": "2",
+               "BOLT_HUB_AGENT_GRACE_SECONDS": "30", **overrides})
         hub = HubProcess(env, tmp_path / f"hub-{len(started)}.log")
         started.append(hub)
         await hub.start()

@@ -1,20 +1,31 @@
-"""A thousand times, two hubs (two engines, two connection pools) claim one waiting chat at the
-same moment through the hub's own conditional change: exactly one wins each time."""
+"""Two agents claim one waiting chat at the same moment, a thousand times: exactly one wins.
+
+First at the database (two engines, two connection pools, on SQLite and PostgreSQL, through the
+hub's own conditional change), then over real sockets to two hub processes sharing PostgreSQL and
+Redis, checked from both sockets and from the database.
+"""
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
 import uuid
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
+import aiohttp
 import pytest
+from sqlalchemy import select
 
 from handoff.agents_cli import add_agent, open_repository
 from handoff.store.database import connect
 from handoff.store.repository import Conflict, Repository
-from tests.handoff.conftest import PASSWORD
+from handoff.store.schema import Conversation, Event
+from tests.handoff.conftest import PASSWORD, SERVICE_TOKEN, Client, FakeRasa, handoff_body
 from tests.support import services
 
 ROUNDS = 1000
+SLOW_TICK = {"BOLT_HUB_TICK_SECONDS": "1", "BOLT_HUB_PRESENCE_SECONDS": "5"}
+TEST_TIMEOUT = 240  # seconds, for the race over sockets (tests/scale/conftest.py)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -76,3 +87,119 @@ def test_exactly_one_of_two_simultaneous_claims_wins_every_time(database_url):
         assert [e.seq for e in first.events_after(conversation_id, 0, internal=True)] == [1]
     # Both hubs won some: the claims really did meet.
     assert sum(won[anna.id]) > 0 and sum(won[bruno.id]) > 0
+
+
+# --- the same race over real sockets: two agents on two hub processes ----------------------------
+
+async def test_two_agents_on_two_hubs_claim_the_same_chat_at_once_a_thousand_times(
+        hub_processes, shared_database):
+    repository = open_repository(shared_database)
+    # Room for every chat, so that no round waits for a chat to be released.
+    add_agent(repository, "anna", ["de"], ROUNDS, PASSWORD, display_name="Anna")
+    add_agent(repository, "bruno", ["de"], ROUNDS, PASSWORD, display_name="Bruno")
+    conversations = [f"c-race-{number:04d}-{uuid.uuid4().hex[:8]}" for number in range(ROUNDS)]
+    for conversation_id in conversations:  # what a hub stores at a signed-in user's hello
+        repository.create_conversation(id=conversation_id, resume_key_hash="x", user_id="u-42",
+                                       account_id="acme", language="de", locale="de-DE")
+    rasa = FakeRasa()  # the bot is never asked: every chat goes straight to the queue
+    await rasa.start()
+    try:
+        # Deadlines and presence are not what is raced: the queue's tick can be slow here.
+        hubs = [await hub_processes(rasa.url, **SLOW_TICK),
+                await hub_processes(rasa.url, **SLOW_TICK)]
+        anna = AgentSocket("Anna", await hubs[0].agent("anna"))
+        bruno = AgentSocket("Bruno", await hubs[1].agent("bruno"))
+        told: Dict[str, str] = {}  # the winner of each round, as the sockets said at once
+        async with aiohttp.ClientSession() as api:
+
+            async def hand_off(number: int) -> None:
+                # The load balancer sends the handoffs to either hub.
+                async with api.post(hubs[number % 2].url + "/api/handoffs",
+                                    json=handoff_body(conversations[number]),
+                                    headers={"Authorization": f"Bearer {SERVICE_TOKEN}"}) as queued:
+                    assert queued.status == 201, await queued.text()
+
+            queueing = asyncio.ensure_future(hand_off(0))
+            for number, conversation_id in enumerate(conversations):
+                await queueing
+                await asyncio.gather(anna.claim(conversation_id), bruno.claim(conversation_id))
+                # The next chat is queued while the agents race for this one (sent after both
+                # claims, so that it does not hold either claim back).
+                if number + 1 < ROUNDS:
+                    queueing = asyncio.ensure_future(hand_off(number + 1))
+                outcomes = await asyncio.gather(anna.outcome(conversation_id),
+                                                bruno.outcome(conversation_id))
+                assert sorted(outcomes) == [False, True], (conversation_id, outcomes)
+                told[conversation_id] = anna.name if outcomes[0] else bruno.name
+        await anna.drain()
+        await bruno.drain()
+        await anna.client.close()
+        await bruno.client.close()
+    finally:
+        await rasa.stop()
+
+    # Over the whole run (late frames included) each chat was assigned once, on one socket: the
+    # winner's.
+    winners: Dict[str, str] = {}
+    for agent in (anna, bruno):
+        for conversation_id in agent.assigned():
+            assert conversation_id not in winners, conversation_id
+            winners[conversation_id] = agent.name
+    assert winners == told
+    # The database agrees: one owner, one agent_joined event, naming the socket's winner.
+    names = {agent.id: agent.display_name for agent in repository.agents()}
+    with repository.sessions() as session:
+        owners = {c.id: (c.owner, names.get(c.agent_id)) for c in session.execute(
+            select(Conversation).where(Conversation.id.in_(conversations))).scalars()}
+        kinds: Dict[str, List[str]] = {}
+        for conversation_id, kind in session.execute(
+                select(Event.conversation_id, Event.kind)
+                .where(Event.conversation_id.in_(conversations)).order_by(Event.seq)):
+            kinds.setdefault(conversation_id, []).append(kind)
+    assert owners == {c: ("agent", winners[c]) for c in conversations}
+    assert kinds == {c: ["queued", "agent_joined"] for c in conversations}
+    # The claims really met: both hubs won some.
+    won = list(winners.values())
+    assert won.count("Anna") > 0 and won.count("Bruno") > 0
+
+
+class AgentSocket:
+    """One agent's console socket in the race: claims, and reads what the hub answers."""
+
+    RACE_ERRORS = ("conflict", "not_waiting")  # the other agent's claim was committed first
+
+    def __init__(self, name: str, client: Client):
+        self.name = name
+        self.client = client
+        self.frames: List[Dict[str, Any]] = list(client.pending)
+
+    async def claim(self, conversation_id: str) -> None:
+        await self.client.send(type="claim", conversation_id=conversation_id)
+
+    async def outcome(self, conversation_id: str) -> bool:
+        """True when the hub assigns the chat to this agent, False when it refuses the claim."""
+        while True:
+            frame = await self._next(timeout=10)
+            if frame["type"] == "error":
+                assert frame["code"] in self.RACE_ERRORS, frame
+                return False
+            if (frame["type"] == "assigned"
+                    and frame["conversation"]["conversation_id"] == conversation_id):
+                return True
+
+    async def drain(self, quiet_seconds: float = 0.5) -> None:
+        """Reads whatever the hubs still send (a late second `assigned` would show here)."""
+        while True:
+            try:
+                await self._next(timeout=quiet_seconds)
+            except asyncio.TimeoutError:
+                return
+
+    def assigned(self) -> List[str]:
+        return [f["conversation"]["conversation_id"] for f in self.frames
+                if f["type"] == "assigned"]
+
+    async def _next(self, timeout: float) -> Dict[str, Any]:
+        frame = json.loads(await asyncio.wait_for(self.client.ws.recv(), timeout))
+        self.frames.append(frame)
+        return frame
