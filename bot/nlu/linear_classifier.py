@@ -70,6 +70,26 @@ def char_text(message: Message) -> Text:
     return " ".join((message.get(TEXT) or "").lower().split())
 
 
+def tfidf(vectorizer: Any, texts: List[Text]) -> Any:
+    """`vectorizer.transform(texts)` for a fitted sublinear, l2-normed TfidfVectorizer.
+
+    The same numbers, a third of the time: sklearn 1.1 recomputes its idf vector from a
+    sparse diagonal matrix on every call (`idf_` is a property), which was most of the parse's
+    cost for a one-message batch (README, "Measurements").
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    idf = vectorizer.__dict__.get("_bolt_idf")
+    if idf is None:
+        idf = vectorizer.__dict__["_bolt_idf"] = vectorizer.idf_
+    counts = CountVectorizer.transform(vectorizer, texts).astype(np.float64)
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    return normalize(counts, norm="l2", copy=False)
+
+
 class LinearModel:
     """TF-IDF features and a calibrated linear SVM; no Rasa inside, tested directly."""
 
@@ -98,7 +118,8 @@ class LinearModel:
             return scipy.sparse.hstack(
                 [self.words.fit_transform(words), self.chars.fit_transform(chars)]
             ).tocsr()
-        return scipy.sparse.hstack([self.words.transform(words), self.chars.transform(chars)]).tocsr()
+        return scipy.sparse.hstack(
+            [tfidf(self.words, words), tfidf(self.chars, chars)]).tocsr()
 
     def fit(self, words: List[Text], chars: List[Text], labels: List[Text]) -> LinearModel:
         self.classifier.fit(self._features(words, chars, fit=True), np.asarray(labels))

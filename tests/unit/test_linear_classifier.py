@@ -95,3 +95,22 @@ def test_training_on_a_single_label_is_refused(tmp_path):
     tokenized(data.training_examples)
     with pytest.raises(ValueError, match="at least two intents"):
         component.train(data)
+
+
+def test_the_fast_tfidf_gives_sklearns_numbers():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.nlu.linear_classifier import tfidf
+
+    corpus = ["how do I reach support", "wie erreiche ich den Support", "サポート に 電話",
+              "reach reach reach support plans", "Premier+ support plan"]
+    asked = ["support support plan", "wie erreiche ich", "ничего общего", ""]
+    for vectorizer in (
+            TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2),
+                            sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)):
+        vectorizer.fit(corpus)
+        for _ in range(2):  # the second time from the remembered idf vector
+            fast = tfidf(vectorizer, asked)
+            assert fast.shape == (len(asked), len(vectorizer.vocabulary_))
+            assert abs(fast - vectorizer.transform(asked)).max() < 1e-12
