@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
@@ -42,6 +42,10 @@ def alembic_config() -> Config:
     return config
 
 
+class NotTheHubsDatabase(RuntimeError):
+    """The database holds another program's tables under the hub's table names."""
+
+
 def migrate(engine: Engine) -> None:
     """Applies every migration the database lacks (a new database gets the whole schema)."""
     config = alembic_config()
@@ -49,5 +53,18 @@ def migrate(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             # Several hubs starting at once: one migrates, the others wait and find it done.
             connection.execute(text("SELECT pg_advisory_xact_lock(5080)"))
+        refuse_foreign_tables(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def refuse_foreign_tables(connection) -> None:
+    """Rasa's tracker store also names its table `events`: one database cannot hold both."""
+    tables = inspect(connection)
+    if tables.has_table("events") and not tables.has_table("alembic_version"):
+        columns = {column["name"] for column in tables.get_columns("events")}
+        if "sender_id" in columns:
+            raise NotTheHubsDatabase(
+                "the hub's database already has Rasa's tracker table `events`: give the hub "
+                "(BOLT_HUB_DATABASE_URL) and Rasa's tracker store (BOLT_TRACKER_STORE_URL) a "
+                "database each (docs/deploy.md)")

@@ -56,3 +56,14 @@ def test_bolt_agents_add_list_remove(tmp_path, monkeypatch, capsys):
     assert "nobody" in capsys.readouterr().err
     assert main(["agents", "remove", "erika"]) == 0
     assert main(["agents", "remove", "erika"]) == 1
+
+
+def test_a_database_holding_rasas_trackers_is_refused_with_a_clear_error(tmp_path):
+    import pytest
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from handoff.store.database import NotTheHubsDatabase, connect, migrate
+
+    SQLTrackerStore(db=str(tmp_path / "shared.db"))  # Rasa makes its tables first
+    with pytest.raises(NotTheHubsDatabase, match="BOLT_TRACKER_STORE_URL"):
+        migrate(connect(f"sqlite:///{tmp_path / 'shared.db'}"))
