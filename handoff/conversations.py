@@ -92,11 +92,11 @@ class Conversations:
 
     # --- talking ----------------------------------------------------------------------------------
 
-    def post(self, visitor: Visitor, frame: Frame) -> Dict[str, Any]:
+    async def post(self, visitor: Visitor, frame: Frame) -> Dict[str, Any]:
         """Stores the user's message (once per client id) and, if the bot holds it, asks Rasa."""
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
-        event, duplicate, conversation = self.hub.record(
+        event, duplicate, conversation = await self.hub.relay(
             conversation_id, "message", "user", text=frame["text"], data=data,
             client_id=f"user:{frame['client_id']}")
         if not duplicate and bot_answers(Owner(conversation.owner)):
@@ -127,8 +127,8 @@ class Conversations:
             self.hub.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
             for reply in replies:
                 data = {k: v for k, v in reply.items() if k != "text"}
-                self.hub.record(conversation_id, "message", "bot", text=reply.get("text"),
-                                data=data, changes={"bot_failed": False})
+                await self.hub.relay(conversation_id, "message", "bot", text=reply.get("text"),
+                                     data=data, changes={"bot_failed": False})
                 self.hub.metrics.count("bolt_hub_bot_replies_total")
 
     def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Union
 
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
@@ -21,7 +22,9 @@ from handoff.store.repository import Conflict
 from handoff.store.schema import Agent
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Frame], Optional[Dict[str, Any]]]
+# Agent frames that need only who the agent is, not their current status or capacity.
+RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
+Handler = Callable[[Frame], Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]]
 
 
 async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
@@ -43,6 +46,8 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
             try:
                 frame = parse(raw, frames, settings.max_frame_bytes, settings.max_text_chars)
                 answer = {"type": "pong"} if frame.type == "ping" else handle(frame)
+                if inspect.isawaitable(answer):  # a message: stored off the loop, then answered
+                    answer = await answer
                 if answer is not None:
                     connection.deliver(answer)
             except ProtocolError as error:
@@ -155,7 +160,8 @@ async def agent_socket(request: Any, ws: Any) -> None:
         agent = state.get("agent")
         if agent is None:
             raise ProtocolError("login_first", "sign in with a login frame first")
-        agent = hub.repository.agent(agent.id) or agent
+        if frame.type not in RELAYED_AS_SIGNED_IN:
+            agent = hub.repository.agent(agent.id) or agent  # its status and capacity now
         return act(agent, frame)
 
     def act(agent: Agent, frame: Frame) -> Optional[Dict[str, Any]]:
