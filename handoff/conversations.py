@@ -96,14 +96,14 @@ class Conversations:
         """Stores the user's message (once per client id) and, if the bot holds it, asks Rasa."""
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
-        event, duplicate, conversation = await self.hub.relay(
+        stored = await self.hub.relay(
             conversation_id, "message", "user", text=frame["text"], data=data,
             client_id=f"user:{frame['client_id']}")
-        if not duplicate and bot_answers(Owner(conversation.owner)):
+        if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
             self.hub.spawn(self.ask_bot(conversation_id, frame.get("payload") or frame["text"],
                                         visitor))
-        return {"type": "ack", "client_id": frame["client_id"], "seq": event.seq,
-                "duplicate": duplicate}
+        return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
+                "duplicate": stored.duplicate}
 
     async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
         # One bot turn at a time per conversation, so that replies come in the order asked.

@@ -172,7 +172,7 @@ class Desk:
         # transaction as the store (no read before it).
         conversation_id = frame["conversation_id"]
         try:
-            event, duplicate, _ = await self.hub.relay(
+            stored = await self.hub.relay(
                 conversation_id, "note" if note else "message", "agent", text=frame["text"],
                 agent_name=agent.display_name, agents_only=note,
                 client_id=f"agent:{agent.id}:{frame['client_id']}",
@@ -180,7 +180,7 @@ class Desk:
         except (Conflict, NotFound):
             raise not_yours() from None
         return {"type": "ack", "conversation_id": conversation_id,
-                "client_id": frame["client_id"], "seq": event.seq, "duplicate": duplicate}
+                "client_id": frame["client_id"], "seq": stored.seq, "duplicate": stored.duplicate}
 
     def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:
         conversation = self.held(agent, conversation_id)

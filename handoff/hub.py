@@ -73,8 +73,7 @@ class Hub:
                                       then=self._deliverer(notify_agents), **fields)
 
     async def relay(self, conversation_id: str, kind: str, speaker: str,
-                    notify_agents: Iterable[Optional[int]] = (),
-                    **fields: Any) -> Tuple[Event, bool, Conversation]:
+                    notify_agents: Iterable[Optional[int]] = (), **fields: Any) -> Appended:
         """`record` without blocking the loop: the event is committed together with whatever
         else is waiting to be stored, then delivered."""
         return await self.repository.append_later(conversation_id, kind, speaker,
@@ -87,13 +86,13 @@ class Hub:
         def deliver(appended: Appended) -> None:
             if appended.duplicate:
                 return
-            event, conversation = appended.event, appended.conversation
-            if event.kind in ("message", "note"):
-                self.metrics.count("bolt_hub_messages_relayed_total", speaker=event.speaker)
-            frame = event.as_frame()
-            if not event.agents_only:
-                self.broker.publish(chat_topic(conversation.id), frame)
-            for agent_id in {conversation.agent_id, *also} - {None}:
+            event, conversation = appended.values, appended.state
+            if event["kind"] in ("message", "note"):
+                self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
+            frame = appended.frame()
+            if not event["agents_only"]:
+                self.broker.publish(chat_topic(conversation["id"]), frame)
+            for agent_id in {conversation["agent_id"], *also} - {None}:
                 self.broker.publish(agent_topic(agent_id), frame)
         return deliver
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from handoff.store.errors import Conflict, NotFound
-from handoff.store.schema import Conversation, Event, utcnow
+from handoff.store.schema import Conversation, Event, event_frame, utcnow
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
@@ -38,11 +38,37 @@ class AppendRequest:
     changes: Optional[Mapping[str, Any]] = None
 
 
-@dataclass(frozen=True)
 class Appended:
-    event: Event
-    duplicate: bool  # already stored under the same client id: nothing changed
-    conversation: Conversation  # as it is after this event
+    """One append's outcome, kept as the columns stored: the ORM objects are made only when
+    asked for (building them cost more than the rest of the group's work)."""
+
+    __slots__ = ("values", "duplicate", "state", "_event", "_conversation")
+
+    def __init__(self, values: Dict[str, Any], duplicate: bool, state: Dict[str, Any]):
+        self.values = values  # the event's columns
+        self.duplicate = duplicate  # already stored under the same client id: nothing changed
+        self.state = state  # the conversation's columns after this event
+        self._event: Optional[Event] = None
+        self._conversation: Optional[Conversation] = None
+
+    @property
+    def seq(self) -> int:
+        return self.values["seq"]
+
+    def frame(self) -> Dict[str, Any]:
+        return event_frame(self.values)
+
+    @property
+    def event(self) -> Event:
+        if self._event is None:
+            self._event = Event(**self.values)
+        return self._event
+
+    @property
+    def conversation(self) -> Conversation:
+        if self._conversation is None:
+            self._conversation = Conversation(**self.state)
+        return self._conversation
 
     def as_tuple(self) -> Tuple[Event, bool, Conversation]:
         return self.event, self.duplicate, self.conversation
@@ -78,7 +104,7 @@ def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome
             continue
         key = (request.conversation_id, request.client_id)
         if request.client_id is not None and key in known:
-            outcomes.append(Appended(known[key], True, Conversation(**state)))
+            outcomes.append(Appended(known[key], True, dict(state)))
             continue
         refusal = _refusal(state, request.expect)
         if refusal is not None:
@@ -96,10 +122,9 @@ def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome
             "created_at": utcnow(),
         }
         rows.append(row)
-        event = Event(**row)
         if request.client_id is not None:
-            known[key] = event
-        outcomes.append(Appended(event, False, Conversation(**state)))
+            known[key] = row
+        outcomes.append(Appended(row, False, dict(state)))
     _update_conversations(connection, states, read_seq, changed_columns)
     if rows:
         connection.execute(EVENTS.insert(), rows)
@@ -114,7 +139,7 @@ def _refusal(state: Mapping[str, Any], expect: Optional[Mapping[str, Any]]) -> O
 
 
 def _stored_events(connection: Connection, requests: List[AppendRequest]
-                   ) -> Dict[Tuple[str, Optional[str]], Event]:
+                   ) -> Dict[Tuple[str, Optional[str]], Dict[str, Any]]:
     """(conversation id, client id) -> the event already stored under it, for the group's ids."""
     wanted = {(r.conversation_id, r.client_id) for r in requests if r.client_id is not None}
     if not wanted:
@@ -122,13 +147,13 @@ def _stored_events(connection: Connection, requests: List[AppendRequest]
     query = select(EVENTS).where(
         EVENTS.c.conversation_id.in_(sorted({cid for cid, _ in wanted})),
         EVENTS.c.client_id.in_(sorted({client_id for _, client_id in wanted})))
-    found: Dict[Tuple[str, Optional[str]], Event] = {}
+    found: Dict[Tuple[str, Optional[str]], Dict[str, Any]] = {}
     for row in connection.execute(query):
         key = (row.conversation_id, row.client_id)
         if key in wanted:
             values = dict(row._mapping)
             values.pop("id", None)
-            found[key] = Event(**values)
+            found[key] = values
     return found
 
 

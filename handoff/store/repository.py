@@ -68,11 +68,11 @@ class Repository:
 
     async def append_later(self, conversation_id: str, kind: str, speaker: str, *,
                            then: Optional[Callable[[Appended], None]] = None,
-                           **fields: Any) -> Tuple[Event, bool, Conversation]:
+                           **fields: Any) -> Appended:
         """`append` for the event loop: waits for the commit (shared with whatever else is
         waiting to be stored) without blocking the loop."""
         request = AppendRequest(conversation_id, kind, speaker, **fields)
-        return (await self.writer.append_later(request, then)).as_tuple()
+        return await self.writer.append_later(request, then)
 
     @_written
     def update(self, conversation_id: str, **changes: Any) -> Conversation:

@@ -58,6 +58,7 @@ async def test_concurrent_appends_are_stored_once_each_in_order_in_few_commits(t
         repository.append_later(cid, "message", "user", text=client_id, client_id=client_id,
                                 then=check_committed)
         for cid, client_id in sends))
+    results = [appended.as_tuple() for appended in results]
 
     assert len(commits) < 50  # they were grouped: far fewer commits than appends
     assert all(seen_before_answer) and len(seen_before_answer) == 202
@@ -90,7 +91,7 @@ async def test_a_refused_append_is_refused_alone_and_the_others_of_its_group_are
         repository.append_later("c-nobody", "message", "user", text="lost"),
         repository.append_later(other, "message", "user", text="after"),
         return_exceptions=True)
-    assert outcomes[1][2].owner == "agent"
+    assert outcomes[1].conversation.owner == "agent"
     assert isinstance(outcomes[2], Conflict)  # the second claim found it taken
     assert isinstance(outcomes[3], NotFound)
     assert [e.text for e in repository.events_after(other, 0, internal=True)] == [
@@ -126,9 +127,9 @@ async def test_a_failing_transaction_fails_every_waiting_append_and_stores_nothi
         assert other.execute("SELECT count(*) FROM events").fetchone()[0] == 0
         assert {row[0] for row in other.execute("SELECT last_seq FROM conversations")} == {0}
     # The writer carries on: the same messages sent again are stored.
-    event, duplicate, _ = await repository.append_later(
+    stored = await repository.append_later(
         conversations[0], "message", "user", text="m0", client_id="user:m0")
-    assert (event.seq, duplicate) == (1, False)
+    assert (stored.seq, stored.duplicate) == (1, False)
     repository.close()
 
 
@@ -138,7 +139,7 @@ async def test_a_blocking_write_on_the_loop_keeps_delivery_in_commit_order(tmp_p
     delivered: List[int] = []
 
     def deliver(appended: Appended) -> None:
-        delivered.append(appended.event.seq)
+        delivered.append(appended.seq)
 
     queued = [asyncio.ensure_future(repository.append_later(
         conversation_id, "message", "user", text=str(n), then=deliver)) for n in range(20)]
