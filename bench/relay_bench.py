@@ -310,11 +310,13 @@ def main() -> None:
     parser.add_argument("--closed-seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-open-loop", action="store_true")
+    parser.add_argument("--skip-closed-loop", action="store_true")
     args = parser.parse_args()
     results: Dict[str, Any] = {"machine": machine()}
     if not args.skip_open_loop:
         results["open_loop"] = open_loop(args)
-    results["closed_loop"] = closed_loop(args)
+    if not args.skip_closed_loop:
+        results["closed_loop"] = closed_loop(args)
     write_results("relay", "python bench/relay_bench.py " + " ".join(sys.argv[1:]), results)
 
 

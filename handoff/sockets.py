@@ -24,7 +24,8 @@ from handoff.store.schema import Agent
 log = logging.getLogger(__name__)
 # Agent frames that need only who the agent is, not their current status or capacity.
 RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
-Handler = Callable[[Frame], Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]]
+Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]  # awaited: a message
+Handler = Callable[[Frame], Answer]
 
 
 async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
@@ -85,7 +86,7 @@ async def chat_socket(request: Any, ws: Any) -> None:
     connection = Connection(ws)
     state: Dict[str, Visitor] = {}
 
-    def handle(frame: Frame) -> Optional[Dict[str, Any]]:
+    def handle(frame: Frame) -> Answer:
         if frame.type == "hello":
             return hello(frame)
         visitor = state.get("visitor")
@@ -149,7 +150,7 @@ async def agent_socket(request: Any, ws: Any) -> None:
     connection = Connection(ws)
     state: Dict[str, Agent] = {}
 
-    def handle(frame: Frame) -> Optional[Dict[str, Any]]:
+    def handle(frame: Frame) -> Answer:
         if frame.type == "login":
             if "agent" in state:
                 raise ProtocolError("already_open", "this socket is signed in already")
@@ -164,7 +165,7 @@ async def agent_socket(request: Any, ws: Any) -> None:
             agent = hub.repository.agent(agent.id) or agent  # its status and capacity now
         return act(agent, frame)
 
-    def act(agent: Agent, frame: Frame) -> Optional[Dict[str, Any]]:
+    def act(agent: Agent, frame: Frame) -> Answer:
         kind = frame.type
         if kind == "status":
             state["agent"] = desk.set_status(agent, frame["status"])
