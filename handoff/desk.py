@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any, Dict, Optional
+from typing import Any, Awaitable, Dict, Optional
 
 from handoff.connection import Connection
 from handoff.hub import Hub, agent_topic, chat_topic, off_the_queue
 from handoff.ownership import Move, Owner
 from handoff.passwords import check_password, new_token, token_hash
 from handoff.protocol import Frame, ProtocolError
+from handoff.store.appends import Appended
 from handoff.store.repository import Conflict, NotFound
 from handoff.store.schema import Agent, Conversation, parse_ticket_id
 
@@ -167,19 +168,25 @@ class Desk:
             raise not_yours()
         return conversation
 
-    async def message(self, agent: Agent, frame: Frame, note: bool) -> Dict[str, Any]:
-        # The append's `expect` is the check that the agent holds the chat, made in the same
-        # transaction as the store (no read before it).
+    def message(self, agent: Agent, frame: Frame, note: bool) -> Awaitable[Dict[str, Any]]:
+        """Queues the agent's message or note for storing; the ack once stored. The append's
+        `expect` is the check that the agent holds the chat, made in the transaction that
+        stores it (no read before it)."""
         conversation_id = frame["conversation_id"]
+        stored = self.hub.relay(
+            conversation_id, "note" if note else "message", "agent", text=frame["text"],
+            agent_name=agent.display_name, agents_only=note,
+            client_id=f"agent:{agent.id}:{frame['client_id']}",
+            expect={"owner": Owner.AGENT.value, "agent_id": agent.id})
+        return self._acknowledge(stored, frame)
+
+    @staticmethod
+    async def _acknowledge(storing: "asyncio.Future[Appended]", frame: Frame) -> Dict[str, Any]:
         try:
-            stored = await self.hub.relay(
-                conversation_id, "note" if note else "message", "agent", text=frame["text"],
-                agent_name=agent.display_name, agents_only=note,
-                client_id=f"agent:{agent.id}:{frame['client_id']}",
-                expect={"owner": Owner.AGENT.value, "agent_id": agent.id})
+            stored = await storing
         except (Conflict, NotFound):
             raise not_yours() from None
-        return {"type": "ack", "conversation_id": conversation_id,
+        return {"type": "ack", "conversation_id": frame["conversation_id"],
                 "client_id": frame["client_id"], "seq": stored.seq, "duplicate": stored.duplicate}
 
     def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:

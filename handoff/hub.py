@@ -72,11 +72,12 @@ class Hub:
         return self.repository.append(conversation_id, kind, speaker,
                                       then=self._deliverer(notify_agents), **fields)
 
-    async def relay(self, conversation_id: str, kind: str, speaker: str,
-                    notify_agents: Iterable[Optional[int]] = (), **fields: Any) -> Appended:
-        """`record` without blocking the loop: the event is committed together with whatever
-        else is waiting to be stored, then delivered."""
-        return await self.repository.append_later(conversation_id, kind, speaker,
+    def relay(self, conversation_id: str, kind: str, speaker: str,
+              notify_agents: Iterable[Optional[int]] = (),
+              **fields: Any) -> "asyncio.Future[Appended]":
+        """`record` without blocking the loop: queued now (in call order), committed together
+        with whatever else is waiting to be stored, delivered, then the future resolves."""
+        return self.repository.append_later(conversation_id, kind, speaker,
                                                   then=self._deliverer(notify_agents), **fields)
 
     def _deliverer(self, notify_agents: Iterable[Optional[int]]) -> Callable[[Appended], None]:

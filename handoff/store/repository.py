@@ -1,6 +1,7 @@
 """Reads and writes of the hub's tables. Every write is committed before it returns."""
 from __future__ import annotations
 
+import asyncio
 import functools
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
@@ -66,13 +67,13 @@ class Repository:
         request = AppendRequest(conversation_id, kind, speaker, **fields)
         return self.writer.append(request, then).as_tuple()
 
-    async def append_later(self, conversation_id: str, kind: str, speaker: str, *,
-                           then: Optional[Callable[[Appended], None]] = None,
-                           **fields: Any) -> Appended:
-        """`append` for the event loop: waits for the commit (shared with whatever else is
-        waiting to be stored) without blocking the loop."""
+    def append_later(self, conversation_id: str, kind: str, speaker: str, *,
+                     then: Optional[Callable[[Appended], None]] = None,
+                     **fields: Any) -> "asyncio.Future[Appended]":
+        """`append` for the event loop: queued now, resolved once committed (together with
+        whatever else was waiting to be stored), without blocking the loop."""
         request = AppendRequest(conversation_id, kind, speaker, **fields)
-        return await self.writer.append_later(request, then)
+        return self.writer.append_later(request, then)
 
     @_written
     def update(self, conversation_id: str, **changes: Any) -> Conversation:

@@ -66,13 +66,15 @@ class Writer:
 
     # --- asking ---------------------------------------------------------------------------------
 
-    async def append_later(self, request: AppendRequest,
-                           then: Optional[Callable[[Appended], None]] = None) -> Appended:
-        """Queues the append and waits for its commit without blocking the loop."""
+    def append_later(self, request: AppendRequest,
+                     then: Optional[Callable[[Appended], None]] = None
+                     ) -> "asyncio.Future[Appended]":
+        """Queues the append now (in call order) and returns what resolves once it is committed;
+        the loop is not blocked meanwhile."""
         loop = asyncio.get_running_loop()
         job = Job(request, loop, then, future=loop.create_future())
         self._submit(job)
-        return await job.future
+        return job.future
 
     def append(self, request: AppendRequest,
                then: Optional[Callable[[Appended], None]] = None) -> Appended:
