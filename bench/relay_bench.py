@@ -261,7 +261,10 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
     latencies = [x for part in parts for x in part["latencies"]]
     totals = {key: sum(part[key] for part in parts) for key in ("sent", "acked", "received")}
     return {"chats": args.chats, "seconds": args.seconds, "period_seconds": PERIOD, **totals,
-            "stored_messages": stored, "every_acknowledged_message_stored": stored == totals["acked"],
+            # At least every acknowledged message is stored; more when acks were still on their
+            # way as the sockets closed (a hub behind its load).
+            "stored_messages": stored, "every_acknowledged_message_stored": stored >= totals["acked"],
+            "stored_but_not_acknowledged_at_close": stored - totals["acked"],
             "delivered_per_second": round(totals["received"] / args.seconds, 1),
             "delivery_latency": latency_summary(latencies)}
 
