@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import List, Tuple
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
 
 from handoff.store.appends import Appended
 from handoff.store.database import connect, migrate
@@ -105,8 +106,6 @@ async def test_a_failing_transaction_fails_every_waiting_append_and_stores_nothi
     migrate(engine)
     engine.dispose()
     # The same database, giving up on a lock after 0.1 s instead of 5.
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import QueuePool
     impatient = create_engine(f"sqlite:///{database}", future=True, poolclass=QueuePool,
                               connect_args={"timeout": 0.1, "check_same_thread": False})
     repository = Repository(impatient)
