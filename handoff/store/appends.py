@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple, Union
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
 from handoff.store.errors import Conflict, NotFound
@@ -144,16 +144,17 @@ def _stored_events(connection: Connection, requests: List[AppendRequest]
     wanted = {(r.conversation_id, r.client_id) for r in requests if r.client_id is not None}
     if not wanted:
         return {}
-    query = select(EVENTS).where(
-        EVENTS.c.conversation_id.in_(sorted({cid for cid, _ in wanted})),
-        EVENTS.c.client_id.in_(sorted({client_id for _, client_id in wanted})))
+    # The exact pairs: client ids repeat across conversations (every user's first message may
+    # be "m1"), so two separate INs would read back every such event of the group's chats.
+    # One indexed lookup per pair (SQLite scans the table for a row-value IN).
+    query = select(EVENTS).where(or_(*(
+        and_(EVENTS.c.conversation_id == conversation_id, EVENTS.c.client_id == client_id)
+        for conversation_id, client_id in sorted(wanted))))
     found: Dict[Tuple[str, Optional[str]], Dict[str, Any]] = {}
     for row in connection.execute(query):
-        key = (row.conversation_id, row.client_id)
-        if key in wanted:
-            values = dict(row._mapping)
-            values.pop("id", None)
-            found[key] = values
+        values = dict(row._mapping)
+        values.pop("id", None)
+        found[(row.conversation_id, row.client_id)] = values
     return found
 
 
