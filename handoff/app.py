@@ -84,6 +84,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.desk.stop()
         await app.ctx.hub.stop()
         await app.ctx.hub.broker.stop()
+        app.ctx.hub.repository.close()
         app.ctx.engine.dispose()
 
     return app

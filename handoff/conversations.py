@@ -5,7 +5,7 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bolt.identity import LEEWAY_SECONDS, Identity
 from bolt.languages import DEFAULT_LANGUAGE, language_of_locale
@@ -16,6 +16,7 @@ from handoff.passwords import new_token, token_hash
 from handoff.protocol import Frame, ProtocolError
 from handoff.rasa_client import BotUnavailable
 from handoff.requests import HandoffRequest, TicketRequest
+from handoff.store.appends import Appended
 from handoff.store.schema import Conversation
 
 SUMMARY_MESSAGES = 5
@@ -92,18 +93,23 @@ class Conversations:
 
     # --- talking ----------------------------------------------------------------------------------
 
-    def post(self, visitor: Visitor, frame: Frame) -> Dict[str, Any]:
-        """Stores the user's message (once per client id) and, if the bot holds it, asks Rasa."""
+    def post(self, visitor: Visitor, frame: Frame) -> Awaitable[Dict[str, Any]]:
+        """Queues the user's message for storing (once per client id); the ack once stored,
+        and, if the bot holds the conversation, Rasa is asked."""
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
-        event, duplicate, conversation = self.hub.record(
-            conversation_id, "message", "user", text=frame["text"], data=data,
-            client_id=f"user:{frame['client_id']}")
-        if not duplicate and bot_answers(Owner(conversation.owner)):
-            self.hub.spawn(self.ask_bot(conversation_id, frame.get("payload") or frame["text"],
-                                        visitor))
-        return {"type": "ack", "client_id": frame["client_id"], "seq": event.seq,
-                "duplicate": duplicate}
+        stored = self.hub.relay(conversation_id, "message", "user", text=frame["text"],
+                                data=data, client_id=f"user:{frame['client_id']}")
+        return self._acknowledge(stored, visitor, frame)
+
+    async def _acknowledge(self, storing: "asyncio.Future[Appended]", visitor: Visitor,
+                           frame: Frame) -> Dict[str, Any]:
+        stored = await storing
+        if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
+            self.hub.spawn(self.ask_bot(stored.values["conversation_id"],
+                                        frame.get("payload") or frame["text"], visitor))
+        return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
+                "duplicate": stored.duplicate}
 
     async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
         # One bot turn at a time per conversation, so that replies come in the order asked.
@@ -127,8 +133,8 @@ class Conversations:
             self.hub.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
             for reply in replies:
                 data = {k: v for k, v in reply.items() if k != "text"}
-                self.hub.record(conversation_id, "message", "bot", text=reply.get("text"),
-                                data=data, changes={"bot_failed": False})
+                await self.hub.relay(conversation_id, "message", "bot", text=reply.get("text"),
+                                     data=data, changes={"bot_failed": False})
                 self.hub.metrics.count("bolt_hub_bot_replies_total")
 
     def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:

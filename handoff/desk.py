@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any, Dict, Optional
+from typing import Any, Awaitable, Dict, Optional
 
 from handoff.connection import Connection
 from handoff.hub import Hub, agent_topic, chat_topic, off_the_queue
 from handoff.ownership import Move, Owner
 from handoff.passwords import check_password, new_token, token_hash
 from handoff.protocol import Frame, ProtocolError
-from handoff.store.repository import Conflict
+from handoff.store.appends import Appended
+from handoff.store.repository import Conflict, NotFound
 from handoff.store.schema import Agent, Conversation, parse_ticket_id
 
 SESSION_HOURS = 12
+
+
+def not_yours() -> ProtocolError:
+    return ProtocolError("not_yours", "you do not hold that chat", field="conversation_id")
 
 
 class Desk:
@@ -160,18 +165,29 @@ class Desk:
         conversation = self.hub.repository.conversation(conversation_id)
         if (conversation is None or conversation.owner != Owner.AGENT.value
                 or conversation.agent_id != agent.id):
-            raise ProtocolError("not_yours", "you do not hold that chat", field="conversation_id")
+            raise not_yours()
         return conversation
 
-    def message(self, agent: Agent, frame: Frame, note: bool) -> Dict[str, Any]:
-        conversation = self.held(agent, frame["conversation_id"])
-        event, duplicate, _ = self.hub.record(
-            conversation.id, "note" if note else "message", "agent", text=frame["text"],
+    def message(self, agent: Agent, frame: Frame, note: bool) -> Awaitable[Dict[str, Any]]:
+        """Queues the agent's message or note for storing; the ack once stored. The append's
+        `expect` is the check that the agent holds the chat, made in the transaction that
+        stores it (no read before it)."""
+        conversation_id = frame["conversation_id"]
+        stored = self.hub.relay(
+            conversation_id, "note" if note else "message", "agent", text=frame["text"],
             agent_name=agent.display_name, agents_only=note,
             client_id=f"agent:{agent.id}:{frame['client_id']}",
             expect={"owner": Owner.AGENT.value, "agent_id": agent.id})
-        return {"type": "ack", "conversation_id": conversation.id,
-                "client_id": frame["client_id"], "seq": event.seq, "duplicate": duplicate}
+        return self._acknowledge(stored, frame)
+
+    @staticmethod
+    async def _acknowledge(storing: "asyncio.Future[Appended]", frame: Frame) -> Dict[str, Any]:
+        try:
+            stored = await storing
+        except (Conflict, NotFound):
+            raise not_yours() from None
+        return {"type": "ack", "conversation_id": frame["conversation_id"],
+                "client_id": frame["client_id"], "seq": stored.seq, "duplicate": stored.duplicate}
 
     def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:
         conversation = self.held(agent, conversation_id)

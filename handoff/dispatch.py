@@ -20,12 +20,15 @@ from handoff.queue import (
     to_escalate,
 )
 from handoff.store.repository import Conflict
+from handoff.throttle import Throttle
 from handoff.store.schema import Conversation
 
 if TYPE_CHECKING:
     from handoff.hub import Hub
 
 QUEUE_TOPIC = "queue"
+# Queue frames go out at most this often (the latest state each time): docs/protocol.md.
+QUEUE_UPDATE_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def waiting_entry(conversation: Conversation) -> Waiting:
 
 
 class Dispatcher:
-    def __init__(self, hub: "Hub"):
+    def __init__(self, hub: "Hub", queue_update_seconds: float = QUEUE_UPDATE_SECONDS):
         self.hub = hub
         self.looking_again = False
         self.offers: Dict[str, Offer] = {}
@@ -52,6 +55,8 @@ class Dispatcher:
         self.declined: Dict[str, Dict[int, float]] = {}
         self.sent_positions: Dict[str, Dict[str, Any]] = {}
         self.sent_queue: Optional[List[Dict[str, Any]]] = None
+        self.throttle = Throttle(queue_update_seconds)
+        self.broadcast_timer: Optional[asyncio.TimerHandle] = None
 
     # --- what the queue looks like now ---------------------------------------------------------
 
@@ -74,10 +79,15 @@ class Dispatcher:
                    slots: List[AgentSlot]) -> Dict[str, Any]:
         """The `queue` frame a waiting user is sent."""
         places = positions(waiting_entry(c) for c in waiting)
+        return self._user_frame(conversation, places, slots,
+                                self.hub.repository.average_handle_seconds())
+
+    @staticmethod
+    def _user_frame(conversation: Conversation, places: Dict[str, int], slots: List[AgentSlot],
+                    average_handle_seconds: Optional[float]) -> Dict[str, Any]:
         capacity = capacity_for(conversation.language, slots)
         place = places.get(conversation.id)
-        wait = (estimate_wait_seconds(place, capacity, self.hub.repository.average_handle_seconds())
-                if place else None)
+        wait = estimate_wait_seconds(place, capacity, average_handle_seconds) if place else None
         return {"type": "queue", "conversation_id": conversation.id, "position": place,
                 "estimated_wait_seconds": wait, "agents_online": capacity > 0}
 
@@ -117,7 +127,7 @@ class Dispatcher:
                 "type": "offer", "conversation": self.hub.card(by_id[conversation_id]),
                 "expires_in_seconds": self.hub.settings.offer_seconds,
             })
-        self._broadcast(waiting, self.slots())
+        self._queue_changed()
         if announce:
             self.hub.broker.publish(QUEUE_TOPIC, {"type": "queue_changed",
                                                   "hub": self.hub.presence.hub_id})
@@ -133,9 +143,27 @@ class Dispatcher:
         self.looking_again = False
         self.run(announce=False)
 
-    def _broadcast(self, waiting: List[Conversation], slots: List[AgentSlot]) -> None:
+    def _queue_changed(self) -> None:
+        """Users and agents are told where the queue stands, coalesced (handoff/throttle.py)."""
+        delay = self.throttle.request(time.monotonic())
+        if delay is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside the hub's loop (a script): at once
+            self._broadcast()
+            return
+        self.broadcast_timer = loop.call_later(delay, self._broadcast)
+
+    def _broadcast(self) -> None:
+        self.broadcast_timer = None
+        self.throttle.ran(time.monotonic())
+        waiting = self.hub.repository.waiting()
+        slots = self.slots()
+        places = positions(waiting_entry(c) for c in waiting)
+        average = self.hub.repository.average_handle_seconds() if waiting else None
         for conversation in waiting:
-            frame = self.user_frame(conversation, waiting, slots)
+            frame = self._user_frame(conversation, places, slots, average)
             if self.sent_positions.get(conversation.id) != frame:
                 self.sent_positions[conversation.id] = frame
                 self.hub.broker.publish_local(f"chat:{conversation.id}", frame)
@@ -143,6 +171,11 @@ class Dispatcher:
         if entries != self.sent_queue:
             self.sent_queue = entries
             self.hub.broker.publish_local("agents", {"type": "queue", "entries": entries})
+
+    def stop(self) -> None:
+        if self.broadcast_timer is not None:
+            self.broadcast_timer.cancel()
+            self.broadcast_timer = None
 
     def forget(self, conversation_id: str) -> None:
         """The queue no longer holds the conversation: its offer and history go."""

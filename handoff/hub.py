@@ -2,7 +2,8 @@
 
 User-side operations live in handoff/conversations.py, agent-side ones in handoff/desk.py, the
 queue's offers and updates in handoff/dispatch.py; they all change conversations through
-`Hub.record` and `Hub.move`, so that nothing reaches a socket before it is committed.
+`Hub.relay` (messages: awaited, committed in groups off the loop), `Hub.record` and `Hub.move`,
+so that nothing reaches a socket before it is committed.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from handoff.ownership import Move, Owner, next_owner
 from handoff.presence import PRESENCE_TOPIC, Presence
 from handoff.rasa_client import BotUnavailable, RasaClient
 from handoff.requests import HandoffRequest, TicketRequest
+from handoff.store.appends import Appended
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation, Event, Ticket, utcnow
 from handoff.texts import Texts
@@ -65,19 +67,35 @@ class Hub:
     def record(self, conversation_id: str, kind: str, speaker: str,
                notify_agents: Iterable[Optional[int]] = (),
                **fields: Any) -> Tuple[Event, bool, Conversation]:
-        """Stores the next event of a conversation, then delivers it to whoever may see it."""
-        event, duplicate, conversation = self.repository.append(
-            conversation_id, kind, speaker, **fields)
-        if duplicate:
-            return event, duplicate, conversation
-        if kind in ("message", "note"):
-            self.metrics.count("bolt_hub_messages_relayed_total", speaker=speaker)
-        frame = event.as_frame()
-        if not event.agents_only:
-            self.broker.publish(chat_topic(conversation_id), frame)
-        for agent_id in {conversation.agent_id, *notify_agents} - {None}:
-            self.broker.publish(agent_topic(agent_id), frame)
-        return event, duplicate, conversation
+        """Stores the next event of a conversation, then delivers it to whoever may see it
+        (blocking until the commit: for the rarer changes; messages go through `relay`)."""
+        return self.repository.append(conversation_id, kind, speaker,
+                                      then=self._deliverer(notify_agents), **fields)
+
+    def relay(self, conversation_id: str, kind: str, speaker: str,
+              notify_agents: Iterable[Optional[int]] = (),
+              **fields: Any) -> "asyncio.Future[Appended]":
+        """`record` without blocking the loop: queued now (in call order), committed together
+        with whatever else is waiting to be stored, delivered, then the future resolves."""
+        return self.repository.append_later(conversation_id, kind, speaker,
+                                                  then=self._deliverer(notify_agents), **fields)
+
+    def _deliverer(self, notify_agents: Iterable[Optional[int]]) -> Callable[[Appended], None]:
+        """What to do once the event is committed (run in commit order, on the loop)."""
+        also = tuple(notify_agents)
+
+        def deliver(appended: Appended) -> None:
+            if appended.duplicate:
+                return
+            event, conversation = appended.values, appended.state
+            if event["kind"] in ("message", "note"):
+                self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
+            frame = appended.frame()
+            if not event["agents_only"]:
+                self.broker.publish(chat_topic(conversation["id"]), frame)
+            for agent_id in {conversation["agent_id"], *also} - {None}:
+                self.broker.publish(agent_topic(agent_id), frame)
+        return deliver
 
     def say(self, conversation: Conversation, kind: str, message: str,
             values: Optional[Mapping[str, str]] = None, **fields: Any
@@ -208,6 +226,7 @@ class Hub:
             log.warning("could not pause %s in Rasa: %s", conversation_id, error)
 
     async def stop(self) -> None:
+        self.dispatcher.stop()
         for task in list(self.tasks):
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from collections import deque
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Union
 
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
@@ -21,14 +23,25 @@ from handoff.store.repository import Conflict
 from handoff.store.schema import Agent
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Frame], Optional[Dict[str, Any]]]
+# Messages of one socket being stored at once; past this, the socket waits before reading more.
+MAX_IN_FLIGHT = 64
+# Agent frames that need only who the agent is, not their current status or capacity.
+RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
+Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]  # awaited: a message
+Handler = Callable[[Frame], Answer]
 
 
 async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
                 frames: Mapping[str, Mapping[str, Field]], handle: Handler,
                 rate_keys: Callable[[], List[str]]) -> None:
-    """Reads frames until the socket closes; a bad frame gets an error frame, nothing more."""
-    writer = asyncio.get_running_loop().create_task(connection.write_loop())
+    """Reads frames until the socket closes; a bad frame gets an error frame, nothing more.
+
+    A message's store is queued when its frame is read (so a socket's frames are stored in the
+    order sent) and answered when committed, while the socket goes on reading: an agent who
+    types in twenty chats is not held to one commit at a time."""
+    loop = asyncio.get_running_loop()
+    writer = loop.create_task(connection.write_loop())
+    in_flight: Deque[asyncio.Task] = deque()
     settings = hub.settings
     try:
         while True:
@@ -43,25 +56,52 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
             try:
                 frame = parse(raw, frames, settings.max_frame_bytes, settings.max_text_chars)
                 answer = {"type": "pong"} if frame.type == "ping" else handle(frame)
-                if answer is not None:
-                    connection.deliver(answer)
-            except ProtocolError as error:
-                connection.deliver(error.frame(ref=frame.get("client_id") if frame else None))
-            except (Conflict, IllegalMove) as error:
-                # Someone else changed the conversation first (another agent claimed it).
-                connection.deliver(ProtocolError("conflict", str(error)).frame())
-            except OperationalError:
-                # The database is locked or gone: the transaction rolled back, nothing is stored.
-                log.exception("database unavailable")
-                connection.deliver(ProtocolError(
-                    "unavailable", "cannot store anything right now: try again").frame(
-                        ref=frame.get("client_id") if frame else None))
+            except Exception as error:  # noqa: BLE001 - answered() decides which are answers
+                answered(connection, frame, error)
+                continue
+            if inspect.isawaitable(answer):  # a message: stored off the loop, then answered
+                while in_flight and in_flight[0].done():
+                    in_flight.popleft()
+                if len(in_flight) >= MAX_IN_FLIGHT:
+                    await asyncio.wait({in_flight.popleft()})
+                in_flight.append(loop.create_task(_answer_when_stored(connection, frame, answer)))
+            elif answer is not None:
+                connection.deliver(answer)
     except ConnectionClosed:
         pass
     finally:
         limiter.forget(connection.key)
+        await asyncio.gather(*in_flight, return_exceptions=True)
         writer.cancel()
         await asyncio.gather(writer, return_exceptions=True)
+
+
+async def _answer_when_stored(connection: Connection, frame: Frame,
+                              answer: Awaitable[Dict[str, Any]]) -> None:
+    try:
+        connection.deliver(await answer)
+    except Exception as error:  # noqa: BLE001 - answered() decides which are answers
+        try:
+            answered(connection, frame, error)
+        except Exception:  # not the client's doing: logged, the socket carries on
+            log.exception("storing a message failed")
+
+
+def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:
+    """The error frame for what went wrong with a client's frame; anything else is raised."""
+    ref = frame.get("client_id") if frame else None
+    if isinstance(error, ProtocolError):
+        connection.deliver(error.frame(ref=ref))
+    elif isinstance(error, (Conflict, IllegalMove)):
+        # Someone else changed the conversation first (another agent claimed it).
+        connection.deliver(ProtocolError("conflict", str(error)).frame())
+    elif isinstance(error, OperationalError):
+        # The database is locked or gone: the transaction rolled back, nothing is stored.
+        log.error("database unavailable", exc_info=error)
+        connection.deliver(ProtocolError(
+            "unavailable", "cannot store anything right now: try again").frame(ref=ref))
+    else:
+        raise error
 
 
 def verified(token: Optional[str], secret: str) -> tuple:
@@ -80,7 +120,7 @@ async def chat_socket(request: Any, ws: Any) -> None:
     connection = Connection(ws)
     state: Dict[str, Visitor] = {}
 
-    def handle(frame: Frame) -> Optional[Dict[str, Any]]:
+    def handle(frame: Frame) -> Answer:
         if frame.type == "hello":
             return hello(frame)
         visitor = state.get("visitor")
@@ -144,7 +184,7 @@ async def agent_socket(request: Any, ws: Any) -> None:
     connection = Connection(ws)
     state: Dict[str, Agent] = {}
 
-    def handle(frame: Frame) -> Optional[Dict[str, Any]]:
+    def handle(frame: Frame) -> Answer:
         if frame.type == "login":
             if "agent" in state:
                 raise ProtocolError("already_open", "this socket is signed in already")
@@ -155,10 +195,11 @@ async def agent_socket(request: Any, ws: Any) -> None:
         agent = state.get("agent")
         if agent is None:
             raise ProtocolError("login_first", "sign in with a login frame first")
-        agent = hub.repository.agent(agent.id) or agent
+        if frame.type not in RELAYED_AS_SIGNED_IN:
+            agent = hub.repository.agent(agent.id) or agent  # its status and capacity now
         return act(agent, frame)
 
-    def act(agent: Agent, frame: Frame) -> Optional[Dict[str, Any]]:
+    def act(agent: Agent, frame: Frame) -> Answer:
         kind = frame.type
         if kind == "status":
             state["agent"] = desk.set_status(agent, frame["status"])

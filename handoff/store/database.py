@@ -17,8 +17,10 @@ def connect(url: str) -> Engine:
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
         # SQLAlchemy 1.4 opens a new SQLite connection per session by default; closing the last
-        # one checkpoints the WAL each time. The hub keeps a few open instead.
-        engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5)
+        # one checkpoints the WAL each time. The hub keeps a few open instead. They are used by
+        # the writer thread and the event loop's thread in turn (one at a time, as pooled).
+        engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5,
+                               connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)

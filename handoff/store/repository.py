@@ -1,34 +1,49 @@
-"""Reads and writes of the hub's tables. Every write is one transaction, committed on return."""
+"""Reads and writes of the hub's tables. Every write is committed before it returns."""
 from __future__ import annotations
 
+import asyncio
+import functools
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
-from handoff.store.schema import (
-    Agent, AgentSession, Conversation, Event, Resolution, Ticket, utcnow,
-)
+from handoff.store.appends import AppendRequest, Appended
+from handoff.store.errors import Conflict, NotFound
+from handoff.store.schema import Agent, AgentSession, Conversation, Event, Resolution, Ticket
+from handoff.store.writer import Writer
 
-
-class Conflict(Exception):
-    """The conversation is no longer in the state the change was meant for."""
+__all__ = ["Conflict", "NotFound", "Repository"]
 
 
-class NotFound(LookupError):
-    pass
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _written(method: Method) -> Method:
+    """Runs the write on the repository's writer thread, in its turn among the others."""
+    @functools.wraps(method)
+    def on_the_writer(self: "Repository", *args: Any, **kwargs: Any) -> Any:
+        return self.writer.call(lambda: method(self, *args, **kwargs))
+    return on_the_writer  # type: ignore[return-value]
 
 
 class Repository:
+    """Reads run where they are called; every write runs on the engine's writer thread
+    (handoff/store/writer.py), appends grouped into shared transactions."""
+
     def __init__(self, engine: Engine):
         self.sessions = sessionmaker(engine, future=True, expire_on_commit=False)
+        self.writer = Writer(engine)
+
+    def close(self) -> None:
+        self.writer.close()
 
     # --- conversations and their numbered events -------------------------------------------
 
+    @_written
     def create_conversation(self, **fields: Any) -> Conversation:
         with self.sessions.begin() as session:
             conversation = Conversation(**fields)
@@ -39,62 +54,28 @@ class Repository:
         with self.sessions() as session:
             return session.get(Conversation, conversation_id)
 
-    def append(
-        self,
-        conversation_id: str,
-        kind: str,
-        speaker: str,
-        *,
-        text: Optional[str] = None,
-        data: Optional[Dict[str, Any]] = None,
-        client_id: Optional[str] = None,
-        agent_name: Optional[str] = None,
-        agents_only: bool = False,
-        expect: Optional[Mapping[str, Any]] = None,
-        changes: Optional[Mapping[str, Any]] = None,
-    ) -> Tuple[Event, bool, Conversation]:
-        """Stores the next event (and the conversation's changes with it, atomically).
+    def append(self, conversation_id: str, kind: str, speaker: str, *,
+               then: Optional[Callable[[Appended], None]] = None,
+               **fields: Any) -> Tuple[Event, bool, Conversation]:
+        """Stores the next event (and the conversation's changes with it, atomically), blocking
+        until it is committed; `then` runs once it is, in commit order.
 
         Returns the event, whether it was already stored under the same client id (then nothing
         changes), and the conversation as it is now. Raises Conflict when a column named in
         `expect` no longer has the expected value, NotFound when there is no such conversation.
         """
-        try:
-            return self._append(conversation_id, kind, speaker, text=text, data=data,
-                                client_id=client_id, agent_name=agent_name,
-                                agents_only=agents_only, expect=expect, changes=changes)
-        except StaleDataError:
-            raise Conflict("the conversation changed at the same moment elsewhere") from None
+        request = AppendRequest(conversation_id, kind, speaker, **fields)
+        return self.writer.append(request, then).as_tuple()
 
-    def _append(self, conversation_id: str, kind: str, speaker: str, *, text: Optional[str],
-                data: Optional[Dict[str, Any]], client_id: Optional[str],
-                agent_name: Optional[str], agents_only: bool,
-                expect: Optional[Mapping[str, Any]], changes: Optional[Mapping[str, Any]],
-                ) -> Tuple[Event, bool, Conversation]:
-        with self.sessions.begin() as session:
-            conversation = session.get(Conversation, conversation_id, with_for_update=True)
-            if conversation is None:
-                raise NotFound(conversation_id)
-            if client_id is not None:
-                stored = session.execute(select(Event).where(
-                    Event.conversation_id == conversation_id, Event.client_id == client_id,
-                )).scalar_one_or_none()
-                if stored is not None:
-                    return stored, True, conversation
-            for column, value in (expect or {}).items():
-                if getattr(conversation, column) != value:
-                    raise Conflict(f"{column} is {getattr(conversation, column)!r}, not {value!r}")
-            conversation.last_seq += 1
-            for column, value in (changes or {}).items():
-                setattr(conversation, column, value)
-            event = Event(
-                conversation_id=conversation_id, seq=conversation.last_seq, kind=kind,
-                speaker=speaker, text=text, data=data or None, client_id=client_id,
-                agent_name=agent_name, agents_only=agents_only, created_at=utcnow(),
-            )
-            session.add(event)
-        return event, False, conversation
+    def append_later(self, conversation_id: str, kind: str, speaker: str, *,
+                     then: Optional[Callable[[Appended], None]] = None,
+                     **fields: Any) -> "asyncio.Future[Appended]":
+        """`append` for the event loop: queued now, resolved once committed (together with
+        whatever else was waiting to be stored), without blocking the loop."""
+        request = AppendRequest(conversation_id, kind, speaker, **fields)
+        return self.writer.append_later(request, then)
 
+    @_written
     def update(self, conversation_id: str, **changes: Any) -> Conversation:
         with self.sessions.begin() as session:
             conversation = session.get(Conversation, conversation_id, with_for_update=True)
@@ -136,6 +117,7 @@ class Repository:
 
     # --- agents ------------------------------------------------------------------------------
 
+    @_written
     def add_agent(self, **fields: Any) -> Agent:
         try:
             with self.sessions.begin() as session:
@@ -157,6 +139,7 @@ class Repository:
         with self.sessions() as session:
             return list(session.execute(select(Agent).order_by(Agent.name)).scalars())
 
+    @_written
     def set_agent_status(self, agent_id: int, status: str) -> Agent:
         with self.sessions.begin() as session:
             agent = session.get(Agent, agent_id)
@@ -165,6 +148,7 @@ class Repository:
             agent.status = status
         return agent
 
+    @_written
     def set_password(self, name: str, password_hash: str) -> None:
         """A new password; the agent's sessions end, so a stolen one stops working."""
         with self.sessions.begin() as session:
@@ -176,6 +160,7 @@ class Repository:
                     select(AgentSession).where(AgentSession.agent_id == agent.id)).scalars():
                 session.delete(stored)
 
+    @_written
     def remove_agent(self, name: str) -> None:
         """Removes an agent who holds no chat (their past chats keep their name in the events)."""
         with self.sessions.begin() as session:
@@ -193,6 +178,7 @@ class Repository:
                 session.delete(stored)
             session.delete(agent)
 
+    @_written
     def add_session(self, agent_id: int, token_hash: str, expires_at: datetime) -> None:
         with self.sessions.begin() as session:
             session.add(AgentSession(token_hash=token_hash, agent_id=agent_id,
@@ -207,6 +193,7 @@ class Repository:
 
     # --- tickets and resolutions ---------------------------------------------------------------
 
+    @_written
     def open_ticket(self, conversation_id: str, **fields: Any) -> Tuple[Ticket, bool]:
         """The conversation's open ticket, made now (True) with its transcript if it had none."""
         with self.sessions.begin() as session:
@@ -232,6 +219,7 @@ class Repository:
         with self.sessions() as session:
             return session.get(Ticket, ticket_id)
 
+    @_written
     def record_resolution(self, conversation_id: str, agent_id: int, handle_seconds: float) -> None:
         with self.sessions.begin() as session:
             session.add(Resolution(conversation_id=conversation_id, agent_id=agent_id,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from sqlalchemy import (
     JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
@@ -72,21 +72,31 @@ class Event(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     def as_frame(self) -> Dict[str, Any]:
-        frame: Dict[str, Any] = {
-            "type": "event", "conversation_id": self.conversation_id, "seq": self.seq,
-            "kind": self.kind, "speaker": self.speaker, "at": self.created_at.isoformat() + "Z",
-        }
-        if self.agent_name:
-            frame["name"] = self.agent_name
-        if self.text is not None:
-            frame["text"] = self.text
-        if self.data:
-            frame.update(self.data)
-        if self.client_id:
-            frame["client_id"] = self.client_id.split(":", 2)[-1]
-        if self.agents_only:
-            frame["internal"] = True
-        return frame
+        return event_frame({name: getattr(self, name) for name in EVENT_FRAME_FIELDS})
+
+
+EVENT_FRAME_FIELDS = ("conversation_id", "seq", "kind", "speaker", "created_at", "agent_name",
+                      "text", "data", "client_id", "agents_only")
+
+
+def event_frame(event: Mapping[str, Any]) -> Dict[str, Any]:
+    """The `event` frame of a stored event, from its columns (docs/protocol.md)."""
+    frame: Dict[str, Any] = {
+        "type": "event", "conversation_id": event["conversation_id"], "seq": event["seq"],
+        "kind": event["kind"], "speaker": event["speaker"],
+        "at": event["created_at"].isoformat() + "Z",
+    }
+    if event["agent_name"]:
+        frame["name"] = event["agent_name"]
+    if event["text"] is not None:
+        frame["text"] = event["text"]
+    if event["data"]:
+        frame.update(event["data"])
+    if event["client_id"]:
+        frame["client_id"] = event["client_id"].split(":", 2)[-1]
+    if event["agents_only"]:
+        frame["internal"] = True
+    return frame
 
 
 class Agent(Base):

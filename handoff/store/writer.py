@@ -1,0 +1,200 @@
+"""The one thread that writes to the hub's database, with group commit.
+
+The event loop never waits on a commit for an awaited append: it queues the append and goes on
+serving sockets; the thread stores every append waiting at that moment in one transaction
+(handoff/store/appends.py), commits, and only then resolves their futures. So a burst of N
+messages costs one commit, and nothing is acknowledged or delivered before it is committed.
+Other writes run on the same thread, alone and in their turn: SQLite has one writer at a time,
+and one thread per engine means the hub never waits for its own lock.
+
+What callers do once a write is committed (deliver the event to sockets) runs on their event
+loop in commit order, also when a blocking write from the loop overtakes queued completions.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Deque, Dict, List, Optional, TypeVar, Union
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from handoff.store.appends import AppendRequest, Appended, ChangedElsewhere, Outcome, store
+from handoff.store.batching import next_batch
+from handoff.store.errors import Conflict
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_BATCH = 500
+CHANGED_ELSEWHERE = "the conversation changed at the same moment elsewhere"
+
+
+@dataclass(eq=False)
+class Job:
+    work: Union[AppendRequest, Callable[[], Any]]
+    loop: Optional[asyncio.AbstractEventLoop]  # whose thread asked, if it runs a loop
+    then: Optional[Callable[[Any], None]] = None  # after the commit, on that loop, in order
+    future: Optional["asyncio.Future[Any]"] = None  # an awaited write
+    ready: Optional[threading.Event] = None  # a blocking write
+    value: Any = None
+    error: Optional[BaseException] = None
+
+
+def _is_append(job: Job) -> bool:
+    return isinstance(job.work, AppendRequest)
+
+
+def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class Writer:
+    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH):
+        self.engine = engine
+        self.max_batch = max_batch
+        self.pending: Deque[Job] = deque()
+        self.wake = threading.Condition()
+        self.thread: Optional[threading.Thread] = None
+        self.closing = False
+        self.finished: Dict[asyncio.AbstractEventLoop, Deque[Job]] = {}
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    def append_later(self, request: AppendRequest,
+                     then: Optional[Callable[[Appended], None]] = None
+                     ) -> "asyncio.Future[Appended]":
+        """Queues the append now (in call order) and returns what resolves once it is committed;
+        the loop is not blocked meanwhile."""
+        loop = asyncio.get_running_loop()
+        job = Job(request, loop, then, future=loop.create_future())
+        self._submit(job)
+        return job.future
+
+    def append(self, request: AppendRequest,
+               then: Optional[Callable[[Appended], None]] = None) -> Appended:
+        """Stores the append and returns once it is committed (blocking the caller)."""
+        return self._wait(Job(request, _running_loop(), then, ready=threading.Event()))
+
+    def call(self, work: Callable[[], T]) -> T:
+        """Runs a write of its own (its own transaction) on the thread, in its turn."""
+        if threading.current_thread() is self.thread:
+            return work()
+        return self._wait(Job(work, _running_loop(), ready=threading.Event()))
+
+    def close(self) -> None:
+        """Finishes what is queued and stops the thread (a later write starts it again)."""
+        with self.wake:
+            thread, self.closing = self.thread, True
+            self.wake.notify()
+        if thread is not None:
+            thread.join()
+        with self.wake:
+            self.thread, self.closing = None, False
+
+    # --- the loop's side --------------------------------------------------------------------------
+
+    def _submit(self, job: Job) -> None:
+        with self.wake:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="hub-db-writer",
+                                               daemon=True)
+                self.thread.start()
+            self.pending.append(job)
+            self.wake.notify()
+
+    def _wait(self, job: Job) -> Any:
+        self._submit(job)
+        job.ready.wait()
+        if job.loop is not None:
+            self._settle(job.loop)  # what committed before it is delivered before it
+        elif job.error is None and job.then is not None:
+            job.then(job.value)
+        if job.error is not None:
+            raise job.error
+        return job.value
+
+    def _settle(self, loop: asyncio.AbstractEventLoop) -> None:
+        finished = self.finished.get(loop)
+        while finished:
+            job = finished.popleft()
+            if job.error is None and job.then is not None:
+                try:
+                    job.then(job.value)
+                except Exception:  # one subscriber's failure must not lose the others' events
+                    log.exception("delivering a stored event failed")
+            if job.future is not None and not job.future.done():
+                if job.error is not None:
+                    job.future.set_exception(job.error)
+                else:
+                    job.future.set_result(job.value)
+
+    # --- the thread's side --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self.wake:
+                while not self.pending and not self.closing:
+                    self.wake.wait()
+                if not self.pending:
+                    return
+                batch = next_batch(self.pending, _is_append, self.max_batch)
+            self._execute(batch)
+            self._finish(batch)
+
+    def _execute(self, batch: List[Job]) -> None:
+        try:
+            if _is_append(batch[0]):
+                outcomes = self._store([job.work for job in batch])
+                for job, outcome in zip(batch, outcomes):
+                    if isinstance(outcome, Exception):
+                        job.error = outcome
+                    else:
+                        job.value = outcome
+            else:
+                batch[0].value = batch[0].work()
+        except BaseException as error:  # the transaction rolled back: nothing of it is stored
+            for job in batch:
+                job.error = error
+
+    def _store(self, requests: List[AppendRequest]) -> List[Outcome]:
+        try:
+            with self.engine.begin() as connection:
+                return store(connection, requests)
+        except (ChangedElsewhere, IntegrityError) as error:
+            if len(requests) == 1:
+                if isinstance(error, ChangedElsewhere):
+                    return [Conflict(CHANGED_ELSEWHERE)]
+                raise
+        # Another hub wrote to one of these conversations meanwhile: each alone, so that only
+        # the appends it overtook are refused.
+        return [self._store_alone(request) for request in requests]
+
+    def _store_alone(self, request: AppendRequest) -> Outcome:
+        try:
+            with self.engine.begin() as connection:
+                return store(connection, [request])[0]
+        except ChangedElsewhere:
+            return Conflict(CHANGED_ELSEWHERE)
+        except Exception as error:
+            return error
+
+    def _finish(self, batch: List[Job]) -> None:
+        loops = set()
+        for job in batch:
+            if job.loop is not None:
+                self.finished.setdefault(job.loop, deque()).append(job)
+                loops.add(job.loop)
+        for job in batch:
+            if job.ready is not None:
+                job.ready.set()
+        for loop in loops:
+            try:
+                loop.call_soon_threadsafe(self._settle, loop)
+            except RuntimeError:  # that loop is closed: nobody waits there any more
+                self.finished.pop(loop, None)

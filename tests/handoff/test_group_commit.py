@@ -1,0 +1,165 @@
+"""Group commit on a real SQLite file: appends waiting together are stored in one transaction,
+each exactly once and in order, none answered before its commit; a failing transaction fails
+every append that waited on it and stores nothing of them."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
+
+from handoff.store.appends import Appended
+from handoff.store.database import connect, migrate
+from handoff.store.repository import Conflict, NotFound, Repository
+
+
+def open_store(tmp_path: Path) -> Tuple[Repository, Path, List[int]]:
+    """A migrated SQLite store and a list that counts its commits."""
+    database = tmp_path / "hub.sqlite3"
+    engine = connect(f"sqlite:///{database}")
+    migrate(engine)
+    commits: List[int] = []
+    event.listen(engine, "commit", lambda _connection: commits.append(1))
+    return Repository(engine), database, commits
+
+
+def new_conversation(repository: Repository, owner: str = "bot") -> str:
+    conversation_id = f"c-{uuid.uuid4().hex}"
+    repository.create_conversation(id=conversation_id, resume_key_hash="x", language="de",
+                                   owner=owner)
+    return conversation_id
+
+
+def committed(database: Path, conversation_id: str, seq: int) -> bool:
+    """Whether another connection (another process, a restarted hub) sees the event."""
+    with sqlite3.connect(database) as other:
+        return other.execute("SELECT count(*) FROM events WHERE conversation_id = ? AND seq = ?",
+                             (conversation_id, seq)).fetchone()[0] == 1
+
+
+async def test_concurrent_appends_are_stored_once_each_in_order_in_few_commits(tmp_path):
+    repository, database, commits = open_store(tmp_path)
+    conversations = [new_conversation(repository) for _ in range(5)]
+    commits.clear()
+    seen_before_answer: List[bool] = []
+
+    def check_committed(appended: Appended) -> None:
+        seen_before_answer.append(
+            committed(database, appended.event.conversation_id, appended.event.seq))
+
+    sends = [(conversations[n % 5], f"user:m{n}") for n in range(200)]
+    sends += [(conversations[0], "user:m0"), (conversations[1], "user:m1")]  # resent
+    results = await asyncio.gather(*(
+        repository.append_later(cid, "message", "user", text=client_id, client_id=client_id,
+                                then=check_committed)
+        for cid, client_id in sends))
+    results = [appended.as_tuple() for appended in results]
+
+    assert len(commits) < 50  # they were grouped: far fewer commits than appends
+    assert all(seen_before_answer) and len(seen_before_answer) == 202
+    for conversation_id in conversations:
+        mine = [(event, duplicate) for (event, duplicate, _), (cid, _) in zip(results, sends)
+                if cid == conversation_id]
+        new = [event for event, duplicate in mine if not duplicate]
+        # Numbered in the order asked for, with no gap.
+        assert [event.seq for event in new] == list(range(1, 41))
+        assert [event.text for event in new] == [f"user:m{n}" for n in range(200)
+                                                 if n % 5 == conversations.index(conversation_id)]
+        stored = repository.events_after(conversation_id, 0, internal=True)
+        assert [(e.seq, e.text) for e in stored] == [(e.seq, e.text) for e in new]
+        assert repository.conversation(conversation_id).last_seq == 40
+    resent = results[-2:]
+    assert [(event.seq, duplicate) for event, duplicate, _ in resent] == [(1, True), (1, True)]
+
+
+async def test_a_refused_append_is_refused_alone_and_the_others_of_its_group_are_stored(tmp_path):
+    repository, _, _ = open_store(tmp_path)
+    waiting = new_conversation(repository, owner="queue")
+    other = new_conversation(repository)
+    claims = [repository.append_later(waiting, "agent_joined", "system",
+                                      expect={"owner": "queue", "agent_id": None},
+                                      changes={"owner": "agent", "agent_id": agent_id})
+              for agent_id in (None, None)]
+    outcomes = await asyncio.gather(
+        repository.append_later(other, "message", "user", text="before"),
+        *claims,
+        repository.append_later("c-nobody", "message", "user", text="lost"),
+        repository.append_later(other, "message", "user", text="after"),
+        return_exceptions=True)
+    assert outcomes[1].conversation.owner == "agent"
+    assert isinstance(outcomes[2], Conflict)  # the second claim found it taken
+    assert isinstance(outcomes[3], NotFound)
+    assert [e.text for e in repository.events_after(other, 0, internal=True)] == [
+        "before", "after"]
+    assert [e.seq for e in repository.events_after(waiting, 0, internal=True)] == [1]
+
+
+async def test_a_failing_transaction_fails_every_waiting_append_and_stores_nothing(tmp_path):
+    database = tmp_path / "hub.sqlite3"
+    engine = connect(f"sqlite:///{database}")
+    migrate(engine)
+    engine.dispose()
+    # The same database, giving up on a lock after 0.1 s instead of 5.
+    impatient = create_engine(f"sqlite:///{database}", future=True, poolclass=QueuePool,
+                              connect_args={"timeout": 0.1, "check_same_thread": False})
+    repository = Repository(impatient)
+    conversations = [new_conversation(repository) for _ in range(3)]
+    lock = sqlite3.connect(database, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        outcomes = await asyncio.gather(*(
+            repository.append_later(cid, "message", "user", text=f"m{n}",
+                                    client_id=f"user:m{n}")
+            for n, cid in enumerate(conversations * 4)), return_exceptions=True)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert all(isinstance(outcome, OperationalError) for outcome in outcomes)
+    assert "locked" in str(outcomes[0])
+    with sqlite3.connect(database) as other:
+        assert other.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        assert {row[0] for row in other.execute("SELECT last_seq FROM conversations")} == {0}
+    # The writer carries on: the same messages sent again are stored.
+    stored = await repository.append_later(
+        conversations[0], "message", "user", text="m0", client_id="user:m0")
+    assert (stored.seq, stored.duplicate) == (1, False)
+    repository.close()
+
+
+async def test_a_blocking_write_on_the_loop_keeps_delivery_in_commit_order(tmp_path):
+    repository, _, _ = open_store(tmp_path)
+    conversation_id = new_conversation(repository)
+    delivered: List[int] = []
+
+    def deliver(appended: Appended) -> None:
+        delivered.append(appended.seq)
+
+    queued = [asyncio.ensure_future(repository.append_later(
+        conversation_id, "message", "user", text=str(n), then=deliver)) for n in range(20)]
+    await asyncio.sleep(0)  # they are queued on the writer
+    event, _, _ = repository.append(conversation_id, "note", "agent", then=deliver)
+    # The blocking append was committed after the 20 queued ones and delivered after them.
+    assert event.seq == 21
+    assert delivered == list(range(1, 22))
+    await asyncio.gather(*queued)
+    assert delivered == list(range(1, 22))
+
+
+def test_writes_from_a_thread_without_a_loop_are_stored(tmp_path):
+    repository, _, _ = open_store(tmp_path)
+    conversation_id = new_conversation(repository)
+    delivered: List[int] = []
+    event, _, _ = repository.append(conversation_id, "message", "user", text="hi",
+                                    then=lambda appended: delivered.append(appended.event.seq))
+    assert event.seq == 1 and delivered == [1]
+    with pytest.raises(NotFound):
+        repository.append("c-nobody", "message", "user", text="lost")
+    repository.close()
+    # Closed, it starts again on the next write.
+    assert repository.append(conversation_id, "message", "user", text="again")[0].seq == 2
