@@ -273,7 +273,7 @@ def main() -> None:
             services.append(Service(
                 name="stock Rasa",
                 command=[sys.executable, "-m", "rasa", "run", "--model", str(stock_model),
-                         "--endpoints", str(settings.endpoints_file),
+                         "--endpoints", str(REPOSITORY / "bench" / "stock" / "endpoints.yml"),
                          "--credentials", str(settings.credentials_file),
                          "--interface", "127.0.0.1", "--port", str(stock_port), "--enable-api"],
                 health_url=f"http://127.0.0.1:{stock_port}/status",

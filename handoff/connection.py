@@ -5,6 +5,9 @@ import asyncio
 import itertools
 from typing import Any, Mapping, Optional
 
+from sanic.exceptions import WebsocketClosed
+from websockets.exceptions import ConnectionClosed
+
 from handoff.protocol import encode
 
 # A client this far behind is cut off; it reconnects and resumes from its last sequence number.
@@ -29,9 +32,13 @@ class Connection:
             asyncio.get_running_loop().create_task(self.ws.close(code=1013, reason="too slow"))
 
     async def write_loop(self) -> None:
-        while True:
-            frame = await self.outbox.get()
-            await self.ws.send(encode(frame))
+        try:
+            while True:
+                frame = await self.outbox.get()
+                await self.ws.send(encode(frame))
+        except (ConnectionClosed, WebsocketClosed):
+            # The client went away; what it missed is stored, and resumes from its last seq.
+            self.closed = True
 
     def __hash__(self) -> int:
         return hash(self.key)
