@@ -178,10 +178,13 @@ async def closed_loop_hub_worker(ws_url: str, http_url: str, first: int, chats: 
 
     async def chat(conversation_id: str, user: Any) -> None:
         agent = agent_of[conversation_id]
-        relayed[0] += await ping_pong(
+        # Awaited first: `relayed[0] += await ...` would read the total before the await and
+        # keep only the last chat's count.
+        count = await ping_pong(
             lambda frame: user.send(json.dumps(frame)), to_agent[conversation_id].get,
             lambda frame: agent.send(json.dumps({**frame, "conversation_id": conversation_id})),
             to_user[conversation_id].get, stop_at)
+        relayed[0] += count
 
     readers = [asyncio.create_task(reader(ws, "agent", to_user)) for _, ws in users]
     readers += [asyncio.create_task(reader(ws, "user", to_agent)) for ws, _ in agents]
@@ -204,8 +207,9 @@ async def closed_loop_bare_worker(ws_url: str, first: int, chats: int, start_at:
     relayed = [0]
 
     async def chat(a: Any, b: Any) -> None:
-        relayed[0] += await ping_pong(lambda frame: a.send(json.dumps(frame)), b.recv,
-                                      lambda frame: b.send(json.dumps(frame)), a.recv, stop_at)
+        count = await ping_pong(lambda frame: a.send(json.dumps(frame)), b.recv,
+                                lambda frame: b.send(json.dumps(frame)), a.recv, stop_at)
+        relayed[0] += count
 
     started = time.time()
     await asyncio.gather(*(chat(a, b) for a, b in pairs))
