@@ -91,6 +91,14 @@ class Dispatcher:
         return {"type": "queue", "conversation_id": conversation.id, "position": place,
                 "estimated_wait_seconds": wait, "agents_online": capacity > 0}
 
+    def tell_waiting_user(self, conversation: Conversation) -> Dict[str, Any]:
+        """A user who has just joined the queue sees their place at once (on whichever hub
+        they are); the updates that follow are coalesced with everyone else's."""
+        frame = self.user_frame(conversation, self.hub.repository.waiting(), self.slots())
+        self.sent_positions[conversation.id] = frame
+        self.hub.broker.publish(f"chat:{conversation.id}", frame)
+        return frame
+
     def agents_frame(self) -> Dict[str, Any]:
         """The `queue` frame agents are sent: every waiting chat, in queue order."""
         return {"type": "queue", "entries": self._entries(self.hub.repository.waiting())}

@@ -172,11 +172,16 @@ class Hub:
             data={"priority": request.priority},
         )
         self.dispatcher.run()
-        return True, self.queue_status(conversation)
+        return True, self.queue_status(conversation,
+                                       self.dispatcher.tell_waiting_user(conversation))
 
-    def queue_status(self, conversation: Conversation) -> Dict[str, Any]:
+    def queue_status(self, conversation: Conversation,
+                     frame: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         status = "queued" if conversation.owner == Owner.QUEUE.value else "with_agent"
-        position, wait = self.dispatcher.position(conversation)
+        if frame is None:
+            position, wait = self.dispatcher.position(conversation)
+        else:
+            position, wait = frame["position"], frame["estimated_wait_seconds"]
         return {"status": status, "position": position, "estimated_wait_seconds": wait,
                 "deadline": _iso(conversation.deadline)}
 

@@ -68,3 +68,21 @@ async def test_an_agent_typing_in_two_chats_at_once_has_every_message_stored_in_
             assert stored == texts
         for client in users + [anna]:
             await client.close()
+
+
+async def test_a_user_who_joins_the_queue_sees_their_place_at_once_while_updates_wait(
+        bolt, agents):
+    agents("anna", ["de"], capacity=1)
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        first, second = [await hub.user(token=user_token(f"u-{n}", "acme")) for n in range(2)]
+        assert (await hub.hand_off(first.welcome["conversation_id"]))[0] == 201
+        await first.expect("queue")
+        # Coalesced updates now wait half a minute: the next hand-off must not.
+        hub.core.dispatcher.throttle.interval = 30
+        status, body = await hub.hand_off(second.welcome["conversation_id"])
+        assert status == 201
+        place = await second.expect("queue", timeout=2)
+        assert place["position"] == 2 == body["position"]
+        for client in (first, second, anna):
+            await client.close()
