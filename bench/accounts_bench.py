@@ -6,7 +6,6 @@ The account check of every demo user (token verification, SQLite look-up, policy
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import statistics
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
+from loadlib import write_results  # noqa: E402
 
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
@@ -66,10 +66,7 @@ def main() -> None:
     hub.stop()
     results = {"account_check": percentiles(checks), "handoff_action": percentiles(handoffs),
                "handoffs_queued": len(fake.handoffs)}
-    out = REPOSITORY / "bench" / "results" / "accounts.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    write_results("accounts", "python bench/accounts_bench.py " + " ".join(sys.argv[1:]), results)
 
 
 if __name__ == "__main__":

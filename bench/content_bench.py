@@ -13,7 +13,6 @@ Each step's time is kept; results go to bench/results/content.json.
 """
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -24,6 +23,7 @@ from typing import Callable, Dict, List
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
+from loadlib import write_results  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bolt.settings import Settings  # noqa: E402
@@ -135,10 +135,7 @@ def main() -> None:
             report["new_topic_to_live"] = new_topic(settings, url)
             report["changed_examples_to_live"] = changed_examples(settings, url)
     report["load_average_at_end"] = os.getloadavg()[0]
-    out = REPOSITORY / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "content.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    write_results("content", "python bench/content_bench.py " + " ".join(sys.argv[1:]), report)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
@@ -21,6 +20,7 @@ from typing import Dict, List
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
+from loadlib import write_results  # noqa: E402
 
 from handoff.config import HubSettings  # noqa: E402
 from tests.handoff.conftest import (  # noqa: E402
@@ -87,10 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SANIC_NO_UVLOOP", "true")
     results = asyncio.run(run(args.users, args.messages))
-    out = REPOSITORY / "bench" / "results" / "hub.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    write_results("hub", "python bench/hub_bench.py " + " ".join(sys.argv[1:]), results)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
+from loadlib import write_results  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bolt.processes import Service, start, stop, wait_healthy  # noqa: E402
@@ -133,10 +134,7 @@ def main() -> None:
         report["full_training"] = full_training(settings)
     report["holdout_accuracy"] = accuracy(model)
     report["parse"] = parse_latency(model, settings)
-    out = REPOSITORY / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "nlu.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    write_results("nlu", "python bench/nlu_bench.py " + " ".join(sys.argv[1:]), report)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from typing import Dict, List, Optional
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
+from loadlib import write_results  # noqa: E402
 
 from bench.hub_bench import one_user, summary  # noqa: E402
 from tests.handoff.conftest import FakeRasa  # noqa: E402
@@ -78,11 +79,8 @@ def main() -> None:
         sys.exit("run inside scripts/with-scale-services (it provides PostgreSQL and Redis)")
     results = asyncio.run(run(arguments.users, arguments.messages,
                               [int(n) for n in arguments.hubs.split(",")]))
-    output = REPOSITORY / "bench" / "results" / "scale.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"load_average": os.getloadavg(), "cpus": os.cpu_count(),
-                                  "results": results}, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {output}")
+    write_results("scale", "python bench/scale_bench.py " + " ".join(sys.argv[1:]),
+                  {"load_average": os.getloadavg(), "cpus": os.cpu_count(), "results": results})
 
 
 if __name__ == "__main__":
