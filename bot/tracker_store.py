@@ -22,6 +22,7 @@ store). Several Rasa servers share PostgreSQL through Rasa's own store (bolt/ras
 """
 from __future__ import annotations
 
+import itertools
 import json
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text
@@ -113,7 +114,8 @@ class SQLiteTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         stored = self._latest_session(tracker.sender_id)
-        new_events = list(tracker.events)[len(stored):]
+        # Only the events after the stored ones: no copy of the whole session per message.
+        new_events = list(itertools.islice(tracker.events, len(stored), None))
         if not new_events:
             return
         rows = [self._row(tracker.sender_id, event) for event in new_events]

@@ -78,7 +78,7 @@ class Hub:
         """`record` without blocking the loop: queued now (in call order), committed together
         with whatever else is waiting to be stored, delivered, then the future resolves."""
         return self.repository.append_later(conversation_id, kind, speaker,
-                                                  then=self._deliverer(notify_agents), **fields)
+                                            then=self._deliverer(notify_agents), **fields)
 
     def _deliverer(self, notify_agents: Iterable[Optional[int]]) -> Callable[[Appended], None]:
         """What to do once the event is committed (run in commit order, on the loop)."""
