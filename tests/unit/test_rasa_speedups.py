@@ -137,3 +137,16 @@ def test_rasa_reaches_the_action_server_over_one_kept_alive_connection():
         assert aio.run(requests_over_connections(3)) == 1
     finally:
         keepalive.uninstall()
+
+
+def test_action_calls_are_encoded_to_the_same_values_json_reads():
+    import json
+    import math
+
+    conversation = {"sender_id": "u/1", "latest_message": {"text": "日本語で / お願いします",
+                    "intent": {"confidence": 0.123456789012345, "name": "faq"}},
+                    "events": [{"timestamp": 1764590000.123456, "n": 2 ** 70, "none": None}]}
+    assert json.loads(keepalive.dumps(conversation)) == conversation
+    assert math.isnan(json.loads(keepalive.dumps({"x": float("nan")}))["x"])
+    with pytest.raises(TypeError):  # what ujson refuses, json decides, as before
+        keepalive.dumps({"x": object()})

@@ -112,3 +112,19 @@ def test_the_write_ahead_log_is_on(db):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     with pytest.raises(ValueError):
         SQLiteTrackerStore(domain=DOMAIN, dialect="postgresql", db="rasa")
+
+
+def test_each_retrieve_is_a_tracker_of_its_own(db):
+    store = SQLiteTrackerStore(domain=DOMAIN, db=db)
+    run(store.save(DialogueStateTracker.from_events("u4", a_session() + turn("eins"),
+                                                    DOMAIN.slots)))
+    stored = as_dicts(run(store.retrieve("u4")))
+    unsaved = run(store.retrieve("u4"))
+    for event in turn("zwei"):  # a turn that fails before it is saved
+        unsaved.update(event)
+    unsaved.update(SlotSet("language", "ja"))
+    again = run(store.retrieve("u4"))
+    assert again is not unsaved
+    assert as_dicts(again) == stored
+    assert again.get_slot("language") == "de"
+    assert as_dicts(again) == as_dicts(run(SQLTrackerStore(domain=DOMAIN, db=db).retrieve("u4")))
