@@ -4,11 +4,12 @@
 
 takes exactly the arguments of `rasa ...` (it is how `bolt run` starts Rasa). The speed-ups
 change how fast Rasa answers, never what it answers: see bot/schema_cache.py,
-bot/event_types.py, bot/frozen_heap.py, bot/keepalive.py and bot/action_calls.py.
+bot/event_types.py, bot/frozen_heap.py, bot/keepalive.py, bot/action_calls.py and
+bot/dialogue_states.py.
 """
 from __future__ import annotations
 
-from bot import action_calls, event_types, frozen_heap, keepalive, schema_cache
+from bot import action_calls, dialogue_states, event_types, frozen_heap, keepalive, schema_cache
 
 
 def main() -> None:
@@ -17,6 +18,7 @@ def main() -> None:
     frozen_heap.install()
     keepalive.install()
     action_calls.install()
+    dialogue_states.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

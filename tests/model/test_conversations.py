@@ -1,7 +1,8 @@
 """Rasa's end-to-end conversation tests (tests/conversations/test_<language>.yml) on the model.
 
 `--e2e` makes Rasa parse each user message with the model (and reads only files named test_*),
-so a test checks the NLU, the FAQ key chosen and the next action of every turn.
+so a test checks the NLU, the FAQ key chosen and the next action of every turn. Rasa runs as
+`bolt run` starts it, through bot/rasa_server.py, so its speed-ups are checked here too.
 """
 import re
 import subprocess
@@ -19,7 +20,7 @@ def test_conversations_in_every_language_pass(trained_model, repository, tmp_pat
     files = sorted((repository / "tests" / "conversations").glob("test_*.yml"))
     written = sum(len(yaml.safe_load(f.read_text(encoding="utf-8"))["stories"]) for f in files)
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained_model),
+        [sys.executable, "-m", "bot.rasa_server", "test", "core", "--model", str(trained_model),
          "--stories", "tests/conversations", "--e2e", "--fail-on-prediction-errors",
          "--out", str(tmp_path)],
         cwd=repository, capture_output=True, text=True, timeout=900,
