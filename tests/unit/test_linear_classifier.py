@@ -114,3 +114,40 @@ def test_the_fast_tfidf_gives_sklearns_numbers():
             fast = tfidf(vectorizer, asked)
             assert fast.shape == (len(asked), len(vectorizer.vocabulary_))
             assert abs(fast - vectorizer.transform(asked)).max() < 1e-12
+
+
+def test_the_one_text_scorer_gives_sklearns_probabilities():
+    import pickle
+
+    import numpy as np
+
+    from bot.nlu.linear_classifier import OneTextScorer
+
+    texts = [t for ts in EXAMPLES.values() for t in ts]
+    labels = [label for label, ts in EXAMPLES.items() for _ in ts]
+    model = LinearModel(LinearIntentClassifier.get_default_config()).fit(texts, texts, labels)
+    scorer = OneTextScorer.of(model)
+    assert scorer is not None
+    asked = ["how can I submit a ticket", "Rechnung", "請求について教えて", "совсем другое",
+             "", "zzzz qqqq", "ticket ticket ticket billing"]
+    expected = model.classifier.predict_proba(model._features(asked, asked, fit=False))
+    for text, sklearns in zip(asked, expected):
+        assert np.abs(scorer.probabilities(text, text) - sklearns).max() < 1e-12
+    assert [r[0][0] for r in model.predict(asked[:2], asked[:2])] == [
+        "faq/web_ticket", "faq/billing"]
+    # Pickled (as Rasa stores it) without the scorer, and scored the same after loading.
+    loaded = pickle.loads(pickle.dumps(model))
+    assert "_bolt_scorer" not in loaded.__dict__
+    assert loaded.predict(asked, asked) == model.predict(asked, asked)
+
+
+def test_models_of_another_shape_are_scored_by_sklearn():
+    from bot.nlu.linear_classifier import OneTextScorer
+
+    two = {label: EXAMPLES[label] for label in ("greet", "faq/billing")}
+    texts = [t for ts in two.values() for t in ts]
+    labels = [label for label, ts in two.items() for _ in ts]
+    model = LinearModel(LinearIntentClassifier.get_default_config()).fit(texts, texts, labels)
+    assert OneTextScorer.of(model) is None  # binary: sklearn's own path
+    ranked = model.predict(["hello", "invoice"], ["hello", "invoice"])
+    assert [r[0][0] for r in ranked] == ["greet", "faq/billing"]
