@@ -27,7 +27,8 @@ WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’.\-][\p{L}\p{N}\p{M}]+)*\+*")
 
 @lru_cache(maxsize=1)
 def _janome() -> Any:
-    # Imported lazily: loading the dictionary takes a moment and only Japanese text needs it.
+    # Loaded once, with the model (`MultilingualTokenizer.create`): a quarter of a second in
+    # which a Rasa server would otherwise stall every conversation at its first Japanese message.
     from janome.tokenizer import Tokenizer as JanomeTokenizer
 
     return JanomeTokenizer()
@@ -92,6 +93,7 @@ class MultilingualTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> MultilingualTokenizer:
+        _janome()
         return cls(config)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
