@@ -1,0 +1,54 @@
+"""The queue's reads are shared within one moment of the loop, and never across a write."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+from sqlalchemy import event
+
+from tests.handoff.test_group_commit import new_conversation, open_store
+
+
+def counting_selects(repository):
+    selects = []
+    engine = repository.sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: selects.append(statement)
+                 if statement.lstrip().upper().startswith("SELECT") else None)
+    return selects
+
+
+def test_one_moment_reads_once_and_a_write_or_the_next_moment_reads_again(tmp_path):
+    repository, database, _ = open_store(tmp_path)
+    first = new_conversation(repository, owner="queue")
+    selects = counting_selects(repository)
+
+    async def scenario():
+        assert [c.id for c in repository.waiting()] == [first]
+        repository.agents(), repository.held_counts(), repository.average_handle_seconds()
+        read = len(selects)
+        repository.waiting(), repository.agents(), repository.held_counts()
+        repository.average_handle_seconds()
+        assert len(selects) == read  # asked again in the same moment: shared
+        second = new_conversation(repository, owner="queue")  # this hub writes: read anew
+        assert {c.id for c in repository.waiting()} == {first, second}
+        await asyncio.sleep(0)  # the loop goes round
+        # Another process queues a chat: the next moment sees it.
+        with sqlite3.connect(database) as other:
+            other.execute("INSERT INTO conversations (id, resume_key_hash, language, owner, "
+                          "created_at, last_seq, bot_failed, escalated, breached, "
+                          "auto_escalation, rasa_resume_pending) SELECT 'c-other', 'x', 'ja', "
+                          "'queue', created_at, 0, 0, 0, 0, 0, 0 FROM conversations WHERE id=?",
+                          (first,))
+        assert {c.id for c in repository.waiting()} == {first, second, "c-other"}
+        appended = await repository.append_later(first, "message", "user", text="hi",
+                                                 changes={"owner": "bot"})
+        assert appended is not None
+        assert {c.id for c in repository.waiting()} == {second, "c-other"}
+
+    asyncio.run(scenario())
+    # Outside the loop (a script, `bolt agents`): always the database.
+    before = len(selects)
+    repository.waiting(), repository.waiting()
+    assert len(selects) == before + 2
+    repository.close()
