@@ -114,21 +114,20 @@ class Conversations:
     async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
         # One bot turn at a time per conversation, so that replies come in the order asked.
         async with self.bot_turns.setdefault(conversation_id, asyncio.Lock()):
-            conversation = self.hub.repository.conversation(conversation_id)
-            if not bot_answers(Owner(conversation.owner)):
+            state = self.hub.repository.bot_turn_state(conversation_id)
+            if state is None or not bot_answers(Owner(state.owner)):
                 return  # handed over while an earlier turn was still being answered
-            metadata: Dict[str, Any] = {"locale": visitor.locale or conversation.locale}
+            metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
             if visitor.token and visitor.still_valid(self.wall_clock()):
                 metadata["auth_token"] = visitor.token
             started = time.monotonic()
             try:
-                if conversation.rasa_resume_pending and not await self.hub.resume_bot(
-                        conversation_id):
+                if state.rasa_resume_pending and not await self.hub.resume_bot(conversation_id):
                     raise BotUnavailable("Rasa could not be resumed")
                 replies = await self.hub.rasa.send(conversation_id, text, metadata)
             except BotUnavailable:
                 self.hub.metrics.count("bolt_hub_bot_failures_total")
-                self._bot_unavailable(conversation, visitor)
+                self._bot_unavailable(self.hub.repository.conversation(conversation_id), visitor)
                 return
             self.hub.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
             for reply in replies:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -34,6 +34,13 @@ def _written(method: Method) -> Method:
     return on_the_writer  # type: ignore[return-value]
 
 
+class BotTurnState(NamedTuple):
+    """What a bot turn needs of its conversation, read without the ORM (on every message)."""
+    owner: str
+    locale: Optional[str]
+    rasa_resume_pending: bool
+
+
 class Repository:
     """Reads run where they are called; every write runs on the engine's writer thread
     (handoff/store/writer.py), appends grouped into shared transactions.
@@ -46,6 +53,7 @@ class Repository:
     """
 
     def __init__(self, engine: Engine):
+        self.engine = engine
         self.sessions = sessionmaker(engine, future=True, expire_on_commit=False)
         self.writer = Writer(engine)
         self.moment: Dict[str, Any] = {}
@@ -76,6 +84,13 @@ class Repository:
     def conversation(self, conversation_id: str) -> Optional[Conversation]:
         with self.sessions() as session:
             return session.get(Conversation, conversation_id)
+
+    def bot_turn_state(self, conversation_id: str) -> Optional[BotTurnState]:
+        query = select(Conversation.owner, Conversation.locale,
+                       Conversation.rasa_resume_pending).where(Conversation.id == conversation_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).one_or_none()
+        return None if row is None else BotTurnState(*row)
 
     def append(self, conversation_id: str, kind: str, speaker: str, *,
                then: Optional[Callable[[Appended], None]] = None,

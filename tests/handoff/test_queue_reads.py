@@ -11,8 +11,7 @@ from tests.handoff.test_group_commit import new_conversation, open_store
 
 def counting_selects(repository):
     selects = []
-    engine = repository.sessions.kw["bind"]
-    event.listen(engine, "before_cursor_execute",
+    event.listen(repository.engine, "before_cursor_execute",
                  lambda conn, cursor, statement, *rest: selects.append(statement)
                  if statement.lstrip().upper().startswith("SELECT") else None)
     return selects
