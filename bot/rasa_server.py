@@ -4,12 +4,14 @@
 
 takes exactly the arguments of `rasa ...` (it is how `bolt run` starts Rasa). The speed-ups
 change how fast Rasa answers, never what it answers: see bot/schema_cache.py,
-bot/event_types.py, bot/frozen_heap.py, bot/keepalive.py, bot/action_calls.py and
-bot/dialogue_states.py.
+bot/event_types.py, bot/frozen_heap.py, bot/keepalive.py, bot/action_calls.py,
+bot/dialogue_states.py and bot/graph_runner.py.
 """
 from __future__ import annotations
 
-from bot import action_calls, dialogue_states, event_types, frozen_heap, keepalive, schema_cache
+from bot import (
+    action_calls, dialogue_states, event_types, frozen_heap, graph_runner, keepalive, schema_cache,
+)
 
 
 def main() -> None:
@@ -19,6 +21,7 @@ def main() -> None:
     keepalive.install()
     action_calls.install()
     dialogue_states.install()
+    graph_runner.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
