@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from handoff.store.errors import Conflict, NotFound
 from handoff.store.schema import Conversation, Event, event_frame, utcnow
+from handoff.store.states import KnownStates
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
@@ -92,18 +93,24 @@ class ChangedElsewhere(Exception):
     read: the group is rolled back and each of its appends is tried again alone."""
 
 
-def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome]:
+def store(connection: Connection, requests: List[AppendRequest],
+          known: Optional[KnownStates] = None) -> List[Outcome]:
     """Stores the appends in the connection's transaction; one outcome per request, in order.
-    Raises ChangedElsewhere (nothing may be committed then)."""
+    Raises ChangedElsewhere (nothing may be committed then). The conversations' states come
+    from `known` where it has them, and the new ones are staged there."""
     ids = sorted({request.conversation_id for request in requests})
-    # Sorted and locked together (PostgreSQL): two hubs' groups never wait for each other in
-    # opposite orders. SQLite takes no lock on a read: the conditional UPDATE below guards it.
-    query = (READ_CONVERSATIONS_LOCKED if connection.dialect.name == "postgresql"
-             else READ_CONVERSATIONS)
-    states = {row.id: dict(row._mapping) for row in connection.execute(query, {"ids": ids})}
+    states = known.known(ids) if known is not None else {}
+    unread = [cid for cid in ids if cid not in states]
+    if unread:
+        # Sorted and locked together (PostgreSQL): two hubs' groups never wait for each other
+        # in opposite orders. SQLite takes no lock on a read: the conditional UPDATE guards it.
+        query = (READ_CONVERSATIONS_LOCKED if connection.dialect.name == "postgresql"
+                 else READ_CONVERSATIONS)
+        states.update((row.id, dict(row._mapping))
+                      for row in connection.execute(query, {"ids": unread}))
     read_seq = {cid: state["last_seq"] for cid, state in states.items()}
     changed_columns: Dict[str, Set[str]] = {}
-    known = _stored_events(connection, requests)
+    stored = _stored_events(connection, requests)
     outcomes: List[Outcome] = []
     rows: List[Dict[str, Any]] = []
     for request in requests:
@@ -112,8 +119,8 @@ def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome
             outcomes.append(NotFound(request.conversation_id))
             continue
         key = (request.conversation_id, request.client_id)
-        if request.client_id is not None and key in known:
-            outcomes.append(Appended(known[key], True, dict(state)))
+        if request.client_id is not None and key in stored:
+            outcomes.append(Appended(stored[key], True, dict(state)))
             continue
         refusal = _refusal(state, request.expect)
         if refusal is not None:
@@ -132,11 +139,13 @@ def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome
         }
         rows.append(row)
         if request.client_id is not None:
-            known[key] = row
+            stored[key] = row
         outcomes.append(Appended(row, False, dict(state)))
     _update_conversations(connection, states, read_seq, changed_columns)
     if rows:
         connection.execute(INSERT_EVENTS, rows)
+    if known is not None:
+        known.stage(states)
     return outcomes
 
 
