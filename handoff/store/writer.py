@@ -9,6 +9,9 @@ and one thread per engine means the hub never waits for its own lock.
 
 What callers do once a write is committed (deliver the event to sockets) runs on their event
 loop in commit order, also when a blocking write from the loop overtakes queued completions.
+
+On SQLite (one hub) the thread keeps the conversations' states it committed
+(handoff/store/states.py), so a group of messages reads none of them again.
 """
 from __future__ import annotations
 
