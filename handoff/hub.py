@@ -18,6 +18,7 @@ from handoff.dispatch import QUEUE_TOPIC, Dispatcher
 from handoff.metrics import Metrics
 from handoff.ownership import Move, Owner, next_owner
 from handoff.presence import PRESENCE_TOPIC, Presence
+from handoff.protocol import SharedFrame
 from handoff.rasa_client import BotUnavailable, RasaClient
 from handoff.requests import HandoffRequest, TicketRequest
 from handoff.store.appends import Appended
@@ -90,7 +91,7 @@ class Hub:
             event, conversation = appended.values, appended.state
             if event["kind"] in ("message", "note"):
                 self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
-            frame = appended.frame()
+            frame = SharedFrame(appended.frame())
             if not event["agents_only"]:
                 self.broker.publish(chat_topic(conversation["id"]), frame)
             for agent_id in {conversation["agent_id"], *also} - {None}:

@@ -146,4 +146,21 @@ def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
 
 
 def encode(frame: Mapping[str, Any]) -> str:
+    if type(frame) is SharedFrame:
+        return frame.text()
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+class SharedFrame(dict):
+    """A frame sent to several sockets (the sender's and the other side's, an observer's): its
+    JSON is made once, on the first send, and the same text goes to every socket. Nothing may
+    change it once published."""
+
+    __slots__ = ("_text",)
+
+    def text(self) -> str:
+        try:
+            return self._text
+        except AttributeError:
+            self._text: str = json.dumps(self, ensure_ascii=False, separators=(",", ":"))
+            return self._text

@@ -35,13 +35,18 @@ class Limiter:
         self.buckets: Dict[str, TokenBucket] = {}
 
     def allow(self, now: float, *keys: str) -> bool:
-        buckets = [self.buckets.setdefault(k, TokenBucket(self.rate_per_second, self.burst))
-                   for k in keys]
+        buckets = [self._bucket(k) for k in keys]
         allowed = all(self._room(b, now) for b in buckets)
         if allowed:
             for bucket in buckets:
                 bucket.take(now)
         return allowed
+
+    def _bucket(self, key: str) -> TokenBucket:
+        bucket = self.buckets.get(key)
+        if bucket is None:  # made only for a new key: every frame asks
+            bucket = self.buckets[key] = TokenBucket(self.rate_per_second, self.burst)
+        return bucket
 
     def forget(self, key: str) -> None:
         self.buckets.pop(key, None)

@@ -2,6 +2,11 @@
 the commit did): one read of the conversations involved, one read of the client ids already
 stored, one conditional UPDATE per conversation and one INSERT of every event.
 
+The statements that run for every group are built once; the two that take nothing but strings
+and numbers (which client ids are stored, the new `last_seq` of each conversation) go to the
+driver as SQL text with prepared parameter tuples: building and compiling a Core expression per
+group cost more CPU than SQLite took to run it.
+
 The per-conversation rules are those of one append at a time: events are numbered by the
 conversation's `last_seq`, a client id already stored is answered with its stored event, and
 `expect` names columns that must still hold the given values. An append that breaks a rule is
@@ -12,14 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple, Union
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from handoff.store.errors import Conflict, NotFound
 from handoff.store.schema import Conversation, Event, event_frame, utcnow
+from handoff.store.states import KnownStates
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
+READ_CONVERSATIONS = select(CONVERSATIONS).where(
+    CONVERSATIONS.c.id.in_(bindparam("ids", expanding=True))).order_by(CONVERSATIONS.c.id)
+READ_CONVERSATIONS_LOCKED = READ_CONVERSATIONS.with_for_update()
+READ_EVENTS = select(EVENTS).where(EVENTS.c.id.in_(bindparam("ids", expanding=True)))
+INSERT_EVENTS = EVENTS.insert()
 
 
 @dataclass(frozen=True)
@@ -82,19 +93,24 @@ class ChangedElsewhere(Exception):
     read: the group is rolled back and each of its appends is tried again alone."""
 
 
-def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome]:
+def store(connection: Connection, requests: List[AppendRequest],
+          known: Optional[KnownStates] = None) -> List[Outcome]:
     """Stores the appends in the connection's transaction; one outcome per request, in order.
-    Raises ChangedElsewhere (nothing may be committed then)."""
+    Raises ChangedElsewhere (nothing may be committed then). The conversations' states come
+    from `known` where it has them, and the new ones are staged there."""
     ids = sorted({request.conversation_id for request in requests})
-    # Sorted and locked together (PostgreSQL): two hubs' groups never wait for each other in
-    # opposite orders. SQLite takes no lock on a read: the conditional UPDATE below guards it.
-    query = select(CONVERSATIONS).where(CONVERSATIONS.c.id.in_(ids)).order_by(CONVERSATIONS.c.id)
-    if connection.dialect.name == "postgresql":
-        query = query.with_for_update()
-    states = {row.id: dict(row._mapping) for row in connection.execute(query)}
+    states = known.known(ids) if known is not None else {}
+    unread = [cid for cid in ids if cid not in states]
+    if unread:
+        # Sorted and locked together (PostgreSQL): two hubs' groups never wait for each other
+        # in opposite orders. SQLite takes no lock on a read: the conditional UPDATE guards it.
+        query = (READ_CONVERSATIONS_LOCKED if connection.dialect.name == "postgresql"
+                 else READ_CONVERSATIONS)
+        states.update((row.id, dict(row._mapping))
+                      for row in connection.execute(query, {"ids": unread}))
     read_seq = {cid: state["last_seq"] for cid, state in states.items()}
     changed_columns: Dict[str, Set[str]] = {}
-    known = _stored_events(connection, requests)
+    stored = _stored_events(connection, requests)
     outcomes: List[Outcome] = []
     rows: List[Dict[str, Any]] = []
     for request in requests:
@@ -103,8 +119,8 @@ def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome
             outcomes.append(NotFound(request.conversation_id))
             continue
         key = (request.conversation_id, request.client_id)
-        if request.client_id is not None and key in known:
-            outcomes.append(Appended(known[key], True, dict(state)))
+        if request.client_id is not None and key in stored:
+            outcomes.append(Appended(stored[key], True, dict(state)))
             continue
         refusal = _refusal(state, request.expect)
         if refusal is not None:
@@ -123,11 +139,13 @@ def store(connection: Connection, requests: List[AppendRequest]) -> List[Outcome
         }
         rows.append(row)
         if request.client_id is not None:
-            known[key] = row
+            stored[key] = row
         outcomes.append(Appended(row, False, dict(state)))
     _update_conversations(connection, states, read_seq, changed_columns)
     if rows:
-        connection.execute(EVENTS.insert(), rows)
+        connection.execute(INSERT_EVENTS, rows)
+    if known is not None:
+        known.stage(states)
     return outcomes
 
 
@@ -141,21 +159,30 @@ def _refusal(state: Mapping[str, Any], expect: Optional[Mapping[str, Any]]) -> O
 def _stored_events(connection: Connection, requests: List[AppendRequest]
                    ) -> Dict[Tuple[str, Optional[str]], Dict[str, Any]]:
     """(conversation id, client id) -> the event already stored under it, for the group's ids."""
-    wanted = {(r.conversation_id, r.client_id) for r in requests if r.client_id is not None}
+    wanted = sorted({(r.conversation_id, r.client_id) for r in requests if r.client_id is not None})
     if not wanted:
         return {}
     # The exact pairs: client ids repeat across conversations (every user's first message may
     # be "m1"), so two separate INs would read back every such event of the group's chats.
-    # One indexed lookup per pair (SQLite scans the table for a row-value IN).
-    query = select(EVENTS).where(or_(*(
-        and_(EVENTS.c.conversation_id == conversation_id, EVENTS.c.client_id == client_id)
-        for conversation_id, client_id in sorted(wanted))))
+    # One indexed lookup per pair (SQLite scans the table for a row-value IN). Only the ids are
+    # read here; the rare resent message's event is then read with its columns' types.
+    mark = _placeholder(connection)
+    sql = ("SELECT id FROM events WHERE "
+           + " OR ".join([f"(conversation_id = {mark} AND client_id = {mark})"] * len(wanted)))
+    parameters = tuple(value for pair in wanted for value in pair)
+    ids = [row[0] for row in connection.exec_driver_sql(sql, parameters)]
     found: Dict[Tuple[str, Optional[str]], Dict[str, Any]] = {}
-    for row in connection.execute(query):
-        values = dict(row._mapping)
-        values.pop("id", None)
-        found[(row.conversation_id, row.client_id)] = values
+    if ids:
+        for row in connection.execute(READ_EVENTS, {"ids": ids}):
+            values = dict(row._mapping)
+            values.pop("id", None)
+            found[(row.conversation_id, row.client_id)] = values
     return found
+
+
+def _placeholder(connection: Connection) -> str:
+    """The driver's mark for a positional parameter (SQLite: ?, psycopg2: %s)."""
+    return "?" if connection.dialect.paramstyle in ("qmark", "numeric") else "%s"
 
 
 def _update_conversations(connection: Connection, states: Mapping[str, Dict[str, Any]],
@@ -167,19 +194,45 @@ def _update_conversations(connection: Connection, states: Mapping[str, Dict[str,
     for conversation_id, columns in changed_columns.items():
         by_columns.setdefault(frozenset(columns), []).append(conversation_id)
     for columns, conversation_ids in by_columns.items():
-        statement = update(CONVERSATIONS).where(
-            CONVERSATIONS.c.id == bindparam("where_id"),
-            CONVERSATIONS.c.last_seq == bindparam("where_seq"),
-        ).values({column: bindparam(f"set_{column}") for column in sorted(columns)})
+        if columns == SEQ_ONLY:  # a message: nothing but the number moves on
+            mark = _placeholder(connection)
+            sql = (f"UPDATE conversations SET last_seq = {mark} "
+                   f"WHERE id = {mark} AND last_seq = {mark}")
+            rows = [(states[cid]["last_seq"], cid, read_seq[cid]) for cid in conversation_ids]
+            _run_checked(rows, lambda batch: connection.exec_driver_sql(
+                sql, batch if len(batch) > 1 else batch[0]).rowcount, connection)
+            continue
+        statement = _update_statement(columns)
         parameters = [
             {"where_id": cid, "where_seq": read_seq[cid],
              **{f"set_{column}": states[cid][column] for column in columns}}
             for cid in conversation_ids]
-        if len(parameters) > 1 and connection.dialect.supports_sane_multi_rowcount:
-            batches = [parameters]
-        else:
-            batches = [[one] for one in parameters]
-        for batch in batches:
-            result = connection.execute(statement, batch if len(batch) > 1 else batch[0])
-            if result.rowcount != len(batch):
-                raise ChangedElsewhere()
+        _run_checked(parameters, lambda batch: connection.execute(
+            statement, batch if len(batch) > 1 else batch[0]).rowcount, connection)
+
+
+SEQ_ONLY = frozenset({"last_seq"})
+_UPDATES: Dict[frozenset, Any] = {}
+
+
+def _update_statement(columns: frozenset) -> Any:
+    """The conditional UPDATE setting these columns, built once per set of columns."""
+    statement = _UPDATES.get(columns)
+    if statement is None:
+        statement = _UPDATES[columns] = update(CONVERSATIONS).where(
+            CONVERSATIONS.c.id == bindparam("where_id"),
+            CONVERSATIONS.c.last_seq == bindparam("where_seq"),
+        ).values({column: bindparam(f"set_{column}") for column in sorted(columns)})
+    return statement
+
+
+def _run_checked(parameters: List[Any], run: Any, connection: Connection) -> None:
+    """Runs the UPDATE for all rows at once where the driver counts the rows of an executemany
+    (one at a time elsewhere); any row not updated means another transaction came first."""
+    if len(parameters) > 1 and connection.dialect.supports_sane_multi_rowcount:
+        batches = [parameters]
+    else:
+        batches = [[one] for one in parameters]
+    for batch in batches:
+        if run(batch) != len(batch):
+            raise ChangedElsewhere()

@@ -9,6 +9,9 @@ and one thread per engine means the hub never waits for its own lock.
 
 What callers do once a write is committed (deliver the event to sockets) runs on their event
 loop in commit order, also when a blocking write from the loop overtakes queued completions.
+
+On SQLite (one hub) the thread keeps the conversations' states it committed
+(handoff/store/states.py), so a group of messages reads none of them again.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from handoff.store.appends import AppendRequest, Appended, ChangedElsewhere, Outcome, store
 from handoff.store.batching import next_batch
 from handoff.store.errors import Conflict
+from handoff.store.states import KnownStates
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,6 +67,8 @@ class Writer:
         self.thread: Optional[threading.Thread] = None
         self.closing = False
         self.finished: Dict[asyncio.AbstractEventLoop, Deque[Job]] = {}
+        # SQLite has one hub: its writer thread is the one writer of the conversations.
+        self.known = KnownStates(enabled=engine.dialect.name == "sqlite")
 
     # --- asking ---------------------------------------------------------------------------------
 
@@ -84,6 +90,7 @@ class Writer:
     def call(self, work: Callable[[], T]) -> T:
         """Runs a write of its own (its own transaction) on the thread, in its turn."""
         if threading.current_thread() is self.thread:
+            self.known.forget()
             return work()
         return self._wait(Job(work, _running_loop(), ready=threading.Event()))
 
@@ -157,16 +164,24 @@ class Writer:
                     else:
                         job.value = outcome
             else:
+                self.known.forget()  # it may change a conversation without an event
                 batch[0].value = batch[0].work()
         except BaseException as error:  # the transaction rolled back: nothing of it is stored
+            self.known.forget()
             for job in batch:
                 job.error = error
 
     def _store(self, requests: List[AppendRequest]) -> List[Outcome]:
         try:
             with self.engine.begin() as connection:
-                return store(connection, requests)
+                outcomes = store(connection, requests, self.known)
+            self.known.keep()
+            return outcomes
         except (ChangedElsewhere, IntegrityError) as error:
+            stale = self.known.answered
+            self.known.forget()
+            if stale:  # what was kept is not what is stored: once more, as stored
+                return self._store(requests)
             if len(requests) == 1:
                 if isinstance(error, ChangedElsewhere):
                     return [Conflict(CHANGED_ELSEWHERE)]
@@ -178,10 +193,14 @@ class Writer:
     def _store_alone(self, request: AppendRequest) -> Outcome:
         try:
             with self.engine.begin() as connection:
-                return store(connection, [request])[0]
+                outcome = store(connection, [request], self.known)[0]
+            self.known.keep()
+            return outcome
         except ChangedElsewhere:
+            self.known.forget()
             return Conflict(CHANGED_ELSEWHERE)
         except Exception as error:
+            self.known.forget()
             return error
 
     def _finish(self, batch: List[Job]) -> None:

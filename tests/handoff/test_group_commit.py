@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
-from handoff.store.appends import Appended
+from handoff.store.appends import Appended, ChangedElsewhere, _update_conversations
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Conflict, NotFound, Repository
 
@@ -163,3 +163,63 @@ def test_writes_from_a_thread_without_a_loop_are_stored(tmp_path):
     repository.close()
     # Closed, it starts again on the next write.
     assert repository.append(conversation_id, "message", "user", text="again")[0].seq == 2
+
+
+async def test_a_client_id_is_a_duplicate_only_in_the_conversation_that_stored_it(tmp_path):
+    repository, _, _ = open_store(tmp_path)
+    first, second, third = (new_conversation(repository) for _ in range(3))
+    original = await repository.append_later(first, "message", "user", text="hello",
+                                             client_id="user:m1")
+    outcomes = await asyncio.gather(*(
+        repository.append_later(cid, "message", "user", text=text, client_id="user:m1")
+        for cid, text in ((second, "b"), (first, "again"), (third, "c"), (second, "b again"))))
+    assert [(o.seq, o.duplicate) for o in outcomes] == [(1, False), (1, True), (1, False),
+                                                       (1, True)]
+    # The answer to a resend is the event stored first, with its columns' types.
+    assert outcomes[1].values == original.values
+    assert outcomes[1].frame() == original.frame()
+    assert [e.text for e in repository.events_after(second, 0, internal=True)] == ["b"]
+    repository.close()
+
+
+def test_a_conversation_moved_on_since_it_was_read_refuses_the_whole_group(tmp_path):
+    database = tmp_path / "hub.sqlite3"
+    engine = connect(f"sqlite:///{database}")
+    migrate(engine)
+    repository = Repository(engine)
+    ids = [new_conversation(repository) for _ in range(3)]
+    repository.close()
+    states = {cid: {"last_seq": 1} for cid in ids}
+    stale = {cid: 0 for cid in ids}
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE conversations SET last_seq = 5 WHERE id = ?",
+                                   (ids[1],))
+    with pytest.raises(ChangedElsewhere):
+        with engine.begin() as connection:
+            _update_conversations(connection, states, stale, {cid: {"last_seq"} for cid in ids})
+    with sqlite3.connect(database) as other:
+        assert sorted(row[0] for row in other.execute("SELECT last_seq FROM conversations")) \
+            == [0, 0, 5]  # rolled back: the two that matched are not moved on either
+    with engine.begin() as connection:  # read afresh, the group goes through
+        _update_conversations(connection, states, {ids[0]: 0, ids[1]: 5, ids[2]: 0},
+                              {cid: {"last_seq"} for cid in ids})
+    with sqlite3.connect(database) as other:
+        assert {row[0] for row in other.execute("SELECT last_seq FROM conversations")} == {1}
+
+
+async def test_a_change_without_an_event_is_seen_by_the_next_append(tmp_path):
+    """The states kept between groups are dropped by any other write and any failure."""
+    repository, database, _ = open_store(tmp_path)
+    conversation_id = new_conversation(repository)
+    first = await repository.append_later(conversation_id, "message", "user", text="one")
+    assert first.state["breached"] is False
+    repository.update(conversation_id, breached=True)
+    second = await repository.append_later(conversation_id, "message", "user", text="two")
+    assert (second.seq, second.state["breached"]) == (2, True)
+    # Another writer on the file (never the case with one hub) makes the kept state stale:
+    # the conditional UPDATE notices, and the append is tried again on what is stored.
+    with sqlite3.connect(database) as other:
+        other.execute("UPDATE conversations SET last_seq = 10 WHERE id = ?", (conversation_id,))
+    third = await repository.append_later(conversation_id, "message", "user", text="three")
+    assert third.seq == 11
+    repository.close()
