@@ -5,12 +5,13 @@
 takes exactly the arguments of `rasa ...` (it is how `bolt run` starts Rasa). The speed-ups
 change how fast Rasa answers, never what it answers: see bot/schema_cache.py,
 bot/event_types.py, bot/frozen_heap.py, bot/keepalive.py, bot/action_calls.py,
-bot/dialogue_states.py and bot/graph_runner.py.
+bot/dialogue_states.py, bot/graph_runner.py and bot/lock_waits.py.
 """
 from __future__ import annotations
 
 from bot import (
-    action_calls, dialogue_states, event_types, frozen_heap, graph_runner, keepalive, schema_cache,
+    action_calls, dialogue_states, event_types, frozen_heap, graph_runner, keepalive, lock_waits,
+    schema_cache,
 )
 
 
@@ -22,6 +23,7 @@ def main() -> None:
     action_calls.install()
     dialogue_states.install()
     graph_runner.install()
+    lock_waits.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

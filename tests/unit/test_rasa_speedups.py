@@ -150,3 +150,40 @@ def test_action_calls_are_encoded_to_the_same_values_json_reads():
     assert math.isnan(json.loads(keepalive.dumps({"x": float("nan")}))["x"])
     with pytest.raises(TypeError):  # what ujson refuses, json decides, as before
         keepalive.dumps({"x": object()})
+
+
+def test_a_message_waiting_for_its_conversation_looks_again_every_10_ms(monkeypatch):
+    import asyncio as aio
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    from bot import lock_waits
+
+    store = InMemoryLockStore()
+    order, naps = [], []
+    real_sleep = aio.sleep
+
+    async def sleep(seconds, *args):
+        naps.append(seconds)
+        await real_sleep(0)
+
+    async def turn(name, hold):
+        async with store.lock("c-1"):
+            order.append(name)
+            for _ in range(hold):
+                await real_sleep(0)
+
+    async def two_messages():
+        await aio.gather(turn("first", 5), turn("second", 0))
+
+    monkeypatch.setattr(aio, "sleep", sleep)
+    lock_waits.install()
+    try:
+        aio.run(two_messages())
+    finally:
+        lock_waits.uninstall()
+    assert order == ["first", "second"]  # Rasa's tickets: in the order they came
+    assert naps and set(naps) == {lock_waits.WAIT_SECONDS}
+    naps.clear()
+    aio.run(two_messages())  # Rasa's own: a whole second
+    assert naps and set(naps) == {1}
