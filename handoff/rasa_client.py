@@ -9,6 +9,10 @@ import aiohttp
 REPLY_FIELDS = ("text", "buttons", "custom", "image", "attachment")
 
 
+# Rasa answers an appended event with the conversation; without this, with all of its events,
+# which the hub never reads (tens of KB encoded by Rasa and decoded here at every pause and resume).
+NO_EVENTS = "include_events=NONE"
+
 class BotUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
@@ -38,11 +42,11 @@ class RasaClient:
                 for reply in replies if isinstance(reply, dict)]
 
     async def pause(self, sender: str) -> None:
-        await self._post(f"/conversations/{sender}/tracker/events", {"event": "pause"})
+        await self._post(f"/conversations/{sender}/tracker/events?{NO_EVENTS}", {"event": "pause"})
 
     async def resume(self, sender: str) -> None:
         # Rasa 3.6 only predicts again after the resume when the tracker ends with a listen.
-        await self._post(f"/conversations/{sender}/tracker/events",
+        await self._post(f"/conversations/{sender}/tracker/events?{NO_EVENTS}",
                          [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
 
     async def _post(self, path: str, body: Any) -> Any:
