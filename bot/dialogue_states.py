@@ -16,6 +16,7 @@ call returns copies, keeping which states share a part as Rasa's own lists do.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
@@ -110,11 +111,9 @@ def states_for_tracker_history(
     _histories.move_to_end(tracker.sender_id)
     while len(_histories) > CACHED_CONVERSATIONS:
         _histories.popitem(last=False)
-    # The state after the last event: for this call only (the next event may change it).
-    last = _History(self, options, history.replayed, states=history.states,
-                    last_ml_action_sub_state=history.last_ml_action_sub_state,
-                    turn_was_hidden=history.turn_was_hidden)
-    final = _next_state(self, last, history.replayed, False)
+    # The state after the last event: for this call only (the next event may change it), so
+    # its step runs on a copy of the loop variables.
+    final = _next_state(self, dataclasses.replace(history), history.replayed, False)
     return _copies(history.states + ([final] if final is not None else []))
 
 

@@ -132,9 +132,9 @@ class LinearModel:
 
     def predict(self, words: List[Text], chars: List[Text]) -> List[List[Tuple[Text, float]]]:
         """For each text, every label with its probability, most probable first."""
-        scorer = self.__dict__.get("_bolt_scorer")
-        if scorer is None:
-            scorer = self.__dict__["_bolt_scorer"] = OneTextScorer.of(self)
+        if "_bolt_scorer" not in self.__dict__:  # worked out once, also when there is none
+            self.__dict__["_bolt_scorer"] = OneTextScorer.of(self)
+        scorer = self.__dict__["_bolt_scorer"]
         if scorer is not None:
             probabilities = np.array([scorer.probabilities(w, c) for w, c in zip(words, chars)])
         else:
