@@ -10,8 +10,9 @@
    messages arrive, for `--closed-seconds`: relayed messages per second, through the hub and
    through a bare `websockets` relay (bench/bare_relay.py, storing nothing) driven the same way.
 
-Load comes from `--workers` processes of their own; the hub runs as `bolt run` starts it. The
-rate limits are raised for the run (an agent holding 20 chats sends 10 messages a second).
+Load comes from `--workers` processes of their own; the hub runs as `bolt run` starts it, with
+its default settings but for the rate limits, raised for the run (an agent holding 20 chats
+sends 10 messages a second).
 Results: bench/results/relay.json.
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ from loadlib import REPOSITORY, in_processes, latency_summary, machine, write_re
 import aiohttp  # noqa: E402
 import websockets  # noqa: E402
 
+from handoff.config import TICK_SECONDS  # noqa: E402
 from tests.handoff.conftest import PASSWORD, SERVICE_TOKEN, free_port, handoff_body, user_token  # noqa: E402
 from tests.reliability.harness import HubProcess, hub_environment  # noqa: E402
 
@@ -230,7 +232,8 @@ def slices(total: int, workers: int) -> List[tuple]:
 def start_hub(state: Path, chats: int) -> HubProcess:
     hub = HubProcess(hub_environment(
         state / "var", f"http://127.0.0.1:{free_port()}", BOLT_HUB_RATE_PER_SECOND="1000",
-        BOLT_HUB_RATE_BURST="1000", BOLT_HUB_OFFER_SECONDS="3600"), state / "hub.log")
+        BOLT_HUB_RATE_BURST="1000", BOLT_HUB_OFFER_SECONDS="3600",
+        BOLT_HUB_TICK_SECONDS=str(TICK_SECONDS)), state / "hub.log")
     asyncio.run(hub.start())
     for first in range(0, chats, CHATS_PER_AGENT):
         hub.add_agent(agent_name(first), ["de"], capacity=CHATS_PER_AGENT)

@@ -4,12 +4,15 @@ from __future__ import annotations
 import sys
 
 from handoff.app import create_app
+from handoff.collector import settle_for_serving
 from handoff.config import HubSettings
 
 
 def main() -> int:
     settings = HubSettings.from_env()  # a bad setting exits with a message naming it
-    create_app(settings).run(host=settings.host, port=settings.port, access_log=False, workers=1)
+    app = create_app(settings)
+    app.register_listener(lambda _app, _loop: settle_for_serving(), "after_server_start")
+    app.run(host=settings.host, port=settings.port, access_log=False, workers=1)
     return 0
 
 

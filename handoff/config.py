@@ -33,6 +33,7 @@ from bolt.secrets import load_secrets
 from bolt.settings import Settings, flag, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+TICK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class HubSettings:
             rate_burst=int(positive_number(env, "BOLT_HUB_RATE_BURST", 20)),
             agent_grace_seconds=positive_number(env, "BOLT_HUB_AGENT_GRACE_SECONDS", 60.0),
             offer_seconds=positive_number(env, "BOLT_HUB_OFFER_SECONDS", 30.0),
-            tick_seconds=positive_number(env, "BOLT_HUB_TICK_SECONDS", 1.0),
+            tick_seconds=positive_number(env, "BOLT_HUB_TICK_SECONDS", TICK_SECONDS),
             fallback_response_hours=positive_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
             redis_url=env.get("BOLT_HUB_REDIS_URL") or None,
             presence_seconds=positive_number(env, "BOLT_HUB_PRESENCE_SECONDS", 5.0),

@@ -1,11 +1,12 @@
 """Storing a group of events in one transaction, in SQLAlchemy Core (the ORM cost more CPU than
 the commit did): one read of the conversations involved, one read of the client ids already
-stored, one conditional UPDATE per conversation and one INSERT of every event.
+stored, a conditional UPDATE of the conversations and one multi-row INSERT of the events.
 
-The statements that run for every group are built once; the two that take nothing but strings
-and numbers (which client ids are stored, the new `last_seq` of each conversation) go to the
-driver as SQL text with prepared parameter tuples: building and compiling a Core expression per
-group cost more CPU than SQLite took to run it.
+The statements are few and go to the driver as SQL text with prepared parameter tuples:
+building and compiling a Core expression per group cost more CPU than SQLite took to run it,
+and every statement the driver runs lets go of the GIL and waits to get it back from a busy
+event loop (handoff/store/writer.py). A group of messages is one UPDATE and one INSERT (per
+chunk of a few hundred), whatever its size; one `executemany` row was one statement each.
 
 The per-conversation rules are those of one append at a time: events are numbered by the
 conversation's `last_seq`, a client id already stored is answered with its stored event, and
@@ -15,10 +16,10 @@ refused alone (Conflict, NotFound) and the others are stored; the refused one ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, Union
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from handoff.store.errors import Conflict, NotFound
 from handoff.store.schema import Conversation, Event, event_frame, utcnow
@@ -30,7 +31,6 @@ READ_CONVERSATIONS = select(CONVERSATIONS).where(
     CONVERSATIONS.c.id.in_(bindparam("ids", expanding=True))).order_by(CONVERSATIONS.c.id)
 READ_CONVERSATIONS_LOCKED = READ_CONVERSATIONS.with_for_update()
 READ_EVENTS = select(EVENTS).where(EVENTS.c.id.in_(bindparam("ids", expanding=True)))
-INSERT_EVENTS = EVENTS.insert()
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def store(connection: Connection, requests: List[AppendRequest],
         outcomes.append(Appended(row, False, dict(state)))
     _update_conversations(connection, states, read_seq, changed_columns)
     if rows:
-        connection.execute(INSERT_EVENTS, rows)
+        _insert_events(connection, rows)
     if known is not None:
         known.stage(states)
     return outcomes
@@ -195,12 +195,7 @@ def _update_conversations(connection: Connection, states: Mapping[str, Dict[str,
         by_columns.setdefault(frozenset(columns), []).append(conversation_id)
     for columns, conversation_ids in by_columns.items():
         if columns == SEQ_ONLY:  # a message: nothing but the number moves on
-            mark = _placeholder(connection)
-            sql = (f"UPDATE conversations SET last_seq = {mark} "
-                   f"WHERE id = {mark} AND last_seq = {mark}")
-            rows = [(states[cid]["last_seq"], cid, read_seq[cid]) for cid in conversation_ids]
-            _run_checked(rows, lambda batch: connection.exec_driver_sql(
-                sql, batch if len(batch) > 1 else batch[0]).rowcount, connection)
+            _move_seq_on(connection, conversation_ids, states, read_seq)
             continue
         statement = _update_statement(columns)
         parameters = [
@@ -209,6 +204,55 @@ def _update_conversations(connection: Connection, states: Mapping[str, Dict[str,
             for cid in conversation_ids]
         _run_checked(parameters, lambda batch: connection.execute(
             statement, batch if len(batch) > 1 else batch[0]).rowcount, connection)
+
+
+def _move_seq_on(connection: Connection, conversation_ids: List[str],
+                 states: Mapping[str, Dict[str, Any]], read_seq: Mapping[str, int]) -> None:
+    """`last_seq` of every conversation that got only messages, in one statement per chunk:
+    `UPDATE ... SET last_seq = CASE id ... END WHERE (id = :id AND last_seq = :read) OR ...`."""
+    mark = _placeholder(connection)
+    for chunk in _chunks(conversation_ids, CONVERSATIONS_PER_UPDATE):
+        sql = ("UPDATE conversations SET last_seq = CASE id "
+               + " ".join([f"WHEN {mark} THEN {mark}"] * len(chunk)) + " END WHERE "
+               + " OR ".join([f"(id = {mark} AND last_seq = {mark})"] * len(chunk)))
+        parameters = tuple(value for cid in chunk for value in (cid, states[cid]["last_seq"]))
+        parameters += tuple(value for cid in chunk for value in (cid, read_seq[cid]))
+        if connection.exec_driver_sql(sql, parameters).rowcount != len(chunk):
+            raise ChangedElsewhere()
+
+
+def _insert_events(connection: Connection, rows: List[Dict[str, Any]]) -> None:
+    """The group's events in one multi-row INSERT per chunk, their values converted by the
+    columns' own types (JSON, dates, booleans) as SQLAlchemy would."""
+    mark = _placeholder(connection)
+    one_row = "(" + ", ".join([mark] * len(EVENT_COLUMNS)) + ")"
+    processors = _bind_processors(connection.dialect)
+    for chunk in _chunks(rows, EVENTS_PER_INSERT):
+        sql = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES "
+               + ", ".join([one_row] * len(chunk)))
+        parameters = tuple(process(row[name]) if process is not None else row[name]
+                           for row in chunk for name, process in processors)
+        connection.exec_driver_sql(sql, parameters)
+
+
+EVENT_COLUMNS = ("conversation_id", "seq", "kind", "speaker", "text", "data", "client_id",
+                 "agent_name", "agents_only", "created_at")
+# Each statement holds fewer than 999 parameters, the smallest limit SQLite has had.
+EVENTS_PER_INSERT = 999 // len(EVENT_COLUMNS)
+CONVERSATIONS_PER_UPDATE = 999 // 4
+_PROCESSORS: Dict[str, List[Tuple[str, Optional[Callable[[Any], Any]]]]] = {}
+
+
+def _bind_processors(dialect: Dialect) -> List[Tuple[str, Optional[Callable[[Any], Any]]]]:
+    processors = _PROCESSORS.get(dialect.name)
+    if processors is None:
+        processors = _PROCESSORS[dialect.name] = [
+            (name, EVENTS.c[name].type.bind_processor(dialect)) for name in EVENT_COLUMNS]
+    return processors
+
+
+def _chunks(items: List[Any], size: int) -> List[List[Any]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 SEQ_ONLY = frozenset({"last_seq"})

@@ -10,6 +10,12 @@ and one thread per engine means the hub never waits for its own lock.
 What callers do once a write is committed (deliver the event to sockets) runs on their event
 loop in commit order, also when a blocking write from the loop overtakes queued completions.
 
+The thread runs the statements beside the loop, but not in parallel with it: the driver lets go
+of the GIL for each statement and then waits for a busy loop to give it back (up to the
+interpreter's 5 ms switch interval), so a group costs few statements whatever its size
+(handoff/store/appends.py). Storing on the loop's own thread instead was measured slower: the
+one thread then did all of the work (bench/relay_bench.py, 1,000 chats).
+
 On SQLite (one hub) the thread keeps the conversations' states it committed
 (handoff/store/states.py), so a group of messages reads none of them again.
 """

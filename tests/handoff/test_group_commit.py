@@ -223,3 +223,31 @@ async def test_a_change_without_an_event_is_seen_by_the_next_append(tmp_path):
     third = await repository.append_later(conversation_id, "message", "user", text="three")
     assert third.seq == 11
     repository.close()
+
+
+def test_a_group_larger_than_one_statement_is_stored_whole_with_its_columns_typed(tmp_path):
+    """Events go in as multi-row INSERTs and `last_seq` as one UPDATE per chunk of
+    conversations: a group spanning several chunks of both keeps every value, read back by the
+    ORM as it would have stored it (JSON, dates, booleans)."""
+    from handoff.store.appends import (CONVERSATIONS_PER_UPDATE, EVENTS_PER_INSERT,
+                                       AppendRequest, store)
+    repository, database, _ = open_store(tmp_path)
+    ids = [new_conversation(repository) for _ in range(CONVERSATIONS_PER_UPDATE + 3)]
+    requests = [AppendRequest(cid, "message", "user", text=f"hello {n}", client_id=f"user:m{n}",
+                              data={"n": n, "ü": [1.5, None]} if n % 2 else None,
+                              agents_only=n % 3 == 0)
+                for n, cid in enumerate(ids + ids[:EVENTS_PER_INSERT])]
+    assert len(requests) > 2 * EVENTS_PER_INSERT
+    with repository.engine.begin() as connection:
+        outcomes = store(connection, requests)
+    assert all(isinstance(outcome, Appended) for outcome in outcomes)
+    for n, (request, outcome) in enumerate(zip(requests, outcomes)):
+        event = repository.events_after(request.conversation_id, outcome.seq - 1, internal=True)[0]
+        assert (event.seq, event.text, event.client_id) == (outcome.seq, f"hello {n}", f"user:m{n}")
+        assert event.data == ({"n": n, "ü": [1.5, None]} if n % 2 else None)
+        assert event.agents_only is (n % 3 == 0)
+        assert event.created_at == outcome.values["created_at"]
+    with sqlite3.connect(database) as other:
+        seqs = dict(other.execute("SELECT id, last_seq FROM conversations").fetchall())
+    assert seqs == {cid: 2 if index < EVENTS_PER_INSERT else 1 for index, cid in enumerate(ids)}
+    repository.close()
