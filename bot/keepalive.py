@@ -8,7 +8,8 @@ the headers, auth and timeout are the ones Rasa sets.
 Custom action calls post the conversation (`tracker.current_state()`; the slot mapping only its
 latest turn, bot/action_calls.py), and encoding it with the standard library's `json` was the
 largest single cost of a call (py-spy, README "Measurements"); these sessions encode it with
-`ujson` (a Rasa dependency), three times as fast and decoded to the same values. Anything `ujson` refuses goes to `json`, which decides as before.
+`ujson`, three times as fast and decoded to the same values. Anything `ujson` refuses goes to
+`json`, which decides as before.
 """
 from __future__ import annotations
 

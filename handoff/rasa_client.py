@@ -10,8 +10,10 @@ REPLY_FIELDS = ("text", "buttons", "custom", "image", "attachment")
 
 
 # Rasa answers an appended event with the conversation; without this, with all of its events,
-# which the hub never reads (tens of KB encoded by Rasa and decoded here at every pause and resume).
+# which the hub never reads (tens of KB encoded by Rasa and decoded here at every pause and
+# resume).
 NO_EVENTS = "include_events=NONE"
+
 
 class BotUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""

@@ -235,8 +235,7 @@ def _insert_events(connection: Connection, rows: List[Dict[str, Any]]) -> None:
         connection.exec_driver_sql(sql, parameters)
 
 
-EVENT_COLUMNS = ("conversation_id", "seq", "kind", "speaker", "text", "data", "client_id",
-                 "agent_name", "agents_only", "created_at")
+EVENT_COLUMNS = tuple(column.name for column in EVENTS.columns if not column.primary_key)
 # Each statement holds fewer than 999 parameters, the smallest limit SQLite has had.
 EVENTS_PER_INSERT = 999 // len(EVENT_COLUMNS)
 CONVERSATIONS_PER_UPDATE = 999 // 4
