@@ -7,9 +7,10 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RESULTS = REPOSITORY / "bench" / "results"
@@ -34,6 +35,53 @@ def machine() -> Dict[str, Any]:
     """The load average when the run started: the machine is shared, the numbers depend on it."""
     return {"load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             "cpus": os.cpu_count(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+class StealMeter:
+    """The share of the machine's CPU time the hypervisor gave to others (`steal` in
+    /proc/stat), second by second from `start_at` for `seconds`: on a shared virtual machine it
+    comes and goes, and the latencies measured meanwhile go up with it."""
+
+    def __init__(self, start_at: float, seconds: float):
+        self.shares: List[Optional[float]] = []
+        self.thread = threading.Thread(target=self._measure, args=(start_at, seconds),
+                                       daemon=True)
+        self.thread.start()
+
+    def _measure(self, start_at: float, seconds: float) -> None:
+        time.sleep(max(0.0, start_at - time.time()))
+        before = _cpu_ticks()
+        for second in range(int(seconds)):
+            time.sleep(max(0.0, start_at + second + 1 - time.time()))
+            after = _cpu_ticks()
+            total = sum(after) - sum(before) if after and before else 0
+            self.shares.append(round((after[7] - before[7]) / total, 3) if total else None)
+            before = after
+
+    def result(self) -> List[Optional[float]]:
+        self.thread.join(timeout=5)
+        return self.shares
+
+
+def _cpu_ticks() -> List[int]:
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()[1:]
+    except OSError:  # not Linux: nothing to report
+        return []
+    return [int(value) for value in fields] + [0] * (8 - len(fields))
+
+
+def by_second(sent_and_latency: Sequence[Sequence[float]], start_at: float,
+              steal: Sequence[Optional[float]]) -> List[Dict[str, Any]]:
+    """Latency percentiles of the messages sent in each second, beside that second's steal."""
+    seconds: Dict[int, List[float]] = {}
+    for sent_at, latency in sent_and_latency:
+        seconds.setdefault(int(sent_at - start_at), []).append(latency)
+    return [{"second": second, "p50_ms": round(percentile(values, 0.5) * 1000, 1),
+             "p99_ms": round(percentile(values, 0.99) * 1000, 1),
+             "cpu_steal": steal[second] if 0 <= second < len(steal) else None}
+            for second, values in sorted(seconds.items())]
 
 
 def write_results(name: str, command: str, results: Dict[str, Any]) -> Path:

@@ -27,9 +27,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
-from loadlib import REPOSITORY, in_processes, latency_summary, machine, write_results
+from loadlib import (REPOSITORY, StealMeter, by_second, in_processes, latency_summary, machine,
+                     write_results)
 
 import aiohttp  # noqa: E402
 import websockets  # noqa: E402
@@ -101,7 +102,7 @@ async def open_loop_worker(ws_url: str, http_url: str, first: int, chats: int, s
         await drain(ws)
     if time.time() > start_at:
         raise RuntimeError("set-up took longer than the time allowed for it")
-    latencies: List[float] = []
+    latencies: List[Tuple[float, float]] = []  # (sent at, latency) of each message received
     counts = {"sent": 0, "acked": 0, "received": 0}
     stop_at = start_at + seconds
 
@@ -112,7 +113,8 @@ async def open_loop_worker(ws_url: str, http_url: str, first: int, chats: int, s
                 if frame["type"] == "ack":
                     counts["acked"] += 1
                 elif frame["type"] == "event" and frame.get("speaker") == speaker:
-                    latencies.append(time.time() - float(frame["text"].split()[0]))
+                    sent_at = float(frame["text"].split()[0])
+                    latencies.append((sent_at, time.time() - sent_at))
                     counts["received"] += 1
         except websockets.ConnectionClosed:
             pass
@@ -255,6 +257,7 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
         hub = start_hub(Path(state), args.chats)
         try:
             start_at = time.time() + args.setup_seconds
+            steal = StealMeter(start_at, args.seconds)
             parts = in_processes(open_loop_worker, [
                 (hub.ws_url, hub.url, first, count, start_at, args.seconds)
                 for first, count in slices(args.chats, args.workers)],
@@ -265,7 +268,9 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
             raise
         finally:
             hub.stop()
-    latencies = [x for part in parts for x in part["latencies"]]
+    sent_and_latency = [pair for part in parts for pair in part["latencies"]]
+    latencies = [latency for _, latency in sent_and_latency]
+    shares = [share for share in steal.result() if share is not None]
     totals = {key: sum(part[key] for part in parts) for key in ("sent", "acked", "received")}
     return {"chats": args.chats, "seconds": args.seconds, "period_seconds": PERIOD, **totals,
             # At least every acknowledged message is stored; more when acks were still on their
@@ -273,7 +278,10 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
             "stored_messages": stored, "every_acknowledged_message_stored": stored >= totals["acked"],
             "stored_but_not_acknowledged_at_close": stored - totals["acked"],
             "delivered_per_second": round(totals["received"] / args.seconds, 1),
-            "delivery_latency": latency_summary(latencies)}
+            "delivery_latency": latency_summary(latencies),
+            "cpu_steal": {"mean": round(sum(shares) / len(shares), 3) if shares else None,
+                          "max": max(shares, default=None)},
+            "by_second": by_second(sent_and_latency, start_at, steal.result())}
 
 
 def closed_loop(args: argparse.Namespace) -> Dict[str, Any]:

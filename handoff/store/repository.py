@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 from datetime import datetime
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar
 
@@ -17,6 +18,9 @@ from handoff.store.schema import Agent, AgentSession, Conversation, Event, Resol
 from handoff.store.writer import Writer
 
 __all__ = ["Conflict", "NotFound", "Repository"]
+HELD = (select(Conversation.agent_id, func.count().label("held"))
+        .where(Conversation.owner == "agent", Conversation.agent_id.is_not(None))
+        .group_by(Conversation.agent_id).subquery())
 
 
 Method = TypeVar("Method", bound=Callable[..., Any])
@@ -156,12 +160,16 @@ class Repository:
         return dict(self._in_this_moment("held_counts", self._read_held_counts))
 
     def _read_held_counts(self) -> Dict[int, int]:
-        # Plain rows, no ORM session (a third less time): it is read on every queue change.
+        # No ORM session (a third less time), and one row, the counts as one JSON object: it is
+        # read on every tick, on the loop, and every row the driver reads lets go of the GIL and
+        # waits for the writer thread to give it back (50 agents' rows: stops of 40-90 ms).
+        aggregate = (func.json_object_agg if self.engine.dialect.name == "postgresql"
+                     else func.json_group_object)
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(Conversation.agent_id, func.count()).where(Conversation.owner == "agent")
-                .group_by(Conversation.agent_id))
-            return {agent_id: count for agent_id, count in rows}
+            counts = connection.execute(select(aggregate(HELD.c.agent_id, HELD.c.held))).scalar()
+        if isinstance(counts, str):
+            counts = json.loads(counts)
+        return {int(agent_id): held for agent_id, held in (counts or {}).items()}
 
     def counts_by_owner(self) -> Dict[str, int]:
         with self.sessions() as session:

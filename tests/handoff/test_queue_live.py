@@ -1,5 +1,6 @@
 """The queue as users and agents see it move: places, waits, escalation of Premier+ chats."""
 from tests.handoff.conftest import user_token
+from tests.handoff.test_queue_reads import counting_selects
 
 
 async def test_places_and_waits_update_as_the_queue_moves(bolt, agents):
@@ -59,4 +60,34 @@ async def test_premier_plus_chats_past_their_deadline_escalate(bolt, agents):
         assert 'bolt_hub_sla_breaches_total{language="de",priority="P4"} 1' in metrics
         await entitled.expect("queue", position=1)
         for client in (anna, sam, first, entitled, plain):
+            await client.close()
+
+
+async def test_a_tick_with_nobody_waiting_reads_neither_agents_nor_their_loads(bolt, agents):
+    agents("anna", ["de"], capacity=2)
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        user = await hub.user(token=user_token("u-1", "acme"))
+        conversation_id = user.welcome["conversation_id"]
+        await hub.hand_off(conversation_id, priority="P3")
+        await anna.expect("offer")
+        await anna.send(type="accept", conversation_id=conversation_id)
+        await anna.expect("assigned")
+        core = hub.core
+        selects = counting_selects(core.repository)
+        core.repository.moment.clear()
+        core.dispatcher.tick()
+        core.dispatcher._broadcast()
+        read = " ".join(selects)
+        assert "FROM conversations" in read  # who waits is still read
+        assert "FROM agents" not in read and "GROUP BY conversations.agent_id" not in read
+
+        # Someone waits: the offer needs both, and is made.
+        second = await hub.user(token=user_token("u-2", "acme"))
+        await hub.hand_off(second.welcome["conversation_id"], priority="P3")
+        offer = await anna.expect("offer")
+        assert offer["conversation"]["conversation_id"] == second.welcome["conversation_id"]
+        read = " ".join(selects)
+        assert "FROM agents" in read and "GROUP BY conversations.agent_id" in read
+        for client in (user, second, anna):
             await client.close()

@@ -51,3 +51,18 @@ def test_one_moment_reads_once_and_a_write_or_the_next_moment_reads_again(tmp_pa
     repository.waiting(), repository.waiting()
     assert len(selects) == before + 2
     repository.close()
+
+
+def test_held_counts_are_the_chats_each_agent_holds(tmp_path):
+    repository, _, _ = open_store(tmp_path)
+    anna, ben, _idle = (repository.add_agent(
+        name=name, display_name=name, password_hash="x", languages="de", capacity=5,
+        supervisor=False, status="online") for name in ("anna", "ben", "cleo"))
+    for agent, chats in ((anna, 3), (ben, 1)):
+        for _ in range(chats):
+            repository.update(new_conversation(repository, owner="bot"),
+                              owner="agent", agent_id=agent.id)
+    new_conversation(repository, owner="queue")
+    repository.update(new_conversation(repository, owner="bot"), agent_id=ben.id)  # resolved
+    assert repository.held_counts() == {anna.id: 3, ben.id: 1}
+    repository.close()
