@@ -270,7 +270,8 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
             hub.stop()
     sent_and_latency = [pair for part in parts for pair in part["latencies"]]
     latencies = [latency for _, latency in sent_and_latency]
-    shares = [share for share in steal.result() if share is not None]
+    steal_by_second = steal.result()
+    shares = [share for share in steal_by_second if share is not None]
     totals = {key: sum(part[key] for part in parts) for key in ("sent", "acked", "received")}
     return {"chats": args.chats, "seconds": args.seconds, "period_seconds": PERIOD, **totals,
             # At least every acknowledged message is stored; more when acks were still on their
@@ -281,7 +282,7 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
             "delivery_latency": latency_summary(latencies),
             "cpu_steal": {"mean": round(sum(shares) / len(shares), 3) if shares else None,
                           "max": max(shares, default=None)},
-            "by_second": by_second(sent_and_latency, start_at, steal.result())}
+            "by_second": by_second(sent_and_latency, start_at, steal_by_second)}
 
 
 def closed_loop(args: argparse.Namespace) -> Dict[str, Any]:

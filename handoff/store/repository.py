@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from datetime import datetime
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
@@ -18,6 +17,8 @@ from handoff.store.schema import Agent, AgentSession, Conversation, Event, Resol
 from handoff.store.writer import Writer
 
 __all__ = ["Conflict", "NotFound", "Repository"]
+
+# The chats each agent holds, per agent (read as one row by `held_counts`).
 HELD = (select(Conversation.agent_id, func.count().label("held"))
         .where(Conversation.owner == "agent", Conversation.agent_id.is_not(None))
         .group_by(Conversation.agent_id).subquery())
@@ -166,9 +167,8 @@ class Repository:
         aggregate = (func.json_object_agg if self.engine.dialect.name == "postgresql"
                      else func.json_group_object)
         with self.engine.connect() as connection:
-            counts = connection.execute(select(aggregate(HELD.c.agent_id, HELD.c.held))).scalar()
-        if isinstance(counts, str):
-            counts = json.loads(counts)
+            counts = connection.execute(select(
+                aggregate(HELD.c.agent_id, HELD.c.held, type_=JSON))).scalar()
         return {int(agent_id): held for agent_id, held in (counts or {}).items()}
 
     def counts_by_owner(self) -> Dict[str, int]:
