@@ -23,6 +23,7 @@ from handoff.rasa_client import RasaClient
 from handoff.redis_broker import RedisBroker
 from handoff.ratelimit import Limiter
 from handoff.sockets import agent_socket, chat_socket
+from handoff.store.checkpoints import WalCheckpoints
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Repository
 from handoff.texts import Texts
@@ -54,8 +55,9 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
 
     @app.before_server_start
     async def start(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
-        engine = connect(settings.database_url)
+        engine = connect(settings.database_url, background_checkpoints=True)
         migrate(engine)
+        app.ctx.checkpoints = WalCheckpoints.start(engine)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
         await rasa.start()
         fan_out = broker or (RedisBroker(settings.redis_url) if settings.redis_url
@@ -85,6 +87,8 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         await app.ctx.hub.stop()
         await app.ctx.hub.broker.stop()
         app.ctx.hub.repository.close()
+        if app.ctx.checkpoints is not None:
+            app.ctx.checkpoints.stop()
         app.ctx.engine.dispose()
 
     return app

@@ -12,7 +12,9 @@ from sqlalchemy.pool import QueuePool
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def connect(url: str) -> Engine:
+def connect(url: str, background_checkpoints: bool = False) -> Engine:
+    """`background_checkpoints`: SQLite's commits leave the WAL checkpoints to a thread that
+    WalCheckpoints (handoff/store/checkpoints.py) runs; whoever asks for it starts that thread."""
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
@@ -22,6 +24,8 @@ def connect(url: str) -> Engine:
         engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5,
                                connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if background_checkpoints:
+            event.listen(engine, "connect", _no_automatic_checkpoints)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
 
@@ -36,6 +40,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _no_automatic_checkpoints(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def alembic_config() -> Config:
