@@ -1,6 +1,7 @@
 """Storing a group of events in one transaction, in SQLAlchemy Core (the ORM cost more CPU than
 the commit did): one read of the conversations involved, one read of the client ids already
-stored, a conditional UPDATE of the conversations and one multi-row INSERT of the events.
+stored (left out first by the hub's writer), a conditional UPDATE of the conversations and one
+multi-row INSERT of the events.
 
 The statements are few and go to the driver as SQL text with prepared parameter tuples:
 building and compiling a Core expression per group cost more CPU than SQLite took to run it,
@@ -94,10 +95,15 @@ class ChangedElsewhere(Exception):
 
 
 def store(connection: Connection, requests: List[AppendRequest],
-          known: Optional[KnownStates] = None) -> List[Outcome]:
+          known: Optional[KnownStates] = None, look_for_resends: bool = True) -> List[Outcome]:
     """Stores the appends in the connection's transaction; one outcome per request, in order.
     Raises ChangedElsewhere (nothing may be committed then). The conversations' states come
-    from `known` where it has them, and the new ones are staged there."""
+    from `known` where it has them, and the new ones are staged there.
+
+    `look_for_resends=False` leaves out the read of the client ids already stored: a resent
+    message then breaks the events' unique client ids, and the INSERT raises IntegrityError (the
+    caller rolls back and stores the group again, looking). Resends come only after reconnects,
+    and that read was a third of a group's time on the writer thread."""
     ids = sorted({request.conversation_id for request in requests})
     states = known.known(ids) if known is not None else {}
     unread = [cid for cid in ids if cid not in states]
@@ -110,7 +116,7 @@ def store(connection: Connection, requests: List[AppendRequest],
                       for row in connection.execute(query, {"ids": unread}))
     read_seq = {cid: state["last_seq"] for cid, state in states.items()}
     changed_columns: Dict[str, Set[str]] = {}
-    stored = _stored_events(connection, requests)
+    stored = _stored_events(connection, requests) if look_for_resends else {}
     outcomes: List[Outcome] = []
     rows: List[Dict[str, Any]] = []
     for request in requests:

@@ -177,17 +177,21 @@ class Writer:
             for job in batch:
                 job.error = error
 
-    def _store(self, requests: List[AppendRequest]) -> List[Outcome]:
+    def _store(self, requests: List[AppendRequest], look_for_resends: bool = False
+               ) -> List[Outcome]:
+        """The group in one transaction, first without looking for resent messages: a resend
+        breaks the events' unique client ids, and the group is stored again, looking."""
         try:
             with self.engine.begin() as connection:
-                outcomes = store(connection, requests, self.known)
+                outcomes = store(connection, requests, self.known, look_for_resends)
             self.known.keep()
             return outcomes
         except (ChangedElsewhere, IntegrityError) as error:
             stale = self.known.answered
             self.known.forget()
-            if stale:  # what was kept is not what is stored: once more, as stored
-                return self._store(requests)
+            resent = isinstance(error, IntegrityError) and not look_for_resends
+            if stale or resent:  # once more, as stored, looking for resends
+                return self._store(requests, look_for_resends=True)
             if len(requests) == 1:
                 if isinstance(error, ChangedElsewhere):
                     return [Conflict(CHANGED_ELSEWHERE)]

@@ -182,6 +182,38 @@ async def test_a_client_id_is_a_duplicate_only_in_the_conversation_that_stored_i
     repository.close()
 
 
+async def test_new_messages_are_stored_without_reading_the_client_ids_a_resend_is_read(tmp_path):
+    repository, _, _ = open_store(tmp_path)
+    conversation_id = new_conversation(repository)
+    first = await repository.append_later(conversation_id, "message", "user", text="m0",
+                                          client_id="user:m0")
+    selects: List[str] = []
+
+    def count_selects(_connection, _cursor, statement, *_rest) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(repository.engine, "before_cursor_execute", count_selects)
+
+    def send(*numbers: int):
+        return asyncio.gather(*(repository.append_later(
+            conversation_id, "message", "user", text=f"m{n}", client_id=f"user:m{n}")
+            for n in numbers))
+
+    new = await send(1, 2, 3)
+    assert [(o.seq, o.duplicate) for o in new] == [(1 + n, False) for n in (1, 2, 3)]
+    assert selects == []  # neither the conversation (known) nor the client ids
+    # A resend among new messages: the group is stored again, looking for resends.
+    mixed = await send(4, 0, 5, 4)
+    assert [(o.seq, o.duplicate) for o in mixed] == [(5, False), (1, True), (6, False),
+                                                    (5, True)]
+    assert mixed[1].values == first.values
+    assert any("client_id" in statement for statement in selects)
+    stored = repository.events_after(conversation_id, 0, internal=True)
+    assert [(e.seq, e.text) for e in stored] == [(n + 1, f"m{n}") for n in (0, 1, 2, 3, 4, 5)]
+    repository.close()
+
+
 def test_a_conversation_moved_on_since_it_was_read_refuses_the_whole_group(tmp_path):
     database = tmp_path / "hub.sqlite3"
     engine = connect(f"sqlite:///{database}")
