@@ -63,6 +63,26 @@ class StealMeter:
         return self.shares
 
 
+class CpuMeter:
+    """The cores a process used from `start_at` for `seconds` (its user and system time)."""
+
+    def __init__(self, pid: int, start_at: float, seconds: float):
+        self.cores: Optional[float] = None
+        self.thread = threading.Thread(target=self._measure, args=(pid, start_at, seconds),
+                                       daemon=True)
+        self.thread.start()
+
+    def _measure(self, pid: int, start_at: float, seconds: float) -> None:
+        time.sleep(max(0.0, start_at - time.time()))
+        before = cpu_seconds(pid)
+        time.sleep(max(0.0, start_at + seconds - time.time()))
+        self.cores = round((cpu_seconds(pid) - before) / seconds, 3)
+
+    def result(self) -> Optional[float]:
+        self.thread.join(timeout=5)
+        return self.cores
+
+
 def _cpu_ticks() -> List[int]:
     try:
         with open("/proc/stat", encoding="ascii") as stat:

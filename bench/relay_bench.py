@@ -10,9 +10,11 @@
    messages arrive, for `--closed-seconds`: relayed messages per second, through the hub and
    through a bare `websockets` relay (bench/bare_relay.py, storing nothing) driven the same way.
 
-Load comes from `--workers` processes of their own; the hub runs as `bolt run` starts it, with
-its default settings but for the rate limits, raised for the run (an agent holding 20 chats
-sends 10 messages a second).
+Load comes from `--workers` processes of their own: the open loop's through a lean WebSocket
+client (bench/lean_socket.py; generators driven through `websockets` took 0.5 of this machine's
+two cores from the hub they measure), the closed loop's through `websockets`, as for the bare
+relay. The hub runs as `bolt run` starts it, with its default settings but for the rate limits,
+raised for the run (an agent holding 20 chats sends 10 messages a second).
 Results: bench/results/relay.json.
 """
 from __future__ import annotations
@@ -29,8 +31,9 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
-from loadlib import (REPOSITORY, StealMeter, by_second, in_processes, latency_summary, machine,
-                     write_results)
+from lean_socket import LeanSocket
+from loadlib import (REPOSITORY, CpuMeter, StealMeter, by_second, in_processes, latency_summary,
+                     machine, write_results)
 
 import aiohttp  # noqa: E402
 import websockets  # noqa: E402
@@ -43,15 +46,19 @@ CHATS_PER_AGENT = 20
 PERIOD = 2.0
 
 
-async def open_chats(ws_url: str, http_url: str, first: int, chats: int) -> tuple:
-    """`chats` user sockets, each handed off and claimed by one of this worker's agents.
-
-    The sockets keep every frame they receive (`max_queue=None`) until they are read: with the
+async def websockets_connect(url: str) -> Any:
+    """The sockets keep every frame they receive (`max_queue=None`) until they are read: with the
     default 32, a socket not read during the set-up stops reading from TCP, its keepalive pong
     goes unread, and the client closes it (1011) as if the hub had not answered."""
+    return await websockets.connect(url, max_size=2 ** 24, max_queue=None)
+
+
+async def open_chats(ws_url: str, http_url: str, first: int, chats: int,
+                     connect: Callable[[str], Awaitable[Any]] = websockets_connect) -> tuple:
+    """`chats` user sockets, each handed off and claimed by one of this worker's agents."""
     users = []
     for number in range(first, first + chats):
-        ws = await websockets.connect(ws_url + "/ws/chat", max_size=2 ** 20, max_queue=None)
+        ws = await connect(ws_url + "/ws/chat")
         await ws.send(json.dumps({"type": "hello", "locale": "de-DE",
                                   "token": user_token(f"u-{number}", "acme")}))
         welcome = json.loads(await ws.recv())
@@ -59,7 +66,7 @@ async def open_chats(ws_url: str, http_url: str, first: int, chats: int) -> tupl
     agents = []
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {SERVICE_TOKEN}"}) as http:
         for index in range(0, chats, CHATS_PER_AGENT):
-            ws = await websockets.connect(ws_url + "/ws/agent", max_size=2 ** 24, max_queue=None)
+            ws = await connect(ws_url + "/ws/agent")
             await ws.send(json.dumps({"type": "login", "name": agent_name(first + index),
                                       "password": PASSWORD}))
             await ws.send(json.dumps({"type": "status", "status": "online"}))
@@ -97,7 +104,8 @@ async def drain(ws: Any) -> None:
 
 async def open_loop_worker(ws_url: str, http_url: str, first: int, chats: int, start_at: float,
                            seconds: float) -> Dict[str, Any]:
-    users, agents = await open_chats(ws_url, http_url, first, chats)
+    """Through bench/lean_socket.py: the generators take less of the CPU the hub also needs."""
+    users, agents = await open_chats(ws_url, http_url, first, chats, LeanSocket.connect)
     for ws in [ws for _, ws in users] + [ws for ws, _ in agents]:
         await drain(ws)
     if time.time() > start_at:
@@ -106,40 +114,45 @@ async def open_loop_worker(ws_url: str, http_url: str, first: int, chats: int, s
     counts = {"sent": 0, "acked": 0, "received": 0}
     stop_at = start_at + seconds
 
-    async def reader(ws: Any, speaker: str) -> None:
-        try:
-            async for raw in ws:
-                frame = json.loads(raw)
-                if frame["type"] == "ack":
-                    counts["acked"] += 1
-                elif frame["type"] == "event" and frame.get("speaker") == speaker:
-                    sent_at = float(frame["text"].split()[0])
-                    latencies.append((sent_at, time.time() - sent_at))
-                    counts["received"] += 1
-        except websockets.ConnectionClosed:
-            pass
+    def reader(speaker: str) -> Callable[[str], None]:
+        def read(raw: str) -> None:
+            frame = json.loads(raw)
+            if frame["type"] == "ack":
+                counts["acked"] += 1
+            elif frame["type"] == "event" and frame.get("speaker") == speaker:
+                sent_at = float(frame["text"].split()[0])
+                latencies.append((sent_at, time.time() - sent_at))
+                counts["received"] += 1
+        return read
 
-    async def sender(ws: Any, frame: Dict[str, Any], tag: str) -> None:
+    async def cpu_of_the_run() -> float:
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        before = time.process_time()
+        await asyncio.sleep(max(0.0, stop_at - time.time()))
+        return time.process_time() - before
+
+    async def sender(ws: LeanSocket, frame: Dict[str, Any], tag: str) -> None:
         await asyncio.sleep(start_at - time.time() + random.uniform(0, PERIOD))
         number = 0
         while time.time() < stop_at:
             number += 1
-            await ws.send(json.dumps({**frame, "client_id": f"{tag}-{number}",
-                                      "text": f"{time.time():.6f} message {number}"}))
+            ws.send_text(json.dumps({**frame, "client_id": f"{tag}-{number}",
+                                     "text": f"{time.time():.6f} message {number}"}))
             counts["sent"] += 1
             await asyncio.sleep(PERIOD)
 
-    readers = [asyncio.create_task(reader(ws, "agent")) for _, ws in users]
-    readers += [asyncio.create_task(reader(ws, "user")) for ws, _ in agents]
+    for _, ws in users:
+        ws.on_text = reader("agent")
+    for ws, _ in agents:
+        ws.on_text = reader("user")
     senders = [sender(ws, {"type": "message"}, "u") for _, ws in users]
     senders += [sender(ws, {"type": "message", "conversation_id": c}, f"a-{c}")
                 for ws, held in agents for c in held]
-    await asyncio.gather(*senders)
+    cpu_seconds, *_ = await asyncio.gather(cpu_of_the_run(), *senders)
     await asyncio.sleep(5)  # the last messages arrive
     for ws in [ws for _, ws in users] + [ws for ws, _ in agents]:
         await ws.close()
-    await asyncio.gather(*readers)
-    return {"latencies": latencies, **counts}
+    return {"latencies": latencies, "cpu_seconds": cpu_seconds, **counts}
 
 
 async def ping_pong(send_a: Callable[[Dict[str, Any]], Awaitable[Any]],
@@ -258,6 +271,7 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
         try:
             start_at = time.time() + args.setup_seconds
             steal = StealMeter(start_at, args.seconds)
+            hub_cpu = CpuMeter(hub.process.pid, start_at, args.seconds)
             parts = in_processes(open_loop_worker, [
                 (hub.ws_url, hub.url, first, count, start_at, args.seconds)
                 for first, count in slices(args.chats, args.workers)],
@@ -282,6 +296,8 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
             "delivery_latency": latency_summary(latencies),
             "cpu_steal": {"mean": round(sum(shares) / len(shares), 3) if shares else None,
                           "max": max(shares, default=None)},
+            "cpu_cores": {"hub": hub_cpu.result(), "load_generators": round(
+                sum(part["cpu_seconds"] for part in parts) / args.seconds, 3)},
             "by_second": by_second(sent_and_latency, start_at, steal_by_second)}
 
 
