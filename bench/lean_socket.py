@@ -136,14 +136,13 @@ class LeanSocket(asyncio.Protocol):
                 if len(buffer) < 10:
                     return
                 length, start = struct.unpack_from("!Q", buffer, 2)[0], 10
-            masked = second & 0x80  # a server must not mask; read it all the same
-            end = start + (4 if masked else 0) + length
+            if second & 0x80:  # a server must not mask its frames (RFC 6455, 5.1)
+                self.transport.close()
+                return
+            end = start + length
             if len(buffer) < end:
                 return
-            payload = bytes(buffer[end - length:end])
-            if masked:
-                mask = buffer[start:start + 4]
-                payload = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+            payload = bytes(buffer[start:end])
             del buffer[:end]
             self._frame(first & 0x80, first & 0x0F, payload)
 

@@ -29,6 +29,15 @@ def open_store(tmp_path: Path) -> Tuple[Repository, Path, List[int]]:
     return Repository(engine), database, commits
 
 
+def counting_selects(repository: Repository) -> List[str]:
+    """The SELECTs the repository's engine runs from now on, as they run."""
+    selects: List[str] = []
+    event.listen(repository.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: selects.append(statement)
+                 if statement.lstrip().upper().startswith("SELECT") else None)
+    return selects
+
+
 def new_conversation(repository: Repository, owner: str = "bot") -> str:
     conversation_id = f"c-{uuid.uuid4().hex}"
     repository.create_conversation(id=conversation_id, resume_key_hash="x", language="de",
@@ -187,13 +196,7 @@ async def test_new_messages_are_stored_without_reading_the_client_ids_a_resend_i
     conversation_id = new_conversation(repository)
     first = await repository.append_later(conversation_id, "message", "user", text="m0",
                                           client_id="user:m0")
-    selects: List[str] = []
-
-    def count_selects(_connection, _cursor, statement, *_rest) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            selects.append(statement)
-
-    event.listen(repository.engine, "before_cursor_execute", count_selects)
+    selects = counting_selects(repository)
 
     def send(*numbers: int):
         return asyncio.gather(*(repository.append_later(

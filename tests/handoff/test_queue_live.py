@@ -1,6 +1,6 @@
 """The queue as users and agents see it move: places, waits, escalation of Premier+ chats."""
 from tests.handoff.conftest import user_token
-from tests.handoff.test_queue_reads import counting_selects
+from tests.handoff.test_group_commit import counting_selects
 
 
 async def test_places_and_waits_update_as_the_queue_moves(bolt, agents):

@@ -4,17 +4,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from sqlalchemy import event
-
-from tests.handoff.test_group_commit import new_conversation, open_store
-
-
-def counting_selects(repository):
-    selects = []
-    event.listen(repository.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *rest: selects.append(statement)
-                 if statement.lstrip().upper().startswith("SELECT") else None)
-    return selects
+from tests.handoff.test_group_commit import counting_selects, new_conversation, open_store
 
 
 def test_one_moment_reads_once_and_a_write_or_the_next_moment_reads_again(tmp_path):
