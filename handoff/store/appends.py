@@ -6,8 +6,10 @@ multi-row INSERT of the events.
 The statements are few and go to the driver as SQL text with prepared parameter tuples:
 building and compiling a Core expression per group cost more CPU than SQLite took to run it,
 and every statement the driver runs lets go of the GIL and waits to get it back from a busy
-event loop (handoff/store/writer.py). A group of messages is one UPDATE and one INSERT (per
-chunk of a few hundred), whatever its size; one `executemany` row was one statement each.
+event loop (handoff/store/writer.py). On PostgreSQL a group of messages is one UPDATE and one
+INSERT (per chunk of rows), whatever its size. On SQLite the database numbers the events
+and moves `last_seq` on itself (migration 0002): a group of messages is the INSERT alone, and
+the UPDATE is left for the conversations' other columns.
 
 The per-conversation rules are those of one append at a time: events are numbered by the
 conversation's `last_seq`, a client id already stored is answered with its stored event, and
@@ -21,6 +23,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, Uni
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import IntegrityError
 
 from handoff.store.errors import Conflict, NotFound
 from handoff.store.schema import Conversation, Event, event_frame, utcnow
@@ -147,12 +150,27 @@ def store(connection: Connection, requests: List[AppendRequest],
         if request.client_id is not None:
             stored[key] = row
         outcomes.append(Appended(row, False, dict(state)))
+    if numbered_by_the_database(connection.dialect):
+        changed_columns = {cid: columns - SEQ_ONLY for cid, columns in changed_columns.items()
+                           if columns != SEQ_ONLY}
     _update_conversations(connection, states, read_seq, changed_columns)
     if rows:
-        _insert_events(connection, rows)
+        try:
+            _insert_events(connection, rows)
+        except IntegrityError as error:
+            if OUT_OF_TURN in str(error.orig):
+                raise ChangedElsewhere() from error
+            raise
     if known is not None:
         known.stage(states)
     return outcomes
+
+
+def numbered_by_the_database(dialect: Dialect) -> bool:
+    """SQLite checks each event's number and moves `last_seq` on itself (migration 0002): the
+    group's UPDATE then changes only the conversations' other columns, and a group of messages
+    is the one INSERT."""
+    return dialect.name == "sqlite"
 
 
 def _refusal(state: Mapping[str, Any], expect: Optional[Mapping[str, Any]]) -> Optional[str]:
@@ -261,6 +279,8 @@ def _chunks(items: List[Any], size: int) -> List[List[Any]]:
 
 
 SEQ_ONLY = frozenset({"last_seq"})
+# SQLite's refusal of an event numbered from a stale state (migration 0002's trigger says it).
+OUT_OF_TURN = "event out of turn"
 _UPDATES: Dict[frozenset, Any] = {}
 
 

@@ -4,8 +4,9 @@ need not read them again (that read was the larger part of storing a group on SQ
 Kept only where this process is the one writer of the conversations (SQLite: one hub): with
 several hubs on one database, another hub's change would go unseen. A state is kept once its
 transaction committed; a failed transaction, and any write other than an append (it may change
-a conversation without moving its `last_seq` on), forgets them all. The conditional UPDATE of
-every group still checks each conversation's `last_seq`, as when it was read.
+a conversation without moving its `last_seq` on), forgets them all. Each group still checks
+each conversation's `last_seq` as when it was read: SQLite refuses an event that is not the
+next of its conversation (migration 0002).
 """
 from __future__ import annotations
 

@@ -14,9 +14,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
-from handoff.store.appends import Appended, ChangedElsewhere, _update_conversations
+from handoff.store.appends import (CONVERSATIONS_PER_UPDATE, EVENTS_PER_INSERT, OUT_OF_TURN,
+                                   AppendRequest, Appended, ChangedElsewhere,
+                                   _update_conversations, store)
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Conflict, NotFound, Repository
+from handoff.store.states import KnownStates
 
 
 def open_store(tmp_path: Path) -> Tuple[Repository, Path, List[int]]:
@@ -217,26 +220,97 @@ async def test_new_messages_are_stored_without_reading_the_client_ids_a_resend_i
     repository.close()
 
 
+async def test_a_group_of_messages_is_one_insert_committed_on_its_own(tmp_path):
+    """No BEGIN, UPDATE or COMMIT of its own: SQLite numbers the events and moves `last_seq` on
+    (migration 0002), and the one INSERT commits alone."""
+    database = tmp_path / "hub.sqlite3"
+    engine = connect(f"sqlite:///{database}")
+    ran: List[str] = []  # every statement SQLite runs, as SQLite sees it
+    event.listen(engine, "connect", lambda dbapi_connection, _record:
+                 dbapi_connection.set_trace_callback(ran.append))
+    migrate(engine)
+    repository = Repository(engine)
+    ids = [new_conversation(repository) for _ in range(3)]
+
+    def send(text: str, to: List[str]):
+        return asyncio.gather(*(repository.append_later(cid, "message", "user", text=text)
+                                for cid in to))
+
+    await send("first", ids)  # reads the new conversations once
+    ran.clear()
+    outcomes = await send("second", ids + ids[:1])
+    assert [outcome.seq for outcome in outcomes] == [2, 2, 2, 3]
+    assert {statement.split()[0] for statement in ran if not statement.startswith("--")} \
+        == {"INSERT"}
+    with sqlite3.connect(database) as other:  # committed: another connection sees it all
+        assert dict(other.execute("SELECT id, last_seq FROM conversations")) \
+            == {ids[0]: 3, ids[1]: 2, ids[2]: 2}
+    assert all(committed(database, cid, 2) for cid in ids) and committed(database, ids[0], 3)
+    repository.close()
+
+
+def test_sqlite_refuses_an_event_out_of_turn_with_the_rest_of_its_statement(tmp_path):
+    repository, database, _ = open_store(tmp_path)
+    conversation_id = new_conversation(repository)
+    repository.close()
+
+    def insert(*seqs: int) -> str:
+        return ("INSERT INTO events (conversation_id, seq, kind, speaker, agents_only, created_at)"
+                " VALUES " + ", ".join(f"('{conversation_id}', {seq}, 'message', 'user', 0,"
+                                       " '2026-12-02 00:00:00')" for seq in seqs))
+
+    with sqlite3.connect(database, isolation_level=None) as other:
+        for out_of_turn in (insert(0), insert(2), insert(1, 3), insert(1, 1)):
+            with pytest.raises(sqlite3.IntegrityError, match=OUT_OF_TURN):
+                other.execute(out_of_turn)
+        assert other.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        other.execute(insert(1, 2))
+        assert other.execute("SELECT last_seq FROM conversations").fetchone()[0] == 2
+
+
+def test_a_group_numbered_from_a_stale_state_is_refused_whole(tmp_path):
+    """What the conditional UPDATE does for PostgreSQL, SQLite's numbering does for a group
+    committed on its own: one conversation moved on elsewhere, and none of the group is kept."""
+    repository, database, _ = open_store(tmp_path)
+    ids = [new_conversation(repository) for _ in range(3)]
+    repository.close()
+    known = KnownStates(enabled=True)
+    messages = [AppendRequest(cid, "message", "user", text="hi") for cid in ids]
+    with repository.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        store(connection, messages, known)
+        known.keep()
+        connection.exec_driver_sql("UPDATE conversations SET last_seq = 5 WHERE id = ?", (ids[1],))
+        with pytest.raises(ChangedElsewhere):
+            store(connection, messages, known)
+        with sqlite3.connect(database) as other:
+            assert other.execute("SELECT count(*) FROM events").fetchone()[0] == 3
+        known.forget()
+        assert [outcome.seq for outcome in store(connection, messages, known)] == [2, 6, 2]
+
+
 def test_a_conversation_moved_on_since_it_was_read_refuses_the_whole_group(tmp_path):
+    """PostgreSQL's guard (run here on SQLite's file): a conditional UPDATE of every
+    conversation of the group, per chunk of conversations."""
     database = tmp_path / "hub.sqlite3"
     engine = connect(f"sqlite:///{database}")
     migrate(engine)
     repository = Repository(engine)
-    ids = [new_conversation(repository) for _ in range(3)]
+    ids = [new_conversation(repository) for _ in range(CONVERSATIONS_PER_UPDATE + 2)]
     repository.close()
     states = {cid: {"last_seq": 1} for cid in ids}
     stale = {cid: 0 for cid in ids}
+    moved_on = ids[-1]  # in the second chunk: the first is updated before it fails
     with engine.begin() as connection:
         connection.exec_driver_sql("UPDATE conversations SET last_seq = 5 WHERE id = ?",
-                                   (ids[1],))
+                                   (moved_on,))
     with pytest.raises(ChangedElsewhere):
         with engine.begin() as connection:
             _update_conversations(connection, states, stale, {cid: {"last_seq"} for cid in ids})
     with sqlite3.connect(database) as other:
         assert sorted(row[0] for row in other.execute("SELECT last_seq FROM conversations")) \
-            == [0, 0, 5]  # rolled back: the two that matched are not moved on either
+            == [0] * (len(ids) - 1) + [5]  # rolled back: those that matched are not moved on
     with engine.begin() as connection:  # read afresh, the group goes through
-        _update_conversations(connection, states, {ids[0]: 0, ids[1]: 5, ids[2]: 0},
+        _update_conversations(connection, states, {**stale, moved_on: 5},
                               {cid: {"last_seq"} for cid in ids})
     with sqlite3.connect(database) as other:
         assert {row[0] for row in other.execute("SELECT last_seq FROM conversations")} == {1}
@@ -261,11 +335,9 @@ async def test_a_change_without_an_event_is_seen_by_the_next_append(tmp_path):
 
 
 def test_a_group_larger_than_one_statement_is_stored_whole_with_its_columns_typed(tmp_path):
-    """Events go in as multi-row INSERTs and `last_seq` as one UPDATE per chunk of
-    conversations: a group spanning several chunks of both keeps every value, read back by the
-    ORM as it would have stored it (JSON, dates, booleans)."""
-    from handoff.store.appends import (CONVERSATIONS_PER_UPDATE, EVENTS_PER_INSERT,
-                                       AppendRequest, store)
+    """Events go in as multi-row INSERTs, in one transaction: a group spanning several of them
+    keeps every value, read back by the ORM as it would have stored it (JSON, dates, booleans),
+    and every conversation's `last_seq`."""
     repository, database, _ = open_store(tmp_path)
     ids = [new_conversation(repository) for _ in range(CONVERSATIONS_PER_UPDATE + 3)]
     requests = [AppendRequest(cid, "message", "user", text=f"hello {n}", client_id=f"user:m{n}",

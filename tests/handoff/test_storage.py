@@ -1,8 +1,11 @@
 """The migrations build exactly the schema of the models; `bolt agents` manages accounts."""
 import io
+import sqlite3
 import sys
 from datetime import datetime
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -10,7 +13,7 @@ from bolt.cli import main
 from handoff.agents_cli import open_repository
 from handoff.config import HubSettings
 from handoff.passwords import check_password
-from handoff.store.database import connect, migrate
+from handoff.store.database import alembic_config, connect, migrate
 from handoff.store.schema import Base
 
 
@@ -59,11 +62,45 @@ def test_bolt_agents_add_list_remove(tmp_path, monkeypatch, capsys):
 
 
 def test_a_database_holding_rasas_trackers_is_refused_with_a_clear_error(tmp_path):
-    import pytest
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from handoff.store.database import NotTheHubsDatabase, connect, migrate
+    from handoff.store.database import NotTheHubsDatabase
 
     SQLTrackerStore(db=str(tmp_path / "shared.db"))  # Rasa makes its tables first
     with pytest.raises(NotTheHubsDatabase, match="BOLT_TRACKER_STORE_URL"):
         migrate(connect(f"sqlite:///{tmp_path / 'shared.db'}"))
+
+
+def test_a_database_of_the_first_schema_gets_sqlites_numbering_and_gives_it_back(tmp_path):
+    """Migration 0002 on a database already holding chats: its events go on in turn, and
+    downgrading leaves the numbering to the hub again."""
+    database = tmp_path / "hub.sqlite3"
+    engine = connect(f"sqlite:///{database}")
+
+    def migrate_to(revision: str, downgrade: bool = False) -> None:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if downgrade else command.upgrade)(config, revision)
+
+    def insert(other: sqlite3.Connection, seq: int) -> None:
+        other.execute("INSERT INTO events (conversation_id, seq, kind, speaker, agents_only,"
+                      " created_at) VALUES ('c-1', ?, 'message', 'user', 0, '2026-12-02')", (seq,))
+
+    migrate_to("0001")
+    with sqlite3.connect(database, isolation_level=None) as other:
+        other.execute("INSERT INTO conversations (id, resume_key_hash, language, owner, escalated,"
+                      " auto_escalation, breached, bot_failed, rasa_resume_pending, last_seq,"
+                      " created_at)"
+                      " VALUES ('c-1', 'x', 'de', 'bot', 0, 0, 0, 0, 0, 1, '2026-12-02')")
+        insert(other, 1)
+        migrate_to("head")
+        with pytest.raises(sqlite3.IntegrityError, match="out of turn"):
+            insert(other, 1)
+        insert(other, 2)
+        assert other.execute("SELECT last_seq FROM conversations").fetchone()[0] == 2
+        migrate_to("0001", downgrade=True)
+        insert(other, 7)  # the hub numbers them again: the database checks nothing
+        assert other.execute("SELECT last_seq FROM conversations").fetchone()[0] == 2
+        assert other.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                             ).fetchone()[0] == 0
