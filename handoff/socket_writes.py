@@ -5,9 +5,14 @@ event and its ack, or the events of the twenty chats an agent holds, are ready t
 does what `WebsocketImplProtocol.send` does, under the same lock and checks, for several text
 frames, then hands the joined bytes to the transport at once. Any other socket object (or a
 single frame) goes through its own `send`.
+
+`send_now` is the same write without awaiting anything, for a socket nobody else is writing to
+and whose client keeps up (the transport is not holding writes back): the hub's connections
+(handoff/connection.py) write from a callback then, not from a task woken for each frame.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Sequence
 
 from sanic.exceptions import WebsocketClosed
@@ -22,10 +27,7 @@ async def send_all(ws: Any, texts: Sequence[str]) -> None:
             await ws.send(text)
         return
     async with ws.conn_mutex:
-        if ws.connection.state in (CLOSED, CLOSING):
-            raise WebsocketClosed("Cannot write to websocket interface after it is closed.")
-        if not ws.data_finished_fut or ws.data_finished_fut.done():
-            raise WebsocketClosed("Cannot write to websocket interface after it is finished.")
+        _refuse_if_closing(ws)
         for text in texts:
             ws.connection.send_text(text.encode("utf-8"))
         chunks = ws.connection.data_to_send()
@@ -33,3 +35,30 @@ async def send_all(ws: Any, texts: Sequence[str]) -> None:
             await ws.io_proto.send(b"".join(chunks))
         else:  # an empty chunk is the end of the stream: Sanic's own handling closes it
             await ws.send_data(chunks)
+
+
+def send_now(ws: Any, texts: Sequence[str]) -> bool:
+    """Writes the text frames at once, in order, and returns True; False (nothing written) where
+    that would mean waiting: another write holds the socket's lock, or the transport holds
+    writes back until the client reads (send them with `send_all` then). Raises
+    WebsocketClosed once the socket is closing."""
+    if not isinstance(ws, WebsocketImplProtocol) or ws.conn_mutex.locked():
+        return False
+    protocol = ws.io_proto
+    if protocol is None or not protocol._can_write.is_set():
+        return False
+    _refuse_if_closing(ws)
+    if protocol.transport is None or protocol.transport.is_closing():
+        raise WebsocketClosed("Cannot write to websocket interface after it is closed.")
+    for text in texts:
+        ws.connection.send_text(text.encode("utf-8"))
+    protocol.transport.write(b"".join(ws.connection.data_to_send()))
+    protocol._time = time.monotonic()  # as Sanic's own send marks the connection active
+    return True
+
+
+def _refuse_if_closing(ws: WebsocketImplProtocol) -> None:
+    if ws.connection.state in (CLOSED, CLOSING):
+        raise WebsocketClosed("Cannot write to websocket interface after it is closed.")
+    if not ws.data_finished_fut or ws.data_finished_fut.done():
+        raise WebsocketClosed("Cannot write to websocket interface after it is finished.")

@@ -40,7 +40,6 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
     order sent) and answered when committed, while the socket goes on reading: an agent who
     types in twenty chats is not held to one commit at a time."""
     loop = asyncio.get_running_loop()
-    writer = loop.create_task(connection.write_loop())
     in_flight: Deque[asyncio.Task] = deque()
     settings = hub.settings
     try:
@@ -72,7 +71,7 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
     finally:
         limiter.forget(connection.key)
         await asyncio.gather(*in_flight, return_exceptions=True)
-        writer.cancel()
+        connection.stop()
         await asyncio.gather(writer, return_exceptions=True)
 
 

@@ -4,12 +4,16 @@ same frames, in order."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from typing import Any, Dict, List
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List
 
+import pytest
 import websockets
 from sanic import Sanic
 
+from handoff import connection as connection_module
+from handoff.connection import Connection
 from handoff.protocol import SharedFrame, encode
 from handoff.socket_writes import send_all
 from tests.handoff.conftest import free_port, user_token
@@ -64,17 +68,15 @@ async def test_both_sides_of_a_chat_get_the_same_bytes_for_a_message(bolt, agent
         await anna.close()
 
 
-async def test_frames_written_together_arrive_as_the_same_frames_in_order():
-    app = Sanic(f"send_all_{free_port()}", register=False)
-    sent: Dict[str, Any] = {}
+@contextlib.asynccontextmanager
+async def serving(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[str]:
+    """A real Sanic server on 127.0.0.1 whose one WebSocket route runs `handler(ws)`; yields its
+    URL and stops it afterwards."""
+    app = Sanic(f"frames_out_{free_port()}", register=False)
 
     @app.websocket("/ws")
     async def socket(request: Any, ws: Any) -> None:
-        texts = [plain({"n": n, "text": "ü" * n}) for n in range(50)]
-        await send_all(ws, texts)
-        await send_all(ws, ["last"])
-        sent["texts"] = texts + ["last"]
-        await ws.recv()  # until the client closes
+        await handler(ws)
 
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
@@ -82,11 +84,107 @@ async def test_frames_written_together_arrive_as_the_same_frames_in_order():
     await server.startup()
     await server.start_serving()
     try:
-        async with websockets.connect(f"ws://127.0.0.1:{port}/ws") as ws:
-            got = [await asyncio.wait_for(ws.recv(), 5) for _ in range(51)]
-        assert got == sent["texts"]
+        yield f"ws://127.0.0.1:{port}/ws"
     finally:
         for connection in list(server.connections):
             connection.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_frames_written_together_arrive_as_the_same_frames_in_order():
+    sent: Dict[str, Any] = {}
+
+    async def handler(ws: Any) -> None:
+        texts = [plain({"n": n, "text": "ü" * n}) for n in range(50)]
+        await send_all(ws, texts)
+        await send_all(ws, ["last"])
+        sent["texts"] = texts + ["last"]
+        await ws.recv()  # until the client closes
+
+    async with serving(handler) as url:
+        async with websockets.connect(url) as ws:
+            got = [await asyncio.wait_for(ws.recv(), 5) for _ in range(51)]
+        assert got == sent["texts"]
+
+
+async def test_frames_delivered_in_one_turn_and_the_next_go_out_in_one_write(monkeypatch):
+    """The sender's own event and the ack its stored message resolves a turn later: one write."""
+    writes: List[List[str]] = []
+    real_send_now = connection_module.send_now
+
+    def recording(ws: Any, texts: List[str]) -> bool:
+        writes.append(list(texts))
+        return real_send_now(ws, texts)
+
+    monkeypatch.setattr(connection_module, "send_now", recording)
+
+    async def handler(ws: Any) -> None:
+        connection = Connection(ws)
+        stored: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
+
+        async def acknowledge() -> None:
+            await stored
+            connection.deliver({"type": "ack", "n": 2})
+
+        acknowledging = asyncio.get_running_loop().create_task(acknowledge())
+        await asyncio.sleep(0)  # it waits for the commit
+        connection.deliver({"type": "event", "n": 0})
+        connection.deliver({"type": "event", "n": 1})
+        stored.set_result(None)  # as the writer's commit resolves it, in the same turn
+        await acknowledging
+        await asyncio.sleep(0.05)
+        connection.deliver({"type": "event", "n": 3})
+        await ws.recv()
+
+    async with serving(handler) as url:
+        async with websockets.connect(url) as ws:
+            got = [json.loads(await asyncio.wait_for(ws.recv(), 5))["n"] for _ in range(4)]
+    assert got == [0, 1, 2, 3]
+    assert [[json.loads(text)["n"] for text in texts] for texts in writes] == [[0, 1, 2], [3]]
+
+
+async def test_a_client_that_stops_reading_gets_every_frame_in_order_once_it_reads():
+    """Its transport holds writes back: the frames wait for it, none is lost or reordered."""
+    seen: Dict[str, Any] = {}
+    frames = 400
+
+    async def handler(ws: Any) -> None:
+        connection = Connection(ws)
+        for n in range(frames):
+            connection.deliver({"n": n, "text": "x" * 65536})
+            await asyncio.sleep(0)
+        for _ in range(100):
+            if connection.waiting is not None:
+                break
+            await asyncio.sleep(0.01)
+        seen["held_back"] = connection.waiting is not None
+        await ws.recv()
+
+    async with serving(handler) as url:
+        async with websockets.connect(url, max_size=2 ** 20, max_queue=4) as ws:
+            await asyncio.sleep(1)  # not reading: TCP's buffers fill up
+            got = [json.loads(await asyncio.wait_for(ws.recv(), 5))["n"] for _ in range(frames)]
+    assert seen["held_back"] is True
+    assert got == list(range(frames))
+
+
+async def test_a_client_too_far_behind_is_cut_off_and_told_why(monkeypatch):
+    monkeypatch.setattr(connection_module, "OUTBOX_FRAMES", 50)
+
+    async def handler(ws: Any) -> None:
+        connection = Connection(ws)
+        n = 0
+        while not connection.closed:
+            connection.deliver({"n": n, "text": "x" * 65536})
+            n += 1
+            await asyncio.sleep(0)
+        await asyncio.sleep(5)
+
+    async with serving(handler) as url:
+        async with websockets.connect(url, max_size=2 ** 20, max_queue=4) as ws:
+            await asyncio.sleep(1)
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+    assert (closed.value.code, closed.value.reason) == (1013, "too slow")
