@@ -72,7 +72,6 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
         limiter.forget(connection.key)
         await asyncio.gather(*in_flight, return_exceptions=True)
         connection.stop()
-        await asyncio.gather(writer, return_exceptions=True)
 
 
 async def _answer_when_stored(connection: Connection, frame: Frame,

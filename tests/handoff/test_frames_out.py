@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List
 
 import pytest
@@ -90,6 +91,20 @@ async def serving(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[st
             connection.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_sockets_that_close_end_their_handlers_without_an_error(bolt, agents, caplog):
+    agents("anna", ["de"], capacity=1)
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        user = await hub.user(token=user_token("u-1", "acme"))
+        await user.send(type="message", client_id="m1", text="Hallo")
+        await user.event("message")
+        await user.close()
+        await anna.close()
+        await asyncio.sleep(0.3)  # their handlers finish
+    assert [record.getMessage() for record in caplog.records
+            if record.levelno >= logging.ERROR] == []
 
 
 async def test_frames_written_together_arrive_as_the_same_frames_in_order():
