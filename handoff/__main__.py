@@ -6,13 +6,15 @@ import sys
 from handoff.app import create_app
 from handoff.collector import settle_for_serving
 from handoff.config import HubSettings
+from handoff.socket_reads import HubProtocol
 
 
 def main() -> int:
     settings = HubSettings.from_env()  # a bad setting exits with a message naming it
     app = create_app(settings)
     app.register_listener(lambda _app, _loop: settle_for_serving(), "after_server_start")
-    app.run(host=settings.host, port=settings.port, access_log=False, workers=1)
+    app.run(host=settings.host, port=settings.port, access_log=False, workers=1,
+            protocol=HubProtocol)
     return 0
 
 

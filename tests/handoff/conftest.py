@@ -23,6 +23,7 @@ from bolt.identity import issue_token
 from handoff.agents_cli import add_agent, open_repository
 from handoff.app import create_app
 from handoff.config import HubSettings
+from handoff.socket_reads import HubProtocol
 from tests.support import services
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -115,7 +116,7 @@ class Hub:
         self.app = create_app(self.settings)
         self.server = await self.app.create_server(
             host="127.0.0.1", port=self.settings.port, return_asyncio_server=True,
-            access_log=False)
+            access_log=False, protocol=HubProtocol)
         await self.server.startup()
         await self.server.before_start()
         await self.server.after_start()
