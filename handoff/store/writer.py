@@ -19,8 +19,9 @@ one thread then did all of the work (bench/relay_bench.py, 1,000 chats).
 On SQLite (one hub) the thread keeps the conversations' states it committed
 (handoff/store/states.py), so a group of messages reads none of them again, and writes it as one
 INSERT committed on its own: one statement where a transaction took four (BEGIN, UPDATE, INSERT,
-COMMIT), each waiting for the GIL again. With 1,000 chats that halved delivery's p50 and took a
-third off its p99, second by second at the same CPU steal (bench/relay_bench.py, README).
+COMMIT), each waiting for the GIL again. With 1,000 chats that about halved delivery's p50 and
+took a sixth to a third off its p99, second by second at the same CPU steal (bench/relay_bench.py,
+README).
 """
 from __future__ import annotations
 
