@@ -126,7 +126,6 @@ class QuickReads(WebsocketImplProtocol):
                 reader.cancel()
             self.reader = self.recv_cancel = None
 
-
     def connection_lost(self, exc: Optional[Exception]) -> None:
         super().connection_lost(exc)
         # Sanic's recv wakes only for a close frame or the end of the stream; a connection

@@ -12,12 +12,13 @@ import socket
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List, Optional
 
 import aiohttp
 import pytest
 import websockets
 from aiohttp import web
+from sanic import Sanic
 
 from bolt.identity import issue_token
 from handoff.agents_cli import add_agent, open_repository
@@ -51,6 +52,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@asynccontextmanager
+async def serving(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[str]:
+    """A real Sanic server on 127.0.0.1 with the hub's protocol (handoff/socket_reads.py) and one
+    WebSocket route running `handler(ws)`; yields its URL and stops it afterwards."""
+    app = Sanic(f"one_socket_{free_port()}", register=False)
+
+    @app.websocket("/ws")
+    async def route(request: Any, ws: Any) -> None:
+        await handler(ws)
+
+    port = free_port()
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
+                                     access_log=False, protocol=HubProtocol)
+    await server.startup()
+    await server.start_serving()
+    try:
+        yield f"ws://127.0.0.1:{port}/ws"
+    finally:
+        for connection in list(server.connections):
+            connection.close()
+        server.close()
+        await server.wait_closed()
 
 
 def user_token(user_id: str = "u-42", account: str = "acme", name: str = "Erika Muster",
@@ -241,8 +266,6 @@ class Client:
 @pytest.fixture(scope="session", autouse=True)
 def many_apps_in_one_process():
     """Sanic rewrites its HTTP class once per app unless in test mode; tests start many apps."""
-    from sanic import Sanic
-
     Sanic.test_mode = True
     yield
     Sanic.test_mode = False

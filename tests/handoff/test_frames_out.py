@@ -4,20 +4,18 @@ same frames, in order."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List
+from typing import Any, Dict, List
 
 import pytest
 import websockets
-from sanic import Sanic
 
 from handoff import connection as connection_module
 from handoff.connection import Connection
 from handoff.protocol import SharedFrame, encode
 from handoff.socket_writes import send_all
-from tests.handoff.conftest import free_port, user_token
+from tests.handoff.conftest import serving, user_token
 
 
 def plain(frame: Dict[str, Any]) -> str:
@@ -67,30 +65,6 @@ async def test_both_sides_of_a_chat_get_the_same_bytes_for_a_message(bolt, agent
         assert mine[0] == plain(stored.as_frame())
         await user.close()
         await anna.close()
-
-
-@contextlib.asynccontextmanager
-async def serving(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[str]:
-    """A real Sanic server on 127.0.0.1 whose one WebSocket route runs `handler(ws)`; yields its
-    URL and stops it afterwards."""
-    app = Sanic(f"frames_out_{free_port()}", register=False)
-
-    @app.websocket("/ws")
-    async def socket(request: Any, ws: Any) -> None:
-        await handler(ws)
-
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
-    await server.startup()
-    await server.start_serving()
-    try:
-        yield f"ws://127.0.0.1:{port}/ws"
-    finally:
-        for connection in list(server.connections):
-            connection.close()
-        server.close()
-        await server.wait_closed()
 
 
 async def test_sockets_that_close_end_their_handlers_without_an_error(bolt, agents, caplog):

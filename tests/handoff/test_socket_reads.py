@@ -4,54 +4,26 @@ answers to a close, a reset, a timeout and bad UTF-8."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import struct
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List
+from typing import Any, Dict, List
 
 import pytest
 import websockets
-from sanic import Sanic
 from sanic.exceptions import WebsocketClosed
 from websockets.frames import OP_TEXT
 
-from handoff.socket_reads import MAX_WAITING, HubProtocol, QuickReads
-from tests.handoff.conftest import free_port
-
-
-@contextlib.asynccontextmanager
-async def serving(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[str]:
-    """A Sanic server on 127.0.0.1 with the hub's protocol, one WebSocket route running
-    `handler(ws)`; yields its URL."""
-    app = Sanic(f"socket_reads_{free_port()}", register=False)
-
-    @app.websocket("/ws")
-    async def route(request: Any, ws: Any) -> None:
-        await handler(ws)
-
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False, protocol=HubProtocol)
-    await server.startup()
-    await server.start_serving()
-    try:
-        yield f"ws://127.0.0.1:{port}/ws"
-    finally:
-        for connection in list(server.connections):
-            connection.close()
-        server.close()
-        await server.wait_closed()
+from handoff.socket_reads import MAX_WAITING, QuickReads
+from tests.handoff.conftest import serving
 
 
 async def test_messages_arrive_whole_and_in_order_around_pings_and_fragments():
     got: List[Any] = []
-    done = asyncio.Event()
 
     async def handler(ws: Any) -> None:
         got.append(type(ws))
         for _ in range(6):
             got.append(await ws.recv())
-        done.set()
         await ws.send("read")
 
     async with serving(handler) as url:
