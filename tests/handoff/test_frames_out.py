@@ -135,31 +135,29 @@ async def test_frames_delivered_in_one_turn_and_the_next_go_out_in_one_write(mon
 
 async def test_a_client_that_stops_reading_gets_every_frame_in_order_once_it_reads():
     """Its transport holds writes back: the frames wait for it, none is lost or reordered."""
-    seen: Dict[str, Any] = {}
     frames = 400
+    held_back = asyncio.Event()
 
     async def handler(ws: Any) -> None:
         connection = Connection(ws)
         for n in range(frames):
             connection.deliver({"n": n, "text": "x" * 65536})
             await asyncio.sleep(0)
-        for _ in range(100):
             if connection.waiting is not None:
-                break
-            await asyncio.sleep(0.01)
-        seen["held_back"] = connection.waiting is not None
+                held_back.set()
         await ws.recv()
 
     async with serving(handler) as url:
         async with websockets.connect(url, max_size=2 ** 20, max_queue=4) as ws:
-            await asyncio.sleep(1)  # not reading: TCP's buffers fill up
+            await asyncio.wait_for(held_back.wait(), 20)  # not reading: TCP's buffers fill up
             got = [json.loads(await asyncio.wait_for(ws.recv(), 5))["n"] for _ in range(frames)]
-    assert seen["held_back"] is True
     assert got == list(range(frames))
 
 
 async def test_a_client_too_far_behind_is_cut_off_and_told_why(monkeypatch):
     monkeypatch.setattr(connection_module, "OUTBOX_FRAMES", 50)
+
+    cut_off = asyncio.Event()
 
     async def handler(ws: Any) -> None:
         connection = Connection(ws)
@@ -168,11 +166,12 @@ async def test_a_client_too_far_behind_is_cut_off_and_told_why(monkeypatch):
             connection.deliver({"n": n, "text": "x" * 65536})
             n += 1
             await asyncio.sleep(0)
+        cut_off.set()
         await asyncio.sleep(5)
 
     async with serving(handler) as url:
         async with websockets.connect(url, max_size=2 ** 20, max_queue=4) as ws:
-            await asyncio.sleep(1)
+            await asyncio.wait_for(cut_off.wait(), 20)  # not reading until then
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 while True:
                     await asyncio.wait_for(ws.recv(), 10)
