@@ -14,6 +14,7 @@ from bolt.languages import SUPPORTED_LANGUAGES
 ID_CHARS = 128
 # The largest number a database column holds (a signed 64-bit integer).
 MAX_INTEGER = 2 ** 63 - 1
+LONE_SURROGATE = "{} holds a lone surrogate (an unpaired \\ud800-\\udfff escape): not Unicode text"
 
 
 class ProtocolError(ValueError):
@@ -21,9 +22,10 @@ class ProtocolError(ValueError):
         super().__init__(message)
         self.code = code
         self.field = field
+        self.ref: Optional[str] = None  # the refused frame's client_id, where it had a usable one
 
     def frame(self, ref: Optional[str] = None) -> Dict[str, Any]:
-        return error_frame(self.code, str(self), field=self.field, ref=ref)
+        return error_frame(self.code, str(self), field=self.field, ref=ref or self.ref)
 
 
 def error_frame(code: str, message: str, field: Optional[str] = None,
@@ -115,14 +117,26 @@ def parse(raw: Union[str, bytes], frames: Mapping[str, Mapping[str, Field]],
     if not isinstance(kind, str) or kind not in frames:
         raise ProtocolError("unknown_type", f"unknown frame type {kind!r}", field="type")
     fields: Dict[str, Any] = {}
-    for name, spec in frames[kind].items():
-        value = data.get(name)
-        if value is None:
-            if spec.required:
-                raise ProtocolError("missing_field", f"'{name}' is required", field=name)
-            continue
-        fields[name] = _checked(name, value, spec, max_text_chars)
+    try:
+        for name, spec in frames[kind].items():
+            value = data.get(name)
+            if value is None:
+                if spec.required:
+                    raise ProtocolError("missing_field", f"'{name}' is required", field=name)
+                continue
+            fields[name] = _checked(name, value, spec, max_text_chars)
+    except ProtocolError as error:
+        if "client_id" in frames[kind]:  # so that the sender knows which message was refused
+            error.ref = _usable_client_id(data.get("client_id"), frames[kind]["client_id"])
+        raise
     return Frame(kind, fields)
+
+
+def _usable_client_id(value: Any, spec: Field) -> Optional[str]:
+    try:
+        return _checked("client_id", value, spec, 0)
+    except ProtocolError:
+        return None
 
 
 def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
@@ -133,6 +147,8 @@ def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
     if spec.kind is not int and not isinstance(value, spec.kind):
         raise ProtocolError("invalid_field", f"'{name}' must be a {spec.kind.__name__}", field=name)
     if spec.kind is str:
+        if not is_unicode(value):
+            raise ProtocolError("invalid_field", LONE_SURROGATE.format(f"'{name}'"), field=name)
         limit = max_text_chars if spec.max_chars is None else spec.max_chars
         if spec.max_chars is None and not value.strip():
             raise ProtocolError("invalid_field", f"'{name}' is empty", field=name)
@@ -143,6 +159,16 @@ def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
         raise ProtocolError("invalid_field", f"'{name}' must be one of {', '.join(spec.choices)}",
                             field=name)
     return value
+
+
+def is_unicode(text: str) -> bool:
+    """False for a text holding a lone surrogate, which JSON's escapes can make (`"\\ud800"`) but
+    neither a database nor a socket can carry as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def encode(frame: Mapping[str, Any]) -> str:

@@ -81,8 +81,11 @@ async def _answer_when_stored(connection: Connection, frame: Frame,
     except Exception as error:  # noqa: BLE001 - answered() decides which are answers
         try:
             answered(connection, frame, error)
-        except Exception:  # not the client's doing: logged, the socket carries on
+        except Exception:  # not the client's doing: logged, told, and the socket carries on
             log.exception("storing a message failed")
+            connection.deliver(ProtocolError(
+                "not_stored", "the hub could not store this message: it was not kept"
+            ).frame(ref=frame.get("client_id")))
 
 
 def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:

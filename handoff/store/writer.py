@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Deque, Dict, List, Optional, TypeVar, Union
 
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from handoff.store.appends import (EVENTS_PER_INSERT, AppendRequest, Appended, ChangedElsewhere,
                                    Outcome, numbered_by_the_database, store)
@@ -208,8 +208,16 @@ class Writer:
                 if isinstance(error, ChangedElsewhere):
                     return [Conflict(CHANGED_ELSEWHERE)]
                 raise
-        # Another hub wrote to one of these conversations meanwhile: each alone, so that only
-        # the appends it overtook are refused.
+        except OperationalError:  # locked or gone: no append of the group can be stored now
+            self.known.forget()
+            raise
+        except Exception:
+            self.known.forget()
+            if len(requests) == 1:
+                raise
+        # Another hub wrote to one of these conversations meanwhile, or one append cannot be
+        # stored at all (a value the driver refuses): each alone, so that only the appends
+        # overtaken, or the one at fault, are refused.
         return [self._store_alone(request) for request in requests]
 
     def _connection_for(self, requests: List[AppendRequest]) -> ContextManager[Connection]:

@@ -109,3 +109,54 @@ async def test_a_token_that_expires_while_the_socket_is_open_stops_counting(bolt
         await user.send(type="request_agent")
         assert (await user.expect("error"))["code"] == "sign_in_required"
         await user.close()
+
+
+async def test_a_lone_surrogate_is_refused_and_the_messages_beside_it_are_stored(bolt):
+    """JSON can escape half of a surrogate pair ("\ud800"); no database or socket can carry it.
+    Refused as the frame is read, it must not cost anyone else's message stored at that moment."""
+    async with bolt() as (hub, rasa):
+        sender, neighbour = await hub.user(), await hub.user()
+        await sender.send_raw('{"type": "message", "client_id": "s1", "text": "half \\ud800"}')
+        await neighbour.send(type="message", client_id="n1", text="fine")
+        refused = await sender.expect("error")
+        assert (refused["code"], refused["field"], refused["ref"]) == ("invalid_field", "text", "s1")
+        assert (await neighbour.expect("ack", client_id="n1"))["seq"] == 1
+        await sender.send(type="message", client_id="s2", text="a whole 😀")
+        assert (await sender.expect("ack", client_id="s2"))["seq"] == 1
+        stored = hub.core.repository.events_after(sender.welcome["conversation_id"], 0, internal=True)
+        assert [event.text for event in stored if event.speaker == "user"] == ["a whole 😀"]
+        await sender.close()
+        await neighbour.close()
+
+
+REFUSE_POISON = {
+    "sqlite": ["CREATE TRIGGER refuse_poison BEFORE INSERT ON events WHEN NEW.text = 'poison' "
+               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"],
+    "postgresql": [
+        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.text = 'poison' THEN RAISE EXCEPTION 'refused by the test' "
+        "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW "
+        "EXECUTE FUNCTION refuse_poison()"],
+}
+
+
+async def test_a_message_the_database_refuses_is_answered_and_the_others_are_stored(bolt):
+    """A store failing for a reason of the hub's own (here a trigger refusing one text) tells
+    the sender; the messages sent beside it are stored (within one group: test_group_commit)."""
+    async with bolt() as (hub, rasa):
+        engine = hub.core.repository.engine
+        with engine.begin() as connection:
+            for statement in REFUSE_POISON[engine.dialect.name]:
+                connection.exec_driver_sql(statement)
+        users = [await hub.user() for _ in range(4)]
+        for n, user in enumerate(users):
+            await user.send(type="message", client_id=f"m{n}", text="poison" if n == 1 else "ok")
+        refused = await users[1].expect("error")
+        assert (refused["code"], refused["ref"]) == ("not_stored", "m1")
+        for n in (0, 2, 3):
+            assert (await users[n].expect("ack", client_id=f"m{n}"))["seq"] == 1
+        await users[1].send(type="message", client_id="again", text="not poison")
+        assert (await users[1].expect("ack", client_id="again"))["seq"] == 1
+        for user in users:
+            await user.close()

@@ -36,6 +36,9 @@ def test_a_good_frame_becomes_a_typed_frame():
     ({"type": "typing", "typing": "yes"}, ("invalid_field", "typing")),
     ({"type": "resume", "last_seq": -1}, ("invalid_field", "last_seq")),
     ({"type": "resume", "last_seq": True}, ("invalid_field", "last_seq")),
+    ('{"type": "message", "client_id": "c", "text": "half \\ud800"}', ("invalid_field", "text")),
+    ('{"type": "message", "client_id": "c", "text": "\\udfff half"}', ("invalid_field", "text")),
+    ('{"type": "hello", "locale": "de\\udc00"}', ("invalid_field", "locale")),
 ])
 def test_bad_frames_are_refused_with_a_code(raw, expected):
     assert code_of(raw) == expected
@@ -54,3 +57,22 @@ def test_error_frames_name_the_code_and_field():
     assert error.frame(ref="c1") == {"type": "error", "code": "missing_field",
                                      "message": "'text' is required", "field": "text", "ref": "c1"}
     assert json.loads(encode({"text": "ドイツ"})) == {"text": "ドイツ"}
+
+
+def test_a_surrogate_pair_escaped_in_json_is_one_character():
+    assert parsed('{"type": "message", "client_id": "c", "text": "\\ud83d\\ude00"}')["text"] == "😀"
+
+
+@pytest.mark.parametrize("frame,frames,ref", [
+    ({"type": "message", "client_id": "m-17", "text": "x" * 21}, CHAT_FRAMES, "m-17"),
+    ({"type": "message", "client_id": "m-18"}, CHAT_FRAMES, "m-18"),
+    ({"type": "message", "client_id": 19, "text": "hi"}, CHAT_FRAMES, None),
+    ({"type": "message", "client_id": "x" * 200, "text": "hi"}, CHAT_FRAMES, None),
+    ({"type": "typing", "typing": "yes", "client_id": "m-19"}, CHAT_FRAMES, None),  # has no id
+    # Refused for its conversation_id, which is checked before its client_id.
+    ({"type": "message", "client_id": "m-20", "text": "hi"}, AGENT_FRAMES, "m-20"),
+])
+def test_a_refused_message_names_its_client_id_when_it_has_a_usable_one(frame, frames, ref):
+    with pytest.raises(ProtocolError) as refused:
+        parsed(frame, frames)
+    assert refused.value.frame().get("ref") == ref
