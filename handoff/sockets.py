@@ -55,7 +55,7 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
             try:
                 frame = parse(raw, frames, settings.max_frame_bytes, settings.max_text_chars)
                 answer = {"type": "pong"} if frame.type == "ping" else handle(frame)
-            except Exception as error:  # noqa: BLE001 - answered() decides which are answers
+            except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
                 answered(connection, frame, error)
                 continue
             if inspect.isawaitable(answer):  # a message: stored off the loop, then answered
@@ -78,18 +78,12 @@ async def _answer_when_stored(connection: Connection, frame: Frame,
                               answer: Awaitable[Dict[str, Any]]) -> None:
     try:
         connection.deliver(await answer)
-    except Exception as error:  # noqa: BLE001 - answered() decides which are answers
-        try:
-            answered(connection, frame, error)
-        except Exception:  # not the client's doing: logged, told, and the socket carries on
-            log.exception("storing a message failed")
-            connection.deliver(ProtocolError(
-                "not_stored", "the hub could not store this message: it was not kept"
-            ).frame(ref=frame.get("client_id")))
+    except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
+        answered(connection, frame, error)
 
 
 def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:
-    """The error frame for what went wrong with a client's frame; anything else is raised."""
+    """The error frame for what went wrong with a client's frame."""
     ref = frame.get("client_id") if frame else None
     if isinstance(error, ProtocolError):
         connection.deliver(error.frame(ref=ref))
@@ -101,8 +95,10 @@ def answered(connection: Connection, frame: Optional[Frame], error: Exception) -
         log.error("database unavailable", exc_info=error)
         connection.deliver(ProtocolError(
             "unavailable", "cannot store anything right now: try again").frame(ref=ref))
-    else:
-        raise error
+    else:  # not the client's doing: logged for the operators, and the socket carries on
+        log.error("a %s frame failed", frame.type if frame else "client", exc_info=error)
+        connection.deliver(ProtocolError(
+            "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
 
 
 def verified(token: Optional[str], secret: str) -> tuple:

@@ -129,34 +129,52 @@ async def test_a_lone_surrogate_is_refused_and_the_messages_beside_it_are_stored
         await neighbour.close()
 
 
-REFUSE_POISON = {
-    "sqlite": ["CREATE TRIGGER refuse_poison BEFORE INSERT ON events WHEN NEW.text = 'poison' "
-               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"],
-    "postgresql": [
-        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "IF NEW.text = 'poison' THEN RAISE EXCEPTION 'refused by the test' "
-        "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$",
-        "CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW "
-        "EXECUTE FUNCTION refuse_poison()"],
-}
+def refuse_in_the_database(engine, table: str, condition: str) -> None:
+    """A trigger that makes the hub's own database refuse a write: a failure not of the
+    client's making, on SQLite or PostgreSQL."""
+    if engine.dialect.name == "sqlite":
+        statements = [
+            f"CREATE TRIGGER refuse BEFORE {'INSERT' if table == 'events' else 'UPDATE'} ON "
+            f"{table} WHEN {condition} BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"]
+    else:
+        statements = [
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF {condition} THEN RAISE EXCEPTION 'refused by the test' "
+            "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$",
+            f"CREATE TRIGGER refuse BEFORE {'INSERT' if table == 'events' else 'UPDATE'} ON "
+            f"{table} FOR EACH ROW EXECUTE FUNCTION refuse()"]
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
 
 
 async def test_a_message_the_database_refuses_is_answered_and_the_others_are_stored(bolt):
     """A store failing for a reason of the hub's own (here a trigger refusing one text) tells
     the sender; the messages sent beside it are stored (within one group: test_group_commit)."""
     async with bolt() as (hub, rasa):
-        engine = hub.core.repository.engine
-        with engine.begin() as connection:
-            for statement in REFUSE_POISON[engine.dialect.name]:
-                connection.exec_driver_sql(statement)
+        refuse_in_the_database(hub.core.repository.engine, "events", "NEW.text = 'poison'")
         users = [await hub.user() for _ in range(4)]
         for n, user in enumerate(users):
             await user.send(type="message", client_id=f"m{n}", text="poison" if n == 1 else "ok")
         refused = await users[1].expect("error")
-        assert (refused["code"], refused["ref"]) == ("not_stored", "m1")
+        assert (refused["code"], refused["ref"]) == ("internal_error", "m1")
         for n in (0, 2, 3):
             assert (await users[n].expect("ack", client_id=f"m{n}"))["seq"] == 1
         await users[1].send(type="message", client_id="again", text="not poison")
         assert (await users[1].expect("ack", client_id="again"))["seq"] == 1
         for user in users:
             await user.close()
+
+
+async def test_a_frame_that_fails_in_the_hub_is_answered_and_the_socket_goes_on(bolt, agents):
+    agents("anna", ["de"])
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        refuse_in_the_database(hub.core.repository.engine, "agents", "NEW.status = 'away'")
+        await anna.send(type="status", status="away")
+        assert (await anna.expect("error"))["code"] == "internal_error"
+        await anna.send(type="ping")
+        await anna.expect("pong")
+        await anna.send(type="status", status="offline")
+        await anna.expect("status", status="offline")
+        await anna.close()
