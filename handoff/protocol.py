@@ -171,10 +171,14 @@ def is_unicode(text: str) -> bool:
     return True
 
 
+# Made once: `json.dumps` with these options builds an encoder for every frame.
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def encode(frame: Mapping[str, Any]) -> str:
     if type(frame) is SharedFrame:
         return frame.text()
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    return _to_json(frame)
 
 
 class SharedFrame(dict):
@@ -188,5 +192,5 @@ class SharedFrame(dict):
         try:
             return self._text
         except AttributeError:
-            self._text: str = json.dumps(self, ensure_ascii=False, separators=(",", ":"))
+            self._text: str = _to_json(self)
             return self._text

@@ -4,17 +4,21 @@ same frames, in order."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from typing import Any, Dict, List
 
 import pytest
 import websockets
+from websockets.connection import OPEN
+from websockets.extensions import Extension
+from websockets.server import ServerConnection
 
 from handoff import connection as connection_module
 from handoff.connection import Connection
 from handoff.protocol import SharedFrame, encode
-from handoff.socket_writes import send_all
+from handoff.socket_writes import framed, send_all
 from tests.handoff.conftest import serving, user_token
 
 
@@ -95,6 +99,37 @@ async def test_frames_written_together_arrive_as_the_same_frames_in_order():
         async with websockets.connect(url) as ws:
             got = [await asyncio.wait_for(ws.recv(), 5) for _ in range(51)]
         assert got == sent["texts"]
+
+
+@pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65535, 65536, 200000])
+def test_frames_are_framed_as_websockets_frames_them_after_what_it_has_waiting(length):
+    def open_connection() -> ServerConnection:
+        connection = ServerConnection(state=OPEN)
+        connection.receive_data(b"\x89\x80\0\0\0\0")  # a client's ping: its pong waits
+        return connection
+
+    texts = ["ü" * (length // 2) + "x" * (length % 2), "after"]
+    theirs = open_connection()
+    for text in texts:
+        theirs.send_text(text.encode("utf-8"))
+    mine = open_connection()
+    assert b"".join(framed(mine, texts)) == b"".join(theirs.data_to_send())
+    assert mine.data_to_send() == []
+
+
+def test_with_an_extension_negotiated_the_frames_go_through_websockets():
+    class Marked(Extension):
+        name = "x-marked"
+
+        def decode(self, frame, *, max_size=None):
+            return frame
+
+        def encode(self, frame):
+            return dataclasses.replace(frame, rsv1=True)
+
+    connection = ServerConnection(state=OPEN)
+    connection.extensions = [Marked()]
+    assert b"".join(framed(connection, ["hi"])) == b"\xc1\x02hi"
 
 
 async def test_frames_delivered_in_one_turn_and_the_next_go_out_in_one_write(monkeypatch):
