@@ -14,7 +14,6 @@ from bolt.languages import SUPPORTED_LANGUAGES
 ID_CHARS = 128
 # The largest number a database column holds (a signed 64-bit integer).
 MAX_INTEGER = 2 ** 63 - 1
-LONE_SURROGATE = "{} holds a lone surrogate (an unpaired \\ud800-\\udfff escape): not Unicode text"
 
 
 class ProtocolError(ValueError):
@@ -147,8 +146,9 @@ def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
     if spec.kind is not int and not isinstance(value, spec.kind):
         raise ProtocolError("invalid_field", f"'{name}' must be a {spec.kind.__name__}", field=name)
     if spec.kind is str:
-        if not is_unicode(value):
-            raise ProtocolError("invalid_field", LONE_SURROGATE.format(f"'{name}'"), field=name)
+        flaw = unstorable(value)
+        if flaw:
+            raise ProtocolError("invalid_field", f"'{name}' holds {flaw}", field=name)
         limit = max_text_chars if spec.max_chars is None else spec.max_chars
         if spec.max_chars is None and not value.strip():
             raise ProtocolError("invalid_field", f"'{name}' is empty", field=name)
@@ -161,14 +161,17 @@ def _checked(name: str, value: Any, spec: Field, max_text_chars: int) -> Any:
     return value
 
 
-def is_unicode(text: str) -> bool:
-    """False for a text holding a lone surrogate, which JSON's escapes can make (`"\\ud800"`) but
-    neither a database nor a socket can carry as UTF-8."""
+def unstorable(text: str) -> Optional[str]:
+    """What in the text no store can keep as it is, or None. Both come from JSON's escapes
+    (`"\\u0000"`, `"\\ud800"`); refused as the frame is read, they are refused the same way on
+    every store, instead of failing in the database."""
+    if "\x00" in text:
+        return "a NUL character (\\u0000), which PostgreSQL's text cannot hold"
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return "a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode text"
+    return None
 
 
 # Made once: `json.dumps` with these options builds an encoder for every frame.

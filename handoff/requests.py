@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
 from bolt.languages import SUPPORTED_LANGUAGES
-from handoff.protocol import LONE_SURROGATE, is_unicode
+from handoff.protocol import unstorable
 from handoff.queue import PRIORITIES
 
 HANDOFF_REASONS = ("request_human", "fallback", "report_problem", "bot_unavailable")
@@ -66,7 +66,7 @@ def ticket_request(body: Any) -> TicketRequest:
     data = _object(body)
     reason = data.get("reason")
     if reason is not None and (not isinstance(reason, str) or len(reason) > 32
-                               or not is_unicode(reason)):
+                               or unstorable(reason)):
         raise InvalidRequest("reason", "reason must be a short text")
     return TicketRequest(
         conversation_id=_conversation_id(data), language=_language(data),
@@ -83,7 +83,7 @@ def _object(body: Any) -> Mapping[str, Any]:
 
 def _conversation_id(data: Mapping[str, Any]) -> str:
     value = data.get("conversation_id")
-    if not isinstance(value, str) or not value or len(value) > 64 or not is_unicode(value):
+    if not isinstance(value, str) or not value or len(value) > 64 or unstorable(value):
         raise InvalidRequest("conversation_id", "conversation_id is required")
     return value
 
@@ -112,8 +112,9 @@ def _summary(data: Mapping[str, Any]) -> Optional[str]:
     if not isinstance(value, str) or len(value) > MAX_SUMMARY_CHARS:
         raise InvalidRequest("summary",
                              f"summary must be a text of up to {MAX_SUMMARY_CHARS} characters")
-    if not is_unicode(value):
-        raise InvalidRequest("summary", LONE_SURROGATE.format("summary"))
+    flaw = unstorable(value)
+    if flaw:
+        raise InvalidRequest("summary", f"summary holds {flaw}")
     return value
 
 
@@ -125,8 +126,9 @@ def _account(data: Mapping[str, Any], required: bool) -> Optional[Dict[str, Any]
         raise InvalidRequest("account", "account must be an object")
     if len(json.dumps(value)) > MAX_ACCOUNT_BYTES:
         raise InvalidRequest("account", f"account is limited to {MAX_ACCOUNT_BYTES} bytes")
-    if not is_unicode(json.dumps(value, ensure_ascii=False)):  # agents' cards carry it as UTF-8
-        raise InvalidRequest("account", LONE_SURROGATE.format("account"))
+    flaw = unstorable(json.dumps(value, ensure_ascii=False))  # agents' cards carry it as UTF-8
+    if flaw:
+        raise InvalidRequest("account", f"account holds {flaw}")
     rights = value.get("rights", [])
     if not isinstance(rights, list) or not all(isinstance(r, str) for r in rights):
         raise InvalidRequest("account", "account.rights must be a list of texts")

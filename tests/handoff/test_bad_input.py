@@ -111,12 +111,14 @@ async def test_a_token_that_expires_while_the_socket_is_open_stops_counting(bolt
         await user.close()
 
 
-async def test_a_lone_surrogate_is_refused_and_the_messages_beside_it_are_stored(bolt):
-    """JSON can escape half of a surrogate pair ("\ud800"); no database or socket can carry it.
-    Refused as the frame is read, it must not cost anyone else's message stored at that moment."""
+@pytest.mark.parametrize("escaped", ["half \\ud800", "nul \\u0000"])
+async def test_text_no_store_can_keep_is_refused_and_the_messages_beside_it_are_stored(bolt, escaped):
+    """JSON can escape half of a surrogate pair, which no database or socket can carry, and a
+    NUL, which PostgreSQL cannot. Refused as the frame is read, on every store alike, it must
+    not cost anyone else's message stored at that moment."""
     async with bolt() as (hub, rasa):
         sender, neighbour = await hub.user(), await hub.user()
-        await sender.send_raw('{"type": "message", "client_id": "s1", "text": "half \\ud800"}')
+        await sender.send_raw(f'{{"type": "message", "client_id": "s1", "text": "{escaped}"}}')
         await neighbour.send(type="message", client_id="n1", text="fine")
         refused = await sender.expect("error")
         assert (refused["code"], refused["field"], refused["ref"]) == ("invalid_field", "text", "s1")

@@ -39,6 +39,7 @@ def test_a_good_frame_becomes_a_typed_frame():
     ('{"type": "message", "client_id": "c", "text": "half \\ud800"}', ("invalid_field", "text")),
     ('{"type": "message", "client_id": "c", "text": "\\udfff half"}', ("invalid_field", "text")),
     ('{"type": "hello", "locale": "de\\udc00"}', ("invalid_field", "locale")),
+    ('{"type": "message", "client_id": "c", "text": "nul \\u0000"}', ("invalid_field", "text")),
 ])
 def test_bad_frames_are_refused_with_a_code(raw, expected):
     assert code_of(raw) == expected

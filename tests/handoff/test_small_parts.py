@@ -54,9 +54,9 @@ def test_metrics_are_prometheus_text():
     ({"first_response_hours": 0}, "first_response_hours"), ({"reason": "bored"}, "reason"),
     ({"summary": "x" * 2001}, "summary"), ({"account": "acme"}, "account"),
     ({"conversation_id": ""}, "conversation_id"), ({"first_response_hours": True}, "first_response_hours"),
-    # Lone surrogates, which JSON's escapes allow, but neither the database nor a socket can carry.
+    # Lone surrogates and NUL, which JSON's escapes allow, but not every store or socket can carry.
     ({"summary": "half \ud800"}, "summary"), ({"conversation_id": "c-\udc00"}, "conversation_id"),
-    ({"account": {"account_name": "Acme \ud800"}}, "account"),
+    ({"account": {"account_name": "Acme \ud800"}}, "account"), ({"summary": "a\x00"}, "summary"),
 ])
 def test_handoff_requests_name_the_bad_field(change, field):
     with pytest.raises(InvalidRequest) as refused:

@@ -36,15 +36,16 @@ def wrong_value(spec: Field) -> st.SearchStrategy:
     wrong_type = st.integers() | st.floats() | st.booleans() | st.lists(st.text(max_size=3)) \
         | st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)
     too_long = st.just("x" * ((spec.max_chars or 0) + 1)) if spec.max_chars else st.nothing()
-    # Half of a surrogate pair, which json.dumps escapes ("\ud800"): valid JSON, not Unicode.
-    lone_surrogate = st.builds(lambda before, half, after: f"x{before}{half}{after}",
-                               st.text(max_size=4), st.integers(0xD800, 0xDFFF).map(chr),
-                               st.text(max_size=4))
+    # Half of a surrogate pair or a NUL, which json.dumps escapes ("\ud800", "\u0000"): valid
+    # JSON, but not Unicode text, or not text PostgreSQL can hold.
+    unstorable = st.builds(lambda before, flaw, after: f"x{before}{flaw}{after}",
+                           st.text(max_size=4), st.integers(0xD800, 0xDFFF).map(chr)
+                           | st.just("\x00"), st.text(max_size=4))
     if spec.choices:
         return wrong_type | too_long | st.text(max_size=8).filter(lambda v: v not in spec.choices)
     if spec.max_chars is None:  # a message text: blank is refused
-        return wrong_type | lone_surrogate | st.sampled_from(["", " ", "\n\t"])
-    return wrong_type | too_long | lone_surrogate
+        return wrong_type | unstorable | st.sampled_from(["", " ", "\n\t"])
+    return wrong_type | too_long | unstorable
 
 
 def bad_fields(frames: Mapping[str, Mapping[str, Field]]) -> st.SearchStrategy:
