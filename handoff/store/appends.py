@@ -173,6 +173,14 @@ def numbered_by_the_database(dialect: Dialect) -> bool:
     return dialect.name == "sqlite"
 
 
+def one_write(dialect: Dialect, requests: List[AppendRequest]) -> bool:
+    """Whether `store` writes these appends in one statement, the INSERT (SQLite's messages:
+    nothing of their conversations changes but `last_seq`, which the database moves on), so
+    that the statement can commit on its own; what it reads before is guarded by that number."""
+    return (numbered_by_the_database(dialect) and len(requests) <= EVENTS_PER_INSERT
+            and not any(request.changes for request in requests))
+
+
 def _refusal(state: Mapping[str, Any], expect: Optional[Mapping[str, Any]]) -> Optional[str]:
     for column, value in (expect or {}).items():
         if state[column] != value:

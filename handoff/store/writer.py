@@ -36,8 +36,8 @@ from typing import Any, Callable, ContextManager, Deque, Dict, List, Optional, T
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from handoff.store.appends import (EVENTS_PER_INSERT, AppendRequest, Appended, ChangedElsewhere,
-                                   Outcome, numbered_by_the_database, store)
+from handoff.store.appends import (AppendRequest, Appended, ChangedElsewhere, Outcome, one_write,
+                                   store)
 from handoff.store.batching import next_batch
 from handoff.store.errors import Conflict
 from handoff.store.states import KnownStates
@@ -224,8 +224,7 @@ class Writer:
         """Where the group writes one statement (SQLite's messages: one INSERT, which numbers
         them itself), that statement commits on its own: no BEGIN and no COMMIT, each of which
         would wait for the GIL once more. Anything else is one transaction."""
-        if (numbered_by_the_database(self.engine.dialect) and len(requests) <= EVENTS_PER_INSERT
-                and not any(request.changes for request in requests)):
+        if one_write(self.engine.dialect, requests):
             # Kept open by the thread: checking a connection out in AUTOCOMMIT and back in
             # costs a statement of its own each time (SQLAlchemy resets the isolation level).
             if self.autocommitting is None:
