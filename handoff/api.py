@@ -24,6 +24,9 @@ def _service_request(request: Request, read: Callable[[Any], Any]
         return None, json_response({"error": "a valid service token is required"}, status=401)
     try:
         return read(json.loads(request.body or b"")), None
+    except RecursionError:  # thousands of nested brackets: deeper than any real body
+        return None, json_response({"error": "the body is nested too deeply", "field": "body"},
+                                   status=400)
     except ValueError as error:
         field = error.field if isinstance(error, InvalidRequest) else "body"
         message = str(error) if isinstance(error, InvalidRequest) else "the body is not valid JSON"

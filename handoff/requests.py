@@ -12,6 +12,8 @@ from handoff.queue import PRIORITIES
 HANDOFF_REASONS = ("request_human", "fallback", "report_problem", "bot_unavailable")
 MAX_SUMMARY_CHARS = 2000
 MAX_ACCOUNT_BYTES = 8192
+# Longer than any support plan's target, and short enough for a deadline a date can hold.
+MAX_FIRST_RESPONSE_HOURS = 24 * 365
 
 
 class InvalidRequest(ValueError):
@@ -49,8 +51,10 @@ class TicketRequest:
 def handoff_request(body: Any) -> HandoffRequest:
     data = _object(body)
     hours = data.get("first_response_hours")
-    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not hours > 0:
-        raise InvalidRequest("first_response_hours", "first_response_hours must be a number > 0")
+    if (isinstance(hours, bool) or not isinstance(hours, (int, float))
+            or not 0 < hours <= MAX_FIRST_RESPONSE_HOURS):
+        raise InvalidRequest("first_response_hours", "first_response_hours must be a number > 0 "
+                             f"and at most {MAX_FIRST_RESPONSE_HOURS} (a year)")
     reason = data.get("reason")
     if reason not in HANDOFF_REASONS:
         raise InvalidRequest("reason", f"reason must be one of {', '.join(HANDOFF_REASONS)}")

@@ -1,4 +1,6 @@
 """POST /api/handoffs and /api/tickets as docs/handoff-api.md says; /healthz and /metrics."""
+import json
+
 from tests.handoff.conftest import handoff_body, user_token
 
 
@@ -75,5 +77,24 @@ async def test_health_and_metrics(bolt, agents):
                      'bolt_hub_bot_replies_total 1', 'bolt_hub_bot_latency_seconds_count 1',
                      'bolt_hub_agents_available{language="de"} 1'):
             assert line in metrics.splitlines(), line
+        await anna.close()
+        await user.close()
+
+
+async def test_bodies_no_request_can_be_made_of_are_refused_with_400(bolt, agents):
+    """JSON that parses but makes no deadline (Infinity hours), or is nested too deep to parse."""
+    agents("anna", ["de"])
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        user = await hub.user(token=user_token())
+        body = json.dumps(handoff_body(user.welcome["conversation_id"]))
+        for raw, field in [(body.replace('"first_response_hours": 4', '"first_response_hours": '
+                                         'Infinity'), "first_response_hours"),
+                           ("[" * 100000 + "]" * 100000, "body")]:
+            status, answer = await hub.post("/api/handoffs", raw)
+            assert (status, answer["field"]) == (400, field)
+        assert hub.core.repository.conversation(user.welcome["conversation_id"]).owner == "bot"
+        status, answer = await hub.post("/api/handoffs", body)  # the hub carries on
+        assert status == 201 and answer["status"] == "queued"
         await anna.close()
         await user.close()

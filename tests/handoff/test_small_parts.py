@@ -57,6 +57,11 @@ def test_metrics_are_prometheus_text():
     # Lone surrogates and NUL, which JSON's escapes allow, but not every store or socket can carry.
     ({"summary": "half \ud800"}, "summary"), ({"conversation_id": "c-\udc00"}, "conversation_id"),
     ({"account": {"account_name": "Acme \ud800"}}, "account"), ({"summary": "a\x00"}, "summary"),
+    # A deadline no date can hold.
+    ({"first_response_hours": float("inf")}, "first_response_hours"),
+    ({"first_response_hours": 1e308}, "first_response_hours"),
+    ({"first_response_hours": float("nan")}, "first_response_hours"),
+    ({"first_response_hours": 24 * 365 + 1}, "first_response_hours"),
 ])
 def test_handoff_requests_name_the_bad_field(change, field):
     with pytest.raises(InvalidRequest) as refused:
