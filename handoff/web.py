@@ -124,7 +124,7 @@ async def demo_token(request: Request) -> HTTPResponse:
         return json_response({"error": "demo mode is off (BOLT_HUB_DEMO)"}, status=404)
     try:
         wanted = json.loads(request.body or b"")["user_id"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return json_response({"error": "send {\"user_id\": …}", "field": "user_id"}, status=400)
     user = next((u for u in request.app.ctx.demo_users if u["user_id"] == wanted), None)
     if user is None:

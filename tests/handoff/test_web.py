@@ -71,6 +71,8 @@ async def test_demo_mode_signs_in_demo_users_and_seeds_one_agent(bolt):
         assert status == 404
         status, answer = await post_json(hub.url + "/api/demo/token", ["not", "an", "object"])
         assert status == 400 and answer["field"] == "user_id"
+        status, answer = await hub.post("/api/demo/token", "[" * 100000 + "]" * 100000, token=None)
+        assert status == 400 and answer["field"] == "user_id"  # too deep to parse: not a 500
         agent = await Client.connect(hub.ws_url + "/ws/agent")
         await agent.send(type="login", name="demo", password="demo-agent")
         welcome = await agent.expect("welcome")
