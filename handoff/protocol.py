@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
+from bolt.jsontext import dumps
 from bolt.languages import SUPPORTED_LANGUAGES
 
 ID_CHARS = 128
@@ -174,14 +175,10 @@ def unstorable(text: str) -> Optional[str]:
     return None
 
 
-# Made once: `json.dumps` with these options builds an encoder for every frame.
-_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def encode(frame: Mapping[str, Any]) -> str:
     if type(frame) is SharedFrame:
         return frame.text()
-    return _to_json(frame)
+    return dumps(frame)
 
 
 class SharedFrame(dict):
@@ -195,5 +192,5 @@ class SharedFrame(dict):
         try:
             return self._text
         except AttributeError:
-            self._text: str = _to_json(self)
+            self._text: str = dumps(self)
             return self._text
