@@ -15,6 +15,8 @@ PLANS = ("basic", "pro", "business", "education", "enterprise", "api")
 SUPPORT_PLANS = ("access", "premier", "premier_plus")
 ROLES = ("owner", "admin", "member")
 PRIORITIES = ("P1", "P2", "P3", "P4")
+# The hub refuses a hand-off whose first-response target is longer (docs/handoff-api.md).
+MAX_TARGET_HOURS = 24 * 365
 RIGHTS = (
     "live_chat",
     "web_ticket",
@@ -171,8 +173,10 @@ def _targets(raw: Any, where: str) -> ResponseTargets:
     restoration = raw.get("restoration") or {}
     for name, table in (("first_response", first), ("restoration", restoration)):
         for priority, hours in table.items():
-            if priority not in PRIORITIES or not isinstance(hours, (int, float)) or hours <= 0:
-                raise PolicyError(f"{where}.{name}.{priority}: must be P1-P4 with hours > 0")
+            if (priority not in PRIORITIES or isinstance(hours, bool)
+                    or not isinstance(hours, (int, float)) or not 0 < hours <= MAX_TARGET_HOURS):
+                raise PolicyError(f"{where}.{name}.{priority}: must be P1-P4 with hours > 0 and "
+                                  f"at most {MAX_TARGET_HOURS} (a year)")
     return ResponseTargets(
         first_response={p: float(first[p]) for p in PRIORITIES},
         restoration={p: float(h) for p, h in restoration.items()},

@@ -64,6 +64,10 @@ def test_response_targets_follow_priority_response(policy):
         (lambda p: p["rights"]["phone"].append({"roles": ["boss"]}), "roles: unknown"),
         (lambda p: p["rights"]["phone"].append({"licensed": "yes"}), "true or false"),
         (lambda p: p["response_targets"]["standard"]["first_response"].pop("P4"), "no target"),
+        (lambda p: p["response_targets"]["priority"]["first_response"].update(P4=24 * 365 + 1),
+         r"priority.first_response.P4: .* at most 8760"),
+        (lambda p: p["response_targets"]["priority"]["restoration"].update(P1=0), "hours > 0"),
+        (lambda p: p["response_targets"]["priority"]["first_response"].update(P1=True), "P1"),
     ],
 )
 def test_invalid_policies_are_refused_with_the_place(policy, change, message):
