@@ -14,7 +14,9 @@ Load comes from `--workers` processes of their own: the open loop's through a le
 client (bench/lean_socket.py; generators driven through `websockets` took 0.5 of this machine's
 two cores from the hub they measure), the closed loop's through `websockets`, as for the bare
 relay. The hub runs as `bolt run` starts it, with its default settings but for the rate limits,
-raised for the run (an agent holding 20 chats sends 10 messages a second).
+raised for the run: to 1,000 frames a second in the open loop (an agent holding 20 chats sends
+10 messages a second), and out of the way in the closed loop, whose agents send as fast as the
+hub answers (over 1,000 a second each on a quiet machine). A refused frame fails the run.
 Results: bench/results/relay.json.
 """
 from __future__ import annotations
@@ -185,6 +187,8 @@ async def closed_loop_hub_worker(ws_url: str, http_url: str, first: int, chats: 
                 frame = json.loads(raw)
                 if frame["type"] == "event" and frame.get("speaker") == speaker:
                     inboxes[frame["conversation_id"]].put_nowait(frame)
+                elif frame["type"] == "error":  # a refused message: its chat would wait forever
+                    raise RuntimeError(f"the hub refused a frame: {frame}")
         except websockets.ConnectionClosed:
             pass
 
@@ -206,8 +210,16 @@ async def closed_loop_hub_worker(ws_url: str, http_url: str, first: int, chats: 
     readers = [asyncio.create_task(reader(ws, "agent", to_user)) for _, ws in users]
     readers += [asyncio.create_task(reader(ws, "user", to_agent)) for ws, _ in agents]
     started = time.time()
-    await asyncio.gather(*(chat(c, ws) for c, ws in users))
+    chats = asyncio.ensure_future(asyncio.gather(*(chat(c, ws) for c, ws in users)))
+    # A reader that ends before the chats do (a refused frame, a closed socket) leaves a chat
+    # waiting forever: the run fails instead.
+    await asyncio.wait([chats, *readers], return_when=asyncio.FIRST_COMPLETED)
     elapsed = time.time() - started
+    ended = [task for task in readers if task.done()]
+    if ended:
+        chats.cancel()
+        raise ended[0].exception() or RuntimeError("the hub closed a socket during the run")
+    chats.result()  # raises a chat's own failure
     for ws in [ws for _, ws in users] + [ws for ws, _ in agents]:
         await ws.close()
     await asyncio.gather(*readers)
@@ -244,10 +256,14 @@ def slices(total: int, workers: int) -> List[tuple]:
     return [(first, min(per_worker, total - first)) for first in range(0, total, per_worker)]
 
 
-def start_hub(state: Path, chats: int) -> HubProcess:
+OPEN_LOOP_RATE = 1_000  # frames per second per socket, and the burst
+CLOSED_LOOP_RATE = 1_000_000
+
+
+def start_hub(state: Path, chats: int, rate: int) -> HubProcess:
     hub = HubProcess(hub_environment(
-        state / "var", f"http://127.0.0.1:{free_port()}", BOLT_HUB_RATE_PER_SECOND="1000",
-        BOLT_HUB_RATE_BURST="1000", BOLT_HUB_OFFER_SECONDS="3600",
+        state / "var", f"http://127.0.0.1:{free_port()}", BOLT_HUB_RATE_PER_SECOND=str(rate),
+        BOLT_HUB_RATE_BURST=str(rate), BOLT_HUB_OFFER_SECONDS="3600",
         BOLT_HUB_TICK_SECONDS=str(TICK_SECONDS)), state / "hub.log")
     asyncio.run(hub.start())
     for first in range(0, chats, CHATS_PER_AGENT):
@@ -267,7 +283,7 @@ def stored_messages(hub: HubProcess) -> int:
 
 def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory() as state:
-        hub = start_hub(Path(state), args.chats)
+        hub = start_hub(Path(state), args.chats, OPEN_LOOP_RATE)
         try:
             start_at = time.time() + args.setup_seconds
             steal = StealMeter(start_at, args.seconds)
@@ -303,7 +319,7 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
 
 def closed_loop(args: argparse.Namespace) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory() as state:
-        hub = start_hub(Path(state), args.closed_chats)
+        hub = start_hub(Path(state), args.closed_chats, CLOSED_LOOP_RATE)
         try:
             start_at = time.time() + 30
             parts = in_processes(closed_loop_hub_worker, [
