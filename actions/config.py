@@ -4,7 +4,7 @@
 |----------------------------|--------------------------------------------|
 | BOLT_CONTENT_DIR           | the repository's data/ folder              |
 | BOLT_PHONE_TABLE           | $BOLT_CONTENT_DIR/phone_numbers.yml        |
-| BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/settings.py)          |
+| BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/core/settings.py)          |
 | BOLT_ACCOUNTS_DATABASE_URL | sqlite:///$BOLT_STATE_DIR/accounts.sqlite3 |
 | BOLT_DEMO_ACCOUNTS         | true: demo accounts into an empty directory |
 | BOLT_SUPPORT_POLICY        | actions/support_policy.yml                 |
@@ -12,7 +12,7 @@
 | BOLT_HUB_URL               | http://$BOLT_HOST:$BOLT_HUB_PORT (5080)    |
 | BOLT_HUB_TIMEOUT           | 5 (seconds)                                |
 
-The token secret and the hub's service token come from bolt/secrets.py. docs/accounts.md says
+The token secret and the hub's service token come from bolt/core/secrets.py. docs/accounts.md says
 what each setting does.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
-from bolt.settings import Settings, flag, positive_number
+from bolt.core.settings import Settings, flag, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ACTIONS_DIR = Path(__file__).resolve().parent

@@ -24,7 +24,7 @@ from actions.alternatives import alternative_topics, topic_buttons
 from actions.hub_client import HandoffRequest, HubUnavailable, NoAgents
 from actions.messages import render
 from actions.services import Services, services
-from bolt.languages import DEFAULT_LANGUAGE
+from bolt.core.languages import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
 

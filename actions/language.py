@@ -14,7 +14,7 @@ import regex
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from bolt.languages import SUPPORTED_LANGUAGES
+from bolt.core.languages import SUPPORTED_LANGUAGES
 
 MIN_WORDS = 2
 MIN_CONFIDENCE = 0.6

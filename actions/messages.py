@@ -4,8 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from actions.config import settings
-from bolt.content import Answers, load_answers
-from bolt.languages import DEFAULT_LANGUAGE
+from bolt.core.content import Answers, load_answers
+from bolt.core.languages import DEFAULT_LANGUAGE
 
 
 @lru_cache(maxsize=1)

@@ -18,8 +18,8 @@ from actions.alternatives import alternative_topics, topic_buttons
 from actions.config import settings
 from actions.messages import render
 from actions.services import services
-from bolt.languages import DEFAULT_LANGUAGE
-from bolt.phonebook import PhoneBook, load_phonebook
+from bolt.core.languages import DEFAULT_LANGUAGE
+from bolt.core.phonebook import PhoneBook, load_phonebook
 
 
 @lru_cache(maxsize=1)

@@ -15,19 +15,19 @@ from typing import Optional
 
 from rasa_sdk import Tracker
 
-from actions.accounts.accounts_csv import parse_accounts_csv
 from actions.accounts.check import AccountCheck, check_account
 from actions.accounts.directory import AccountUser, SqlAccountDirectory
 from actions.accounts.identity import identity_of
 from actions.accounts.policy import SupportPolicy, load_policy
-from actions.config import ACTIONS_DIR, ActionSettings, settings
+from actions.config import ActionSettings, settings
 from actions.hub_client import HubClient
 from actions.triage import TriageCues, load_cues
-from bolt.secrets import load_secrets
+from bolt.core.accounts import DEMO_ACCOUNTS_FILE
+from bolt.core.accounts_csv import parse_accounts_csv
+from bolt.core.secrets import load_secrets
 
 logger = logging.getLogger(__name__)
 
-DEMO_ACCOUNTS_FILE = ACTIONS_DIR / "accounts" / "demo_accounts.csv"
 
 
 class PreparedDirectory:

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bolt.languages import language_of_locale
+from bolt.core.languages import language_of_locale
 
 # Metadata keys a client may use for the page locale.
 LOCALE_KEYS = ("locale", "language", "lang")

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionRequestHandoff
 from actions.messages import answers, render
-from bolt.languages import DEFAULT_LANGUAGE
+from bolt.core.languages import DEFAULT_LANGUAGE
 
 MAX_SUGGESTIONS = 3
 FALLBACK_INTENT = "nlu_fallback"

@@ -15,8 +15,8 @@ from typing import Any, List, Optional, Pattern, Tuple
 import regex
 
 from actions.accounts.policy import PRIORITIES
-from bolt.languages import SUPPORTED_LANGUAGES
-from bolt.yamlfile import read_yaml
+from bolt.core.languages import SUPPORTED_LANGUAGES
+from bolt.core.yamlfile import read_yaml
 
 UNSPACED_LANGUAGES = ("ja",)
 

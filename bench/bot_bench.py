@@ -35,12 +35,12 @@ from loadlib import REPOSITORY, cpu_seconds, in_processes, latency_summary, mach
 import aiohttp  # noqa: E402
 import websockets  # noqa: E402
 
-from bolt.identity import issue_token  # noqa: E402
+from bolt.core.identity import issue_token  # noqa: E402
 from bolt.processes import Service, bolt_services, start, stop, wait_healthy  # noqa: E402
-from bolt.secrets import load_secrets  # noqa: E402
-from bolt.settings import Settings  # noqa: E402
+from bolt.core.secrets import load_secrets  # noqa: E402
+from bolt.core.settings import Settings  # noqa: E402
 from bolt.training import ensure_model  # noqa: E402
-from handoff.agents_cli import add_agent, open_repository  # noqa: E402
+from handoff.services.agents import add_agent, open_repository  # noqa: E402
 from stock_rasa import ensure_stock_model  # noqa: E402
 from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
 from tests.handoff.conftest import PASSWORD, free_port  # noqa: E402

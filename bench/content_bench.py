@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPOSITORY))
 from loadlib import write_results  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bolt.settings import Settings  # noqa: E402
+from bolt.core.settings import Settings  # noqa: E402
 from bolt.training import ensure_model  # noqa: E402
 from tests.editing.conftest import edit  # noqa: E402
 from tests.editing.live import Chat, bolt_command, copy_project, running_bolt  # noqa: E402

@@ -114,8 +114,8 @@ def write_results(name: str, command: str, results: Dict[str, Any]) -> Path:
 
 def _run_worker(target: Callable[..., Any], arguments: tuple, queue: Any) -> None:
     # A generator holding hundreds of sockets has the hub's collector pauses too
-    # (handoff/collector.py); measured through it, they would count as the server's latency.
-    from handoff.collector import settle_for_serving
+    # (handoff/gc_tuning.py); measured through it, they would count as the server's latency.
+    from handoff.gc_tuning import settle_for_serving
     settle_for_serving()
     try:
         queue.put(("ok", asyncio.run(target(*arguments))))

@@ -28,7 +28,7 @@ from loadlib import write_results  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bolt.processes import Service, start, stop, wait_healthy  # noqa: E402
-from bolt.settings import Settings  # noqa: E402
+from bolt.core.settings import Settings  # noqa: E402
 from bolt.training import ensure_model  # noqa: E402
 from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
 

@@ -21,7 +21,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from bolt.settings import Settings  # noqa: E402
+from bolt.core.settings import Settings  # noqa: E402
 from bolt.training import fingerprint_inputs  # noqa: E402
 
 STOCK_CONFIG = REPOSITORY / "bench" / "stock" / "config.yml"

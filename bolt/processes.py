@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from bolt.rasa_stores import endpoints_file
-from bolt.secrets import load_secrets
-from bolt.settings import Settings
+from bot.stores.scale_out import endpoints_file
+from bolt.core.secrets import load_secrets
+from bolt.core.settings import Settings
 
 
 @dataclass

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 
 MODEL_PREFIX = "bolt-"
 KEEP_MODELS = 3

@@ -17,7 +17,7 @@ from rasa.shared.importers import utils
 from rasa.shared.importers.rasa import RasaFileImporter
 from rasa.shared.utils.common import cached_method
 
-from bolt.content import RESPONSES_DIR, load_answers
+from bolt.core.content import RESPONSES_DIR, load_answers
 
 LANGUAGE_SLOT = "language"
 

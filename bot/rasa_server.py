@@ -3,13 +3,13 @@
     python -m bot.rasa_server run --model models/bolt-<fingerprint>.tar.gz --enable-api ...
 
 takes exactly the arguments of `rasa ...` (it is how `bolt run` starts Rasa). The speed-ups
-change how fast Rasa answers, never what it answers: see bot/schema_cache.py,
-bot/event_types.py, bot/frozen_heap.py, bot/keepalive.py, bot/action_calls.py,
-bot/dialogue_states.py, bot/graph_runner.py and bot/lock_waits.py.
+change how fast Rasa answers, never what it answers: see bot/speedups/schema_cache.py,
+bot/speedups/event_types.py, bot/speedups/frozen_heap.py, bot/speedups/keepalive.py, bot/speedups/action_calls.py,
+bot/speedups/dialogue_states.py, bot/speedups/graph_runner.py and bot/speedups/lock_waits.py.
 """
 from __future__ import annotations
 
-from bot import (
+from bot.speedups import (
     action_calls, dialogue_states, event_types, frozen_heap, graph_runner, keepalive, lock_waits,
     schema_cache,
 )

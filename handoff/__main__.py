@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 
 from handoff.app import create_app
-from handoff.collector import settle_for_serving
+from handoff.gc_tuning import settle_for_serving
 from handoff.config import HubSettings
-from handoff.socket_reads import HubProtocol
+from handoff.wire.reads import HubProtocol
 
 
 def main() -> int:

@@ -12,22 +12,22 @@ from typing import Optional
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json as json_response
 
-from handoff.api import api
-from handoff.broker import Broker, LocalBroker
+from handoff.web.api import api
+from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
-from handoff.conversations import Conversations
-from handoff.desk import Desk
-from handoff.hub import Hub
+from handoff.services.conversations import Conversations
+from handoff.services.desk import Desk
+from handoff.services.hub import Hub
 from handoff.metrics import Metrics
-from handoff.rasa_client import RasaClient
-from handoff.redis_broker import RedisBroker
-from handoff.ratelimit import Limiter
-from handoff.sockets import agent_socket, chat_socket
+from handoff.services.rasa_client import RasaClient
+from handoff.services.redis_broker import RedisBroker
+from handoff.rules.rate_limits import Limiter
+from handoff.wire.sockets import agent_socket, chat_socket
 from handoff.store.checkpoints import WalCheckpoints
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Repository
-from handoff.texts import Texts
-from handoff.web import demo_users, load_web_texts, seed_demo_agent, web
+from handoff.services.texts import Texts
+from handoff.web.pages import demo_users, load_web_texts, seed_demo_agent, web
 
 log = logging.getLogger(__name__)
 # Sanic keeps a registry of app names; each app built in one process gets its own.

@@ -2,7 +2,7 @@
 
 | variable                      | default                                   | meaning                                         |
 |-------------------------------|-------------------------------------------|-------------------------------------------------|
-| BOLT_HOST, BOLT_HUB_PORT      | 127.0.0.1, 5080 (bolt/settings.py)        | where the hub listens                           |
+| BOLT_HOST, BOLT_HUB_PORT      | 127.0.0.1, 5080 (bolt/core/settings.py)        | where the hub listens                           |
 | BOLT_STATE_DIR                | $BOLT_HOME/var                            | SQLite database and generated secrets           |
 | BOLT_HUB_DATABASE_URL         | sqlite:///$BOLT_STATE_DIR/hub.sqlite3     | any SQLAlchemy URL                              |
 | BOLT_RASA_URL                 | http://$BOLT_HOST:$BOLT_RASA_PORT         | the Rasa server (REST channel and HTTP API)     |
@@ -19,7 +19,7 @@
 | BOLT_HUB_REDIS_URL            | (none: one hub, in-process fan-out)       | Redis that carries frames between several hubs (redis://host:port/db) |
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | the repository's data/ folder             | the user-facing texts (responses/<lang>/hub.yml) |
-| BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/secrets.py) | |
+| BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
 | BOLT_HUB_DEMO                 | true                                      | demo mode: the demo page signs in demo users (GET /api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); `false` for production |
 """
 from __future__ import annotations
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
-from bolt.secrets import load_secrets
-from bolt.settings import Settings, flag, positive_number
+from bolt.core.secrets import load_secrets
+from bolt.core.settings import Settings, flag, positive_number
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TICK_SECONDS = 1.0

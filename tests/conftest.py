@@ -19,7 +19,7 @@ def repository() -> Path:
 
 @pytest.fixture(scope="session")
 def settings():
-    from bolt.settings import Settings
+    from bolt.core.settings import Settings
 
     return Settings.from_env({**os.environ, "BOLT_HOME": str(REPOSITORY)})
 

@@ -8,7 +8,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 from actions.accounts.directory import AccountDirectory, AccountUser, DirectoryUnavailable
 from actions.accounts.policy import RIGHTS, Member, SupportPolicy
-from bolt.identity import Identity
+from bolt.core.identity import Identity
 
 logger = logging.getLogger(__name__)
 

@@ -17,29 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from actions.accounts.policy import Member
+from bolt.core.accounts import Account, DirectoryData, User
 
 
 class DirectoryUnavailable(RuntimeError):
     """The directory could not be asked (database down, unreachable, broken)."""
-
-
-@dataclass(frozen=True)
-class Account:
-    account_id: str
-    name: str
-    plan: str
-    support_plan: str
-
-
-@dataclass(frozen=True)
-class User:
-    account_id: str
-    user_id: str
-    name: str
-    role: str
-    licensed: bool
-    country: Optional[str]
-    language: Optional[str]
 
 
 @dataclass(frozen=True)
@@ -57,14 +39,6 @@ class AccountUser:
             role=self.user.role,
             licensed=self.user.licensed,
         )
-
-
-@dataclass(frozen=True)
-class DirectoryData:
-    """Accounts and users to load together (from a CSV file, say)."""
-
-    accounts: Sequence[Account]
-    users: Sequence[User]
 
 
 class AccountDirectory(Protocol):

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from bolt.identity import Identity, InvalidToken, verify_token
+from bolt.core.identity import Identity, InvalidToken, verify_token
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
-from bolt.yamlfile import read_yaml
+from bolt.core.accounts import PLANS, ROLES, SUPPORT_PLANS
+from bolt.core.yamlfile import read_yaml
 
-PLANS = ("basic", "pro", "business", "education", "enterprise", "api")
-SUPPORT_PLANS = ("access", "premier", "premier_plus")
-ROLES = ("owner", "admin", "member")
 PRIORITIES = ("P1", "P2", "P3", "P4")
 # The hub refuses a hand-off whose first-response target is longer (docs/handoff-api.md).
 MAX_TARGET_HOURS = 24 * 365

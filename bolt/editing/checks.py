@@ -16,8 +16,8 @@ from bolt.editing.findings import Finding
 from bolt.editing.tree import (
     FAQ_INTENT, FAQ_RESPONSE_PREFIX, Answer, ContentTree, Example, plain_text,
 )
-from bolt.languages import SUPPORTED_LANGUAGES
-from bolt.phonebook import PhoneBook
+from bolt.core.languages import SUPPORTED_LANGUAGES
+from bolt.core.phonebook import PhoneBook
 
 MIN_TRAINING_EXAMPLES = 12
 MIN_HOLDOUT_EXAMPLES = 5

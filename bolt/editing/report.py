@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bolt.editing.checks import MIN_TRAINING_EXAMPLES, normalise
 from bolt.editing.tree import ContentTree
-from bolt.languages import SUPPORTED_LANGUAGES
+from bolt.core.languages import SUPPORTED_LANGUAGES
 
 EVALUATION_FILE = Path("results") / "holdout-accuracy.json"
 TOPIC_BAR = 0.85

@@ -32,7 +32,7 @@ import yaml
 from bolt.editing.answer_patch import PatchError, patch_answers
 from bolt.editing.progress import ProgressDisplay, ProgressState
 from bolt.editing.tree import ContentPaths, ContentTree, read_tree
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 from bolt.training import (
     MODEL_PREFIX, fingerprint_inputs, model_path, prune_models, rasa_train_command,
 )

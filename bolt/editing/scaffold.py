@@ -13,7 +13,7 @@ from typing import List
 from bolt.editing.checks import MIN_HOLDOUT_EXAMPLES, MIN_TRAINING_EXAMPLES
 from bolt.editing.located import YamlProblem, load_located
 from bolt.editing.tree import ContentPaths, FAQ_INTENT, FAQ_RESPONSE_PREFIX
-from bolt.languages import SUPPORTED_LANGUAGES
+from bolt.core.languages import SUPPORTED_LANGUAGES
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
 LANGUAGE_NAMES = {"en": "English", "ja": "Japanese", "ru": "Russian", "id": "Indonesian",

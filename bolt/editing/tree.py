@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from bolt.content import RESPONSES_DIR, ContentError, answer_file_from_yaml
+from bolt.core.content import RESPONSES_DIR, ContentError, answer_file_from_yaml
 from bolt.editing.findings import Finding
 from bolt.editing.located import LocatedDocument, YamlProblem, load_located
-from bolt.languages import SUPPORTED_LANGUAGES
+from bolt.core.languages import SUPPORTED_LANGUAGES
 
 NLU_DIR = "nlu"
 FAQ_INTENT = "faq"

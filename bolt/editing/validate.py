@@ -7,7 +7,7 @@ from typing import List, Optional
 from bolt.editing.checks import CHECKS, Project
 from bolt.editing.findings import Finding, sorted_findings
 from bolt.editing.tree import ContentPaths, read_tree
-from bolt.phonebook import PhoneBook, PhoneBookError, load_phonebook
+from bolt.core.phonebook import PhoneBook, PhoneBookError, load_phonebook
 
 PHONE_TABLE = "phone_numbers.yml"
 

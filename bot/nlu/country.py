@@ -32,7 +32,7 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bolt.phonebook import load_phonebook
+from bolt.core.phonebook import load_phonebook
 
 ALIASES_FILE = "country_aliases.json"
 

@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bolt.identity import issue_token
+from bolt.core.identity import issue_token
 from tests.support.fake_hub import FakeHub, RunningHub, free_port
 
 TOKEN_SECRET = "test-token-secret-of-at-least-32-bytes!"
@@ -47,7 +47,7 @@ def token_for(user_id: str, account_id: str, secret: str = TOKEN_SECRET, **kwarg
 
 
 def demo_user(plan: str, support_plan: str, role: str, licensed: bool) -> Dict[str, str]:
-    """The metadata of a user of the shipped demo accounts (actions/accounts/demo_accounts.csv)."""
+    """The metadata of a user of the shipped demo accounts (bolt/core/demo_accounts.csv)."""
     support = support_plan.replace("_", "-")
     user = f"{plan}-{support}-{role}-{'licensed' if licensed else 'unlicensed'}"
     return token_for(user, f"demo-{plan}-{support}")

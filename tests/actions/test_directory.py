@@ -5,12 +5,12 @@ from contextlib import ExitStack
 
 import pytest
 
-from actions.accounts.accounts_csv import COLUMNS, AccountsFileError, parse_accounts_csv
+from bolt.core.accounts_csv import COLUMNS, AccountsFileError, parse_accounts_csv
 from actions.accounts.directory import DirectoryUnavailable, SqlAccountDirectory
 from actions.accounts.policy import PLANS, ROLES, SUPPORT_PLANS
 from actions.services import DEMO_ACCOUNTS_FILE, open_directory
 from actions.config import ActionSettings
-from bolt.cli import main as bolt
+from bolt.cli.main import main as bolt
 from tests.support import services
 from tests.support.fake_hub import free_port
 
@@ -138,8 +138,8 @@ def test_bolt_accounts_import_writes_all_rows_or_none(tmp_path, monkeypatch, cap
 
 
 def test_bolt_token_signs_a_demo_user_in(tmp_path, monkeypatch, capsys):
-    from bolt.identity import verify_token
-    from bolt.secrets import load_secrets
+    from bolt.core.identity import verify_token
+    from bolt.core.secrets import load_secrets
 
     monkeypatch.setenv("BOLT_ACCOUNTS_DATABASE_URL", f"sqlite:///{tmp_path / 'accounts.sqlite3'}")
     monkeypatch.setenv("BOLT_STATE_DIR", str(tmp_path / "state"))

@@ -11,7 +11,7 @@ from actions.accounts.policy import Member, load_policy, parse_policy
 from actions.services import open_directory
 from actions.config import ActionSettings
 from actions.message_context import ActionReadMessageContext
-from bolt.identity import issue_token
+from bolt.core.identity import issue_token
 from tests.actions.conftest import TOKEN_SECRET, make_tracker, token_for
 
 
@@ -57,7 +57,7 @@ def directory(tmp_path):
 
 
 def test_the_check_of_a_known_user_has_the_policys_rights(directory):
-    from bolt.identity import verify_token
+    from bolt.core.identity import verify_token
 
     policy = load_policy()
     identity = verify_token(issue_token(TOKEN_SECRET, "api-premier-plus-owner-unlicensed",
@@ -71,7 +71,7 @@ def test_the_check_of_a_known_user_has_the_policys_rights(directory):
 
 
 def test_unknown_users_are_anonymous_and_logged(directory, caplog):
-    from bolt.identity import verify_token
+    from bolt.core.identity import verify_token
 
     identity = verify_token(issue_token(TOKEN_SECRET, "ghost", "demo-pro-access"), TOKEN_SECRET)
     check = check_account(identity, directory, load_policy())

@@ -1,4 +1,4 @@
-"""bot/action_calls.py: the slot mapping's call carries the latest turn, and answers the same."""
+"""bot/speedups/action_calls.py: the slot mapping's call carries the latest turn, and answers the same."""
 import asyncio
 
 import pytest
@@ -9,7 +9,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 
 from actions.message_context import ActionReadMessageContext
-from bot import action_calls
+from bot.speedups import action_calls
 from tests.actions.conftest import token_for
 
 DOMAIN = Domain.from_yaml("""

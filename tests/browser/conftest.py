@@ -14,8 +14,8 @@ from typing import Iterator
 import pytest
 
 from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.settings import Settings
-from handoff.agents_cli import add_agent, open_repository
+from bolt.core.settings import Settings
+from handoff.services.agents import add_agent, open_repository
 from tests.handoff.conftest import PASSWORD, free_port
 
 CHROMIUM = os.environ.get("BOLT_CHROMIUM", "/usr/bin/chromium")

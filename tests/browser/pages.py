@@ -21,7 +21,7 @@ def answer(language: str, key: str) -> str:
 
 def web_text(language: str, text_name: str, **values: str) -> str:
     """A text of the pages (data/responses/<lang>/web.yml), filled in."""
-    from handoff.web import load_web_texts
+    from handoff.web.pages import load_web_texts
 
     return load_web_texts(DATA)[language][text_name].format(**values)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bolt.content import load_answers
+from bolt.core.content import load_answers
 from bolt.editing.validate import validate
 from tests.content.helpers import (
     ALL_INTENTS, DATA, DIALOGUE_INTENTS, FAQ_KEYS, LANGUAGES, REPOSITORY, holdout_examples,

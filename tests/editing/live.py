@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",

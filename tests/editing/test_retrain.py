@@ -14,7 +14,7 @@ from bolt.editing.retrain import (
 )
 from bolt.editing.scaffold import create_topic
 from bolt.editing.tree import ContentPaths, read_tree
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 from tests.editing.conftest import REPOSITORY, edit
 
 

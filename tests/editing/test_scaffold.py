@@ -7,7 +7,7 @@ import pytest
 from bolt.editing.scaffold import ScaffoldError, create_topic
 from bolt.editing.tree import ContentPaths
 from bolt.editing.validate import validate
-from bolt.languages import SUPPORTED_LANGUAGES
+from bolt.core.languages import SUPPORTED_LANGUAGES
 from tests.editing.conftest import REPOSITORY
 from tests.editing.topic import fill_topic
 

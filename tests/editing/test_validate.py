@@ -11,7 +11,7 @@ import pytest
 
 from bolt.editing.findings import Finding
 from bolt.editing.validate import validate
-from bolt.languages import SUPPORTED_LANGUAGES
+from bolt.core.languages import SUPPORTED_LANGUAGES
 from tests.editing.conftest import REPOSITORY, edit, line_of
 
 # The article sits in shared/ beside the repository (beside the main checkout for a worktree).

@@ -20,11 +20,11 @@ import websockets
 from aiohttp import web
 from sanic import Sanic
 
-from bolt.identity import issue_token
-from handoff.agents_cli import add_agent, open_repository
+from bolt.core.identity import issue_token
+from handoff.services.agents import add_agent, open_repository
 from handoff.app import create_app
 from handoff.config import HubSettings
-from handoff.socket_reads import HubProtocol
+from handoff.wire.reads import HubProtocol
 from tests.support import services
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def serving(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[str]:
-    """A real Sanic server on 127.0.0.1 with the hub's protocol (handoff/socket_reads.py) and one
+    """A real Sanic server on 127.0.0.1 with the hub's protocol (handoff/wire/reads.py) and one
     WebSocket route running `handler(ws)`; yields its URL and stops it afterwards."""
     app = Sanic(f"one_socket_{free_port()}", register=False)
 

@@ -6,7 +6,7 @@ import time
 import pytest
 import websockets
 
-from bolt.identity import issue_token
+from bolt.core.identity import issue_token
 from tests.handoff.conftest import Client, user_token
 
 

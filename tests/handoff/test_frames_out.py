@@ -15,10 +15,10 @@ from websockets.connection import OPEN
 from websockets.extensions import Extension
 from websockets.server import ServerConnection
 
-from handoff import connection as connection_module
-from handoff.connection import Connection
-from handoff.protocol import SharedFrame, encode
-from handoff.socket_writes import framed, send_all
+from handoff.wire import connection as connection_module
+from handoff.wire.connection import Connection
+from handoff.wire.protocol import SharedFrame, encode
+from handoff.wire.writes import framed, send_all
 from tests.handoff.conftest import serving, user_token
 
 

@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from handoff.ownership import TRANSITIONS, IllegalMove, Move, Owner, bot_answers, next_owner
+from handoff.rules.ownership import TRANSITIONS, IllegalMove, Move, Owner, bot_answers, next_owner
 
 ALLOWED = {
     (Owner.BOT, Move.HAND_OFF): Owner.QUEUE,

@@ -1,5 +1,5 @@
 """Presence across hubs: this hub's sockets, the other hubs' announcements, and their age."""
-from handoff.presence import Presence
+from handoff.services.presence import Presence
 from handoff.store.schema import Agent
 
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from handoff.protocol import AGENT_FRAMES, CHAT_FRAMES, ProtocolError, encode, parse
+from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, ProtocolError, encode, parse
 
 
 def parsed(frame, frames=CHAT_FRAMES):

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from handoff.config import REPOSITORY
-from handoff.protocol import AGENT_FRAMES, CHAT_FRAMES, parse
+from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, parse
 
 DOC = (REPOSITORY / "docs" / "protocol.md").read_text(encoding="utf-8")
 

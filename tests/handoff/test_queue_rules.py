@@ -1,7 +1,7 @@
 """The queue's pure rules: order, offers, positions, estimated waits, escalation."""
 from datetime import datetime, timedelta
 
-from handoff.queue import (
+from handoff.rules.queue_order import (
     AgentSlot, Waiting, capacity_for, choose_agent, estimate_wait_seconds, ordered, plan_offers,
     positions, to_escalate,
 )

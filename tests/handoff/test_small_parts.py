@@ -3,9 +3,9 @@ import pytest
 
 from handoff.config import HubSettings
 from handoff.metrics import Metrics, labels
-from handoff.passwords import check_password, hash_password, token_hash
-from handoff.ratelimit import Limiter, TokenBucket
-from handoff.requests import InvalidRequest, handoff_request, ticket_request
+from handoff.services.passwords import check_password, hash_password, token_hash
+from handoff.rules.rate_limits import Limiter, TokenBucket
+from handoff.services.handoff_requests import InvalidRequest, handoff_request, ticket_request
 from tests.handoff.conftest import handoff_body
 
 
@@ -92,9 +92,9 @@ def test_settings_come_from_the_environment_with_defaults(tmp_path):
 def test_every_hub_text_exists_in_every_language_with_its_placeholders():
     import re
 
-    from bolt.languages import SUPPORTED_LANGUAGES
+    from bolt.core.languages import SUPPORTED_LANGUAGES
     from handoff.config import REPOSITORY
-    from handoff.texts import Texts
+    from handoff.services.texts import Texts
 
     texts = Texts.load(REPOSITORY / "data")
     english = {f.language: f.messages for f in texts.answers.files}["en"]

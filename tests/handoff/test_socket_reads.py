@@ -1,4 +1,4 @@
-"""What the hub's sockets read (handoff/socket_reads.py), against a real Sanic server and a real
+"""What the hub's sockets read (handoff/wire/reads.py), against a real Sanic server and a real
 `websockets` client: messages whole and in order around pings, fragments and bursts, Sanic's
 answers to a close, a reset, a timeout and bad UTF-8."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import websockets
 from sanic.exceptions import WebsocketClosed
 from websockets.frames import OP_TEXT
 
-from handoff.socket_reads import MAX_WAITING, QuickReads
+from handoff.wire.reads import MAX_WAITING, QuickReads
 from tests.handoff.conftest import serving
 
 

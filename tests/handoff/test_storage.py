@@ -9,10 +9,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bolt.cli import main
-from handoff.agents_cli import open_repository
+from bolt.cli.main import main
+from handoff.services.agents import open_repository
 from handoff.config import HubSettings
-from handoff.passwords import check_password
+from handoff.services.passwords import check_password
 from handoff.store.database import alembic_config, connect, migrate
 from handoff.store.schema import Base
 

@@ -6,12 +6,12 @@ import json
 import aiohttp
 import pytest
 
-from bolt.identity import verify_token
-from bolt.languages import SUPPORTED_LANGUAGES
-from handoff.agents_cli import open_repository
-from handoff.article import article_path, article_title, render_article
+from bolt.core.identity import verify_token
+from bolt.core.languages import SUPPORTED_LANGUAGES
+from handoff.services.agents import open_repository
+from handoff.web.article import article_path, article_title, render_article
 from handoff.config import HubSettings
-from handoff.web import load_web_texts, seed_demo_agent
+from handoff.web.pages import load_web_texts, seed_demo_agent
 from tests.handoff.conftest import REPOSITORY, TOKEN_SECRET, Client
 
 

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from bolt.processes import bolt_services
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 
 
 def test_bolt_run_starts_the_hub_with_the_shared_secrets(tmp_path):

@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from actions.messages import render
-from bolt.identity import issue_token
+from bolt.core.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.secrets import load_secrets
-from bolt.settings import Settings
-from handoff.agents_cli import add_agent, open_repository
+from bolt.core.secrets import load_secrets
+from bolt.core.settings import Settings
+from handoff.services.agents import add_agent, open_repository
 from tests.handoff.conftest import PASSWORD, Client, free_port, handoff_body
 
 pytestmark = [pytest.mark.model, pytest.mark.server]

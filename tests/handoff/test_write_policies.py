@@ -5,7 +5,7 @@ from collections import deque
 import pytest
 
 from handoff.store.batching import next_batch
-from handoff.throttle import Throttle
+from handoff.rules.throttle import Throttle
 
 
 def is_append(job: str) -> bool:

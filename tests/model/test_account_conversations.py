@@ -15,9 +15,9 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from actions.messages import render
-from bolt.identity import issue_token
+from bolt.core.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 from tests.support.fake_hub import FakeHub, RunningHub, free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.server]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bolt.identity import issue_token
+from bolt.core.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.settings import Settings
+from bolt.core.settings import Settings
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -89,7 +89,7 @@ def test_the_page_locale_is_used_until_the_user_writes_clearly_in_another_langua
 
 
 def test_phone_numbers_come_in_the_users_language(rasa_url):
-    # A demo user who may call (actions/accounts/demo_accounts.csv), signed in by the help center.
+    # A demo user who may call (bolt/core/demo_accounts.csv), signed in by the help center.
     token = issue_token(TOKEN_SECRET, "business-premier-member-licensed", "demo-business-premier")
     chat = Conversation(rasa_url, locale="ja-JP", token=token)
     reply = text(chat.say("ドイツのサポート電話番号を教えてください"))

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 import aiohttp
 
-from handoff.agents_cli import add_agent
+from handoff.services.agents import add_agent
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Repository
 from tests.handoff.conftest import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, Client, free_port

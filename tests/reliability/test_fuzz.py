@@ -10,7 +10,7 @@ from typing import Any, Iterator, List, Mapping, Union
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from handoff.protocol import AGENT_FRAMES, CHAT_FRAMES, Field
+from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field
 from tests.handoff.conftest import Client, free_port
 from tests.reliability.harness import HubProcess, hub_environment
 

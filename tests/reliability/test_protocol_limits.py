@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from handoff.protocol import AGENT_FRAMES, CHAT_FRAMES, MAX_INTEGER, ProtocolError, parse
+from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, MAX_INTEGER, ProtocolError, parse
 
 
 def refusal(raw: str, frames=CHAT_FRAMES) -> ProtocolError:

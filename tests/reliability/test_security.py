@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 import websockets
 
-from bolt.identity import LEEWAY_SECONDS, issue_token
+from bolt.core.identity import LEEWAY_SECONDS, issue_token
 from tests.handoff.conftest import Client, TOKEN_SECRET, user_token
 from tests.reliability.harness import HubProcess
 
@@ -69,7 +69,7 @@ async def test_replayed_tokens_open_nothing_they_should_not(hub_process):
         assert again.welcome["conversation_id"] == mine  # the same user, a new tab: allowed
         await again.close()
 
-        # Past its expiry and the clock leeway of bolt/identity.py.
+        # Past its expiry and the clock leeway of bolt/core/identity.py.
         expired = issue_token(TOKEN_SECRET, "u-1", "acme", ttl_seconds=-(LEEWAY_SECONDS + 5))
         error = await refused_hello(hub, token=expired, conversation_id=mine)
         assert error["code"] == "forbidden"

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from handoff.agents_cli import add_agent, open_repository
+from handoff.services.agents import add_agent, open_repository
 from handoff.store.database import connect
 from handoff.store.repository import Conflict, Repository
 from handoff.store.schema import Conversation, Event

@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 import pytest
 import redis.asyncio as redis
 
-from handoff.redis_broker import RedisBroker
+from handoff.services.redis_broker import RedisBroker
 from tests.support import services
 
 

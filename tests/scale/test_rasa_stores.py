@@ -7,8 +7,8 @@ import asyncio
 import pytest
 import yaml
 
-from bolt.rasa_stores import StoreSettingError, endpoints_file, lock_store, tracker_store
-from bolt.settings import Settings
+from bot.stores.scale_out import StoreSettingError, endpoints_file, lock_store, tracker_store
+from bolt.core.settings import Settings
 from tests.support import services
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handoff.agents_cli import add_agent, open_repository
+from handoff.services.agents import add_agent, open_repository
 from tests.handoff.conftest import PASSWORD, FakeRasa, user_token
 
 

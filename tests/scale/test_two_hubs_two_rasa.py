@@ -24,8 +24,8 @@ import pytest
 
 from actions.messages import render
 from bolt.processes import Service, bolt_services, start, stop, wait_healthy
-from bolt.settings import Settings
-from handoff.agents_cli import add_agent, open_repository
+from bolt.core.settings import Settings
+from handoff.services.agents import add_agent, open_repository
 from tests.handoff.conftest import (
     PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, Client, free_port, user_token,
 )

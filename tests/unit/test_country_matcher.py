@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bolt.phonebook import load_phonebook
+from bolt.core.phonebook import load_phonebook
 from bot.nlu.country import CountryMatcher
 from bot.nlu.tokenizer import tokenize_text
 

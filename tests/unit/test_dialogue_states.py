@@ -1,4 +1,4 @@
-"""bot/dialogue_states.py: the remembered states are the states Rasa computes, call after call."""
+"""bot/speedups/dialogue_states.py: the remembered states are the states Rasa computes, call after call."""
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -7,7 +7,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import dialogue_states
+from bot.speedups import dialogue_states
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

@@ -1,10 +1,10 @@
-"""bot/graph_runner.py evaluates Rasa's graphs as dask does: the same results, each node once."""
+"""bot/speedups/graph_runner.py evaluates Rasa's graphs as dask does: the same results, each node once."""
 import dask
 import pytest
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
-from bot import graph_runner
+from bot.speedups import graph_runner
 
 
 class Node:

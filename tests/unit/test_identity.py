@@ -1,7 +1,7 @@
 import jwt
 import pytest
 
-from bolt.identity import InvalidToken, issue_token, verify_token
+from bolt.core.identity import InvalidToken, issue_token, verify_token
 
 SECRET = "s" * 40
 

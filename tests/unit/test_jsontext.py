@@ -1,11 +1,11 @@
-"""bolt/jsontext.py: ujson's text, read back to the same values json reads; json for the rest."""
+"""bolt/core/jsontext.py: ujson's text, read back to the same values json reads; json for the rest."""
 import json
 import math
 import random
 
 import pytest
 
-from bolt.jsontext import dumps
+from bolt.core.jsontext import dumps
 
 STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 

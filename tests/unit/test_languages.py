@@ -1,6 +1,6 @@
 import pytest
 
-from bolt.languages import SUPPORTED_LANGUAGES, language_of_locale
+from bolt.core.languages import SUPPORTED_LANGUAGES, language_of_locale
 
 
 @pytest.mark.parametrize(

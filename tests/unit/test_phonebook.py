@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bolt.phonebook import PhoneBookError, load_phonebook, parse_phonebook
+from bolt.core.phonebook import PhoneBookError, load_phonebook, parse_phonebook
 
 TABLE = Path(__file__).resolve().parents[2] / "data" / "phone_numbers.yml"
 

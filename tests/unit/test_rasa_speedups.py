@@ -1,4 +1,4 @@
-"""Bolt's Rasa speed-ups answer exactly as Rasa does (bot/schema_cache.py, event_types.py,
+"""Bolt's Rasa speed-ups answer exactly as Rasa does (bot/speedups/schema_cache.py, event_types.py,
 frozen_heap.py)."""
 import gc
 
@@ -8,7 +8,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
-from bot import event_types, frozen_heap, keepalive, schema_cache
+from bot.speedups import event_types, frozen_heap, keepalive, schema_cache
 
 GOOD_RESPONSE = {"events": [{"event": "slot", "name": "language", "value": "de",
                              "timestamp": None}], "responses": []}
@@ -144,7 +144,7 @@ def test_a_message_waiting_for_its_conversation_looks_again_every_10_ms(monkeypa
 
     from rasa.core.lock_store import InMemoryLockStore
 
-    from bot import lock_waits
+    from bot.speedups import lock_waits
 
     store = InMemoryLockStore()
     order, naps = [], []

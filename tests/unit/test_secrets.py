@@ -1,7 +1,7 @@
 import os
 import stat
 
-from bolt.secrets import load_secrets
+from bolt.core.secrets import load_secrets
 
 
 def test_secrets_from_the_environment_win(tmp_path):

@@ -1,4 +1,4 @@
-"""bot/tracker_store.py keeps Rasa's rows and semantics: Rasa's own store reads what it wrote."""
+"""bot/stores/sqlite_trackers.py keeps Rasa's rows and semantics: Rasa's own store reads what it wrote."""
 import asyncio
 import sqlite3
 
@@ -8,7 +8,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import SQLiteTrackerStore
+from bot.stores.sqlite_trackers import SQLiteTrackerStore
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

@@ -1,0 +1,1 @@
+"""Rasa speed-ups: each module changes how fast Rasa answers, never what it answers."""

@@ -1,0 +1,1 @@
+"""Rasa's tracker and lock stores as Bolt configures them."""

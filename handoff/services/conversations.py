@@ -1,0 +1,214 @@
+"""What a user can do on /ws/chat: open or resume their conversation, talk, wait, leave, file."""
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+
+from bolt.core.identity import LEEWAY_SECONDS, Identity
+from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
+from handoff.wire.connection import Connection
+from handoff.services.hub import Hub, NoAgents, agent_topic
+from handoff.rules.ownership import Owner, bot_answers
+from handoff.services.passwords import new_token, token_hash
+from handoff.wire.protocol import Frame, ProtocolError
+from handoff.services.rasa_client import BotUnavailable
+from handoff.services.handoff_requests import HandoffRequest, TicketRequest
+from handoff.store.appends import Appended
+from handoff.store.schema import Conversation
+
+SUMMARY_MESSAGES = 5
+
+
+@dataclass
+class Visitor:
+    """Who is on a chat socket: verified claims (None: anonymous) and their conversation."""
+
+    identity: Optional[Identity]
+    token: Optional[str]
+    locale: Optional[str]
+    conversation_id: Optional[str] = None
+
+    def still_valid(self, now: float) -> bool:
+        """Whether the token has not expired since the socket opened (sockets outlive tokens)."""
+        return self.identity is not None and self.identity.expires_at + LEEWAY_SECONDS >= now
+
+    @property
+    def rate_key(self) -> Optional[str]:
+        return f"user:{self.identity.account_id}/{self.identity.user_id}" if self.identity else None
+
+
+class Conversations:
+    def __init__(self, hub: Hub, wall_clock: Callable[[], float] = time.time):
+        self.hub = hub
+        self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
+        self.bot_turns: Dict[str, asyncio.Lock] = {}
+
+    # --- opening and resuming -------------------------------------------------------------------
+
+    def open(self, visitor: Visitor, frame: Frame) -> Tuple[Conversation, Optional[str]]:
+        """The visitor's conversation: a new one (with its resume key) or the one they resume."""
+        repository = self.hub.repository
+        wanted = frame.get("conversation_id")
+        if wanted is None:
+            resume_key = new_token()
+            identity = visitor.identity
+            conversation = repository.create_conversation(
+                id=f"c-{uuid.uuid4().hex}", resume_key_hash=token_hash(resume_key),
+                user_id=identity.user_id if identity else None,
+                account_id=identity.account_id if identity else None,
+                user_name=identity.name if identity else None, locale=visitor.locale,
+                language=language_of_locale(visitor.locale) or DEFAULT_LANGUAGE,
+            )
+            return conversation, resume_key
+        conversation = repository.conversation(wanted)
+        key = frame.get("resume_key")
+        if conversation is None or not self.may_open(visitor, conversation, key):
+            # The same answer whether it exists or not: ids of others' conversations stay unknown.
+            raise ProtocolError("forbidden", "no such conversation of yours",
+                                field="conversation_id")
+        return conversation, None
+
+    @staticmethod
+    def may_open(visitor: Visitor, conversation: Conversation, resume_key: Optional[str]) -> bool:
+        if conversation.user_id is not None:
+            identity = visitor.identity
+            return (identity is not None and identity.user_id == conversation.user_id
+                    and identity.account_id == conversation.account_id)
+        return resume_key is not None and token_hash(resume_key) == conversation.resume_key_hash
+
+    def replay(self, connection: Connection, conversation_id: str, after_seq: int) -> None:
+        for event in self.hub.repository.events_after(conversation_id, after_seq, internal=False):
+            connection.deliver(event.as_frame())
+
+    def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:
+        """What is true now and carries no sequence number: the place in the queue."""
+        if conversation.owner != Owner.QUEUE.value:
+            return []
+        dispatcher = self.hub.dispatcher
+        return [dispatcher.user_frame(conversation, self.hub.repository.waiting(),
+                                      dispatcher.slots())]
+
+    # --- talking ----------------------------------------------------------------------------------
+
+    def post(self, visitor: Visitor, frame: Frame) -> Awaitable[Dict[str, Any]]:
+        """Queues the user's message for storing (once per client id); the ack once stored,
+        and, if the bot holds the conversation, Rasa is asked."""
+        conversation_id = self._conversation_id(visitor)
+        data = {"payload": frame["payload"]} if frame.get("payload") else None
+        stored = self.hub.relay(conversation_id, "message", "user", text=frame["text"],
+                                data=data, client_id=f"user:{frame['client_id']}")
+        return self._acknowledge(stored, visitor, frame)
+
+    async def _acknowledge(self, storing: "asyncio.Future[Appended]", visitor: Visitor,
+                           frame: Frame) -> Dict[str, Any]:
+        stored = await storing
+        if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
+            self.hub.spawn(self.ask_bot(stored.values["conversation_id"],
+                                        frame.get("payload") or frame["text"], visitor))
+        return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
+                "duplicate": stored.duplicate}
+
+    async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
+        # One bot turn at a time per conversation, so that replies come in the order asked.
+        async with self.bot_turns.setdefault(conversation_id, asyncio.Lock()):
+            state = self.hub.repository.bot_turn_state(conversation_id)
+            if state is None or not bot_answers(Owner(state.owner)):
+                return  # handed over while an earlier turn was still being answered
+            metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
+            if visitor.token and visitor.still_valid(self.wall_clock()):
+                metadata["auth_token"] = visitor.token
+            started = time.monotonic()
+            try:
+                if state.rasa_resume_pending and not await self.hub.resume_bot(conversation_id):
+                    raise BotUnavailable("Rasa could not be resumed")
+                replies = await self.hub.rasa.send(conversation_id, text, metadata)
+            except BotUnavailable:
+                self.hub.metrics.count("bolt_hub_bot_failures_total")
+                self._bot_unavailable(self.hub.repository.conversation(conversation_id), visitor)
+                return
+            self.hub.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
+            for reply in replies:
+                data = {k: v for k, v in reply.items() if k != "text"}
+                await self.hub.relay(conversation_id, "message", "bot", text=reply.get("text"),
+                                     data=data, changes={"bot_failed": False})
+                self.hub.metrics.count("bolt_hub_bot_replies_total")
+
+    def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:
+        if visitor.identity is None:
+            self.hub.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
+                         data={"options": []}, changes={"bot_failed": True})
+        else:
+            self.hub.say(conversation, "bot_unavailable", "hub_bot_unavailable",
+                         data={"options": ["agent", "ticket"]}, changes={"bot_failed": True})
+
+    def typing(self, visitor: Visitor, typing: bool) -> None:
+        conversation = self.hub.repository.conversation(self._conversation_id(visitor))
+        if conversation.owner == Owner.AGENT.value:
+            self.hub.broker.publish(agent_topic(conversation.agent_id), {
+                "type": "typing", "conversation_id": conversation.id, "speaker": "user",
+                "typing": typing})
+
+    # --- reaching a person without the bot ------------------------------------------------------
+
+    def request_agent(self, visitor: Visitor) -> None:
+        """Only while Rasa is unreachable: otherwise Bolt's account check decides."""
+        conversation = self._identified_conversation(visitor)
+        if conversation.owner != Owner.BOT.value or not conversation.bot_failed:
+            raise ProtocolError("not_allowed", "ask Bolt for a person: it checks your account")
+        request = HandoffRequest(
+            conversation_id=conversation.id, language=conversation.language, priority="P3",
+            reason="bot_unavailable",
+            first_response_hours=self.hub.settings.fallback_response_hours,
+            summary=self._summary(conversation.id), account=self._unchecked_card(visitor),
+        )
+        try:
+            self.hub.hand_off(request)
+        except NoAgents:
+            self.hub.say(conversation, "no_agents", "hub_no_agents", data={"options": ["ticket"]})
+            return
+        self.hub.spawn(self.hub.pause_bot(conversation.id))
+
+    def leave_queue(self, visitor: Visitor) -> None:
+        conversation = self.hub.repository.conversation(self._conversation_id(visitor))
+        if conversation.owner != Owner.QUEUE.value:
+            raise ProtocolError("not_in_queue", "the conversation is not waiting in the queue")
+        self.hub.leave_queue(conversation)
+
+    def ticket(self, visitor: Visitor) -> None:
+        """Offered while waiting and while Rasa is unreachable; otherwise Bolt's policy decides."""
+        conversation = self._identified_conversation(visitor)
+        if conversation.owner != Owner.QUEUE.value and not (
+                conversation.owner == Owner.BOT.value and conversation.bot_failed):
+            raise ProtocolError("not_allowed", "ask Bolt for a ticket: it checks your account")
+        self.hub.open_ticket(TicketRequest(
+            conversation_id=conversation.id, language=conversation.language,
+            priority=conversation.priority or "P3", reason="user_request",
+            summary=conversation.summary or self._summary(conversation.id),
+            account=conversation.account_card or self._unchecked_card(visitor),
+        ))
+
+    def _summary(self, conversation_id: str) -> str:
+        said = [e.text for e in self.hub.repository.events_after(conversation_id, 0, internal=False)
+                if e.speaker == "user" and e.text]
+        return "\n".join(said[-SUMMARY_MESSAGES:])[:2000]
+
+    @staticmethod
+    def _unchecked_card(visitor: Visitor) -> Dict[str, Any]:
+        identity = visitor.identity
+        return {"account_id": identity.account_id, "user_id": identity.user_id,
+                "user_name": identity.name, "checked": False, "rights": []}
+
+    def _identified_conversation(self, visitor: Visitor) -> Conversation:
+        conversation = self.hub.repository.conversation(self._conversation_id(visitor))
+        if not visitor.still_valid(self.wall_clock()):
+            raise ProtocolError("sign_in_required", "sign in to the help center to reach a person")
+        return conversation
+
+    @staticmethod
+    def _conversation_id(visitor: Visitor) -> str:
+        if visitor.conversation_id is None:
+            raise ProtocolError("hello_first", "send a hello frame first")
+        return visitor.conversation_id

@@ -1,0 +1,266 @@
+"""What an agent can do on /ws/agent: sign in, take chats, talk, transfer, resolve, take notes."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, Awaitable, Dict, Optional
+
+from handoff.wire.connection import Connection
+from handoff.services.hub import Hub, agent_topic, chat_topic, off_the_queue
+from handoff.rules.ownership import Move, Owner
+from handoff.services.passwords import check_password, new_token, token_hash
+from handoff.wire.protocol import Frame, ProtocolError
+from handoff.store.appends import Appended
+from handoff.store.repository import Conflict, NotFound
+from handoff.store.schema import Agent, Conversation, parse_ticket_id
+
+SESSION_HOURS = 12
+
+
+def not_yours() -> ProtocolError:
+    return ProtocolError("not_yours", "you do not hold that chat", field="conversation_id")
+
+
+class Desk:
+    def __init__(self, hub: Hub):
+        self.hub = hub
+        self.grace: Dict[int, asyncio.TimerHandle] = {}
+
+    def start(self) -> None:
+        """After a restart nobody is connected: agents holding chats get their grace period."""
+        self.watch()
+
+    def watch(self) -> None:
+        """Agents who hold chats but have no socket on any live hub (theirs died) get their grace
+        period; run at start and at every tick."""
+        for agent_id in self.hub.repository.held_counts():
+            if (agent_id is not None and agent_id not in self.grace
+                    and not self.hub.presence.connected(agent_id)):
+                self._start_grace(agent_id)
+
+    def stop(self) -> None:
+        for timer in self.grace.values():
+            timer.cancel()
+        self.grace.clear()
+
+    # --- signing in and out ---------------------------------------------------------------------
+
+    def login(self, frame: Frame) -> tuple:
+        """(agent, session token) for a name and password, or for a session token."""
+        repository = self.hub.repository
+        agent: Optional[Agent] = None
+        session = frame.get("session")
+        if session:
+            agent = repository.session_agent(token_hash(session), self.hub.clock())
+        elif frame.get("name") and frame.get("password"):
+            candidate = repository.agent_by_name(frame["name"])
+            if candidate and check_password(frame["password"], candidate.password_hash):
+                agent = candidate
+                session = new_token()
+                repository.add_session(agent.id, token_hash(session),
+                                       self.hub.clock() + timedelta(hours=SESSION_HOURS))
+        if agent is None:
+            raise ProtocolError("login_failed", "wrong name, password or session")
+        return agent, session
+
+    def attach(self, agent: Agent, session: str, connection: Connection) -> None:
+        timer = self.grace.pop(agent.id, None)
+        if timer is not None:
+            timer.cancel()
+        self.hub.presence.join(agent.id, connection)
+        self.hub.announce_presence()
+        broker = self.hub.broker
+        connection.deliver({
+            "type": "welcome", "agent": agent.card(), "session": session,
+            "chats": [self.hub.card(c) for c in self.hub.repository.held_by(agent.id)],
+        })
+        connection.deliver(self.hub.dispatcher.agents_frame())
+        broker.subscribe(agent_topic(agent.id), connection)
+        broker.subscribe("agents", connection)
+        if agent.supervisor:
+            broker.subscribe("supervisors", connection)
+        self.hub.dispatcher.run()
+
+    def detach(self, agent: Agent, connection: Connection) -> None:
+        for topic in (agent_topic(agent.id), "agents", "supervisors"):
+            self.hub.broker.unsubscribe(topic, connection)
+        if self.hub.presence.leave(agent.id, connection):
+            self.hub.announce_presence()
+            self.hub.dispatcher.withdraw_from(agent.id)
+            if self.hub.repository.held_by(agent.id):
+                self._start_grace(agent.id)
+            self.hub.dispatcher.run()
+
+    def _start_grace(self, agent_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        self.grace[agent_id] = loop.call_later(
+            self.hub.settings.agent_grace_seconds, self._grace_over, agent_id)
+
+    def _grace_over(self, agent_id: int) -> None:
+        self.grace.pop(agent_id, None)
+        if self.hub.presence.connected(agent_id):
+            return
+        for conversation in self.hub.repository.held_by(agent_id):
+            # Queued time and deadline are kept: the chat is back at its old place.
+            try:
+                self.hub.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
+                              changes={"agent_id": None, "assigned_at": None},
+                              data={"reason": "agent_dropped"}, notify_agents=[agent_id])
+            except Conflict:  # another hub's grace period ran out first
+                continue
+        self.hub.dispatcher.run()
+
+    def set_status(self, agent: Agent, status: str) -> Agent:
+        agent = self.hub.repository.set_agent_status(agent.id, status)
+        if status != "online":
+            self.hub.dispatcher.withdraw_from(agent.id)
+        self.hub.broker.publish(agent_topic(agent.id), {"type": "status", "status": status})
+        self.hub.dispatcher.run()
+        return agent
+
+    # --- taking chats ----------------------------------------------------------------------------
+
+    def take(self, agent: Agent, conversation_id: str, claim: bool) -> None:
+        """Accepts the chat offered to the agent, or claims any waiting chat if they have room."""
+        conversation = self.hub.repository.conversation(conversation_id)
+        if conversation is None or conversation.owner != Owner.QUEUE.value:
+            raise ProtocolError("not_waiting", "that chat is not waiting in the queue",
+                                field="conversation_id")
+        dispatcher = self.hub.dispatcher
+        if not claim and dispatcher.offered_to(conversation_id) != agent.id:
+            raise ProtocolError("no_offer", "that chat is not offered to you: claim it instead")
+        agent = self.hub.repository.agent(agent.id)
+        if len(self.hub.repository.held_by(agent.id)) >= agent.capacity:
+            raise ProtocolError("at_capacity", f"you hold {agent.capacity} chats already")
+        if dispatcher.offered_to(conversation_id) == agent.id:
+            dispatcher.offers.pop(conversation_id)
+        now = self.hub.clock()
+        conversation = self.hub.move(
+            conversation, Move.ASSIGN, "agent_joined", "hub_agent_joined",
+            values={"agent": agent.display_name},
+            changes={"agent_id": agent.id, "assigned_at": now},
+            agent_name=agent.display_name)
+        if conversation.queued_at:
+            self.hub.metrics.observe("bolt_hub_queue_wait_seconds",
+                                     (now - conversation.queued_at).total_seconds(),
+                                     language=conversation.language)
+        dispatcher.forget(conversation_id)
+        self._send_assigned(agent.id, conversation)
+        dispatcher.run()
+
+    def decline(self, agent: Agent, conversation_id: str) -> None:
+        if not self.hub.dispatcher.decline(conversation_id, agent.id, "declined"):
+            raise ProtocolError("no_offer", "that chat is not offered to you")
+        self.hub.dispatcher.run()
+
+    def _send_assigned(self, agent_id: int, conversation: Conversation) -> None:
+        events = self.hub.repository.events_after(conversation.id, 0, internal=True)
+        self.hub.broker.publish(agent_topic(agent_id), {
+            "type": "assigned", "conversation": self.hub.card(conversation),
+            "events": [e.as_frame() for e in events]})
+
+    # --- in a chat -------------------------------------------------------------------------------
+
+    def held(self, agent: Agent, conversation_id: str) -> Conversation:
+        conversation = self.hub.repository.conversation(conversation_id)
+        if (conversation is None or conversation.owner != Owner.AGENT.value
+                or conversation.agent_id != agent.id):
+            raise not_yours()
+        return conversation
+
+    def message(self, agent: Agent, frame: Frame, note: bool) -> Awaitable[Dict[str, Any]]:
+        """Queues the agent's message or note for storing; the ack once stored. The append's
+        `expect` is the check that the agent holds the chat, made in the transaction that
+        stores it (no read before it)."""
+        conversation_id = frame["conversation_id"]
+        stored = self.hub.relay(
+            conversation_id, "note" if note else "message", "agent", text=frame["text"],
+            agent_name=agent.display_name, agents_only=note,
+            client_id=f"agent:{agent.id}:{frame['client_id']}",
+            expect={"owner": Owner.AGENT.value, "agent_id": agent.id})
+        return self._acknowledge(stored, frame)
+
+    @staticmethod
+    async def _acknowledge(storing: "asyncio.Future[Appended]", frame: Frame) -> Dict[str, Any]:
+        try:
+            stored = await storing
+        except (Conflict, NotFound):
+            raise not_yours() from None
+        return {"type": "ack", "conversation_id": frame["conversation_id"],
+                "client_id": frame["client_id"], "seq": stored.seq, "duplicate": stored.duplicate}
+
+    def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:
+        conversation = self.held(agent, conversation_id)
+        self.hub.broker.publish(chat_topic(conversation.id), {
+            "type": "typing", "speaker": "agent", "name": agent.display_name, "typing": typing})
+
+    def transfer(self, agent: Agent, frame: Frame) -> None:
+        conversation = self.held(agent, frame["conversation_id"])
+        target = frame["to"]
+        if target == "agent":
+            self._to_agent(agent, conversation, frame.get("agent"))
+        else:
+            changes: Dict[str, Any] = {"agent_id": None, "assigned_at": None}
+            data: Dict[str, Any] = {"to": target}
+            if target == "language":
+                if not frame.get("language"):
+                    raise ProtocolError("missing_field", "'language' is required", field="language")
+                changes["language"] = data["language"] = frame["language"]
+            self.hub.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
+                          changes=changes, data=data, notify_agents=[agent.id])
+        self._released(agent.id, conversation.id, "transferred")
+        self.hub.dispatcher.run()
+
+    def _to_agent(self, agent: Agent, conversation: Conversation, name: Optional[str]) -> None:
+        other = self.hub.repository.agent_by_name(name) if name else None
+        if other is None or other.id == agent.id:
+            raise ProtocolError("agent_unavailable", "no other agent of that name", field="agent")
+        held = len(self.hub.repository.held_by(other.id))
+        if (other.status != "online" or not self.hub.presence.connected(other.id)
+                or held >= other.capacity):
+            raise ProtocolError("agent_unavailable", f"{other.name} cannot take a chat now",
+                                field="agent")
+        conversation = self.hub.move(
+            conversation, Move.TRANSFER_AGENT, "transferred", "hub_transferred",
+            values={"agent": other.display_name}, changes={"agent_id": other.id},
+            agent_name=other.display_name, data={"to": "agent"}, notify_agents=[agent.id])
+        self._send_assigned(other.id, conversation)
+
+    def resolve(self, agent: Agent, conversation_id: str) -> None:
+        conversation = self.held(agent, conversation_id)
+        now = self.hub.clock()
+        handle_seconds = (now - conversation.assigned_at).total_seconds()
+        self.hub.move(conversation, Move.RESOLVE, "resolved", "hub_resolved",
+                      changes=off_the_queue(), notify_agents=[agent.id])
+        self.hub.repository.record_resolution(conversation_id, agent.id, handle_seconds)
+        self._released(agent.id, conversation_id, "resolved")
+        self.hub.spawn(self.hub.resume_bot(conversation_id))
+        self.hub.dispatcher.run()
+
+    def _released(self, agent_id: int, conversation_id: str, reason: str) -> None:
+        self.hub.broker.publish(agent_topic(agent_id), {
+            "type": "released", "conversation_id": conversation_id, "reason": reason})
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def history(self, agent: Agent, conversation_id: str, after_seq: int) -> Dict[str, Any]:
+        conversation = self.hub.repository.conversation(conversation_id)
+        allowed = conversation is not None and (
+            agent.supervisor or conversation.owner == Owner.QUEUE.value
+            or (conversation.owner == Owner.AGENT.value and conversation.agent_id == agent.id))
+        if not allowed:
+            raise ProtocolError("forbidden", "you may not read that conversation",
+                                field="conversation_id")
+        events = self.hub.repository.events_after(conversation_id, after_seq, internal=True)
+        return {"type": "history", "conversation": self.hub.card(conversation),
+                "events": [e.as_frame() for e in events]}
+
+    def tickets(self) -> Dict[str, Any]:
+        return {"type": "tickets", "tickets": [t.card() for t in self.hub.repository.tickets()]}
+
+    def ticket(self, public_id: str) -> Dict[str, Any]:
+        number = parse_ticket_id(public_id)
+        ticket = self.hub.repository.ticket(number) if number is not None else None
+        if ticket is None:
+            raise ProtocolError("not_found", "no such ticket", field="ticket_id")
+        return {"type": "ticket", "ticket": ticket.card(with_transcript=True)}

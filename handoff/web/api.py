@@ -1,0 +1,99 @@
+"""The hub's HTTP endpoints: the action server's /api/handoffs and /api/tickets, health, metrics."""
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json as json_response, text
+
+from handoff.services.hub import Hub, NoAgents
+from handoff.metrics import labels
+from handoff.services.handoff_requests import InvalidRequest, handoff_request, ticket_request
+
+api = Blueprint("hub_api")
+
+
+def _service_request(request: Request, read: Callable[[Any], Any]
+                     ) -> Tuple[Any, Optional[HTTPResponse]]:
+    """The checked body of a call from the action server, or the answer that refuses it."""
+    expected = f"Bearer {request.app.ctx.hub.settings.service_token}"
+    given = request.headers.get("authorization", "")
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        return None, json_response({"error": "a valid service token is required"}, status=401)
+    try:
+        return read(json.loads(request.body or b"")), None
+    except RecursionError:  # thousands of nested brackets: deeper than any real body
+        return None, json_response({"error": "the body is nested too deeply", "field": "body"},
+                                   status=400)
+    except ValueError as error:
+        field = error.field if isinstance(error, InvalidRequest) else "body"
+        message = str(error) if isinstance(error, InvalidRequest) else "the body is not valid JSON"
+        return None, json_response({"error": message, "field": field}, status=400)
+
+
+NO_SUCH_CONVERSATION = {"error": "the hub has no such conversation"}
+
+
+@api.post("/api/handoffs")
+async def post_handoff(request: Request) -> HTTPResponse:
+    handoff, refused = _service_request(request, handoff_request)
+    if refused:
+        return refused
+    try:
+        queued, status = request.app.ctx.hub.hand_off(handoff)
+    except LookupError:
+        return json_response(NO_SUCH_CONVERSATION, status=404)
+    except NoAgents as error:
+        return json_response({"status": "no_agents",
+                              "error": f"no agent for {error} is online"}, status=409)
+    return json_response(status, status=201 if queued else 200)
+
+
+@api.post("/api/tickets")
+async def post_ticket(request: Request) -> HTTPResponse:
+    ticket_wanted, refused = _service_request(request, ticket_request)
+    if refused:
+        return refused
+    try:
+        ticket, created = request.app.ctx.hub.open_ticket(ticket_wanted)
+    except LookupError:
+        return json_response(NO_SUCH_CONVERSATION, status=404)
+    return json_response({"ticket_id": ticket.public_id, "status": ticket.status},
+                         status=201 if created else 200)
+
+
+@api.get("/healthz")
+async def healthz(request: Request) -> HTTPResponse:
+    hub: Hub = request.app.ctx.hub
+    counts = hub.repository.counts_by_owner()
+    return json_response({"status": "ok", "conversations": counts})
+
+
+@api.get("/metrics")
+async def metrics(request: Request) -> HTTPResponse:
+    hub: Hub = request.app.ctx.hub
+    return text(hub.metrics.render(_gauges(hub)),
+                content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _gauges(hub: Hub) -> Dict[Any, float]:
+    gauges: Dict[Any, float] = {}
+    for owner in ("bot", "queue", "agent"):
+        gauges[("bolt_hub_conversations", labels(owner=owner))] = 0
+    for owner, count in hub.repository.counts_by_owner().items():
+        gauges[("bolt_hub_conversations", labels(owner=owner))] = count
+    now = hub.clock()
+    for conversation in hub.repository.waiting():
+        key = ("bolt_hub_queue_length",
+               labels(priority=conversation.priority or "P4", language=conversation.language))
+        gauges[key] = gauges.get(key, 0) + 1
+        oldest = ("bolt_hub_queue_oldest_wait_seconds", labels(language=conversation.language))
+        waited = (now - conversation.queued_at).total_seconds() if conversation.queued_at else 0
+        gauges[oldest] = max(gauges.get(oldest, 0), round(waited, 3))
+    for slot in hub.dispatcher.slots():
+        for language in slot.languages:
+            key = ("bolt_hub_agents_available", labels(language=language))
+            gauges[key] = gauges.get(key, 0) + (1 if slot.available else 0)
+    return gauges

@@ -1,0 +1,232 @@
+"""The two WebSockets: /ws/chat (users) and /ws/agent (agents), over one read loop."""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections import deque
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Union
+
+from sqlalchemy.exc import OperationalError
+from websockets.exceptions import ConnectionClosed
+
+from bolt.core.identity import InvalidToken, verify_token
+from handoff.wire.connection import Connection
+from handoff.services.conversations import Conversations, Visitor
+from handoff.services.desk import Desk
+from handoff.services.hub import Hub, chat_topic
+from handoff.rules.ownership import IllegalMove
+from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field, Frame, ProtocolError, parse
+from handoff.rules.rate_limits import Limiter
+from handoff.store.repository import Conflict
+from handoff.store.schema import Agent
+
+log = logging.getLogger(__name__)
+# Messages of one socket being stored at once; past this, the socket waits before reading more.
+MAX_IN_FLIGHT = 64
+# Agent frames that need only who the agent is, not their current status or capacity.
+RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
+Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]  # awaited: a message
+Handler = Callable[[Frame], Answer]
+
+
+async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
+                frames: Mapping[str, Mapping[str, Field]], handle: Handler,
+                rate_keys: Callable[[], List[str]]) -> None:
+    """Reads frames until the socket closes; a bad frame gets an error frame, nothing more.
+
+    A message's store is queued when its frame is read (so a socket's frames are stored in the
+    order sent) and answered when committed, while the socket goes on reading: an agent who
+    types in twenty chats is not held to one commit at a time."""
+    loop = asyncio.get_running_loop()
+    in_flight: Deque[asyncio.Task] = deque()
+    settings = hub.settings
+    try:
+        while True:
+            raw = await ws.recv()
+            if raw is None:
+                break
+            if not limiter.allow(time.monotonic(), connection.key, *rate_keys()):
+                connection.deliver(
+                    ProtocolError("rate_limited", "too many frames: slow down").frame())
+                continue
+            frame: Optional[Frame] = None
+            try:
+                frame = parse(raw, frames, settings.max_frame_bytes, settings.max_text_chars)
+                answer = {"type": "pong"} if frame.type == "ping" else handle(frame)
+            except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
+                answered(connection, frame, error)
+                continue
+            if inspect.isawaitable(answer):  # a message: stored off the loop, then answered
+                while in_flight and in_flight[0].done():
+                    in_flight.popleft()
+                if len(in_flight) >= MAX_IN_FLIGHT:
+                    await asyncio.wait({in_flight.popleft()})
+                in_flight.append(loop.create_task(_answer_when_stored(connection, frame, answer)))
+            elif answer is not None:
+                connection.deliver(answer)
+    except ConnectionClosed:
+        pass
+    finally:
+        limiter.forget(connection.key)
+        await asyncio.gather(*in_flight, return_exceptions=True)
+        connection.stop()
+
+
+async def _answer_when_stored(connection: Connection, frame: Frame,
+                              answer: Awaitable[Dict[str, Any]]) -> None:
+    try:
+        connection.deliver(await answer)
+    except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
+        answered(connection, frame, error)
+
+
+def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:
+    """The error frame for what went wrong with a client's frame."""
+    ref = frame.get("client_id") if frame else None
+    if isinstance(error, ProtocolError):
+        connection.deliver(error.frame(ref=ref))
+    elif isinstance(error, (Conflict, IllegalMove)):
+        # Someone else changed the conversation first (another agent claimed it).
+        connection.deliver(ProtocolError("conflict", str(error)).frame())
+    elif isinstance(error, OperationalError):
+        # The database is locked or gone: the transaction rolled back, nothing is stored.
+        log.error("database unavailable", exc_info=error)
+        connection.deliver(ProtocolError(
+            "unavailable", "cannot store anything right now: try again").frame(ref=ref))
+    else:  # not the client's doing: logged for the operators, and the socket carries on
+        log.error("a %s frame failed", frame.type if frame else "client", exc_info=error)
+        connection.deliver(ProtocolError(
+            "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
+
+
+def verified(token: Optional[str], secret: str) -> tuple:
+    """(identity, token, why it was refused): a bad token is just an anonymous visitor."""
+    if not token:
+        return None, None, None
+    try:
+        return verify_token(token, secret), token, None
+    except InvalidToken as error:
+        return None, None, str(error)
+
+
+async def chat_socket(request: Any, ws: Any) -> None:
+    hub: Hub = request.app.ctx.hub
+    conversations: Conversations = request.app.ctx.conversations
+    connection = Connection(ws)
+    state: Dict[str, Visitor] = {}
+
+    def handle(frame: Frame) -> Answer:
+        if frame.type == "hello":
+            return hello(frame)
+        visitor = state.get("visitor")
+        if visitor is None:
+            raise ProtocolError("hello_first", "send a hello frame first")
+        if frame.type == "message":
+            return conversations.post(visitor, frame)
+        if frame.type == "typing":
+            conversations.typing(visitor, frame["typing"])
+        elif frame.type == "resume":
+            conversations.replay(connection, visitor.conversation_id, frame["last_seq"])
+        elif frame.type == "request_agent":
+            conversations.request_agent(visitor)
+        elif frame.type == "leave_queue":
+            conversations.leave_queue(visitor)
+        elif frame.type == "ticket":
+            conversations.ticket(visitor)
+        return None
+
+    def hello(frame: Frame) -> None:
+        if "visitor" in state:
+            raise ProtocolError("already_open", "this socket has its conversation already")
+        identity, token, token_error = verified(frame.get("token"), hub.settings.token_secret)
+        visitor = Visitor(identity=identity, token=token, locale=frame.get("locale"))
+        conversation, resume_key = conversations.open(visitor, frame)
+        visitor.conversation_id = conversation.id
+        visitor.locale = visitor.locale or conversation.locale
+        state["visitor"] = visitor
+        welcome: Dict[str, Any] = {
+            "type": "welcome", "conversation_id": conversation.id, "owner": conversation.owner,
+            "language": conversation.language, "last_seq": conversation.last_seq,
+            "identity": {"anonymous": identity is None,
+                         "name": identity.name if identity else None},
+        }
+        if resume_key:
+            welcome["resume_key"] = resume_key
+        if token_error:
+            welcome["identity"]["token_error"] = token_error
+        connection.deliver(welcome)
+        if resume_key is None:
+            conversations.replay(connection, conversation.id, frame.get("last_seq") or 0)
+        for state_frame in conversations.state_frames(conversation):
+            connection.deliver(state_frame)
+        hub.broker.subscribe(chat_topic(conversation.id), connection)
+
+    def rate_keys() -> List[str]:
+        visitor = state.get("visitor")
+        return [visitor.rate_key] if visitor and visitor.rate_key else []
+
+    try:
+        await serve(ws, connection, hub, request.app.ctx.limiter, CHAT_FRAMES, handle, rate_keys)
+    finally:
+        visitor = state.get("visitor")
+        if visitor is not None:
+            hub.broker.unsubscribe(chat_topic(visitor.conversation_id), connection)
+
+
+async def agent_socket(request: Any, ws: Any) -> None:
+    hub: Hub = request.app.ctx.hub
+    desk: Desk = request.app.ctx.desk
+    connection = Connection(ws)
+    state: Dict[str, Agent] = {}
+
+    def handle(frame: Frame) -> Answer:
+        if frame.type == "login":
+            if "agent" in state:
+                raise ProtocolError("already_open", "this socket is signed in already")
+            agent, session = desk.login(frame)
+            state["agent"] = agent
+            desk.attach(agent, session, connection)
+            return None
+        agent = state.get("agent")
+        if agent is None:
+            raise ProtocolError("login_first", "sign in with a login frame first")
+        if frame.type not in RELAYED_AS_SIGNED_IN:
+            agent = hub.repository.agent(agent.id) or agent  # its status and capacity now
+        return act(agent, frame)
+
+    def act(agent: Agent, frame: Frame) -> Answer:
+        kind = frame.type
+        if kind == "status":
+            state["agent"] = desk.set_status(agent, frame["status"])
+        elif kind in ("claim", "accept"):
+            desk.take(agent, frame["conversation_id"], claim=kind == "claim")
+        elif kind == "decline":
+            desk.decline(agent, frame["conversation_id"])
+        elif kind in ("message", "note"):
+            return desk.message(agent, frame, note=kind == "note")
+        elif kind == "typing":
+            desk.typing(agent, frame["conversation_id"], frame["typing"])
+        elif kind == "transfer":
+            desk.transfer(agent, frame)
+        elif kind == "resolve":
+            desk.resolve(agent, frame["conversation_id"])
+        elif kind == "history":
+            return desk.history(agent, frame["conversation_id"], frame.get("after_seq") or 0)
+        elif kind == "tickets":
+            return desk.tickets()
+        elif kind == "ticket":
+            return desk.ticket(frame["ticket_id"])
+        return None
+
+    def rate_keys() -> List[str]:
+        agent = state.get("agent")
+        return [f"agent:{agent.id}"] if agent else []
+
+    try:
+        await serve(ws, connection, hub, request.app.ctx.limiter, AGENT_FRAMES, handle, rate_keys)
+    finally:
+        agent = state.get("agent")
+        if agent is not None:
+            desk.detach(agent, connection)
