@@ -1,8 +1,8 @@
 """Fan-out of frames to the sockets that listen on a topic.
 
-Topics: `chat:<conversation id>` (the user's sockets), `agent:<agent id>` (one agent's sockets),
-`agents` (every signed-in agent), `supervisors`. The hub talks to the Broker interface only, so a
-broker between several hub processes (handoff/services/redis_broker.py) replaces the in-process one.
+The topics are named in handoff/services/topics.py. The hub talks to the Broker interface only, so
+a broker between several hub processes (handoff/services/redis_broker.py) replaces the in-process
+one.
 """
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 from bolt.core.identity import LEEWAY_SECONDS, Identity
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.wire.connection import Connection
-from handoff.services.hub import Hub, NoAgents, agent_topic
+from handoff.services import topics
+from handoff.services.hub import Hub, NoAgents
 from handoff.rules.ownership import Owner, bot_answers
 from handoff.services.passwords import new_token, token_hash
 from handoff.wire.protocol import Frame, ProtocolError
@@ -147,7 +148,7 @@ class Conversations:
     def typing(self, visitor: Visitor, typing: bool) -> None:
         conversation = self.hub.repository.conversation(self._conversation_id(visitor))
         if conversation.owner == Owner.AGENT.value:
-            self.hub.broker.publish(agent_topic(conversation.agent_id), {
+            self.hub.broker.publish(topics.agent(conversation.agent_id), {
                 "type": "typing", "conversation_id": conversation.id, "speaker": "user",
                 "typing": typing})
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any, Awaitable, Dict, Optional
 
 from handoff.wire.connection import Connection
-from handoff.services.hub import Hub, agent_topic, chat_topic, off_the_queue
+from handoff.services import topics
+from handoff.services.hub import Hub, off_the_queue
 from handoff.rules.ownership import Move, Owner
 from handoff.services.passwords import check_password, new_token, token_hash
 from handoff.wire.protocol import Frame, ProtocolError
@@ -75,14 +76,14 @@ class Desk:
             "chats": [self.hub.card(c) for c in self.hub.repository.held_by(agent.id)],
         })
         connection.deliver(self.hub.dispatcher.agents_frame())
-        broker.subscribe(agent_topic(agent.id), connection)
-        broker.subscribe("agents", connection)
+        broker.subscribe(topics.agent(agent.id), connection)
+        broker.subscribe(topics.AGENTS, connection)
         if agent.supervisor:
-            broker.subscribe("supervisors", connection)
+            broker.subscribe(topics.SUPERVISORS, connection)
         self.hub.dispatcher.run()
 
     def detach(self, agent: Agent, connection: Connection) -> None:
-        for topic in (agent_topic(agent.id), "agents", "supervisors"):
+        for topic in (topics.agent(agent.id), topics.AGENTS, topics.SUPERVISORS):
             self.hub.broker.unsubscribe(topic, connection)
         if self.hub.presence.leave(agent.id, connection):
             self.hub.announce_presence()
@@ -114,7 +115,7 @@ class Desk:
         agent = self.hub.repository.set_agent_status(agent.id, status)
         if status != "online":
             self.hub.dispatcher.withdraw_from(agent.id)
-        self.hub.broker.publish(agent_topic(agent.id), {"type": "status", "status": status})
+        self.hub.broker.publish(topics.agent(agent.id), {"type": "status", "status": status})
         self.hub.dispatcher.run()
         return agent
 
@@ -155,7 +156,7 @@ class Desk:
 
     def _send_assigned(self, agent_id: int, conversation: Conversation) -> None:
         events = self.hub.repository.events_after(conversation.id, 0, internal=True)
-        self.hub.broker.publish(agent_topic(agent_id), {
+        self.hub.broker.publish(topics.agent(agent_id), {
             "type": "assigned", "conversation": self.hub.card(conversation),
             "events": [e.as_frame() for e in events]})
 
@@ -191,7 +192,7 @@ class Desk:
 
     def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:
         conversation = self.held(agent, conversation_id)
-        self.hub.broker.publish(chat_topic(conversation.id), {
+        self.hub.broker.publish(topics.chat(conversation.id), {
             "type": "typing", "speaker": "agent", "name": agent.display_name, "typing": typing})
 
     def transfer(self, agent: Agent, frame: Frame) -> None:
@@ -238,7 +239,7 @@ class Desk:
         self.hub.dispatcher.run()
 
     def _released(self, agent_id: int, conversation_id: str, reason: str) -> None:
-        self.hub.broker.publish(agent_topic(agent_id), {
+        self.hub.broker.publish(topics.agent(agent_id), {
             "type": "released", "conversation_id": conversation_id, "reason": reason})
 
     # --- reading ---------------------------------------------------------------------------------

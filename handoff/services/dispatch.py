@@ -3,7 +3,7 @@
 Offers live in memory: after a restart they are simply made again. Everything else (who holds
 what, deadlines, escalations) is in the database. With several hubs, each offers waiting chats to
 the agents connected to it and tells its own sockets where the queue stands; a hub that changed
-the queue says so on the broker's `queue` topic so that the others look again at once. Two hubs
+the queue says so on the broker (`topics.QUEUE`) so that the others look again at once. Two hubs
 may offer one chat to two agents: taking it is a conditional change in the database
 (Hub.move), so exactly one of them gets it and the other's offer is withdrawn.
 """
@@ -21,12 +21,12 @@ from handoff.rules.queue_order import (
 )
 from handoff.store.repository import Conflict
 from handoff.rules.throttle import Throttle
+from handoff.services import topics
 from handoff.store.schema import Conversation
 
 if TYPE_CHECKING:
     from handoff.services.hub import Hub
 
-QUEUE_TOPIC = "queue"
 # Queue frames go out at most this often (the latest state each time): docs/protocol.md.
 QUEUE_UPDATE_SECONDS = 0.2
 
@@ -96,7 +96,7 @@ class Dispatcher:
         they are); the updates that follow are coalesced with everyone else's."""
         frame = self.user_frame(conversation, self.hub.repository.waiting(), self.slots())
         self.sent_positions[conversation.id] = frame
-        self.hub.broker.publish(f"chat:{conversation.id}", frame)
+        self.hub.broker.publish(topics.chat(conversation.id), frame)
         return frame
 
     def agents_frame(self) -> Dict[str, Any]:
@@ -133,13 +133,13 @@ class Dispatcher:
                 (waiting_entry(c) for c in waiting), slots, current, declined):
             self.offers[conversation_id] = Offer(
                 agent_id, time.monotonic() + self.hub.settings.offer_seconds)
-            self.hub.broker.publish(f"agent:{agent_id}", {
+            self.hub.broker.publish(topics.agent(agent_id), {
                 "type": "offer", "conversation": self.hub.card(by_id[conversation_id]),
                 "expires_in_seconds": self.hub.settings.offer_seconds,
             })
         self._queue_changed()
         if announce:
-            self.hub.broker.publish(QUEUE_TOPIC, {"type": "queue_changed",
+            self.hub.broker.publish(topics.QUEUE, {"type": "queue_changed",
                                                   "hub": self.hub.presence.hub_id})
 
     def deliver(self, frame: Dict[str, Any]) -> None:
@@ -176,11 +176,11 @@ class Dispatcher:
             frame = self._user_frame(conversation, places, slots, average)
             if self.sent_positions.get(conversation.id) != frame:
                 self.sent_positions[conversation.id] = frame
-                self.hub.broker.publish_local(f"chat:{conversation.id}", frame)
+                self.hub.broker.publish_local(topics.chat(conversation.id), frame)
         entries = self._entries(waiting)
         if entries != self.sent_queue:
             self.sent_queue = entries
-            self.hub.broker.publish_local("agents", {"type": "queue", "entries": entries})
+            self.hub.broker.publish_local(topics.AGENTS, {"type": "queue", "entries": entries})
 
     def stop(self) -> None:
         if self.broadcast_timer is not None:
@@ -216,7 +216,7 @@ class Dispatcher:
         return offer.agent_id if offer else None
 
     def _withdrawn(self, conversation_id: str, agent_id: int, reason: str) -> None:
-        self.hub.broker.publish(f"agent:{agent_id}", {
+        self.hub.broker.publish(topics.agent(agent_id), {
             "type": "offer_withdrawn", "conversation_id": conversation_id, "reason": reason})
 
     def tick(self) -> None:
@@ -250,6 +250,6 @@ class Dispatcher:
                     changes={"escalated": True, "breached": True})
             except Conflict:  # another hub escalated it, or it left the queue, just now
                 continue
-            self.hub.broker.publish("supervisors", {
+            self.hub.broker.publish(topics.SUPERVISORS, {
                 "type": "escalation", "conversation": self.hub.card(escalated)})
         self.run(announce=False)

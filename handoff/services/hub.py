@@ -14,10 +14,11 @@ from typing import Any, Callable, Coroutine, Dict, Iterable, Mapping, Optional, 
 
 from handoff.services.broker import Broker
 from handoff.config import HubSettings
-from handoff.services.dispatch import QUEUE_TOPIC, Dispatcher
+from handoff.services import topics
+from handoff.services.dispatch import Dispatcher
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner, next_owner
-from handoff.services.presence import PRESENCE_TOPIC, Presence
+from handoff.services.presence import Presence
 from handoff.wire.protocol import SharedFrame
 from handoff.services.rasa_client import BotUnavailable, RasaClient
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
@@ -31,14 +32,6 @@ log = logging.getLogger(__name__)
 
 class NoAgents(Exception):
     """No agent who speaks the language is online: a ticket is the way to a person."""
-
-
-def chat_topic(conversation_id: str) -> str:
-    return f"chat:{conversation_id}"
-
-
-def agent_topic(agent_id: int) -> str:
-    return f"agent:{agent_id}"
 
 
 class Hub:
@@ -56,12 +49,12 @@ class Hub:
         self.dispatcher = Dispatcher(self)
         self.tasks: Set[asyncio.Task] = set()
         # What the other hubs say (with one hub, its own notices come back and are ignored).
-        broker.subscribe(PRESENCE_TOPIC, self.presence)
-        broker.subscribe(QUEUE_TOPIC, self.dispatcher)
+        broker.subscribe(topics.PRESENCE, self.presence)
+        broker.subscribe(topics.QUEUE, self.dispatcher)
 
     def announce_presence(self) -> None:
         """Tells the other hubs which agents have a socket here (on every change and tick)."""
-        self.broker.publish(PRESENCE_TOPIC, self.presence.announcement())
+        self.broker.publish(topics.PRESENCE, self.presence.announcement())
 
     # --- storing and fanning out ---------------------------------------------------------------
 
@@ -93,9 +86,9 @@ class Hub:
                 self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
             frame = SharedFrame(appended.frame())
             if not event["agents_only"]:
-                self.broker.publish(chat_topic(conversation["id"]), frame)
+                self.broker.publish(topics.chat(conversation["id"]), frame)
             for agent_id in {conversation["agent_id"], *also} - {None}:
-                self.broker.publish(agent_topic(agent_id), frame)
+                self.broker.publish(topics.agent(agent_id), frame)
         return deliver
 
     def say(self, conversation: Conversation, kind: str, message: str,
@@ -203,7 +196,7 @@ class Hub:
             conversation = self.leave_queue(conversation, message=None)
         self.say(conversation, "ticket_opened", "hub_ticket_opened",
                  {"ticket_id": ticket.public_id}, data={"ticket_id": ticket.public_id})
-        self.broker.publish("agents", {"type": "ticket", "ticket": ticket.card()})
+        self.broker.publish(topics.AGENTS, {"type": "ticket", "ticket": ticket.card()})
         return ticket, True
 
     def leave_queue(self, conversation: Conversation,

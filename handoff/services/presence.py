@@ -1,7 +1,7 @@
 """Which agents have a socket open, on this hub and on the others, and the seats they offer.
 
-Each hub knows its own sockets. With several hubs, each also announces its agents on the broker's
-`presence` topic whenever they change and at every tick; an announcement older than
+Each hub knows its own sockets. With several hubs, each also announces its agents on the broker
+(`topics.PRESENCE`) whenever they change and at every tick; an announcement older than
 `stale_seconds` counts for nothing, so the agents of a hub that died are gone a few seconds later.
 """
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Set, Tuple
 from handoff.wire.connection import Connection
 from handoff.rules.queue_order import AgentSlot
 from handoff.store.schema import Agent
-
-PRESENCE_TOPIC = "presence"
 
 
 class Presence:

@@ -15,7 +15,8 @@ from bolt.core.identity import InvalidToken, verify_token
 from handoff.wire.connection import Connection
 from handoff.services.conversations import Conversations, Visitor
 from handoff.services.desk import Desk
-from handoff.services.hub import Hub, chat_topic
+from handoff.services import topics
+from handoff.services.hub import Hub
 from handoff.rules.ownership import IllegalMove
 from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field, Frame, ProtocolError, parse
 from handoff.rules.rate_limits import Limiter
@@ -161,7 +162,7 @@ async def chat_socket(request: Any, ws: Any) -> None:
             conversations.replay(connection, conversation.id, frame.get("last_seq") or 0)
         for state_frame in conversations.state_frames(conversation):
             connection.deliver(state_frame)
-        hub.broker.subscribe(chat_topic(conversation.id), connection)
+        hub.broker.subscribe(topics.chat(conversation.id), connection)
 
     def rate_keys() -> List[str]:
         visitor = state.get("visitor")
@@ -172,7 +173,7 @@ async def chat_socket(request: Any, ws: Any) -> None:
     finally:
         visitor = state.get("visitor")
         if visitor is not None:
-            hub.broker.unsubscribe(chat_topic(visitor.conversation_id), connection)
+            hub.broker.unsubscribe(topics.chat(visitor.conversation_id), connection)
 
 
 async def agent_socket(request: Any, ws: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 import pytest
 import redis.asyncio as redis
 
+from handoff.services import topics
 from handoff.services.redis_broker import RedisBroker
 from tests.support import services
 
@@ -40,19 +41,19 @@ async def test_frames_reach_sockets_on_the_other_hub_once_and_in_order(redis_url
     await hub_b.start()
     try:
         user_on_a, agent_on_b, other_chat_on_b = Socket(), Socket(), Socket()
-        hub_a.subscribe("chat:c-1", user_on_a)
-        hub_b.subscribe("chat:c-1", agent_on_b)
-        hub_b.subscribe("chat:c-2", other_chat_on_b)
+        hub_a.subscribe(topics.chat("c-1"), user_on_a)
+        hub_b.subscribe(topics.chat("c-1"), agent_on_b)
+        hub_b.subscribe(topics.chat("c-2"), other_chat_on_b)
         for seq in range(1, 201):
-            hub_a.publish("chat:c-1", {"type": "event", "seq": seq, "text": "Grüße ✓"})
+            hub_a.publish(topics.chat("c-1"), {"type": "event", "seq": seq, "text": "Grüße ✓"})
         # The publishing hub's own sockets have it at once, before Redis is involved.
         assert [f["seq"] for f in user_on_a.frames] == list(range(1, 201))
         await wait_for(lambda: len(agent_on_b.frames) == 200)
         assert [f["seq"] for f in agent_on_b.frames] == list(range(1, 201))
         assert agent_on_b.frames[0]["text"] == "Grüße ✓"
 
-        hub_b.publish_local("chat:c-1", {"type": "queue", "position": 1})
-        hub_b.publish("chat:c-1", {"type": "event", "seq": 201})
+        hub_b.publish_local(topics.chat("c-1"), {"type": "queue", "position": 1})
+        hub_b.publish(topics.chat("c-1"), {"type": "event", "seq": 201})
         await wait_for(lambda: len(user_on_a.frames) == 201)
         await asyncio.sleep(0.2)
         assert user_on_a.frames[-1] == {"type": "event", "seq": 201}  # not the local-only one
@@ -60,9 +61,9 @@ async def test_frames_reach_sockets_on_the_other_hub_once_and_in_order(redis_url
 
         # Something on the channel that is no hub's frame is dropped, and the hub carries on.
         client = redis.Redis.from_url(redis_url)
-        await client.publish(prefix + "chat:c-1", b"not json")
+        await client.publish(prefix + topics.chat("c-1"), b"not json")
         await client.close()
-        hub_a.publish("chat:c-1", {"type": "event", "seq": 202})
+        hub_a.publish(topics.chat("c-1"), {"type": "event", "seq": 202})
         await wait_for(lambda: agent_on_b.frames[-1].get("seq") == 202)
     finally:
         await hub_a.stop()

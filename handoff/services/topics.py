@@ -1,0 +1,20 @@
+"""The broker's topics, named here and nowhere else: who listens to what.
+
+Sockets listen to `chat(<conversation id>)` (the user's tabs), `agent(<agent id>)` (one agent's
+tabs), `AGENTS` (every signed-in agent) and `SUPERVISORS`. The hubs themselves listen to
+`PRESENCE` (which agents have a socket on which hub) and `QUEUE` (another hub changed the queue).
+"""
+from __future__ import annotations
+
+AGENTS = "agents"
+SUPERVISORS = "supervisors"
+PRESENCE = "presence"
+QUEUE = "queue"
+
+
+def chat(conversation_id: str) -> str:
+    return f"chat:{conversation_id}"
+
+
+def agent(agent_id: int) -> str:
+    return f"agent:{agent_id}"
