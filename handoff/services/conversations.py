@@ -99,7 +99,7 @@ class Conversations:
         and, if the bot holds the conversation, Rasa is asked."""
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
-        stored = self.hub.relay(conversation_id, "message", "user", text=frame["text"],
+        stored = self.hub.timeline.relay(conversation_id, "message", "user", text=frame["text"],
                                 data=data, client_id=f"user:{frame['client_id']}")
         return self._acknowledge(stored, visitor, frame)
 
@@ -133,16 +133,16 @@ class Conversations:
             self.hub.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
             for reply in replies:
                 data = {k: v for k, v in reply.items() if k != "text"}
-                await self.hub.relay(conversation_id, "message", "bot", text=reply.get("text"),
+                await self.hub.timeline.relay(conversation_id, "message", "bot", text=reply.get("text"),
                                      data=data, changes={"bot_failed": False})
                 self.hub.metrics.count("bolt_hub_bot_replies_total")
 
     def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:
         if visitor.identity is None:
-            self.hub.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
+            self.hub.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
                          data={"options": []}, changes={"bot_failed": True})
         else:
-            self.hub.say(conversation, "bot_unavailable", "hub_bot_unavailable",
+            self.hub.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable",
                          data={"options": ["agent", "ticket"]}, changes={"bot_failed": True})
 
     def typing(self, visitor: Visitor, typing: bool) -> None:
@@ -168,7 +168,7 @@ class Conversations:
         try:
             self.hub.hand_off(request)
         except NoAgents:
-            self.hub.say(conversation, "no_agents", "hub_no_agents", data={"options": ["ticket"]})
+            self.hub.timeline.say(conversation, "no_agents", "hub_no_agents", data={"options": ["ticket"]})
             return
         self.hub.spawn(self.hub.pause_bot(conversation.id))
 

@@ -7,6 +7,7 @@ from typing import Any, Awaitable, Dict, Optional
 
 from handoff.wire.connection import Connection
 from handoff.services import topics
+from handoff.services.cards import conversation_card
 from handoff.services.hub import Hub, off_the_queue
 from handoff.rules.ownership import Move, Owner
 from handoff.services.passwords import check_password, new_token, token_hash
@@ -73,7 +74,7 @@ class Desk:
         broker = self.hub.broker
         connection.deliver({
             "type": "welcome", "agent": agent.card(), "session": session,
-            "chats": [self.hub.card(c) for c in self.hub.repository.held_by(agent.id)],
+            "chats": [conversation_card(c, self.hub.repository) for c in self.hub.repository.held_by(agent.id)],
         })
         connection.deliver(self.hub.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)
@@ -104,7 +105,7 @@ class Desk:
         for conversation in self.hub.repository.held_by(agent_id):
             # Queued time and deadline are kept: the chat is back at its old place.
             try:
-                self.hub.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
+                self.hub.timeline.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
                               changes={"agent_id": None, "assigned_at": None},
                               data={"reason": "agent_dropped"}, notify_agents=[agent_id])
             except Conflict:  # another hub's grace period ran out first
@@ -136,7 +137,7 @@ class Desk:
         if dispatcher.offered_to(conversation_id) == agent.id:
             dispatcher.offers.pop(conversation_id)
         now = self.hub.clock()
-        conversation = self.hub.move(
+        conversation = self.hub.timeline.move(
             conversation, Move.ASSIGN, "agent_joined", "hub_agent_joined",
             values={"agent": agent.display_name},
             changes={"agent_id": agent.id, "assigned_at": now},
@@ -157,7 +158,7 @@ class Desk:
     def _send_assigned(self, agent_id: int, conversation: Conversation) -> None:
         events = self.hub.repository.events_after(conversation.id, 0, internal=True)
         self.hub.broker.publish(topics.agent(agent_id), {
-            "type": "assigned", "conversation": self.hub.card(conversation),
+            "type": "assigned", "conversation": conversation_card(conversation, self.hub.repository),
             "events": [e.as_frame() for e in events]})
 
     # --- in a chat -------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ class Desk:
         `expect` is the check that the agent holds the chat, made in the transaction that
         stores it (no read before it)."""
         conversation_id = frame["conversation_id"]
-        stored = self.hub.relay(
+        stored = self.hub.timeline.relay(
             conversation_id, "note" if note else "message", "agent", text=frame["text"],
             agent_name=agent.display_name, agents_only=note,
             client_id=f"agent:{agent.id}:{frame['client_id']}",
@@ -207,7 +208,7 @@ class Desk:
                 if not frame.get("language"):
                     raise ProtocolError("missing_field", "'language' is required", field="language")
                 changes["language"] = data["language"] = frame["language"]
-            self.hub.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
+            self.hub.timeline.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
                           changes=changes, data=data, notify_agents=[agent.id])
         self._released(agent.id, conversation.id, "transferred")
         self.hub.dispatcher.run()
@@ -221,7 +222,7 @@ class Desk:
                 or held >= other.capacity):
             raise ProtocolError("agent_unavailable", f"{other.name} cannot take a chat now",
                                 field="agent")
-        conversation = self.hub.move(
+        conversation = self.hub.timeline.move(
             conversation, Move.TRANSFER_AGENT, "transferred", "hub_transferred",
             values={"agent": other.display_name}, changes={"agent_id": other.id},
             agent_name=other.display_name, data={"to": "agent"}, notify_agents=[agent.id])
@@ -231,7 +232,7 @@ class Desk:
         conversation = self.held(agent, conversation_id)
         now = self.hub.clock()
         handle_seconds = (now - conversation.assigned_at).total_seconds()
-        self.hub.move(conversation, Move.RESOLVE, "resolved", "hub_resolved",
+        self.hub.timeline.move(conversation, Move.RESOLVE, "resolved", "hub_resolved",
                       changes=off_the_queue(), notify_agents=[agent.id])
         self.hub.repository.record_resolution(conversation_id, agent.id, handle_seconds)
         self._released(agent.id, conversation_id, "resolved")
@@ -253,7 +254,7 @@ class Desk:
             raise ProtocolError("forbidden", "you may not read that conversation",
                                 field="conversation_id")
         events = self.hub.repository.events_after(conversation_id, after_seq, internal=True)
-        return {"type": "history", "conversation": self.hub.card(conversation),
+        return {"type": "history", "conversation": conversation_card(conversation, self.hub.repository),
                 "events": [e.as_frame() for e in events]}
 
     def tickets(self) -> Dict[str, Any]:

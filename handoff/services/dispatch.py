@@ -5,7 +5,7 @@ what, deadlines, escalations) is in the database. With several hubs, each offers
 the agents connected to it and tells its own sockets where the queue stands; a hub that changed
 the queue says so on the broker (`topics.QUEUE`) so that the others look again at once. Two hubs
 may offer one chat to two agents: taking it is a conditional change in the database
-(Hub.move), so exactly one of them gets it and the other's offer is withdrawn.
+(Timeline.move), so exactly one of them gets it and the other's offer is withdrawn.
 """
 from __future__ import annotations
 
@@ -13,19 +13,22 @@ import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from handoff.rules.queue_order import (
     AgentSlot, Waiting, capacity_for, estimate_wait_seconds, ordered, plan_offers, positions,
     to_escalate,
 )
-from handoff.store.repository import Conflict
+from handoff.metrics import Metrics
 from handoff.rules.throttle import Throttle
 from handoff.services import topics
+from handoff.services.broker import Broker
+from handoff.services.cards import conversation_card
+from handoff.services.presence import Presence
+from handoff.services.timeline import Timeline
+from handoff.store.repository import Conflict, Repository
 from handoff.store.schema import Conversation
-
-if TYPE_CHECKING:
-    from handoff.services.hub import Hub
 
 # Queue frames go out at most this often (the latest state each time): docs/protocol.md.
 QUEUE_UPDATE_SECONDS = 0.2
@@ -46,8 +49,16 @@ def waiting_entry(conversation: Conversation) -> Waiting:
 
 
 class Dispatcher:
-    def __init__(self, hub: "Hub", queue_update_seconds: float = QUEUE_UPDATE_SECONDS):
-        self.hub = hub
+    def __init__(self, repository: Repository, broker: Broker, presence: Presence,
+                 timeline: Timeline, metrics: Metrics, clock: Callable[[], datetime],
+                 offer_seconds: float, queue_update_seconds: float = QUEUE_UPDATE_SECONDS):
+        self.repository = repository
+        self.broker = broker
+        self.presence = presence
+        self.timeline = timeline
+        self.metrics = metrics
+        self.clock = clock
+        self.offer_seconds = offer_seconds
         self.looking_again = False
         self.offers: Dict[str, Offer] = {}
         # conversation -> agent -> when they declined (monotonic); forgotten after an offer's time,
@@ -62,9 +73,8 @@ class Dispatcher:
 
     def slots(self, here_only: bool = False) -> List[AgentSlot]:
         offered = Counter(offer.agent_id for offer in self.offers.values())
-        repository = self.hub.repository
-        return self.hub.presence.slots(repository.agents(), repository.held_counts(), offered,
-                                       here_only=here_only)
+        return self.presence.slots(self.repository.agents(), self.repository.held_counts(),
+                                   offered, here_only=here_only)
 
     def agents_available(self, language: str) -> bool:
         return capacity_for(language, self.slots()) > 0
@@ -72,7 +82,7 @@ class Dispatcher:
     def position(self, conversation: Conversation) -> Tuple[Optional[int], Optional[int]]:
         if conversation.owner != "queue":
             return None, None
-        frame = self.user_frame(conversation, self.hub.repository.waiting(), self.slots())
+        frame = self.user_frame(conversation, self.repository.waiting(), self.slots())
         return frame["position"], frame["estimated_wait_seconds"]
 
     def user_frame(self, conversation: Conversation, waiting: List[Conversation],
@@ -80,7 +90,7 @@ class Dispatcher:
         """The `queue` frame a waiting user is sent."""
         places = positions(waiting_entry(c) for c in waiting)
         return self._user_frame(conversation, places, slots,
-                                self.hub.repository.average_handle_seconds())
+                                self.repository.average_handle_seconds())
 
     @staticmethod
     def _user_frame(conversation: Conversation, places: Dict[str, int], slots: List[AgentSlot],
@@ -94,21 +104,21 @@ class Dispatcher:
     def tell_waiting_user(self, conversation: Conversation) -> Dict[str, Any]:
         """A user who has just joined the queue sees their place at once (on whichever hub
         they are); the updates that follow are coalesced with everyone else's."""
-        frame = self.user_frame(conversation, self.hub.repository.waiting(), self.slots())
+        frame = self.user_frame(conversation, self.repository.waiting(), self.slots())
         self.sent_positions[conversation.id] = frame
-        self.hub.broker.publish(topics.chat(conversation.id), frame)
+        self.broker.publish(topics.chat(conversation.id), frame)
         return frame
 
     def agents_frame(self) -> Dict[str, Any]:
         """The `queue` frame agents are sent: every waiting chat, in queue order."""
-        return {"type": "queue", "entries": self._entries(self.hub.repository.waiting())}
+        return {"type": "queue", "entries": self._entries(self.repository.waiting())}
 
     def _entries(self, waiting: List[Conversation]) -> List[Dict[str, Any]]:
         by_id = {c.id: c for c in waiting}
         places = positions(waiting_entry(c) for c in waiting)
         entries = []
         for entry in ordered(waiting_entry(c) for c in waiting):
-            card = self.hub.card(by_id[entry.conversation_id])
+            card = conversation_card(by_id[entry.conversation_id], self.repository)
             card["position"] = places[entry.conversation_id]
             offer = self.offers.get(entry.conversation_id)
             card["offered"] = offer is not None
@@ -120,7 +130,7 @@ class Dispatcher:
     def run(self, announce: bool = True) -> None:
         """Makes the offers that can be made now, then updates users and agents if changed;
         `announce`: the queue changed here, so the other hubs are told to look again."""
-        waiting = self.hub.repository.waiting()
+        waiting = self.repository.waiting()
         by_id = {c.id: c for c in waiting}
         for conversation_id in [cid for cid in self.offers if cid not in by_id]:
             self.forget(conversation_id)  # taken on another hub, or gone back to the bot
@@ -132,19 +142,20 @@ class Dispatcher:
         for conversation_id, agent_id in plan_offers(
                 (waiting_entry(c) for c in waiting), slots, current, declined):
             self.offers[conversation_id] = Offer(
-                agent_id, time.monotonic() + self.hub.settings.offer_seconds)
-            self.hub.broker.publish(topics.agent(agent_id), {
-                "type": "offer", "conversation": self.hub.card(by_id[conversation_id]),
-                "expires_in_seconds": self.hub.settings.offer_seconds,
+                agent_id, time.monotonic() + self.offer_seconds)
+            self.broker.publish(topics.agent(agent_id), {
+                "type": "offer",
+                "conversation": conversation_card(by_id[conversation_id], self.repository),
+                "expires_in_seconds": self.offer_seconds,
             })
         self._queue_changed()
         if announce:
-            self.hub.broker.publish(topics.QUEUE, {"type": "queue_changed",
-                                                  "hub": self.hub.presence.hub_id})
+            self.broker.publish(topics.QUEUE, {"type": "queue_changed",
+                                              "hub": self.presence.hub_id})
 
     def deliver(self, frame: Dict[str, Any]) -> None:
         """Another hub changed the queue (the broker hands this hub's own notices back too)."""
-        if frame.get("hub") == self.hub.presence.hub_id or self.looking_again:
+        if frame.get("hub") == self.presence.hub_id or self.looking_again:
             return
         self.looking_again = True
         asyncio.get_running_loop().call_soon(self._look_again)
@@ -168,19 +179,19 @@ class Dispatcher:
     def _broadcast(self) -> None:
         self.broadcast_timer = None
         self.throttle.ran(time.monotonic())
-        waiting = self.hub.repository.waiting()
+        waiting = self.repository.waiting()
         slots = self.slots() if waiting else []  # only the waiting users' frames need them
         places = positions(waiting_entry(c) for c in waiting)
-        average = self.hub.repository.average_handle_seconds() if waiting else None
+        average = self.repository.average_handle_seconds() if waiting else None
         for conversation in waiting:
             frame = self._user_frame(conversation, places, slots, average)
             if self.sent_positions.get(conversation.id) != frame:
                 self.sent_positions[conversation.id] = frame
-                self.hub.broker.publish_local(topics.chat(conversation.id), frame)
+                self.broker.publish_local(topics.chat(conversation.id), frame)
         entries = self._entries(waiting)
         if entries != self.sent_queue:
             self.sent_queue = entries
-            self.hub.broker.publish_local(topics.AGENTS, {"type": "queue", "entries": entries})
+            self.broker.publish_local(topics.AGENTS, {"type": "queue", "entries": entries})
 
     def stop(self) -> None:
         if self.broadcast_timer is not None:
@@ -216,7 +227,7 @@ class Dispatcher:
         return offer.agent_id if offer else None
 
     def _withdrawn(self, conversation_id: str, agent_id: int, reason: str) -> None:
-        self.hub.broker.publish(topics.agent(agent_id), {
+        self.broker.publish(topics.agent(agent_id), {
             "type": "offer_withdrawn", "conversation_id": conversation_id, "reason": reason})
 
     def tick(self) -> None:
@@ -225,31 +236,32 @@ class Dispatcher:
         for conversation_id, offer in list(self.offers.items()):
             if offer.expires <= now_monotonic:
                 self.decline(conversation_id, offer.agent_id, "expired")
-        forget_before = now_monotonic - self.hub.settings.offer_seconds
+        forget_before = now_monotonic - self.offer_seconds
         for conversation_id, agents in list(self.declined.items()):
             for agent_id, declined_at in list(agents.items()):
                 if declined_at < forget_before:
                     del agents[agent_id]
             if not agents:
                 del self.declined[conversation_id]
-        now = self.hub.clock()
-        waiting = self.hub.repository.waiting()
+        now = self.clock()
+        waiting = self.repository.waiting()
         for conversation in waiting:
             if not conversation.breached and conversation.deadline and now > conversation.deadline:
-                self.hub.repository.update(conversation.id, breached=True)
-                self.hub.metrics.count("bolt_hub_sla_breaches_total",
-                                       priority=conversation.priority or "P4",
-                                       language=conversation.language)
+                self.repository.update(conversation.id, breached=True)
+                self.metrics.count("bolt_hub_sla_breaches_total",
+                                   priority=conversation.priority or "P4",
+                                   language=conversation.language)
         by_id = {c.id: c for c in waiting}
         for conversation_id in to_escalate((waiting_entry(c) for c in waiting), now):
             try:
-                _, _, escalated = self.hub.record(
+                _, _, escalated = self.timeline.record(
                     conversation_id, "escalated", "system", agents_only=True,
                     data={"deadline": by_id[conversation_id].deadline.isoformat() + "Z"},
                     expect={"owner": "queue", "escalated": False},
                     changes={"escalated": True, "breached": True})
             except Conflict:  # another hub escalated it, or it left the queue, just now
                 continue
-            self.hub.broker.publish(topics.SUPERVISORS, {
-                "type": "escalation", "conversation": self.hub.card(escalated)})
+            self.broker.publish(topics.SUPERVISORS, {
+                "type": "escalation",
+                "conversation": conversation_card(escalated, self.repository)})
         self.run(announce=False)

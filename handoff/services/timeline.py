@@ -1,0 +1,86 @@
+"""A conversation's events: every change is stored first, then fanned out.
+
+User-side operations (handoff/services/conversations.py), agent-side ones (desk.py), the queue's
+(dispatch.py) and the hub's (hub.py) all change conversations through `Timeline.relay`
+(messages: awaited, committed in groups off the loop), `Timeline.record` and `Timeline.move`,
+so that nothing reaches a socket before it is committed.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
+
+from handoff.metrics import Metrics
+from handoff.rules.ownership import Move, Owner, next_owner
+from handoff.services import topics
+from handoff.services.broker import Broker
+from handoff.services.texts import Texts
+from handoff.store.appends import Appended
+from handoff.store.repository import Repository
+from handoff.store.schema import Conversation, Event
+from handoff.wire.protocol import SharedFrame
+
+
+class Timeline:
+    def __init__(self, repository: Repository, broker: Broker, texts: Texts,
+                 metrics: Metrics) -> None:
+        self.repository = repository
+        self.broker = broker
+        self.texts = texts
+        self.metrics = metrics
+
+    def record(self, conversation_id: str, kind: str, speaker: str,
+               notify_agents: Iterable[Optional[int]] = (),
+               **fields: Any) -> Tuple[Event, bool, Conversation]:
+        """Stores the next event of a conversation, then delivers it to whoever may see it
+        (blocking until the commit: for the rarer changes; messages go through `relay`)."""
+        return self.repository.append(conversation_id, kind, speaker,
+                                      then=self._deliverer(notify_agents), **fields)
+
+    def relay(self, conversation_id: str, kind: str, speaker: str,
+              notify_agents: Iterable[Optional[int]] = (),
+              **fields: Any) -> "asyncio.Future[Appended]":
+        """`record` without blocking the loop: queued now (in call order), committed together
+        with whatever else is waiting to be stored, delivered, then the future resolves."""
+        return self.repository.append_later(conversation_id, kind, speaker,
+                                            then=self._deliverer(notify_agents), **fields)
+
+    def _deliverer(self, notify_agents: Iterable[Optional[int]]) -> Callable[[Appended], None]:
+        """What to do once the event is committed (run in commit order, on the loop)."""
+        also = tuple(notify_agents)
+
+        def deliver(appended: Appended) -> None:
+            if appended.duplicate:
+                return
+            event, conversation = appended.values, appended.state
+            if event["kind"] in ("message", "note"):
+                self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
+            frame = SharedFrame(appended.frame())
+            if not event["agents_only"]:
+                self.broker.publish(topics.chat(conversation["id"]), frame)
+            for agent_id in {conversation["agent_id"], *also} - {None}:
+                self.broker.publish(topics.agent(agent_id), frame)
+        return deliver
+
+    def say(self, conversation: Conversation, kind: str, message: str,
+            values: Optional[Mapping[str, str]] = None, **fields: Any
+            ) -> Tuple[Event, bool, Conversation]:
+        """A system event carrying one of the hub's texts, in the conversation's language."""
+        language = fields.get("changes", {}).get("language") or conversation.language
+        text = self.texts.render(message, language, **(values or {}))
+        return self.record(conversation.id, kind, "system", text=text, **fields)
+
+    def move(self, conversation: Conversation, move: Move, kind: str, message: Optional[str],
+             changes: Dict[str, Any], values: Optional[Mapping[str, str]] = None,
+             **fields: Any) -> Conversation:
+        """Changes the owner through the transition table, with the event that says so."""
+        owner = next_owner(Owner(conversation.owner), move)
+        expect = {"owner": conversation.owner, "agent_id": conversation.agent_id}
+        changes = {**changes, "owner": owner.value}
+        if message is None:
+            _, _, changed = self.record(conversation.id, kind, "system", expect=expect,
+                                        changes=changes, **fields)
+        else:
+            _, _, changed = self.say(conversation, kind, message, values, expect=expect,
+                                     changes=changes, **fields)
+        return changed
