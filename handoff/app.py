@@ -73,7 +73,9 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
                      "BOLT_HUB_DEMO=false turns demo mode off")
         app.ctx.hub = hub
         app.ctx.conversations = Conversations(hub)
-        app.ctx.desk = Desk(hub)
+        app.ctx.desk = Desk(hub.repository, hub.broker, hub.presence, hub.dispatcher,
+                            hub.timeline, hub.bot, hub.background, hub.metrics, hub.clock,
+                            settings.agent_grace_seconds)
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
         app.ctx.desk.start()
         app.ctx.ticker = asyncio.get_running_loop().create_task(
@@ -102,7 +104,7 @@ async def _tick(hub: Hub, desk: Desk, seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
-            hub.announce_presence()
+            desk.announce_presence()
             hub.dispatcher.tick()
             desk.watch()
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good

@@ -107,8 +107,8 @@ class Conversations:
                            frame: Frame) -> Dict[str, Any]:
         stored = await storing
         if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
-            self.hub.spawn(self.ask_bot(stored.values["conversation_id"],
-                                        frame.get("payload") or frame["text"], visitor))
+            self.hub.background.spawn(self.ask_bot(stored.values["conversation_id"],
+                                      frame.get("payload") or frame["text"], visitor))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 
@@ -123,9 +123,9 @@ class Conversations:
                 metadata["auth_token"] = visitor.token
             started = time.monotonic()
             try:
-                if state.rasa_resume_pending and not await self.hub.resume_bot(conversation_id):
+                if state.rasa_resume_pending and not await self.hub.bot.resume(conversation_id):
                     raise BotUnavailable("Rasa could not be resumed")
-                replies = await self.hub.rasa.send(conversation_id, text, metadata)
+                replies = await self.hub.bot.send(conversation_id, text, metadata)
             except BotUnavailable:
                 self.hub.metrics.count("bolt_hub_bot_failures_total")
                 self._bot_unavailable(self.hub.repository.conversation(conversation_id), visitor)
@@ -170,7 +170,7 @@ class Conversations:
         except NoAgents:
             self.hub.timeline.say(conversation, "no_agents", "hub_no_agents", data={"options": ["ticket"]})
             return
-        self.hub.spawn(self.hub.pause_bot(conversation.id))
+        self.hub.background.spawn(self.hub.bot.pause(conversation.id))
 
     def leave_queue(self, visitor: Visitor) -> None:
         conversation = self.hub.repository.conversation(self._conversation_id(visitor))

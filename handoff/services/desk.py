@@ -2,19 +2,26 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
-from typing import Any, Awaitable, Dict, Optional
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable, Dict, Optional
 
-from handoff.wire.connection import Connection
-from handoff.services import topics
-from handoff.services.cards import conversation_card
-from handoff.services.hub import Hub, off_the_queue
+from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
+from handoff.services import topics
+from handoff.services.bot import Bot
+from handoff.services.broker import Broker
+from handoff.services.cards import conversation_card
+from handoff.services.dispatch import Dispatcher
+from handoff.services.hub import off_the_queue
 from handoff.services.passwords import check_password, new_token, token_hash
-from handoff.wire.protocol import Frame, ProtocolError
+from handoff.services.presence import Presence
+from handoff.services.tasks import BackgroundTasks
+from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
-from handoff.store.repository import Conflict, NotFound
+from handoff.store.repository import Conflict, NotFound, Repository
 from handoff.store.schema import Agent, Conversation, parse_ticket_id
+from handoff.wire.connection import Connection
+from handoff.wire.protocol import Frame, ProtocolError
 
 SESSION_HOURS = 12
 
@@ -24,8 +31,20 @@ def not_yours() -> ProtocolError:
 
 
 class Desk:
-    def __init__(self, hub: Hub):
-        self.hub = hub
+    def __init__(self, repository: Repository, broker: Broker, presence: Presence,
+                 dispatcher: Dispatcher, timeline: Timeline, bot: Bot,
+                 background: BackgroundTasks, metrics: Metrics, clock: Callable[[], datetime],
+                 grace_seconds: float) -> None:
+        self.repository = repository
+        self.broker = broker
+        self.presence = presence
+        self.dispatcher = dispatcher
+        self.timeline = timeline
+        self.bot = bot
+        self.background = background
+        self.metrics = metrics
+        self.clock = clock
+        self.grace_seconds = grace_seconds
         self.grace: Dict[int, asyncio.TimerHandle] = {}
 
     def start(self) -> None:
@@ -35,9 +54,9 @@ class Desk:
     def watch(self) -> None:
         """Agents who hold chats but have no socket on any live hub (theirs died) get their grace
         period; run at start and at every tick."""
-        for agent_id in self.hub.repository.held_counts():
+        for agent_id in self.repository.held_counts():
             if (agent_id is not None and agent_id not in self.grace
-                    and not self.hub.presence.connected(agent_id)):
+                    and not self.presence.connected(agent_id)):
                 self._start_grace(agent_id)
 
     def stop(self) -> None:
@@ -45,22 +64,26 @@ class Desk:
             timer.cancel()
         self.grace.clear()
 
+    def announce_presence(self) -> None:
+        """Tells the other hubs which agents have a socket here (on every change and tick)."""
+        self.broker.publish(topics.PRESENCE, self.presence.announcement())
+
     # --- signing in and out ---------------------------------------------------------------------
 
     def login(self, frame: Frame) -> tuple:
         """(agent, session token) for a name and password, or for a session token."""
-        repository = self.hub.repository
+        repository = self.repository
         agent: Optional[Agent] = None
         session = frame.get("session")
         if session:
-            agent = repository.session_agent(token_hash(session), self.hub.clock())
+            agent = repository.session_agent(token_hash(session), self.clock())
         elif frame.get("name") and frame.get("password"):
             candidate = repository.agent_by_name(frame["name"])
             if candidate and check_password(frame["password"], candidate.password_hash):
                 agent = candidate
                 session = new_token()
                 repository.add_session(agent.id, token_hash(session),
-                                       self.hub.clock() + timedelta(hours=SESSION_HOURS))
+                                       self.clock() + timedelta(hours=SESSION_HOURS))
         if agent is None:
             raise ProtocolError("login_failed", "wrong name, password or session")
         return agent, session
@@ -69,102 +92,103 @@ class Desk:
         timer = self.grace.pop(agent.id, None)
         if timer is not None:
             timer.cancel()
-        self.hub.presence.join(agent.id, connection)
-        self.hub.announce_presence()
-        broker = self.hub.broker
+        self.presence.join(agent.id, connection)
+        self.announce_presence()
+        broker = self.broker
         connection.deliver({
             "type": "welcome", "agent": agent.card(), "session": session,
-            "chats": [conversation_card(c, self.hub.repository) for c in self.hub.repository.held_by(agent.id)],
+            "chats": [conversation_card(c, self.repository)
+                      for c in self.repository.held_by(agent.id)],
         })
-        connection.deliver(self.hub.dispatcher.agents_frame())
+        connection.deliver(self.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)
         broker.subscribe(topics.AGENTS, connection)
         if agent.supervisor:
             broker.subscribe(topics.SUPERVISORS, connection)
-        self.hub.dispatcher.run()
+        self.dispatcher.run()
 
     def detach(self, agent: Agent, connection: Connection) -> None:
         for topic in (topics.agent(agent.id), topics.AGENTS, topics.SUPERVISORS):
-            self.hub.broker.unsubscribe(topic, connection)
-        if self.hub.presence.leave(agent.id, connection):
-            self.hub.announce_presence()
-            self.hub.dispatcher.withdraw_from(agent.id)
-            if self.hub.repository.held_by(agent.id):
+            self.broker.unsubscribe(topic, connection)
+        if self.presence.leave(agent.id, connection):
+            self.announce_presence()
+            self.dispatcher.withdraw_from(agent.id)
+            if self.repository.held_by(agent.id):
                 self._start_grace(agent.id)
-            self.hub.dispatcher.run()
+            self.dispatcher.run()
 
     def _start_grace(self, agent_id: int) -> None:
         loop = asyncio.get_running_loop()
         self.grace[agent_id] = loop.call_later(
-            self.hub.settings.agent_grace_seconds, self._grace_over, agent_id)
+            self.grace_seconds, self._grace_over, agent_id)
 
     def _grace_over(self, agent_id: int) -> None:
         self.grace.pop(agent_id, None)
-        if self.hub.presence.connected(agent_id):
+        if self.presence.connected(agent_id):
             return
-        for conversation in self.hub.repository.held_by(agent_id):
+        for conversation in self.repository.held_by(agent_id):
             # Queued time and deadline are kept: the chat is back at its old place.
             try:
-                self.hub.timeline.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
-                              changes={"agent_id": None, "assigned_at": None},
-                              data={"reason": "agent_dropped"}, notify_agents=[agent_id])
+                self.timeline.move(conversation, Move.REQUEUE, "requeued", "hub_requeued",
+                                   changes={"agent_id": None, "assigned_at": None},
+                                   data={"reason": "agent_dropped"}, notify_agents=[agent_id])
             except Conflict:  # another hub's grace period ran out first
                 continue
-        self.hub.dispatcher.run()
+        self.dispatcher.run()
 
     def set_status(self, agent: Agent, status: str) -> Agent:
-        agent = self.hub.repository.set_agent_status(agent.id, status)
+        agent = self.repository.set_agent_status(agent.id, status)
         if status != "online":
-            self.hub.dispatcher.withdraw_from(agent.id)
-        self.hub.broker.publish(topics.agent(agent.id), {"type": "status", "status": status})
-        self.hub.dispatcher.run()
+            self.dispatcher.withdraw_from(agent.id)
+        self.broker.publish(topics.agent(agent.id), {"type": "status", "status": status})
+        self.dispatcher.run()
         return agent
 
     # --- taking chats ----------------------------------------------------------------------------
 
     def take(self, agent: Agent, conversation_id: str, claim: bool) -> None:
         """Accepts the chat offered to the agent, or claims any waiting chat if they have room."""
-        conversation = self.hub.repository.conversation(conversation_id)
+        conversation = self.repository.conversation(conversation_id)
         if conversation is None or conversation.owner != Owner.QUEUE.value:
             raise ProtocolError("not_waiting", "that chat is not waiting in the queue",
                                 field="conversation_id")
-        dispatcher = self.hub.dispatcher
+        dispatcher = self.dispatcher
         if not claim and dispatcher.offered_to(conversation_id) != agent.id:
             raise ProtocolError("no_offer", "that chat is not offered to you: claim it instead")
-        agent = self.hub.repository.agent(agent.id)
-        if len(self.hub.repository.held_by(agent.id)) >= agent.capacity:
+        agent = self.repository.agent(agent.id)
+        if len(self.repository.held_by(agent.id)) >= agent.capacity:
             raise ProtocolError("at_capacity", f"you hold {agent.capacity} chats already")
         if dispatcher.offered_to(conversation_id) == agent.id:
             dispatcher.offers.pop(conversation_id)
-        now = self.hub.clock()
-        conversation = self.hub.timeline.move(
+        now = self.clock()
+        conversation = self.timeline.move(
             conversation, Move.ASSIGN, "agent_joined", "hub_agent_joined",
             values={"agent": agent.display_name},
             changes={"agent_id": agent.id, "assigned_at": now},
             agent_name=agent.display_name)
         if conversation.queued_at:
-            self.hub.metrics.observe("bolt_hub_queue_wait_seconds",
-                                     (now - conversation.queued_at).total_seconds(),
-                                     language=conversation.language)
+            self.metrics.observe("bolt_hub_queue_wait_seconds",
+                                 (now - conversation.queued_at).total_seconds(),
+                                 language=conversation.language)
         dispatcher.forget(conversation_id)
         self._send_assigned(agent.id, conversation)
         dispatcher.run()
 
     def decline(self, agent: Agent, conversation_id: str) -> None:
-        if not self.hub.dispatcher.decline(conversation_id, agent.id, "declined"):
+        if not self.dispatcher.decline(conversation_id, agent.id, "declined"):
             raise ProtocolError("no_offer", "that chat is not offered to you")
-        self.hub.dispatcher.run()
+        self.dispatcher.run()
 
     def _send_assigned(self, agent_id: int, conversation: Conversation) -> None:
-        events = self.hub.repository.events_after(conversation.id, 0, internal=True)
-        self.hub.broker.publish(topics.agent(agent_id), {
-            "type": "assigned", "conversation": conversation_card(conversation, self.hub.repository),
+        events = self.repository.events_after(conversation.id, 0, internal=True)
+        self.broker.publish(topics.agent(agent_id), {
+            "type": "assigned", "conversation": conversation_card(conversation, self.repository),
             "events": [e.as_frame() for e in events]})
 
     # --- in a chat -------------------------------------------------------------------------------
 
     def held(self, agent: Agent, conversation_id: str) -> Conversation:
-        conversation = self.hub.repository.conversation(conversation_id)
+        conversation = self.repository.conversation(conversation_id)
         if (conversation is None or conversation.owner != Owner.AGENT.value
                 or conversation.agent_id != agent.id):
             raise not_yours()
@@ -175,7 +199,7 @@ class Desk:
         `expect` is the check that the agent holds the chat, made in the transaction that
         stores it (no read before it)."""
         conversation_id = frame["conversation_id"]
-        stored = self.hub.timeline.relay(
+        stored = self.timeline.relay(
             conversation_id, "note" if note else "message", "agent", text=frame["text"],
             agent_name=agent.display_name, agents_only=note,
             client_id=f"agent:{agent.id}:{frame['client_id']}",
@@ -193,7 +217,7 @@ class Desk:
 
     def typing(self, agent: Agent, conversation_id: str, typing: bool) -> None:
         conversation = self.held(agent, conversation_id)
-        self.hub.broker.publish(topics.chat(conversation.id), {
+        self.broker.publish(topics.chat(conversation.id), {
             "type": "typing", "speaker": "agent", "name": agent.display_name, "typing": typing})
 
     def transfer(self, agent: Agent, frame: Frame) -> None:
@@ -208,21 +232,21 @@ class Desk:
                 if not frame.get("language"):
                     raise ProtocolError("missing_field", "'language' is required", field="language")
                 changes["language"] = data["language"] = frame["language"]
-            self.hub.timeline.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
-                          changes=changes, data=data, notify_agents=[agent.id])
+            self.timeline.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
+                               changes=changes, data=data, notify_agents=[agent.id])
         self._released(agent.id, conversation.id, "transferred")
-        self.hub.dispatcher.run()
+        self.dispatcher.run()
 
     def _to_agent(self, agent: Agent, conversation: Conversation, name: Optional[str]) -> None:
-        other = self.hub.repository.agent_by_name(name) if name else None
+        other = self.repository.agent_by_name(name) if name else None
         if other is None or other.id == agent.id:
             raise ProtocolError("agent_unavailable", "no other agent of that name", field="agent")
-        held = len(self.hub.repository.held_by(other.id))
-        if (other.status != "online" or not self.hub.presence.connected(other.id)
+        held = len(self.repository.held_by(other.id))
+        if (other.status != "online" or not self.presence.connected(other.id)
                 or held >= other.capacity):
             raise ProtocolError("agent_unavailable", f"{other.name} cannot take a chat now",
                                 field="agent")
-        conversation = self.hub.timeline.move(
+        conversation = self.timeline.move(
             conversation, Move.TRANSFER_AGENT, "transferred", "hub_transferred",
             values={"agent": other.display_name}, changes={"agent_id": other.id},
             agent_name=other.display_name, data={"to": "agent"}, notify_agents=[agent.id])
@@ -230,39 +254,39 @@ class Desk:
 
     def resolve(self, agent: Agent, conversation_id: str) -> None:
         conversation = self.held(agent, conversation_id)
-        now = self.hub.clock()
+        now = self.clock()
         handle_seconds = (now - conversation.assigned_at).total_seconds()
-        self.hub.timeline.move(conversation, Move.RESOLVE, "resolved", "hub_resolved",
-                      changes=off_the_queue(), notify_agents=[agent.id])
-        self.hub.repository.record_resolution(conversation_id, agent.id, handle_seconds)
+        self.timeline.move(conversation, Move.RESOLVE, "resolved", "hub_resolved",
+                           changes=off_the_queue(), notify_agents=[agent.id])
+        self.repository.record_resolution(conversation_id, agent.id, handle_seconds)
         self._released(agent.id, conversation_id, "resolved")
-        self.hub.spawn(self.hub.resume_bot(conversation_id))
-        self.hub.dispatcher.run()
+        self.background.spawn(self.bot.resume(conversation_id))
+        self.dispatcher.run()
 
     def _released(self, agent_id: int, conversation_id: str, reason: str) -> None:
-        self.hub.broker.publish(topics.agent(agent_id), {
+        self.broker.publish(topics.agent(agent_id), {
             "type": "released", "conversation_id": conversation_id, "reason": reason})
 
     # --- reading ---------------------------------------------------------------------------------
 
     def history(self, agent: Agent, conversation_id: str, after_seq: int) -> Dict[str, Any]:
-        conversation = self.hub.repository.conversation(conversation_id)
+        conversation = self.repository.conversation(conversation_id)
         allowed = conversation is not None and (
             agent.supervisor or conversation.owner == Owner.QUEUE.value
             or (conversation.owner == Owner.AGENT.value and conversation.agent_id == agent.id))
         if not allowed:
             raise ProtocolError("forbidden", "you may not read that conversation",
                                 field="conversation_id")
-        events = self.hub.repository.events_after(conversation_id, after_seq, internal=True)
-        return {"type": "history", "conversation": conversation_card(conversation, self.hub.repository),
+        events = self.repository.events_after(conversation_id, after_seq, internal=True)
+        return {"type": "history", "conversation": conversation_card(conversation, self.repository),
                 "events": [e.as_frame() for e in events]}
 
     def tickets(self) -> Dict[str, Any]:
-        return {"type": "tickets", "tickets": [t.card() for t in self.hub.repository.tickets()]}
+        return {"type": "tickets", "tickets": [t.card() for t in self.repository.tickets()]}
 
     def ticket(self, public_id: str) -> Dict[str, Any]:
         number = parse_ticket_id(public_id)
-        ticket = self.hub.repository.ticket(number) if number is not None else None
+        ticket = self.repository.ticket(number) if number is not None else None
         if ticket is None:
             raise ProtocolError("not_found", "no such ticket", field="ticket_id")
         return {"type": "ticket", "ticket": ticket.card(with_transcript=True)}

@@ -5,11 +5,10 @@ queue moves in handoff/services/dispatch.py.
 """
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import datetime, timedelta
-from typing import Any, Callable, Coroutine, Dict, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
+from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.config import HubSettings
 from handoff.services import topics
@@ -18,14 +17,13 @@ from handoff.services.dispatch import Dispatcher
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
 from handoff.services.presence import Presence
-from handoff.services.rasa_client import BotUnavailable, RasaClient
+from handoff.services.rasa_client import RasaClient
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation, Ticket, utcnow
+from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
-
-log = logging.getLogger(__name__)
 
 
 class NoAgents(Exception):
@@ -47,27 +45,13 @@ class Hub:
         self.timeline = Timeline(repository, broker, texts, metrics)
         self.dispatcher = Dispatcher(repository, broker, self.presence, self.timeline, metrics,
                                      clock, settings.offer_seconds)
-        self.tasks: Set[asyncio.Task] = set()
+        self.background = BackgroundTasks()
+        self.bot = Bot(rasa, repository)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, self.presence)
         broker.subscribe(topics.QUEUE, self.dispatcher)
 
-    def announce_presence(self) -> None:
-        """Tells the other hubs which agents have a socket here (on every change and tick)."""
-        self.broker.publish(topics.PRESENCE, self.presence.announcement())
-
-    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self.tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
-
-    def _finished(self, task: asyncio.Task) -> None:
-        self.tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("hub task failed", exc_info=task.exception())
-
-    # --- queueing, tickets, the bot ---------------------------------------------------------------
+    # --- queueing, tickets -----------------------------------------------------------------------
 
     def hand_off(self, request: HandoffRequest) -> Tuple[bool, Dict[str, Any]]:
         """Queues the conversation; (True, status) if queued now, (False, status) if it was."""
@@ -121,40 +105,22 @@ class Hub:
         if conversation.owner == Owner.QUEUE.value:
             conversation = self.leave_queue(conversation, message=None)
         self.timeline.say(conversation, "ticket_opened", "hub_ticket_opened",
-                 {"ticket_id": ticket.public_id}, data={"ticket_id": ticket.public_id})
+                          {"ticket_id": ticket.public_id}, data={"ticket_id": ticket.public_id})
         self.broker.publish(topics.AGENTS, {"type": "ticket", "ticket": ticket.card()})
         return ticket, True
 
     def leave_queue(self, conversation: Conversation,
                     message: Optional[str] = "hub_left_queue") -> Conversation:
         conversation = self.timeline.move(conversation, Move.LEAVE_QUEUE, "left_queue", message,
-                                 changes=off_the_queue())
+                                          changes=off_the_queue())
         self.dispatcher.forget(conversation.id)
         self.dispatcher.run()
-        self.spawn(self.resume_bot(conversation.id))
+        self.background.spawn(self.bot.resume(conversation.id))
         return conversation
-
-    async def resume_bot(self, conversation_id: str) -> bool:
-        """Tells Rasa it holds the conversation again; kept pending and retried if Rasa is down."""
-        try:
-            await self.rasa.resume(conversation_id)
-        except BotUnavailable as error:
-            log.warning("could not resume %s in Rasa yet: %s", conversation_id, error)
-            return False
-        self.repository.update(conversation_id, rasa_resume_pending=False)
-        return True
-
-    async def pause_bot(self, conversation_id: str) -> None:
-        try:
-            await self.rasa.pause(conversation_id)
-        except BotUnavailable as error:
-            log.warning("could not pause %s in Rasa: %s", conversation_id, error)
 
     async def stop(self) -> None:
         self.dispatcher.stop()
-        for task in list(self.tasks):
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.background.stop()
         await self.rasa.close()
 
 
