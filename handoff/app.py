@@ -15,8 +15,6 @@ from sanic.response import HTTPResponse, json as json_response
 from handoff.web.api import api
 from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
-from handoff.services.conversations import Conversations
-from handoff.services.desk import Desk
 from handoff.services.hub import Hub
 from handoff.metrics import Metrics
 from handoff.services.rasa_client import RasaClient
@@ -63,8 +61,8 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         fan_out = broker or (RedisBroker(settings.redis_url) if settings.redis_url
                              else LocalBroker())
         await fan_out.start()
-        hub = Hub(settings, Repository(engine), fan_out, rasa,
-                  Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id())
+        hub = Hub.assemble(settings, Repository(engine), fan_out, rasa,
+                           Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id())
         app.ctx.engine = engine
         app.ctx.web_texts = load_web_texts(settings.content_dir)
         app.ctx.demo_users = demo_users() if settings.demo else []
@@ -72,20 +70,15 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
             log.info("demo mode: added the agent 'demo' (password 'demo-agent'); "
                      "BOLT_HUB_DEMO=false turns demo mode off")
         app.ctx.hub = hub
-        app.ctx.conversations = Conversations(hub)
-        app.ctx.desk = Desk(hub.repository, hub.broker, hub.presence, hub.dispatcher,
-                            hub.timeline, hub.bot, hub.background, hub.metrics, hub.clock,
-                            settings.agent_grace_seconds)
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
-        app.ctx.desk.start()
+        hub.start()
         app.ctx.ticker = asyncio.get_running_loop().create_task(
-            _tick(hub, app.ctx.desk, settings.tick_seconds))
+            _tick(hub, settings.tick_seconds))
 
     @app.before_server_stop
     async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.ticker.cancel()
         await asyncio.gather(app.ctx.ticker, return_exceptions=True)
-        app.ctx.desk.stop()
         await app.ctx.hub.stop()
         await app.ctx.hub.broker.stop()
         app.ctx.hub.repository.close()
@@ -100,12 +93,10 @@ def _hub_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-async def _tick(hub: Hub, desk: Desk, seconds: float) -> None:
+async def _tick(hub: Hub, seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
-            desk.announce_presence()
-            hub.dispatcher.tick()
-            desk.watch()
+            hub.tick()
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
             log.exception("queue tick failed")

@@ -1,1 +1,2 @@
-"""The hub's services: conversations, the agent desk, dispatch, presence, fan-out, Rasa, agent accounts."""
+"""The hub's services, wired together in hub.py: conversations, the agent desk, hand-offs,
+dispatch, presence, the timeline, topics and fan-out, Rasa, agent accounts."""

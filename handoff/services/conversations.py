@@ -9,16 +9,23 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bolt.core.identity import LEEWAY_SECONDS, Identity
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
-from handoff.wire.connection import Connection
-from handoff.services import topics
-from handoff.services.hub import Hub, NoAgents
+from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
-from handoff.services.passwords import new_token, token_hash
-from handoff.wire.protocol import Frame, ProtocolError
-from handoff.services.rasa_client import BotUnavailable
+from handoff.services import topics
+from handoff.services.bot import Bot
+from handoff.services.broker import Broker
+from handoff.services.dispatch import Dispatcher
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
+from handoff.services.handoffs import Handoffs, NoAgents
+from handoff.services.passwords import new_token, token_hash
+from handoff.services.rasa_client import BotUnavailable
+from handoff.services.tasks import BackgroundTasks
+from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
+from handoff.store.repository import Repository
 from handoff.store.schema import Conversation
+from handoff.wire.connection import Connection
+from handoff.wire.protocol import Frame, ProtocolError
 
 SUMMARY_MESSAGES = 5
 
@@ -42,8 +49,19 @@ class Visitor:
 
 
 class Conversations:
-    def __init__(self, hub: Hub, wall_clock: Callable[[], float] = time.time):
-        self.hub = hub
+    def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
+                 timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
+                 metrics: Metrics, fallback_response_hours: float,
+                 wall_clock: Callable[[], float] = time.time) -> None:
+        self.repository = repository
+        self.broker = broker
+        self.dispatcher = dispatcher
+        self.timeline = timeline
+        self.handoffs = handoffs
+        self.bot = bot
+        self.background = background
+        self.metrics = metrics
+        self.fallback_response_hours = fallback_response_hours
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
         self.bot_turns: Dict[str, asyncio.Lock] = {}
 
@@ -51,7 +69,7 @@ class Conversations:
 
     def open(self, visitor: Visitor, frame: Frame) -> Tuple[Conversation, Optional[str]]:
         """The visitor's conversation: a new one (with its resume key) or the one they resume."""
-        repository = self.hub.repository
+        repository = self.repository
         wanted = frame.get("conversation_id")
         if wanted is None:
             resume_key = new_token()
@@ -81,15 +99,15 @@ class Conversations:
         return resume_key is not None and token_hash(resume_key) == conversation.resume_key_hash
 
     def replay(self, connection: Connection, conversation_id: str, after_seq: int) -> None:
-        for event in self.hub.repository.events_after(conversation_id, after_seq, internal=False):
+        for event in self.repository.events_after(conversation_id, after_seq, internal=False):
             connection.deliver(event.as_frame())
 
     def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:
         """What is true now and carries no sequence number: the place in the queue."""
         if conversation.owner != Owner.QUEUE.value:
             return []
-        dispatcher = self.hub.dispatcher
-        return [dispatcher.user_frame(conversation, self.hub.repository.waiting(),
+        dispatcher = self.dispatcher
+        return [dispatcher.user_frame(conversation, self.repository.waiting(),
                                       dispatcher.slots())]
 
     # --- talking ----------------------------------------------------------------------------------
@@ -99,23 +117,23 @@ class Conversations:
         and, if the bot holds the conversation, Rasa is asked."""
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
-        stored = self.hub.timeline.relay(conversation_id, "message", "user", text=frame["text"],
-                                data=data, client_id=f"user:{frame['client_id']}")
+        stored = self.timeline.relay(conversation_id, "message", "user", text=frame["text"],
+                                     data=data, client_id=f"user:{frame['client_id']}")
         return self._acknowledge(stored, visitor, frame)
 
     async def _acknowledge(self, storing: "asyncio.Future[Appended]", visitor: Visitor,
                            frame: Frame) -> Dict[str, Any]:
         stored = await storing
         if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
-            self.hub.background.spawn(self.ask_bot(stored.values["conversation_id"],
-                                      frame.get("payload") or frame["text"], visitor))
+            self.background.spawn(self.ask_bot(stored.values["conversation_id"],
+                                               frame.get("payload") or frame["text"], visitor))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 
     async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
         # One bot turn at a time per conversation, so that replies come in the order asked.
         async with self.bot_turns.setdefault(conversation_id, asyncio.Lock()):
-            state = self.hub.repository.bot_turn_state(conversation_id)
+            state = self.repository.bot_turn_state(conversation_id)
             if state is None or not bot_answers(Owner(state.owner)):
                 return  # handed over while an earlier turn was still being answered
             metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
@@ -123,32 +141,33 @@ class Conversations:
                 metadata["auth_token"] = visitor.token
             started = time.monotonic()
             try:
-                if state.rasa_resume_pending and not await self.hub.bot.resume(conversation_id):
+                if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
                     raise BotUnavailable("Rasa could not be resumed")
-                replies = await self.hub.bot.send(conversation_id, text, metadata)
+                replies = await self.bot.send(conversation_id, text, metadata)
             except BotUnavailable:
-                self.hub.metrics.count("bolt_hub_bot_failures_total")
-                self._bot_unavailable(self.hub.repository.conversation(conversation_id), visitor)
+                self.metrics.count("bolt_hub_bot_failures_total")
+                self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
                 return
-            self.hub.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
+            self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
             for reply in replies:
                 data = {k: v for k, v in reply.items() if k != "text"}
-                await self.hub.timeline.relay(conversation_id, "message", "bot", text=reply.get("text"),
-                                     data=data, changes={"bot_failed": False})
-                self.hub.metrics.count("bolt_hub_bot_replies_total")
+                await self.timeline.relay(conversation_id, "message", "bot",
+                                          text=reply.get("text"), data=data,
+                                          changes={"bot_failed": False})
+                self.metrics.count("bolt_hub_bot_replies_total")
 
     def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:
         if visitor.identity is None:
-            self.hub.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
-                         data={"options": []}, changes={"bot_failed": True})
+            self.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
+                              data={"options": []}, changes={"bot_failed": True})
         else:
-            self.hub.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable",
-                         data={"options": ["agent", "ticket"]}, changes={"bot_failed": True})
+            self.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable",
+                              data={"options": ["agent", "ticket"]}, changes={"bot_failed": True})
 
     def typing(self, visitor: Visitor, typing: bool) -> None:
-        conversation = self.hub.repository.conversation(self._conversation_id(visitor))
+        conversation = self.repository.conversation(self._conversation_id(visitor))
         if conversation.owner == Owner.AGENT.value:
-            self.hub.broker.publish(topics.agent(conversation.agent_id), {
+            self.broker.publish(topics.agent(conversation.agent_id), {
                 "type": "typing", "conversation_id": conversation.id, "speaker": "user",
                 "typing": typing})
 
@@ -162,21 +181,22 @@ class Conversations:
         request = HandoffRequest(
             conversation_id=conversation.id, language=conversation.language, priority="P3",
             reason="bot_unavailable",
-            first_response_hours=self.hub.settings.fallback_response_hours,
+            first_response_hours=self.fallback_response_hours,
             summary=self._summary(conversation.id), account=self._unchecked_card(visitor),
         )
         try:
-            self.hub.hand_off(request)
+            self.handoffs.hand_off(request)
         except NoAgents:
-            self.hub.timeline.say(conversation, "no_agents", "hub_no_agents", data={"options": ["ticket"]})
+            self.timeline.say(conversation, "no_agents", "hub_no_agents",
+                              data={"options": ["ticket"]})
             return
-        self.hub.background.spawn(self.hub.bot.pause(conversation.id))
+        self.background.spawn(self.bot.pause(conversation.id))
 
     def leave_queue(self, visitor: Visitor) -> None:
-        conversation = self.hub.repository.conversation(self._conversation_id(visitor))
+        conversation = self.repository.conversation(self._conversation_id(visitor))
         if conversation.owner != Owner.QUEUE.value:
             raise ProtocolError("not_in_queue", "the conversation is not waiting in the queue")
-        self.hub.leave_queue(conversation)
+        self.handoffs.leave_queue(conversation)
 
     def ticket(self, visitor: Visitor) -> None:
         """Offered while waiting and while Rasa is unreachable; otherwise Bolt's policy decides."""
@@ -184,7 +204,7 @@ class Conversations:
         if conversation.owner != Owner.QUEUE.value and not (
                 conversation.owner == Owner.BOT.value and conversation.bot_failed):
             raise ProtocolError("not_allowed", "ask Bolt for a ticket: it checks your account")
-        self.hub.open_ticket(TicketRequest(
+        self.handoffs.open_ticket(TicketRequest(
             conversation_id=conversation.id, language=conversation.language,
             priority=conversation.priority or "P3", reason="user_request",
             summary=conversation.summary or self._summary(conversation.id),
@@ -192,7 +212,7 @@ class Conversations:
         ))
 
     def _summary(self, conversation_id: str) -> str:
-        said = [e.text for e in self.hub.repository.events_after(conversation_id, 0, internal=False)
+        said = [e.text for e in self.repository.events_after(conversation_id, 0, internal=False)
                 if e.speaker == "user" and e.text]
         return "\n".join(said[-SUMMARY_MESSAGES:])[:2000]
 
@@ -203,7 +223,7 @@ class Conversations:
                 "user_name": identity.name, "checked": False, "rights": []}
 
     def _identified_conversation(self, visitor: Visitor) -> Conversation:
-        conversation = self.hub.repository.conversation(self._conversation_id(visitor))
+        conversation = self.repository.conversation(self._conversation_id(visitor))
         if not visitor.still_valid(self.wall_clock()):
             raise ProtocolError("sign_in_required", "sign in to the help center to reach a person")
         return conversation

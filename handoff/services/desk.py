@@ -12,7 +12,7 @@ from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
 from handoff.services.dispatch import Dispatcher
-from handoff.services.hub import off_the_queue
+from handoff.services.handoffs import off_the_queue
 from handoff.services.passwords import check_password, new_token, token_hash
 from handoff.services.presence import Presence
 from handoff.services.tasks import BackgroundTasks

@@ -1,7 +1,7 @@
 """A conversation's events: every change is stored first, then fanned out.
 
 User-side operations (handoff/services/conversations.py), agent-side ones (desk.py), the queue's
-(dispatch.py) and the hub's (hub.py) all change conversations through `Timeline.relay`
+(dispatch.py) and the hand-offs (handoffs.py) all change conversations through `Timeline.relay`
 (messages: awaited, committed in groups off the loop), `Timeline.record` and `Timeline.move`,
 so that nothing reaches a socket before it is committed.
 """

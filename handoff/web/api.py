@@ -8,7 +8,8 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json as json_response, text
 
-from handoff.services.hub import Hub, NoAgents
+from handoff.services.handoffs import NoAgents
+from handoff.services.hub import Hub
 from handoff.metrics import labels
 from handoff.services.handoff_requests import InvalidRequest, handoff_request, ticket_request
 
@@ -42,7 +43,7 @@ async def post_handoff(request: Request) -> HTTPResponse:
     if refused:
         return refused
     try:
-        queued, status = request.app.ctx.hub.hand_off(handoff)
+        queued, status = request.app.ctx.hub.handoffs.hand_off(handoff)
     except LookupError:
         return json_response(NO_SUCH_CONVERSATION, status=404)
     except NoAgents as error:
@@ -57,7 +58,7 @@ async def post_ticket(request: Request) -> HTTPResponse:
     if refused:
         return refused
     try:
-        ticket, created = request.app.ctx.hub.open_ticket(ticket_wanted)
+        ticket, created = request.app.ctx.hub.handoffs.open_ticket(ticket_wanted)
     except LookupError:
         return json_response(NO_SUCH_CONVERSATION, status=404)
     return json_response({"ticket_id": ticket.public_id, "status": ticket.status},

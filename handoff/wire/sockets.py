@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
 
 from bolt.core.identity import InvalidToken, verify_token
+from handoff.config import HubSettings
 from handoff.wire.connection import Connection
 from handoff.services.conversations import Conversations, Visitor
 from handoff.services.desk import Desk
@@ -32,7 +33,7 @@ Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]  # awaited: a me
 Handler = Callable[[Frame], Answer]
 
 
-async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
+async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter: Limiter,
                 frames: Mapping[str, Mapping[str, Field]], handle: Handler,
                 rate_keys: Callable[[], List[str]]) -> None:
     """Reads frames until the socket closes; a bad frame gets an error frame, nothing more.
@@ -42,7 +43,6 @@ async def serve(ws: Any, connection: Connection, hub: Hub, limiter: Limiter,
     types in twenty chats is not held to one commit at a time."""
     loop = asyncio.get_running_loop()
     in_flight: Deque[asyncio.Task] = deque()
-    settings = hub.settings
     try:
         while True:
             raw = await ws.recv()
@@ -114,7 +114,7 @@ def verified(token: Optional[str], secret: str) -> tuple:
 
 async def chat_socket(request: Any, ws: Any) -> None:
     hub: Hub = request.app.ctx.hub
-    conversations: Conversations = request.app.ctx.conversations
+    conversations: Conversations = hub.conversations
     connection = Connection(ws)
     state: Dict[str, Visitor] = {}
 
@@ -169,7 +169,8 @@ async def chat_socket(request: Any, ws: Any) -> None:
         return [visitor.rate_key] if visitor and visitor.rate_key else []
 
     try:
-        await serve(ws, connection, hub, request.app.ctx.limiter, CHAT_FRAMES, handle, rate_keys)
+        await serve(ws, connection, hub.settings, request.app.ctx.limiter, CHAT_FRAMES, handle,
+                    rate_keys)
     finally:
         visitor = state.get("visitor")
         if visitor is not None:
@@ -178,7 +179,7 @@ async def chat_socket(request: Any, ws: Any) -> None:
 
 async def agent_socket(request: Any, ws: Any) -> None:
     hub: Hub = request.app.ctx.hub
-    desk: Desk = request.app.ctx.desk
+    desk: Desk = hub.desk
     connection = Connection(ws)
     state: Dict[str, Agent] = {}
 
@@ -226,7 +227,8 @@ async def agent_socket(request: Any, ws: Any) -> None:
         return [f"agent:{agent.id}"] if agent else []
 
     try:
-        await serve(ws, connection, hub, request.app.ctx.limiter, AGENT_FRAMES, handle, rate_keys)
+        await serve(ws, connection, hub.settings, request.app.ctx.limiter, AGENT_FRAMES, handle,
+                    rate_keys)
     finally:
         agent = state.get("agent")
         if agent is not None:

@@ -24,6 +24,7 @@ from bolt.core.identity import issue_token
 from handoff.services.agents import add_agent, open_repository
 from handoff.app import create_app
 from handoff.config import HubSettings
+from handoff.services.hub import Hub as HubParts
 from handoff.wire.reads import HubProtocol
 from tests.support import services
 
@@ -158,7 +159,8 @@ class Hub:
         await self.server.after_stop()
 
     @property
-    def core(self):
+    def core(self) -> HubParts:
+        """The hub's parts, as the app wired them (handoff/services/hub.py)."""
         return self.app.ctx.hub
 
     async def post(self, path: str, body: Any, token: Optional[str] = SERVICE_TOKEN):

@@ -101,7 +101,7 @@ async def test_a_token_that_expires_while_the_socket_is_open_stops_counting(bolt
         rasa.down = True
         user = await hub.user(token=user_token("u-7", "acme", ttl=60))
         assert user.welcome["identity"]["anonymous"] is False
-        conversations = hub.app.ctx.conversations
+        conversations = hub.core.conversations
         conversations.wall_clock = lambda: time.time() + 120  # the socket outlived its token
         await user.send(type="message", client_id="m", text="still me?")
         await user.event("bot_unavailable")

@@ -40,7 +40,7 @@ def database_url(request, tmp_path):
 
 
 def claim(repository: Repository, conversation_id: str, agent_id: int) -> bool:
-    """What Desk.take does through Hub.move: agent_joined, if the queue still holds it."""
+    """What Desk.take does through Timeline.move: agent_joined, if the queue still holds it."""
     try:
         repository.append(conversation_id, "agent_joined", "system",
                           expect={"owner": "queue", "agent_id": None},
