@@ -10,15 +10,19 @@ refuses to start on a Rasa or library version they were not tested on (bot/speed
 """
 from __future__ import annotations
 
+import sys
+
 from bot.speedups import install_all
 from bot.speedups.guard import UntestedVersion
 
 
 def main() -> None:
     try:
-        install_all()
+        installed = install_all()
     except UntestedVersion as error:
         raise SystemExit(str(error)) from None
+    if not installed:
+        print("Rasa starts without Bolt's speed-ups (BOLT_RASA_SPEEDUPS=off).", file=sys.stderr)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -3,6 +3,7 @@ Rasa or of a patched library that they were not tested on (bot/speedups/guard.py
 import importlib
 import sys
 import textwrap
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -15,6 +16,8 @@ from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 
 import bot.rasa_server
+from bolt.core.settings import Settings
+from bolt.processes import bolt_services
 from bot import speedups
 from bot.speedups import guard
 
@@ -155,3 +158,15 @@ def test_the_versions_are_read_without_importing_the_module(tmp_path, monkeypatc
     assert "moved_speedup" not in sys.modules
     with pytest.raises(guard.UntestedVersion, match="undeclared_speedup declares no TESTED_ON"):
         guard.check(["undeclared_speedup"])
+
+
+def test_bolt_run_hands_the_setting_to_rasa_and_refuses_a_bad_one_first(tmp_path, monkeypatch):
+    settings = Settings.from_env({"BOLT_HOME": str(tmp_path),
+                                  "BOLT_STATE_DIR": str(tmp_path / "state")})
+    monkeypatch.delenv("BOLT_RASA_SPEEDUPS", raising=False)
+    assert bolt_services(settings, Path("model.tar.gz"))[1].env["BOLT_RASA_SPEEDUPS"] == "on"
+    monkeypatch.setenv("BOLT_RASA_SPEEDUPS", "Off")
+    assert bolt_services(settings, Path("model.tar.gz"))[1].env["BOLT_RASA_SPEEDUPS"] == "off"
+    monkeypatch.setenv("BOLT_RASA_SPEEDUPS", "fast")
+    with pytest.raises(SystemExit, match="BOLT_RASA_SPEEDUPS must be on or off, got 'fast'"):
+        bolt_services(settings, Path("model.tar.gz"))
