@@ -17,7 +17,9 @@ from bolt.core.settings import Settings
 MODEL_PREFIX = "bolt-"
 KEEP_MODELS = 3
 # The shared core's modules the custom components and the importer run when training.
-TRAINING_CORE_MODULES = ("content.py", "phonebook.py", "languages.py", "yamlfile.py")
+TRAINING_CORE_MODULES = (
+    "content.py", "phonebook.py", "languages.py", "yamlfile.py", "text.py",
+)
 
 
 def fingerprint_inputs(settings: Settings) -> List[Path]:

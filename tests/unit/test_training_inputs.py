@@ -11,7 +11,9 @@ HOME = Path(__file__).resolve().parents[2]
 def core_modules_imported_by(path: Path) -> set:
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bolt.core."):
+        if isinstance(node, ast.ImportFrom) and node.module == "bolt.core":
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bolt.core."):
             names.add(node.module.split(".")[2])
         elif isinstance(node, ast.Import):
             names |= {a.name.split(".")[2] for a in node.names if a.name.startswith("bolt.core.")}
