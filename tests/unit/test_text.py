@@ -2,6 +2,7 @@
 import subprocess
 import sys
 
+from bolt.core import text
 from bolt.core.text import match_key, words
 
 
@@ -40,6 +41,17 @@ def test_latin_and_cyrillic_split_on_words_and_keep_plan_names():
 
 def test_text_without_words_has_none():
     assert words("") == [] and words("!!! ？") == []
+
+
+def test_the_match_key_is_the_words_spaced_as_their_language_writes_them():
+    for message in ["ドイツのサポート電話番号を教えて", "いや、違う", "Zoomのプレミアプラン(Premier+)は？",
+                    "Was kostet Premier+? P1, 24x7!", "номер в Германии", "使えますか ok 使える"]:
+        key, japanese_before = "", False
+        for word in words(message):
+            japanese = text.JAPANESE_RUN.fullmatch(word.text) is not None
+            key += ("" if not key or (japanese and japanese_before) else " ") + word.text.casefold()
+            japanese_before = japanese
+        assert match_key(message) == key
 
 
 def test_texts_match_whatever_their_case_punctuation_and_spacing():
