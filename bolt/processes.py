@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bot import speedups
 from bot.stores.scale_out import endpoints_file
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
@@ -51,8 +52,11 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
                      "--interface", settings.host, "--port", str(settings.rasa_port),
                      "--enable-api"],
             health_url=f"http://{settings.host}:{settings.rasa_port}/status",
+            # BOLT_RASA_SPEEDUPS (bot/speedups/__init__.py) is read here too, so a bad value
+            # stops `bolt run` before any server starts.
             env={"BOLT_ACTIONS_URL": settings.actions_url,
-                 "BOLT_TRACKER_DB": str(tracker_db(settings))},
+                 "BOLT_TRACKER_DB": str(tracker_db(settings)),
+                 speedups.SETTING: "on" if speedups.enabled() else "off"},
             folders=(settings.state_dir,),
         ),
         Service(

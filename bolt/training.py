@@ -16,6 +16,10 @@ from bolt.core.settings import Settings
 
 MODEL_PREFIX = "bolt-"
 KEEP_MODELS = 3
+# The shared core's modules the custom components and the importer run when training.
+TRAINING_CORE_MODULES = (
+    "content.py", "phonebook.py", "languages.py", "yamlfile.py", "text.py",
+)
 
 
 def fingerprint_inputs(settings: Settings) -> List[Path]:
@@ -23,8 +27,7 @@ def fingerprint_inputs(settings: Settings) -> List[Path]:
     files = [settings.config_file, settings.domain_file, home / "constraints.txt"]
     files += sorted(settings.data_dir.rglob("*.yml")) + sorted(settings.data_dir.rglob("*.yaml"))
     files += sorted((home / "bot").rglob("*.py"))
-    files += [home / "bolt" / name
-              for name in ("content.py", "phonebook.py", "languages.py", "yamlfile.py")]
+    files += [home / "bolt" / "core" / name for name in TRAINING_CORE_MODULES]
     return [f for f in files if f.is_file()]
 
 

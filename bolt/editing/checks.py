@@ -18,6 +18,7 @@ from bolt.editing.tree import (
 )
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from bolt.core.phonebook import PhoneBook
+from bolt.core.text import match_key
 
 MIN_TRAINING_EXAMPLES = 12
 MIN_HOLDOUT_EXAMPLES = 5
@@ -58,8 +59,9 @@ def is_placeholder(text: str) -> bool:
 
 @lru_cache(maxsize=None)
 def normalise(text: str) -> str:
-    """What makes two examples "the same": case, punctuation and spacing do not count."""
-    return re.sub(r"\W+", " ", plain_text(text).casefold()).strip()
+    """What makes two examples "the same": their words (bolt/core/text.py); case, punctuation
+    and spacing do not count."""
+    return match_key(plain_text(text))
 
 
 def _real(examples: Iterable[Example]) -> List[Example]:

@@ -18,6 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+TESTED_ON = {"rasa": "3.6.21"}
+
 # Custom actions that read only `latest_message`, the slots and the sender: nothing earlier.
 LATEST_TURN_ACTIONS = frozenset({"action_read_message_context"})
 

@@ -26,6 +26,8 @@ from rasa.shared.core.domain import Domain, State, SubState
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+TESTED_ON = {"rasa": "3.6.21"}
+
 CACHED_CONVERSATIONS = 1000
 
 _ORIGINAL: Callable[..., List[State]] = Domain.states_for_tracker_history

@@ -12,6 +12,8 @@ from typing import Callable, Dict, Optional, Text, Type
 
 from rasa.shared.core.events import Event
 
+TESTED_ON = {"rasa": "3.6.21"}
+
 _ORIGINAL: Callable[..., Optional[Type[Event]]] = Event.resolve_by_type
 _classes: Dict[Text, Type[Event]] = {}
 

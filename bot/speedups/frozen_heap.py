@@ -16,6 +16,8 @@ from typing import Any, Callable
 
 from rasa.core.agent import Agent
 
+TESTED_ON = {"rasa": "3.6.21"}
+
 _ORIGINAL: Callable[..., Any] = Agent.load_model
 
 

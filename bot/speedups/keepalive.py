@@ -21,6 +21,9 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bolt.core.jsontext import dumps
 
+# aiohttp: the sessions are built here, with its pooling and serialising options.
+TESTED_ON = {"rasa": "3.6.21", "aiohttp": "3.9.5"}
+
 _ORIGINAL: Callable[[EndpointConfig], aiohttp.ClientSession] = EndpointConfig.session
 _connectors: Dict[asyncio.AbstractEventLoop, aiohttp.TCPConnector] = {}
 

@@ -14,6 +14,8 @@ from typing import Any, AsyncContextManager, Callable
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockStore
 
+TESTED_ON = {"rasa": "3.6.21"}
+
 WAIT_SECONDS = 0.01
 
 _ORIGINAL: Callable[..., AsyncContextManager[Any]] = LockStore.lock

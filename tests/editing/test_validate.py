@@ -262,6 +262,15 @@ def test_a_held_out_question_that_is_trained_on_is_reported(project):
     assert (finding.path, finding.line) == (holdout, line_of(holdout, "submit a ticket"))
 
 
+def test_a_held_out_japanese_question_trained_on_with_other_punctuation_is_reported(project):
+    # The tokenizer makes the same words of both: the model was trained on this question.
+    holdout = project / "tests" / "data" / "holdout" / "ja.yml"
+    edit(holdout, "    - いや、違うんです\n", "    - いや、 違う。\n")
+    [finding] = findings_of(project, "holdout")
+    assert (finding.path, finding.line) == (holdout, line_of(holdout, "いや、 違う。"))
+    assert "is also a training example \"いや違う\" (ja/deny.yml:" in finding.message
+
+
 def test_a_held_out_question_that_near_copies_a_training_example_is_reported(project):
     holdout = project / "tests" / "data" / "holdout" / "en.yml"
     training = project / "data" / "nlu" / "en" / "web_ticket.yml"

@@ -4,7 +4,7 @@ import pytest
 
 from bolt.core.phonebook import load_phonebook
 from bot.nlu.country import CountryMatcher
-from bot.nlu.tokenizer import tokenize_text
+from bolt.core.text import words
 
 TABLE = Path(__file__).resolve().parents[2] / "data" / "phone_numbers.yml"
 
@@ -15,7 +15,7 @@ def matcher():
 
 
 def countries(matcher, text):
-    spans = [(t.start, t.end) for t in tokenize_text(text)]
+    spans = [(t.start, t.end) for t in words(text)]
     return [(text[e["start"] : e["end"]], e["value"]) for e in matcher.find(text, spans)]
 
 
