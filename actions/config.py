@@ -2,7 +2,7 @@
 
 | variable                   | default                                    |
 |----------------------------|--------------------------------------------|
-| BOLT_CONTENT_DIR           | the repository's data/ folder              |
+| BOLT_CONTENT_DIR           | $BOLT_HOME/data (bolt/core/settings.py)    |
 | BOLT_PHONE_TABLE           | $BOLT_CONTENT_DIR/phone_numbers.yml        |
 | BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/core/settings.py)          |
 | BOLT_ACCOUNTS_DATABASE_URL | sqlite:///$BOLT_STATE_DIR/accounts.sqlite3 |
@@ -25,7 +25,6 @@ from typing import Mapping, Optional
 
 from bolt.core.settings import Settings, flag, positive_number
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 ACTIONS_DIR = Path(__file__).resolve().parent
 DEFAULT_HUB_TIMEOUT = 5.0
 
@@ -46,7 +45,7 @@ class ActionSettings:
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> ActionSettings:
         env = os.environ if environ is None else environ
         bolt = Settings.from_env(env)
-        content_dir = Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data")
+        content_dir = Path(env.get("BOLT_CONTENT_DIR") or bolt.data_dir)
         phone_table = Path(env.get("BOLT_PHONE_TABLE") or content_dir / "phone_numbers.yml")
         database_url = env.get("BOLT_ACCOUNTS_DATABASE_URL") or (
             f"sqlite:///{Path(bolt.state_dir).resolve() / 'accounts.sqlite3'}"

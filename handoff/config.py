@@ -18,7 +18,7 @@
 | BOLT_HUB_FALLBACK_RESPONSE_HOURS | 24                                     | first-response target of a chat queued by the hub itself (bot unreachable) |
 | BOLT_HUB_REDIS_URL            | (none: one hub, in-process fan-out)       | Redis that carries frames between several hubs (redis://host:port/db) |
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
-| BOLT_CONTENT_DIR              | the repository's data/ folder             | the user-facing texts (responses/<lang>/hub.yml) |
+| BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
 | BOLT_HUB_DEMO                 | true                                      | demo mode: the demo page signs in demo users (GET /api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); `false` for production |
 """
@@ -32,7 +32,6 @@ from typing import Mapping, Optional, Tuple
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings, flag, positive_number
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 TICK_SECONDS = 1.0
 
 
@@ -93,7 +92,7 @@ class HubSettings:
             fallback_response_hours=positive_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
             redis_url=env.get("BOLT_HUB_REDIS_URL") or None,
             presence_seconds=positive_number(env, "BOLT_HUB_PRESENCE_SECONDS", 5.0),
-            content_dir=Path(env.get("BOLT_CONTENT_DIR") or REPOSITORY / "data"),
+            content_dir=Path(env.get("BOLT_CONTENT_DIR") or bolt.data_dir),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
             demo=flag(env, "BOLT_HUB_DEMO", True),

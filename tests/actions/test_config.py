@@ -15,6 +15,15 @@ def test_defaults_follow_the_state_dir_and_the_hub_port(tmp_path):
     assert config.triage_cues == ACTIONS_DIR / "triage_cues.yml"
 
 
+def test_the_content_follows_the_project_folder_not_the_package(tmp_path):
+    config = ActionSettings.from_env({"BOLT_HOME": str(tmp_path)})
+    assert config.content_dir == tmp_path.resolve() / "data"
+    assert config.phone_table == tmp_path.resolve() / "data" / "phone_numbers.yml"
+    config = ActionSettings.from_env({"BOLT_HOME": str(tmp_path),
+                                      "BOLT_CONTENT_DIR": "/srv/content"})
+    assert config.phone_table == Path("/srv/content/phone_numbers.yml")
+
+
 def test_each_setting_can_be_given():
     config = ActionSettings.from_env({
         "BOLT_ACCOUNTS_DATABASE_URL": "postgresql://db/accounts", "BOLT_DEMO_ACCOUNTS": "no",

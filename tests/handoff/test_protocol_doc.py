@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from handoff.config import REPOSITORY
 from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, parse
+from tests.handoff.conftest import REPOSITORY
 
 DOC = (REPOSITORY / "docs" / "protocol.md").read_text(encoding="utf-8")
 

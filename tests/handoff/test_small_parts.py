@@ -1,4 +1,6 @@
 """Rate limits, passwords, metrics text, request checks, settings."""
+from pathlib import Path
+
 import pytest
 
 from handoff.config import HubSettings
@@ -76,9 +78,12 @@ def test_a_good_handoff_request_knows_about_automatic_escalation():
 
 
 def test_settings_come_from_the_environment_with_defaults(tmp_path):
-    env = {"BOLT_STATE_DIR": str(tmp_path), "BOLT_TOKEN_SECRET": "t" * 40,
-           "BOLT_SERVICE_TOKEN": "v" * 40}
+    env = {"BOLT_HOME": str(tmp_path / "project"), "BOLT_STATE_DIR": str(tmp_path),
+           "BOLT_TOKEN_SECRET": "t" * 40, "BOLT_SERVICE_TOKEN": "v" * 40}
     settings = HubSettings.from_env(env)
+    assert settings.content_dir == (tmp_path / "project" / "data").resolve()
+    assert HubSettings.from_env({**env, "BOLT_CONTENT_DIR": "/srv/content"}).content_dir == Path(
+        "/srv/content")
     assert settings.port == 5080 and settings.rasa_url == "http://127.0.0.1:5005"
     assert settings.database_url == f"sqlite:///{tmp_path.resolve()}/hub.sqlite3"
     assert settings.origin_allowed("http://localhost:5080") and settings.origin_allowed(None)
@@ -93,8 +98,8 @@ def test_every_hub_text_exists_in_every_language_with_its_placeholders():
     import re
 
     from bolt.core.languages import SUPPORTED_LANGUAGES
-    from handoff.config import REPOSITORY
     from handoff.services.texts import Texts
+    from tests.handoff.conftest import REPOSITORY
 
     texts = Texts.load(REPOSITORY / "data")
     english = {f.language: f.messages for f in texts.answers.files}["en"]
