@@ -6,6 +6,7 @@ so another help center changes the file, not the code. Nothing here touches a da
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
@@ -24,7 +25,7 @@ RIGHTS = (
     "automatic_escalation",
     "technical_account_manager",
 )
-DEFAULT_POLICY_FILE = Path(__file__).resolve().parent.parent / "support_policy.yml"
+DEFAULT_POLICY_FILE = Path(str(resources.files("actions").joinpath("support_policy.yml")))
 
 
 class PolicyError(ValueError):

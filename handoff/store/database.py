@@ -1,6 +1,7 @@
 """The hub's database: an engine for any SQLAlchemy URL, brought to the newest schema."""
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -9,7 +10,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(str(resources.files("handoff.migrations")))
 
 
 def connect(url: str, background_checkpoints: bool = False) -> Engine:
