@@ -5,7 +5,7 @@ reach a quarter of those it already holds, and that collection scans every objec
 socket with the event loop stopped. Relaying 1,000 messages a second, the hub promoted enough
 short-lived objects (a message's frames, futures and rows, alive while its group is stored) for
 a full collection every 3 s, each stopping the loop for 210-310 ms: the p99 of delivery
-(bench/relay_bench.py, README "Measurements").
+(bench/relay_bench.py, docs/performance.md).
 
 So, once the hub is serving: what exists then (modules, the app, the model of the schema) is
 frozen out of the collections, as it lives as long as the process; and the youngest generation

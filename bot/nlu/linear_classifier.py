@@ -3,7 +3,7 @@
 Rasa's default pair, DIETClassifier for the intent and a ResponseSelector for the FAQ key, trains
 two neural networks for minutes on a CPU. Over short support questions, a linear support vector
 machine on TF-IDF word and character n-grams is more accurate here, trains in seconds and answers
-in well under a millisecond (see the README's measurements). Its scores are calibrated into
+in well under a millisecond (see docs/performance.md). Its scores are calibrated into
 probabilities (Platt scaling, cross-validated), so the fallback thresholds mean what they say. It learns one flat set of labels (the
 dialogue intents and every `faq/<key>`) and reports them the way Rasa's components would:
 
@@ -76,7 +76,7 @@ def tfidf(vectorizer: Any, texts: List[Text]) -> Any:
 
     The same numbers, a third of the time: sklearn 1.1 recomputes its idf vector from a
     sparse diagonal matrix on every call (`idf_` is a property), which was most of the parse's
-    cost for a one-message batch (README, "Measurements").
+    cost for a one-message batch (docs/performance.md).
     """
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.preprocessing import normalize
@@ -154,7 +154,7 @@ class OneTextScorer:
     Rasa parses one message at a time, and for one text sklearn's own path (TF-IDF transforms,
     `hstack`, input checks, the calibrated `predict_proba`) cost about 2 ms of checks and sparse
     matrix building for a few dozen multiplications: 15% of Rasa's CPU per message under load
-    (py-spy, README "Measurements"). This computes the same numbers, to rounding, from the
+    (py-spy, docs/performance.md). This computes the same numbers, to rounding, from the
     fitted vocabularies, idf vectors, SVM weights and sigmoid calibrators.
     """
 

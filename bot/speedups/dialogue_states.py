@@ -4,7 +4,7 @@ Before each prediction Rasa 3.6 turns the whole conversation into its list of di
 (`Domain.states_for_tracker_history`): it replays every event into a fresh tracker and builds a
 state before each action, so each prediction, two or three a message, cost time in proportion
 to the length of the conversation: the largest part of the policy's time, and a quarter of
-Rasa's CPU per message after 20 turns (py-spy, README "Measurements").
+Rasa's CPU per message after 20 turns (py-spy, docs/performance.md).
 
 The states before an action depend only on the events before it, so this remembers, per
 conversation, the events already turned into states, the replayed tracker at their end and the

@@ -3,7 +3,7 @@
 A loaded Rasa server holds a few million Python objects that live as long as the process.
 CPython's full (generation 2) collection walks all of them, stopping the server's one event
 loop for 250-650 ms each time, about every 3 seconds under Bolt's load: every conversation
-waiting on Rasa paid it, and it set the bot path's p99 latency (README, "Measurements").
+waiting on Rasa paid it, and it set the bot path's p99 latency (docs/performance.md).
 `gc.freeze()` after a model is loaded moves everything alive then into a generation the
 collector skips; per-message objects are collected as before. A newly loaded model (PUT /model,
 `bolt content publish`) first unfreezes and collects, so the old model's cycles are freed.

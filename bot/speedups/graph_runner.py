@@ -3,8 +3,8 @@
 Rasa 3.6 runs its graph (the NLU pipeline of every message, the policies of every prediction:
 three runs a message) through `dask.get`, whose local scheduler orders, queues and tracks the
 dozen tasks anew on each run and works out the minimal graph for the targets each time: about a
-tenth of Rasa's CPU per message under load, for a graph that is a short chain (py-spy, README
-"Measurements"). `run` evaluates the same tasks Rasa hands to dask (each node called with the
+tenth of Rasa's CPU per message under load, for a graph that is a short chain (py-spy,
+docs/performance.md). `run` evaluates the same tasks Rasa hands to dask (each node called with the
 outputs of the nodes it needs, each node at most once, the inputs as Rasa adds them) depth
 first in the order of each node's needs, and returns what dask returns. The minimal graph of
 each set of targets is worked out once per runner.

@@ -7,7 +7,7 @@ the headers, auth and timeout are the ones Rasa sets.
 
 Custom action calls post the conversation (`tracker.current_state()`; the slot mapping only its
 latest turn, bot/speedups/action_calls.py), and encoding it with the standard library's `json` was the
-largest single cost of a call (py-spy, README "Measurements"); these sessions encode it with
+largest single cost of a call (py-spy, docs/performance.md); these sessions encode it with
 `ujson` (bolt/core/jsontext.py), three times as fast and decoded to the same values.
 """
 from __future__ import annotations

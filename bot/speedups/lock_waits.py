@@ -4,8 +4,8 @@ Rasa 3.6 handles one request per conversation at a time (`LockStore.lock`), and 
 the conversation busy sleeps a whole second before it looks again. A hand-off makes such
 overlaps: the hub pauses the bot while the hand-off's own turn is still running, and resumes it
 when the user goes back to Bolt, so a user's next message could wait up to a second for a lock
-released milliseconds after it arrived (the long tail of the handoff measure, README
-"Measurements"). Waiters look again every 10 ms instead; the order (Rasa's tickets), the lock
+released milliseconds after it arrived (the long tail of the handoff measure,
+docs/performance.md). Waiters look again every 10 ms instead; the order (Rasa's tickets), the lock
 lifetime and the stores are Rasa's own.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@
 meta-schema, every time. Rasa 3.6 calls it on every custom action's response (and on every
 `POST /conversations/<id>/tracker/events`); with jsonschema 4.17 and Rasa's action-response
 schema that check costs about 56 ms, where validating the response costs 0.7 ms. It was most of
-Rasa's CPU per message (bench/bot_bench.py, README "Measurements"). `install()` replaces the
+Rasa's CPU per message (bench/bot_bench.py, docs/performance.md). `install()` replaces the
 function with one that checks each distinct schema once and reuses its validator: the same
 errors, raised the same way, for the same inputs.
 """

@@ -5,7 +5,7 @@ database, through the ORM, on every message, and counts its stored events again 
 SQLAlchemy's defaults it also opens a new SQLite connection for each, and SQLite's rollback
 journal syncs the file twice on each commit. All of it runs on Rasa's one event loop, so it
 stalled every other conversation too: together over half of Rasa's CPU per message on Bolt's
-load (README, "Measurements").
+load (docs/performance.md).
 
 This store keeps Rasa's tables, rows and semantics (the same events, in the same order, the
 same "latest session" rule) and changes how they are reached:

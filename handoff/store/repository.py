@@ -54,7 +54,7 @@ class Repository:
     times in one step of the hub (a hand-off checks capacity, makes offers, tells the user their
     place): on the event loop they are read once for the callbacks run together and shared,
     until this hub writes anything or the loop goes round (`moment`). They were half of the
-    hub's busy time in a queue of 32 (py-spy, README "Measurements").
+    hub's busy time in a queue of 32 (py-spy, docs/performance.md).
     """
 
     def __init__(self, engine: Engine):

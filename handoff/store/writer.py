@@ -21,7 +21,7 @@ On SQLite (one hub) the thread keeps the conversations' states it committed
 INSERT committed on its own: one statement where a transaction took four (BEGIN, UPDATE, INSERT,
 COMMIT), each waiting for the GIL again. With 1,000 chats that about halved delivery's p50 and
 took a sixth to a third off its p99, second by second at the same CPU steal (bench/relay_bench.py,
-README).
+docs/performance.md).
 """
 from __future__ import annotations
 

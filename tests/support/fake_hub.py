@@ -1,6 +1,6 @@
 """A small hub for tests: POST /api/handoffs and /api/tickets as docs/handoff-api.md says.
 
-The real hub is built separately (issue #4); this one checks the requests against the contract,
+It stands in for the real hub (handoff/): it checks the requests against the contract,
 records them, and answers as told (`mode`): queue, no_agents, broken (500), or slow (answers
 after `delay` seconds).
 """
