@@ -4,7 +4,11 @@ Rasa itself keeps one list of variations per response name, and a second file de
 response replaces the first. Bolt's editors keep each language's answer in a file of its own
 (data/responses/<language>/<topic>.yml), so this importer reads those files, adds the condition
 `slot language == <folder>` to each variation and merges the languages into one response. Every
-other file under data/ (NLU examples, rules, stories) is read as Rasa reads it.
+other file under data/ (NLU examples, rules, stories) is read as Rasa reads it, except the
+calibration set (data/calibration/<language>.yml): its examples join the NLU data marked with
+their language (`CALIBRATION_LANGUAGE`), so that the intent classifier fits on the training
+examples alone and calibrates when to abstain on these (bot/nlu/abstention.py). Being part of the
+NLU data, they also change the training fingerprint, so an edited calibration set retrains.
 """
 from __future__ import annotations
 
@@ -15,11 +19,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers import utils
 from rasa.shared.importers.rasa import RasaFileImporter
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.common import cached_method
 
 from bolt.core.content import RESPONSES_DIR, load_answers
 
 LANGUAGE_SLOT = "language"
+CALIBRATION_DIR = "calibration"
+# Set on each calibration example: the language of its file.
+CALIBRATION_LANGUAGE = "bolt_calibration_language"
 
 
 class BoltImporter(RasaFileImporter):
@@ -34,10 +43,16 @@ class BoltImporter(RasaFileImporter):
         base = Path(config_file).resolve().parent if config_file else Path.cwd()
         self._content_dir = (base / content_dir).resolve()
         responses_root = self._content_dir / RESPONSES_DIR
-        # Answer files hold responses only; they are merged into the domain below.
+        self._calibration_root = self._content_dir / CALIBRATION_DIR
+        # Answer files hold responses only; they are merged into the domain below. Calibration
+        # files are added, marked, by get_nlu_data.
         self._nlu_files = [
-            f for f in self._nlu_files if responses_root not in Path(f).resolve().parents
+            f for f in self._nlu_files
+            if not {responses_root, self._calibration_root} & set(Path(f).resolve().parents)
         ]
+
+    def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
+        return super().get_nlu_data(language).merge(calibration_data(self._calibration_root))
 
     @cached_method
     def get_domain(self) -> Domain:
@@ -81,3 +96,15 @@ def language_conditioned_responses(content_dir: Path) -> Dict[Text, List[Dict[Te
                 ]
                 merged.setdefault(name, []).append(conditioned)
     return merged
+
+
+def calibration_data(root: Path) -> TrainingData:
+    """The examples of root/<language>.yml, each marked with its language."""
+    reader = RasaYAMLReader()
+    data = TrainingData()
+    for path in sorted(root.glob("*.yml")) if root.is_dir() else []:
+        examples = reader.read(path).training_examples
+        for example in examples:
+            example.set(CALIBRATION_LANGUAGE, path.stem)
+        data = data.merge(TrainingData(training_examples=examples))
+    return data

@@ -253,8 +253,26 @@ def check_holdout(project: Project) -> Iterable[Finding]:
     counts: Dict[Tuple[str, str], int] = defaultdict(int)
     for example in _real(tree.holdout):
         counts[(example.language, example.intent)] += 1
+    for kept_apart, what in ((tree.holdout, "held-out question"),
+                             (tree.calibration, "calibration example")):
+        yield from _copies_of_training(tree, list(_real(kept_apart)), what)
+    if not tree.holdout:
+        return
+    for intent in sorted(tree.intents()):
+        for language in SUPPORTED_LANGUAGES:
+            have = counts[(language, intent)]
+            if have < MIN_HOLDOUT_EXAMPLES:
+                path = tree.home / "tests" / "data" / "holdout" / f"{language}.yml"
+                yield Finding(path, 1, "holdout",
+                              f"`{intent}` has {have} held-out questions in {language}; it "
+                              f"needs at least {MIN_HOLDOUT_EXAMPLES}")
+
+
+def _copies_of_training(tree: ContentTree, kept_apart: List[Example],
+                        what: str) -> Iterable[Finding]:
+    """Examples kept apart from training that are copies, or near copies, of a training example."""
     for language in SUPPORTED_LANGUAGES:
-        held = [e for e in _real(tree.holdout) if e.language == language]
+        held = [e for e in kept_apart if e.language == language]
         trained = [e for e in tree.examples if e.language == language]
         held_texts = [normalise(e.text) for e in held]
         trained_texts = [normalise(e.text) for e in trained]
@@ -266,20 +284,10 @@ def check_holdout(project: Project) -> Iterable[Finding]:
             how = "also a training example" if held_texts[i] == trained_texts[j] else \
                 "a near copy of the training example"
             yield Finding(held[i].path, held[i].line, "holdout",
-                          f"the held-out question \"{held[i].text}\" is {how} "
+                          f"the {what} \"{held[i].text}\" is {how} "
                           f"\"{trained[j].text}\" ({trained[j].path.parent.name}/"
-                          f"{trained[j].path.name}:{trained[j].line}): held-out questions "
+                          f"{trained[j].path.name}:{trained[j].line}): examples kept apart "
                           "must be new to the model; rephrase one of them")
-    if not tree.holdout:
-        return
-    for intent in sorted(tree.intents()):
-        for language in SUPPORTED_LANGUAGES:
-            have = counts[(language, intent)]
-            if have < MIN_HOLDOUT_EXAMPLES:
-                path = tree.home / "tests" / "data" / "holdout" / f"{language}.yml"
-                yield Finding(path, 1, "holdout",
-                              f"`{intent}` has {have} held-out questions in {language}; it "
-                              f"needs at least {MIN_HOLDOUT_EXAMPLES}")
 
 
 def check_references(project: Project) -> Iterable[Finding]:

@@ -16,6 +16,9 @@ from bolt.editing.located import LocatedDocument, YamlProblem, load_located
 from bolt.core.languages import SUPPORTED_LANGUAGES
 
 NLU_DIR = "nlu"
+# Held apart from training: the examples the abstention threshold is calibrated on
+# (bot/importer.py), one file per language.
+CALIBRATION_DIR = "calibration"
 FAQ_INTENT = "faq"
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 NLU_ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
@@ -77,6 +80,7 @@ class ContentTree:
     home: Path
     examples: List[Example] = field(default_factory=list)
     holdout: List[Example] = field(default_factory=list)
+    calibration: List[Example] = field(default_factory=list)
     answers: List[Answer] = field(default_factory=list)
     steps: List[StepRef] = field(default_factory=list)
     domain: Optional[Domain] = None
@@ -102,12 +106,15 @@ class ContentPaths:
     domain_file: Path
     holdout_dir: Path
     conversations_dir: Path
+    # The held-out out-of-scope messages, one file per language, beside holdout_dir.
+    out_of_scope_dir: Optional[Path] = None
 
     @classmethod
     def of_project(cls, home: Path) -> ContentPaths:
         return cls(home=home, data_dir=home / "data", domain_file=home / "bot" / "domain.yml",
                    holdout_dir=home / "tests" / "data" / "holdout",
-                   conversations_dir=home / "tests" / "conversations")
+                   conversations_dir=home / "tests" / "conversations",
+                   out_of_scope_dir=home / "tests" / "data" / "out_of_scope")
 
 
 def read_tree(paths: ContentPaths) -> ContentTree:
@@ -122,16 +129,22 @@ def read_tree(paths: ContentPaths) -> ContentTree:
         language = _language_folder(tree, path, responses_root, RESPONSES_DIR)
         if language is not None:
             _read_answer_file(tree, path, language)
+    calibration_root = paths.data_dir / CALIBRATION_DIR
     for path in _yaml_files(paths.data_dir):
-        if nlu_root in path.parents or responses_root in path.parents:
+        if {nlu_root, responses_root, calibration_root} & set(path.parents):
             continue
         _read_dialogue_file(tree, path)
     for path in _yaml_files(paths.conversations_dir):
         _read_dialogue_file(tree, path)
+    held_out_dirs = [paths.holdout_dir] + ([paths.out_of_scope_dir] if paths.out_of_scope_dir else [])
     for language in SUPPORTED_LANGUAGES:
-        holdout = paths.holdout_dir / f"{language}.yml"
-        if holdout.is_file():
-            _read_nlu_file(tree, holdout, language, tree.holdout)
+        for folder in held_out_dirs:
+            holdout = folder / f"{language}.yml"
+            if holdout.is_file():
+                _read_nlu_file(tree, holdout, language, tree.holdout)
+        calibration = calibration_root / f"{language}.yml"
+        if calibration.is_file():
+            _read_nlu_file(tree, calibration, language, tree.calibration)
     tree.domain = _read_domain(tree, paths.domain_file)
     return tree
 

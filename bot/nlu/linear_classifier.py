@@ -11,8 +11,14 @@ dialogue intents and every `faq/<key>`) and reports them the way Rasa's componen
 - `intent_ranking`: the intents, with `faq` as one entry;
 - `response_selector.faq`: the key with P(key | faq), and the ranking of keys,
 
-so that Rasa's retrieval action `utter_faq`, the fallback classifiers and the topic suggestions
-work as they do with Rasa's own components.
+so that Rasa's retrieval action `utter_faq` and the topic suggestions work as they do with
+Rasa's own components.
+
+It also decides when Bolt abstains (bot/nlu/abstention.py): the calibration examples of the NLU
+data (marked by bot/importer.py) are never fitted on; after fitting, the classifier predicts them
+and calibrates its threshold on them. A message whose best label is out of scope keeps that
+intent; one whose best in-scope label is below the threshold becomes `nlu_fallback`. Either way
+`abstention` in the parse says what was decided, with the rankings kept for suggestions.
 """
 from __future__ import annotations
 
@@ -48,12 +54,17 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.importer import CALIBRATION_LANGUAGE
+from bot.nlu.abstention import Calibration, Sample, calibrate
+
 MODEL_FILE = "linear_classifier.pkl"
 
 # Rasa warns at training that FAQ answers go unused without its ResponseSelector; this component
 # selects them itself.
 warnings.filterwarnings("ignore", message=r".*does not include a response selector component")
 RANKING_LENGTH = 10
+ABSTENTION = "abstention"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def label_of(example: Message) -> Optional[Text]:
@@ -241,6 +252,10 @@ class LinearIntentClassifier(GraphComponent):
             "C": 1.0,
             "calibration_folds": 3,
             "random_seed": 7,
+            # What an answer to an out-of-scope message costs, in abstentions on questions Bolt
+            # could have answered: the calibrated threshold is the one of least cost.
+            "wrong_answer_cost": 2.0,
+            "out_of_scope_labels": ["out_of_scope", "product_question"],
         }
 
     @staticmethod
@@ -253,12 +268,18 @@ class LinearIntentClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         model: Optional[LinearModel] = None,
+        calibration: Optional[Calibration] = None,
     ) -> None:
         self._config = config
         self._retrieval_intent = config["retrieval_intent"]
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+        self._calibration = calibration
+
+    @property
+    def calibration(self) -> Optional[Calibration]:
+        return self._calibration
 
     @classmethod
     def create(
@@ -271,17 +292,28 @@ class LinearIntentClassifier(GraphComponent):
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if label_of(e) and e.get(TEXT)]
+        usable = [e for e in training_data.intent_examples if label_of(e) and e.get(TEXT)]
+        examples = [e for e in usable if not e.get(CALIBRATION_LANGUAGE)]
+        held_apart = [e for e in usable if e.get(CALIBRATION_LANGUAGE)]
         labels = [label_of(e) for e in examples]
         if len(set(labels)) < 2:
             raise ValueError("LinearIntentClassifier needs examples of at least two intents")
         self._model = LinearModel(self._config).fit(
             [word_text(e) for e in examples], [char_text(e) for e in examples], labels
         )
+        self._calibration = self._calibrate(held_apart) if held_apart else None
         with self._model_storage.write_to(self._resource) as directory:
             with open(directory / MODEL_FILE, "wb") as handle:
-                pickle.dump(self._model, handle)
+                pickle.dump((self._model, self._calibration), handle)
         return self._resource
+
+    def _calibrate(self, examples: List[Message]) -> Calibration:
+        rankings = self._model.predict(
+            [word_text(e) for e in examples], [char_text(e) for e in examples])
+        samples = [Sample(e.get(CALIBRATION_LANGUAGE), label_of(e), *ranking[0])
+                   for e, ranking in zip(examples, rankings)]
+        return calibrate(samples, float(self._config["wrong_answer_cost"]),
+                         frozenset(self._config["out_of_scope_labels"]))
 
     @classmethod
     def load(
@@ -294,8 +326,9 @@ class LinearIntentClassifier(GraphComponent):
     ) -> LinearIntentClassifier:
         with model_storage.read_from(resource) as directory:
             with open(directory / MODEL_FILE, "rb") as handle:
-                model = pickle.load(handle)
-        return cls({**cls.get_default_config(), **config}, model_storage, resource, model)
+                model, calibration = pickle.load(handle)
+        return cls({**cls.get_default_config(), **config}, model_storage, resource, model,
+                   calibration)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:
@@ -313,8 +346,11 @@ class LinearIntentClassifier(GraphComponent):
             {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
             for name, confidence in intents[:RANKING_LENGTH]
         ]
-        message.set(INTENT, ranked_intents[0], add_to_output=True)
+        intent, abstention = self._decide(ranking, intents)
+        message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranked_intents, add_to_output=True)
+        if abstention is not None:
+            message.set(ABSTENTION, abstention, add_to_output=True)
         if not keys:
             return
         best_key, best_confidence = keys[0]
@@ -333,6 +369,22 @@ class LinearIntentClassifier(GraphComponent):
             ],
         }
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+
+    def _decide(self, ranking: List[Tuple[Text, float]], intents: List[Tuple[Text, float]]
+                ) -> Tuple[Dict[Text, Any], Optional[Dict[Text, Any]]]:
+        """The intent Bolt acts on (the best label's, or `nlu_fallback` when it abstains on an
+        in-scope guess), and the record of that decision (None for a model never calibrated)."""
+        best, confidence = ranking[0]
+        name = self._retrieval_intent if best.startswith(self._retrieval_intent + "/") else best
+        intent_confidence = dict(intents)[name]
+        if self._calibration is None:
+            return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: intent_confidence}, None
+        decision = self._calibration.decide(ranking)
+        if decision.abstained and best not in self._calibration.out_of_scope_labels:
+            name, intent_confidence = FALLBACK_INTENT, confidence
+        record = {"abstained": decision.abstained, "label": best, "confidence": confidence,
+                  "threshold": self._calibration.threshold}
+        return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: intent_confidence}, record
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

@@ -8,7 +8,8 @@ from typing import List
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-CONTENT = ("data", "bot/domain.yml", "tests/data/holdout", "tests/conversations")
+CONTENT = ("data", "bot/domain.yml", "tests/data/holdout", "tests/data/out_of_scope",
+           "tests/conversations")
 
 
 @pytest.fixture

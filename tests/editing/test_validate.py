@@ -85,10 +85,10 @@ def test_an_answer_file_with_an_unknown_key_is_reported(project):
 def test_an_empty_answer_is_reported_at_its_name(project):
     path = project / "data" / "responses" / "id" / "fallback.yml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.split("  fallback:")[0] + "  fallback: \"\"\n", encoding="utf-8")
+    path.write_text(text.split("  abstain:")[0] + "  abstain: \"\"\n", encoding="utf-8")
     [finding] = findings_of(project, "schema")
-    assert (finding.path, finding.line) == (path, line_of(path, "fallback:"))
-    assert finding.message == "message 'fallback' needs a text"
+    assert (finding.path, finding.line) == (path, line_of(path, "abstain:"))
+    assert finding.message == "message 'abstain' needs a text"
 
 
 def test_a_topic_missing_in_one_language_is_reported(project):
@@ -118,7 +118,7 @@ def test_a_missing_title_or_message_translation_is_reported(project):
     fallback.unlink()
     messages = [f.message for f in findings_of(project, "coverage")]
     assert any("`billing` needs a `title:` in de" in m for m in messages)
-    assert any(m.startswith("the message `fallback` has no ja version") for m in messages)
+    assert any(m.startswith("the message `abstain` has no ja version") for m in messages)
 
 
 def test_the_same_example_under_two_topics_is_reported(project):
