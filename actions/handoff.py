@@ -1,7 +1,7 @@
 """Handing a conversation to a person: the account check, triage, and the hub request.
 
-`action_request_handoff` runs when the user asks for a person, reports a problem, answers the
-impact question, or after Bolt failed to understand twice in a row. It says in one sentence
+`action_request_handoff` runs when the user asks for a person (also by the button of Bolt's
+honest answer, actions/honest_answer.py), reports a problem, or answers the impact question. It says in one sentence
 why a user has no live agent and offers what they do have; for eligible users it settles a
 priority (asking once when the description does not tell), states the first-response target,
 and asks the hub to queue the conversation (docs/handoff-api.md).
@@ -63,15 +63,13 @@ def impact_was_just_asked(tracker: Tracker) -> bool:
 
 
 def handoff_reason(tracker: Tracker) -> str:
-    """request_human, fallback or report_problem; an answer to the impact question keeps the
-    reason of the request it answers."""
+    """request_human or report_problem; an answer to the impact question keeps the reason of the
+    request it answers."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if chosen_priority(tracker.latest_message) or impact_was_just_asked(tracker):
         return tracker.get_slot(REASON_SLOT) or ANSWER_INTENT
     if intent == "request_human":
         return "request_human"
-    if intent == "nlu_fallback":
-        return "fallback"
     return "report_problem"
 
 

@@ -6,7 +6,6 @@ import pytest
 from rasa_sdk.events import ConversationPaused, SlotSet
 
 from actions.handoff import ActionRequestHandoff, impact_payload, summary_of
-from actions.topics import ActionSuggestTopics
 from tests.actions.conftest import demo_user, make_tracker, token_for, user_event
 
 PREMIER_ADMIN = demo_user("business", "premier", "admin", True)
@@ -182,37 +181,6 @@ def test_a_wrong_service_token_is_never_taken_for_a_queued_handoff(hub, dispatch
     tracker = make_tracker("everything is down", intent="report_problem", metadata=PREMIER_ADMIN)
     assert ConversationPaused() not in run(tracker, dispatcher)
     assert texts(dispatcher).startswith("I can't reach the support agents")
-
-
-def test_failing_to_understand_twice_in_a_row_leads_to_the_handoff(hub, dispatcher):
-    fallback = {"intent_ranking": [], "response_selector": {}}
-    history = [user_event("qwe rty", "nlu_fallback")]
-    once = make_tracker("qwe rty", intent="nlu_fallback", metadata=PREMIER_ADMIN,
-                        events=list(history), **fallback)
-    assert asyncio.run(ActionSuggestTopics().run(dispatcher, once, {})) == []
-    history += [{"event": "action", "name": "action_suggest_topics"},
-                user_event("Zoom is down for everyone", "nlu_fallback")]
-    twice = make_tracker("Zoom is down for everyone", intent="nlu_fallback",
-                         metadata=PREMIER_ADMIN, events=list(history), **fallback)
-    again = type(dispatcher)()
-    events = asyncio.run(ActionSuggestTopics().run(again, twice, {}))
-    assert again.messages[0]["text"] == "Sorry, I still don't understand."
-    assert events[-1] == ConversationPaused()
-    assert (hub.handoffs[0]["reason"], hub.handoffs[0]["priority"]) == ("fallback", "P1")
-    history += [{"event": "action", "name": "action_suggest_topics"}, user_event("zzz", "nlu_fallback")]
-    third = make_tracker("zzz", intent="nlu_fallback", metadata=PREMIER_ADMIN, events=history,
-                         **fallback)
-    assert asyncio.run(ActionSuggestTopics().run(type(dispatcher)(), third, {})) == []
-    assert len(hub.handoffs) == 1
-
-
-def test_an_anonymous_visitor_misunderstood_twice_is_told_what_there_is(hub, dispatcher):
-    history = [user_event("qwe", "nlu_fallback"), user_event("rty", "nlu_fallback")]
-    tracker = make_tracker("rty", intent="nlu_fallback", events=history,
-                           intent_ranking=[], response_selector={})
-    asyncio.run(ActionSuggestTopics().run(dispatcher, tracker, {}))
-    assert dispatcher.messages[1]["text"].startswith("I can only connect signed-in users")
-    assert hub.handoffs == []
 
 
 def test_the_summary_keeps_the_latest_messages_within_the_limit():

@@ -60,7 +60,9 @@ def test_action_messages_exist_with_their_placeholders(language):
     assert {"country", "numbers"} <= set(
         re.findall(r"\{(\w+)\}", answers.message(language, "phone_numbers") or ""))
     assert "{countries}" in (answers.message(language, "phone_ask_country") or "")
-    assert (answers.message(language, "fallback") or "").strip()
+    for honest_answer in ("abstain", "abstain_not_ours", "abstain_close", "abstain_person",
+                          "abstain_person_button", "abstain_ticket"):
+        assert (answers.message(language, honest_answer) or "").strip(), honest_answer
 
 
 FACTS = {
