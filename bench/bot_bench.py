@@ -1,6 +1,6 @@
 """The bot path, Bolt against stock Rasa in the same run, and the handoff.
 
-    .venv/bin/python bench/bot_bench.py [--levels 1,8,32,64] [--seconds 20] [--stock-epochs 3]
+    .venv/bin/python -m bench.bot_bench [--levels 1,8,32,64] [--seconds 20] [--stock-epochs 3]
 
 Bolt as `bolt run` starts it (action server, Rasa with Bolt's model, the hub); each simulated
 conversation is a sidebar socket on the hub, sending a held-out question and waiting for the
@@ -30,21 +30,24 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from loadlib import REPOSITORY, cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results
+import aiohttp
+import websockets
 
-import aiohttp  # noqa: E402
-import websockets  # noqa: E402
-
-from bolt.core.identity import issue_token  # noqa: E402
-from bolt.processes import Service, bolt_services, start, stop, wait_healthy  # noqa: E402
-from bolt.core.secrets import load_secrets  # noqa: E402
-from bolt.core.settings import Settings  # noqa: E402
-from bolt.training import ensure_model  # noqa: E402
-from handoff.services.agents import add_agent, open_repository  # noqa: E402
-from stock_rasa import ensure_stock_model  # noqa: E402
-from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
-from tests.handoff.conftest import PASSWORD, free_port  # noqa: E402
-from tests.model.nlu_eval import predicted_label  # noqa: E402
+from bench.stock_rasa import ensure_stock_model
+from bolt.core.identity import issue_token
+from bolt.core.secrets import load_secrets
+from bolt.core.settings import Settings
+from bolt.processes import Service, bolt_services, start, stop, wait_healthy
+from bolt.training import ensure_model
+from handoff.services.agents import add_agent, open_repository
+from support import REPOSITORY
+from support.content import LANGUAGES, holdout_pairs, plain_text
+from support.load import (
+    cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results,
+)
+from support.nlu_eval import predicted_label
+from support.ports import free_port
+from support.tokens import PASSWORD
 
 Question = Tuple[str, str]  # (language, text)
 HANDOFF_USER = ("pro-premier-admin-licensed", "demo-pro-premier")
@@ -309,7 +312,7 @@ def main() -> None:
                                              args.handoff_seconds, args.think_seconds)
         finally:
             stop(services)
-    write_results("bot", "python bench/bot_bench.py " + " ".join(sys.argv[1:]), results)
+    write_results("bot", results)
 
 
 def handoff(settings: Settings, ws_url: str, users: int, seconds: float,

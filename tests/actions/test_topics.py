@@ -1,7 +1,7 @@
 import asyncio
 
 from actions.topics import ActionSuggestTopics, closest_topics
-from tests.actions.conftest import make_tracker
+from support.trackers import make_tracker
 
 PARSE = {
     "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45},

@@ -16,7 +16,8 @@ import pytest
 from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
-from tests.handoff.conftest import PASSWORD, free_port
+from support.ports import free_port
+from support.tokens import PASSWORD
 
 CHROMIUM = os.environ.get("BOLT_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

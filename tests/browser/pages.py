@@ -7,7 +7,7 @@ from typing import List
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.handoff.conftest import PASSWORD
+from support.tokens import PASSWORD
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.editing.conftest import edit
-from tests.editing.live import Chat, bolt_command, copy_project, running_bolt
-from tests.editing.topic import ANSWERS, KEY, fill_topic
+from support.edits import edit
+from support.live_bolt import Chat, bolt_command, copy_project, running_bolt
+from support.new_topic import ANSWERS, KEY, fill_topic
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 

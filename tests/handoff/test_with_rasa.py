@@ -14,7 +14,10 @@ from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
-from tests.handoff.conftest import PASSWORD, Client, free_port, handoff_body
+from support.client import Client
+from support.hub import handoff_body
+from support.ports import free_port
+from support.tokens import PASSWORD
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 

@@ -1,5 +1,5 @@
 """The account check in whole conversations: real Rasa and action servers over the REST channel,
-a real SQLite directory with the demo accounts, and a hub (tests/support/fake_hub.py) that
+a real SQLite directory with the demo accounts, and a hub (support/fake_hub.py) that
 checks every request against docs/handoff-api.md.
 
 Each kind of user, in English, German and Japanese (and a few in Italian, Russian, Indonesian):
@@ -18,7 +18,8 @@ from actions.messages import render
 from bolt.core.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.core.settings import Settings
-from tests.support.fake_hub import FakeHub, RunningHub, free_port
+from support.fake_hub import FakeHub, RunningHub
+from support.ports import free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 

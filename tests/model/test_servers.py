@@ -1,6 +1,5 @@
 """Bolt's real servers, started as `bolt run` starts them, talked to over Rasa's REST channel."""
 import json
-import socket
 import urllib.request
 import uuid
 from pathlib import Path
@@ -11,18 +10,11 @@ import yaml
 from bolt.core.identity import issue_token
 from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.core.settings import Settings
+from support.ports import free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 TOKEN_SECRET = "server-test-token-secret-of-32-bytes-at-least"
 
 

@@ -7,8 +7,9 @@ from typing import AsyncIterator
 
 import pytest
 
-from tests.handoff.conftest import FakeRasa, run_async_test
-from tests.reliability.harness import HubProcess, hub_environment
+from support.fake_rasa import FakeRasa
+from support.hub_process import QUICK_FAULTS, HubProcess, hub_environment
+from tests.handoff.conftest import run_async_test
 
 # Every test is bounded; the soak as long as it was asked to run, and a margin.
 TEST_TIMEOUT = 90 + float(os.environ.get("BOLT_SOAK_SECONDS", "20"))
@@ -25,12 +26,12 @@ def hub_process(tmp_path):
     async def running(**overrides: str) -> AsyncIterator[tuple]:
         rasa = FakeRasa()
         await rasa.start()
-        hub = HubProcess(hub_environment(tmp_path / "var", rasa.url, **overrides),
+        hub = HubProcess(hub_environment(tmp_path / "var", rasa.url, QUICK_FAULTS, **overrides),
                          tmp_path / "hub.log")
         try:
             await hub.start()
             yield hub, rasa
         finally:
-            hub.stop()
+            hub.terminate()
             await rasa.stop()
     return running

@@ -8,7 +8,7 @@ import pytest
 import redis.asyncio as redis
 
 from handoff.services.redis_broker import RedisBroker
-from tests.support import services
+from support import services
 
 
 class Socket:

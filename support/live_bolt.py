@@ -1,11 +1,10 @@
-"""A private copy of the project with Bolt running on it: for the end-to-end test and the
-content benchmark. Real servers on free ports of 127.0.0.1, stopped on exit."""
+"""A private copy of the project with Bolt running on it, for the editors' end-to-end test and
+the content benchmark. Real servers on free ports of 127.0.0.1, stopped on exit."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -14,18 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
-from bolt.processes import bolt_services, start, stop, wait_healthy
 from bolt.core.settings import Settings
+from bolt.processes import bolt_services, start, stop, wait_healthy
+from support import REPOSITORY
+from support.ports import free_port
 
-REPOSITORY = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",
                  "handoff", "data", "tests")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def copy_project(target: Path, model: Path) -> Settings:

@@ -1,4 +1,5 @@
-"""Reads the content the way the tests check it: examples per intent and language."""
+"""Reads the content the way the tests check it: examples per intent and language, and the
+held-out questions."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,8 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from support import REPOSITORY
+
 DATA = REPOSITORY / "data"
 HOLDOUT = REPOSITORY / "tests" / "data" / "holdout"
 LANGUAGES = ("en", "ja", "ru", "id", "it", "de")
