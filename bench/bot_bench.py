@@ -37,11 +37,12 @@ from bench.stock_rasa import ensure_stock_model
 from bolt.core.identity import issue_token
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
-from bolt.processes import Service, bolt_services, start, stop, wait_healthy
+from bolt.processes import Service, bolt_services
 from bolt.training import ensure_model
 from handoff.services.agents import add_agent, open_repository
 from support import REPOSITORY
 from support.content import LANGUAGES, holdout_pairs, plain_text
+from support.live_bolt import serving
 from support.load import (
     cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results,
 )
@@ -282,10 +283,7 @@ def main() -> None:
                          "--interface", "127.0.0.1", "--port", str(stock_port), "--enable-api"],
                 health_url=f"http://127.0.0.1:{stock_port}/status",
                 env={"BOLT_ACTIONS_URL": settings.actions_url}))
-        try:
-            for service in services:
-                start(service, REPOSITORY)
-                wait_healthy(service, 300)
+        with serving(services, REPOSITORY, timeout=300):
             ws_url = settings.hub_url.replace("http://", "ws://")
             results["memory_mib"] = {s.name: round(resident_mib(s.process.pid), 1)
                                      for s in services}
@@ -310,8 +308,6 @@ def main() -> None:
             if args.handoffs:
                 results["handoff"] = handoff(settings, ws_url, args.handoffs,
                                              args.handoff_seconds, args.think_seconds)
-        finally:
-            stop(services)
     write_results("bot", results)
 
 

@@ -1,5 +1,7 @@
-"""A private copy of the project with Bolt running on it, for the editors' end-to-end test and
-the content benchmark. Real servers on free ports of 127.0.0.1, stopped on exit."""
+"""Bolt's real servers for the live tests and benchmarks: settings on free ports of 127.0.0.1,
+the servers started as `bolt run` starts them and stopped on exit, a private copy of the project
+to edit (the editors' end-to-end test and the content benchmark), and a chat over Rasa's REST
+channel."""
 from __future__ import annotations
 
 import json
@@ -14,12 +16,35 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from bolt.core.settings import Settings
-from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.processes import Service, bolt_services, start, stop, wait_healthy
 from support import REPOSITORY
 from support.ports import free_port
 
 PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",
                  "handoff", "data", "tests")
+
+
+def settings_on_free_ports(home: Path, **env: str) -> Settings:
+    """Bolt's settings for `home` with Rasa, the action server and the hub on free ports of
+    127.0.0.1; `env` adds to them."""
+    return Settings.from_env({
+        "BOLT_HOME": str(home), "BOLT_HOST": "127.0.0.1",
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()), **env,
+    })
+
+
+@contextmanager
+def serving(services: List[Service], cwd: Path, timeout: float) -> Iterator[List[Service]]:
+    """The services started in order, each waited for until it answers its health check (at
+    most `timeout` seconds); all of them stopped on the way out."""
+    try:
+        for service in services:
+            start(service, cwd)
+            wait_healthy(service, timeout=timeout)
+        yield services
+    finally:
+        stop(services)
 
 
 def copy_project(target: Path, model: Path) -> Settings:
@@ -36,11 +61,7 @@ def copy_project(target: Path, model: Path) -> Settings:
         os.link(model, target / "models" / model.name)  # 100 MB: a link, not a copy
     else:
         shutil.copy2(model, target / "models" / model.name)
-    return Settings.from_env({
-        "BOLT_HOME": str(target), "BOLT_HOST": "127.0.0.1",
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()), "BOLT_STATE_DIR": str(target / "var"),
-    })
+    return settings_on_free_ports(target, BOLT_STATE_DIR=str(target / "var"))
 
 
 def bolt_command(settings: Settings, *args: str,
@@ -56,14 +77,8 @@ def bolt_command(settings: Settings, *args: str,
 @contextmanager
 def running_bolt(settings: Settings, model: Path) -> Iterator[str]:
     """Bolt's action and Rasa servers on the copy; yields the Rasa server's URL."""
-    services = bolt_services(settings, model)
-    try:
-        for service in services:
-            start(service, settings.home)
-            wait_healthy(service, timeout=300)
+    with serving(bolt_services(settings, model), settings.home, timeout=300):
         yield settings.rasa_url
-    finally:
-        stop(services)
 
 
 class Chat:

@@ -10,13 +10,12 @@ import yaml
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.processes import bolt_services
 from bolt.core.secrets import load_secrets
-from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
 from support.client import Client
 from support.hub import handoff_body
-from support.ports import free_port
+from support.live_bolt import serving, settings_on_free_ports
 from support.tokens import PASSWORD
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -27,22 +26,13 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 @pytest.fixture(scope="module")
 def bolt_running(trained_model, repository, tmp_path_factory):
     state = tmp_path_factory.mktemp("state")
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
     add_agent(open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3"), "erika", ["de"], 2,
               PASSWORD, display_name="Erika")
     services = bolt_services(settings, trained_model)
     assert [s.name for s in services] == ["action server", "Rasa server", "hub"]
-    try:
-        for service in services:
-            start(service, repository)
-            wait_healthy(service, timeout=240)
+    with serving(services, repository, timeout=240):
         yield settings, load_secrets(state)
-    finally:
-        stop(services)
 
 
 def answer(language, key):

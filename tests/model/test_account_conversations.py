@@ -16,10 +16,9 @@ import pytest
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.core.settings import Settings
+from bolt.processes import bolt_services
 from support.fake_hub import FakeHub, RunningHub
-from support.ports import free_port
+from support.live_bolt import serving, settings_on_free_ports
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -40,10 +39,7 @@ def bolt_servers(trained_model, repository, tmp_path_factory):
     state = tmp_path_factory.mktemp("accounts")
     hub = RunningHub(FakeHub(service_token=SERVICE_TOKEN))
     fake_hub = hub.start()
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1",
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository)
     services = bolt_services(settings, trained_model)
     services[0].env.update({
         "BOLT_STATE_DIR": str(state / "var"),
@@ -53,13 +49,10 @@ def bolt_servers(trained_model, repository, tmp_path_factory):
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
     })
     try:
-        for service in services:
-            start(service, repository)
-            wait_healthy(service, timeout=240)
-        yield {"url": f"http://127.0.0.1:{settings.rasa_port}", "hub": fake_hub,
-               "db_dir": state / "db"}
+        with serving(services, repository, timeout=240):
+            yield {"url": f"http://127.0.0.1:{settings.rasa_port}", "hub": fake_hub,
+                   "db_dir": state / "db"}
     finally:
-        stop(services)
         hub.stop()
 
 

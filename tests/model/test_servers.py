@@ -8,9 +8,8 @@ import pytest
 import yaml
 
 from bolt.core.identity import issue_token
-from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.core.settings import Settings
-from support.ports import free_port
+from bolt.processes import bolt_services
+from support.live_bolt import serving, settings_on_free_ports
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -20,21 +19,13 @@ TOKEN_SECRET = "server-test-token-secret-of-32-bytes-at-least"
 
 @pytest.fixture(scope="module")
 def rasa_url(trained_model, repository, tmp_path_factory):
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1",
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository)
     services = bolt_services(settings, trained_model)
     # The account directory (demo accounts) and secrets of this run, not the worktree's var/.
     services[0].env.update({"BOLT_STATE_DIR": str(tmp_path_factory.mktemp("state")),
                             "BOLT_TOKEN_SECRET": TOKEN_SECRET})
-    try:
-        for service in services:
-            start(service, repository)
-            wait_healthy(service, timeout=240)
+    with serving(services, repository, timeout=240):
         yield f"http://127.0.0.1:{settings.rasa_port}"
-    finally:
-        stop(services)
 
 
 class Conversation:

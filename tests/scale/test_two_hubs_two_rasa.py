@@ -29,7 +29,8 @@ from handoff.services.agents import add_agent, open_repository
 from support import services
 from support.client import Client
 from support.hub_process import MANY_SENDERS, HubProcess, hub_environment
-from support.ports import free_port, listens
+from support.live_bolt import settings_on_free_ports
+from support.ports import listens
 from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, user_token
 from tests.handoff.test_with_rasa import answer, bot_text
 
@@ -116,11 +117,7 @@ def deployment(trained_model, repository, tmp_path_factory):
 
 def side(repository: Path, model: Path, state: Path, hub_database: str,
          accounts_database: str) -> Side:
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
     state.mkdir(parents=True, exist_ok=True)
     actions, rasa, _ = bolt_services(settings, model)  # the hub runs below, on the shared stores
     actions.env["BOLT_ACCOUNTS_DATABASE_URL"] = accounts_database
