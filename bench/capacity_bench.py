@@ -20,7 +20,8 @@ from typing import Any, Dict
 
 import websockets
 
-from support.hub_process import QUICK_FAULTS, HubProcess, hub_environment
+from support.hub import QUICK_FAULTS, hub_environment
+from support.hub_process import HubProcess
 from support.load import in_processes, machine, resident_mib, write_results
 from support.ports import free_port
 

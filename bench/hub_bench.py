@@ -14,15 +14,13 @@ import os
 import statistics
 import tempfile
 import time
+from pathlib import Path
 from typing import Dict, List
 
 from handoff.config import HubSettings
-from support import REPOSITORY
-from support.fake_rasa import FakeRasa
-from support.hub import Hub
+from support.hub import MANY_SENDERS, Hub, hub_environment, with_fake_rasa
 from support.load import percentile, write_results
-from support.ports import free_port
-from support.tokens import SERVICE_TOKEN, TOKEN_SECRET, user_token
+from support.tokens import user_token
 
 
 async def one_user(hub: Hub, number: int, messages: int, acks: List[float],
@@ -41,22 +39,16 @@ async def one_user(hub: Hub, number: int, messages: int, acks: List[float],
 
 async def run(users: int, messages: int) -> Dict[str, float]:
     with tempfile.TemporaryDirectory() as state:
-        rasa = FakeRasa()
-        await rasa.start()
-        hub = Hub(HubSettings.from_env({
-            "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": state, "BOLT_HUB_PORT": str(free_port()),
-            "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
-            "BOLT_RASA_URL": rasa.url, "BOLT_HUB_RATE_PER_SECOND": "1000",
-            "BOLT_HUB_RATE_BURST": "1000",
-        }))
-        await hub.start()
-        acks: List[float] = []
-        replies: List[float] = []
-        started = time.perf_counter()
-        await asyncio.gather(*(one_user(hub, n, messages, acks, replies) for n in range(users)))
-        elapsed = time.perf_counter() - started
-        await hub.stop()
-        await rasa.stop()
+        def hub_at(rasa_url: str) -> Hub:
+            return Hub(HubSettings.from_env(hub_environment(Path(state), rasa_url, MANY_SENDERS)))
+
+        async with with_fake_rasa(hub_at) as (hub, _):
+            acks: List[float] = []
+            replies: List[float] = []
+            started = time.perf_counter()
+            await asyncio.gather(*(one_user(hub, n, messages, acks, replies)
+                                   for n in range(users)))
+            elapsed = time.perf_counter() - started
     return summary(users, messages, elapsed, acks, replies)
 
 

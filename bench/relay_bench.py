@@ -39,7 +39,8 @@ import websockets
 from handoff.config import TICK_SECONDS
 from support import REPOSITORY
 from support.hub import handoff_body
-from support.hub_process import QUICK_FAULTS, HubProcess, hub_environment
+from support.hub import QUICK_FAULTS, hub_environment
+from support.hub_process import HubProcess
 from support.lean_socket import LeanSocket
 from support.load import (
     CpuMeter, StealMeter, by_second, in_processes, latency_summary, machine, write_results,

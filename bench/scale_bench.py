@@ -24,7 +24,8 @@ from typing import Dict, List, Optional
 from bench.hub_bench import one_user, summary
 from support import services
 from support.fake_rasa import FakeRasa
-from support.hub_process import MANY_SENDERS, HubProcess, hub_environment
+from support.hub import MANY_SENDERS, hub_environment
+from support.hub_process import HubProcess
 from support.load import write_results
 
 

@@ -1,17 +1,47 @@
-"""The hub served in this process on a free port of 127.0.0.1, and the handoff request the action
-server sends it (docs/handoff-api.md)."""
+"""The hub served in this process on a free port of 127.0.0.1, its environment for tests, the
+handoff request the action server sends it (docs/handoff-api.md), and a hub with a stand-in Rasa
+behind it."""
 from __future__ import annotations
 
 import json
-from typing import Any, List, Optional
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, AsyncIterator, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar
 
 import aiohttp
 
 from handoff.app import create_app
 from handoff.config import HubSettings
 from handoff.wire.reads import HubProtocol
+from support import REPOSITORY
 from support.client import Client
-from support.tokens import PASSWORD, SERVICE_TOKEN
+from support.fake_rasa import FakeRasa
+from support.ports import free_port
+from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET
+
+# Quick to notice a Rasa or an agent gone, and the origin the pages are served from: the
+# reliability suite's hubs and the load benchmarks'.
+QUICK_FAULTS: Mapping[str, str] = MappingProxyType({
+    "BOLT_HUB_RASA_TIMEOUT": "2", "BOLT_HUB_TICK_SECONDS": "0.2",
+    "BOLT_HUB_ALLOWED_ORIGINS": "https://help.example.com"})
+# The rate limits out of the way of users who send as fast as they are answered: the
+# benchmarks' and the several-hub runs'.
+MANY_SENDERS: Mapping[str, str] = MappingProxyType({
+    "BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000"})
+
+
+def hub_environment(state_dir: Path, rasa_url: str = "",
+                    preset: Mapping[str, str] = MappingProxyType({}),
+                    **overrides: str) -> Dict[str, str]:
+    """A hub's environment on a free port with the test secrets, then `preset`, then
+    `overrides`; an empty value leaves that setting to the hub's default."""
+    env = {
+        "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(state_dir),
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
+        "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_RASA_URL": rasa_url, **preset, **overrides,
+    }
+    return {key: value for key, value in env.items() if value}
 
 
 class Hub:
@@ -92,3 +122,24 @@ def handoff_body(conversation_id: str, language: str = "de", priority: str = "P2
     }
     body.update(extra)
     return body
+
+
+AnyHub = TypeVar("AnyHub", bound=Hub)
+
+
+@asynccontextmanager
+async def with_fake_rasa(
+        make_hub: Callable[[str], AnyHub]) -> AsyncIterator[Tuple[AnyHub, FakeRasa]]:
+    """A stand-in Rasa, and the hub `make_hub(rasa_url)` started in front of it (in this process
+    or its own); both stopped on the way out."""
+    rasa = FakeRasa()
+    await rasa.start()
+    try:
+        hub = make_hub(rasa.url)
+        await hub.start()
+        try:
+            yield hub, rasa
+        finally:
+            await hub.stop()
+    finally:
+        await rasa.stop()

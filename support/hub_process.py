@@ -10,8 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from types import MappingProxyType
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import aiohttp
 
@@ -21,33 +20,10 @@ from handoff.store.database import connect, migrate
 from handoff.store.repository import Repository
 from support import REPOSITORY
 from support.hub import Hub
-from support.ports import free_port
-from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET
+from support.tokens import PASSWORD
 
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 15.0
-
-# Quick to notice a Rasa or an agent gone, and the origin the pages are served from: the
-# reliability suite's hubs and the load benchmarks'.
-QUICK_FAULTS: Mapping[str, str] = MappingProxyType({
-    "BOLT_HUB_RASA_TIMEOUT": "2", "BOLT_HUB_TICK_SECONDS": "0.2",
-    "BOLT_HUB_ALLOWED_ORIGINS": "https://help.example.com"})
-# The rate limits out of the way of many users sending at once: the several-hub runs'.
-MANY_SENDERS: Mapping[str, str] = MappingProxyType({
-    "BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000"})
-
-
-def hub_environment(state_dir: Path, rasa_url: str,
-                    preset: Mapping[str, str] = MappingProxyType({}),
-                    **overrides: str) -> Dict[str, str]:
-    """A hub's environment on a free port with the test secrets, then `preset`, then
-    `overrides`; an empty value leaves that setting to the hub's default."""
-    env = {
-        "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(state_dir),
-        "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
-        "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_RASA_URL": rasa_url, **preset, **overrides,
-    }
-    return {key: value for key, value in env.items() if value}
 
 
 class HubProcess(Hub):
@@ -68,6 +44,13 @@ class HubProcess(Hub):
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "handoff"], cwd=REPOSITORY, env={**os.environ, **self.env},
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            await self._answering()
+        except BaseException:  # not left running behind a failed start
+            self.terminate()
+            raise
+
+    async def _answering(self) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STARTUP_SECONDS
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as session:

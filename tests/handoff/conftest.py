@@ -1,5 +1,5 @@
-"""The hub on a real socket with a real SQLite file; Rasa is a small local HTTP server here
-(support/fake_rasa.py), the hub support/hub.py's.
+"""The hub on a real socket with a real SQLite file (support/hub.py); Rasa is a small local HTTP
+server here (support/fake_rasa.py).
 
 `async def` tests run on a fresh event loop each (no plugin needed): the hub, the stand-in
 Rasa and the websocket clients all share it, talking over 127.0.0.1.
@@ -10,7 +10,8 @@ import asyncio
 import inspect
 import uuid
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List
+from typing import (Any, AsyncContextManager, AsyncIterator, Awaitable, Callable, Dict, Iterator,
+                    List)
 
 import pytest
 from sanic import Sanic
@@ -18,11 +19,10 @@ from sanic import Sanic
 from handoff.config import HubSettings
 from handoff.services.agents import add_agent, open_repository
 from handoff.wire.reads import HubProtocol
-from support import REPOSITORY, services
-from support.fake_rasa import FakeRasa
-from support.hub import Hub
+from support import services
+from support.hub import Hub, hub_environment, with_fake_rasa
 from support.ports import free_port
-from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET
+from support.tokens import PASSWORD
 
 TEST_TIMEOUT = 60
 
@@ -77,13 +77,10 @@ def many_apps_in_one_process():
 def hub_env(tmp_path) -> Iterator[Dict[str, str]]:
     """The hub's environment: SQLite and one process, or (inside scripts/with-scale-services)
     a fresh PostgreSQL database and Redis fan-out, so that the same tests prove both."""
-    env = {
-        "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(tmp_path / "var"),
-        "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
-        "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_HUB_RASA_TIMEOUT": "1",
-        "BOLT_HUB_AGENT_GRACE_SECONDS": "0.6", "BOLT_HUB_TICK_SECONDS": "0.1",
-        "BOLT_HUB_OFFER_SECONDS": "30", "BOLT_HUB_ALLOWED_ORIGINS": "https://help.example.com",
-    }
+    env = hub_environment(
+        tmp_path / "var", BOLT_HUB_RASA_TIMEOUT="1", BOLT_HUB_AGENT_GRACE_SECONDS="0.6",
+        BOLT_HUB_TICK_SECONDS="0.1", BOLT_HUB_OFFER_SECONDS="30",
+        BOLT_HUB_ALLOWED_ORIGINS="https://help.example.com")
     if services.redis_url():
         env["BOLT_HUB_REDIS_URL"] = services.redis_url()
     if services.postgres_url() is None:
@@ -106,18 +103,9 @@ def agents(hub_env):
 @pytest.fixture
 def bolt(hub_env):
     """`async with bolt(**env) as (hub, rasa)`: a running hub and its stand-in Rasa."""
-    @asynccontextmanager
-    async def running(**overrides: str) -> AsyncIterator[tuple]:
-        rasa = FakeRasa()
-        await rasa.start()
-        env = {**hub_env, "BOLT_RASA_URL": rasa.url, **overrides}
-        hub = Hub(HubSettings.from_env(env))
-        await hub.start()
-        try:
-            yield hub, rasa
-        finally:
-            await hub.stop()
-            await rasa.stop()
+    def running(**overrides: str) -> AsyncContextManager[tuple]:
+        return with_fake_rasa(lambda rasa_url: Hub(HubSettings.from_env(
+            {**hub_env, "BOLT_RASA_URL": rasa_url, **overrides})))
     return running
 
 

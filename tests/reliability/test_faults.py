@@ -12,7 +12,8 @@ from typing import Dict, Iterator
 import websockets
 
 from support.client import Client
-from support.hub_process import MANY_SENDERS, HubProcess
+from support.hub import MANY_SENDERS
+from support.hub_process import HubProcess
 from support.tokens import user_token
 from tests.reliability.checks import assert_acknowledged_kept, sender_client_id
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field
 from support.client import Client
-from support.hub_process import QUICK_FAULTS, HubProcess, hub_environment
+from support.hub import QUICK_FAULTS, hub_environment
+from support.hub_process import HubProcess
 from support.ports import free_port
 
 MAX_FRAME_BYTES = 16384  # the default

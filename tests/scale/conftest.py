@@ -10,7 +10,8 @@ from typing import Dict, Iterator, List
 import pytest
 
 from support import services
-from support.hub_process import MANY_SENDERS, HubProcess, hub_environment
+from support.hub import MANY_SENDERS, hub_environment
+from support.hub_process import HubProcess
 from tests.handoff.conftest import TEST_TIMEOUT, run_async_test
 from tests.handoff.conftest import many_apps_in_one_process  # noqa: F401  (a shared fixture)
 
