@@ -1,6 +1,6 @@
 """What the tests (tests/) and the benchmarks (bench/) share: hubs in this process and in
-processes of their own, stand-ins for Rasa and the hub, free ports, load generators, and the
-readers of the content and the held-out set.
+processes of their own, stand-ins for Rasa and the hub, Bolt's real servers on free ports, load
+generators, and the readers of the content and the held-out set.
 
 Not part of the product (the wheel holds bolt, bot, actions and handoff only). It imports the
 product's packages and neither tests nor bench, so that both can import it and not each other.

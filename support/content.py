@@ -30,6 +30,14 @@ ALL_INTENTS = tuple(f"faq/{key}" for key in FAQ_KEYS) + DIALOGUE_INTENTS
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
 
 
+def answer(language: str, key: str, data: Path = DATA) -> str:
+    """The response of `key` in `language` (data/responses/<language>/<key>.yml): its first
+    variant's text, as the bot says it."""
+    path = data / "responses" / language / f"{key}.yml"
+    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+    return next(iter(responses.values()))[0]["text"]
+
+
 def plain_text(example: str) -> str:
     """The example as a user typed it: entity annotations removed."""
     return ANNOTATION.sub(r"\1", example)

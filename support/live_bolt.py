@@ -20,8 +20,10 @@ from bolt.processes import Service, bolt_services, start, stop, wait_healthy
 from support import REPOSITORY
 from support.ports import free_port
 
+# The tests go too, and support/ with them: `bolt content report --evaluate` runs the
+# held-out accuracy test in the project it is given.
 PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",
-                 "handoff", "data", "tests")
+                 "handoff", "data", "tests", "support")
 
 
 def settings_on_free_ports(home: Path, **env: str) -> Settings:
@@ -82,21 +84,33 @@ def running_bolt(settings: Settings, model: Path) -> Iterator[str]:
 
 
 class Chat:
-    def __init__(self, url: str, locale: Optional[str] = None) -> None:
-        self.url = url
-        self.sender = f"editor-{uuid.uuid4().hex[:8]}"
-        self.locale = locale
+    """One conversation with the Rasa server over its REST channel, as the widget holds it: the
+    page's locale and the signed-in user's token go with every message."""
 
-    def say(self, text: str) -> str:
+    def __init__(self, url: str, locale: Optional[str] = None,
+                 token: Optional[str] = None) -> None:
+        self.url = url
+        self.sender = f"chat-{uuid.uuid4().hex[:10]}"
+        self.metadata: Dict[str, Any] = {}
+        if locale:
+            self.metadata["locale"] = locale
+        if token:
+            self.metadata["auth_token"] = token
+
+    def replies(self, text: str) -> List[Dict[str, Any]]:
+        """Rasa's replies to `text`: a message per paragraph, with their buttons."""
         body: Dict[str, Any] = {"sender": self.sender, "message": text}
-        if self.locale:
-            body["metadata"] = {"locale": self.locale}
+        if self.metadata:
+            body["metadata"] = self.metadata
         request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook",
                                          data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=120) as response:
-            replies: List[Dict[str, Any]] = json.loads(response.read())
-        return "\n\n".join(r["text"] for r in replies if r.get("text"))
+            return json.loads(response.read())
+
+    def say(self, text: str) -> str:
+        """The bot's answer to `text` as one text, its paragraphs joined again."""
+        return "\n\n".join(r["text"] for r in self.replies(text) if r.get("text"))
 
     def user_texts(self) -> List[str]:
         with urllib.request.urlopen(f"{self.url}/conversations/{self.sender}/tracker",

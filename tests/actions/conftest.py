@@ -7,15 +7,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from support.fake_hub import FakeHub, RunningHub
 from support.ports import free_port
-from support.tokens import SERVICE_TOKEN, TOKEN_SECRET
+from support.tokens import SERVICE_TOKEN, TOKEN_SECRET, demo_user_ids
 from support.trackers import token_for
 
 
 def demo_user(plan: str, support_plan: str, role: str, licensed: bool) -> Dict[str, str]:
-    """The metadata of a user of the shipped demo accounts (bolt/core/demo_accounts.csv)."""
-    support = support_plan.replace("_", "-")
-    user = f"{plan}-{support}-{role}-{'licensed' if licensed else 'unlicensed'}"
-    return token_for(user, f"demo-{plan}-{support}")
+    """The metadata of a user of the shipped demo accounts, signed in."""
+    return token_for(*demo_user_ids(plan, support_plan, role, licensed))
 
 
 @pytest.fixture

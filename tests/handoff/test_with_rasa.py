@@ -3,10 +3,8 @@ account check of the action server queues a signed-in demo user through the hub'
 import asyncio
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
-import yaml
 
 from actions.messages import render
 from bolt.core.identity import issue_token
@@ -14,13 +12,12 @@ from bolt.processes import bolt_services
 from bolt.core.secrets import load_secrets
 from handoff.services.agents import add_agent, open_repository
 from support.client import Client
+from support.content import answer
 from support.hub import handoff_body
 from support.live_bolt import serving, settings_on_free_ports
 from support.tokens import PASSWORD
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +30,6 @@ def bolt_running(trained_model, repository, tmp_path_factory):
     assert [s.name for s in services] == ["action server", "Rasa server", "hub"]
     with serving(services, repository, timeout=240):
         yield settings, load_secrets(state)
-
-
-def answer(language, key):
-    path = DATA / "responses" / language / f"{key}.yml"
-    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
-    return next(iter(responses.values()))[0]["text"]
 
 
 async def bot_text(user):

@@ -28,12 +28,13 @@ from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
 from support import services
 from support.client import Client
+from support.content import answer
 from support.hub import MANY_SENDERS, hub_environment
 from support.hub_process import HubProcess
 from support.live_bolt import settings_on_free_ports
 from support.ports import listens
 from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, user_token
-from tests.handoff.test_with_rasa import answer, bot_text
+from tests.handoff.test_with_rasa import bot_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
