@@ -41,16 +41,17 @@ test: model browser
 	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
 	scripts/with-scale-services $(BIN)/python -m pytest -m model tests/scale
 
+# Each benchmark is a module of bench/, run from the repository so that support/ is importable.
 bench: model
-	$(BIN)/python bench/nlu_bench.py
-	$(BIN)/python bench/accounts_bench.py
-	$(BIN)/python bench/hub_bench.py
-	$(BIN)/python bench/content_bench.py
-	scripts/with-scale-services $(BIN)/python bench/scale_bench.py
-	$(BIN)/python bench/relay_bench.py
-	$(BIN)/python bench/capacity_bench.py
-	$(BIN)/python bench/bot_bench.py --stock-epochs 3
-	$(BIN)/python bench/soak.py
+	$(BIN)/python -m bench.nlu_bench
+	$(BIN)/python -m bench.accounts_bench
+	$(BIN)/python -m bench.hub_bench
+	$(BIN)/python -m bench.content_bench
+	scripts/with-scale-services $(BIN)/python -m bench.scale_bench
+	$(BIN)/python -m bench.relay_bench
+	$(BIN)/python -m bench.capacity_bench
+	$(BIN)/python -m bench.bot_bench --stock-epochs 3
+	$(BIN)/python -m bench.soak
 
 # Regenerates the pins from the current environment (after a deliberate upgrade).
 constraints: setup

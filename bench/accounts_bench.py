@@ -1,5 +1,7 @@
 """How long the account check and the handoff action take, in process (run on demand).
 
+    .venv/bin/python -m bench.accounts_bench
+
 The account check of every demo user (token verification, SQLite look-up, policy) and the whole
 `action_request_handoff` against a local hub, sequentially. Writes bench/results/accounts.json.
 """
@@ -8,21 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY))
-from loadlib import write_results  # noqa: E402
+from rasa_sdk.executor import CollectingDispatcher
 
-from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
-
-from tests.actions.conftest import (  # noqa: E402
-    SERVICE_TOKEN, TOKEN_SECRET, make_tracker, token_for,
-)
-from tests.support.fake_hub import FakeHub, RunningHub  # noqa: E402
+from support.fake_hub import FakeHub, RunningHub
+from support.load import write_results
+from support.tokens import SERVICE_TOKEN, TOKEN_SECRET
+from support.trackers import make_tracker, token_for
 
 ROUNDS = 3
 
@@ -66,7 +62,7 @@ def main() -> None:
     hub.stop()
     results = {"account_check": percentiles(checks), "handoff_action": percentiles(handoffs),
                "handoffs_queued": len(fake.handoffs)}
-    write_results("accounts", "python bench/accounts_bench.py " + " ".join(sys.argv[1:]), results)
+    write_results("accounts", results)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The peer of the relay benchmark: the `websockets` library forwarding frames between the two
 sockets of a room (`/<room>/a` and `/<room>/b`), storing nothing.
 
-    .venv/bin/python bench/bare_relay.py PORT
+    .venv/bin/python -m bench.bare_relay PORT
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The bot path, Bolt against stock Rasa in the same run, and the handoff.
 
-    .venv/bin/python bench/bot_bench.py [--levels 1,8,32,64] [--seconds 20] [--stock-epochs 3]
+    .venv/bin/python -m bench.bot_bench [--levels 1,8,32,64] [--seconds 20] [--stock-epochs 3]
 
 Bolt as `bolt run` starts it (action server, Rasa with Bolt's model, the hub); each simulated
 conversation is a sidebar socket on the hub, sending a held-out question and waiting for the
@@ -30,21 +30,25 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from loadlib import REPOSITORY, cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results
+import aiohttp
+import websockets
 
-import aiohttp  # noqa: E402
-import websockets  # noqa: E402
-
-from bolt.core.identity import issue_token  # noqa: E402
-from bolt.processes import Service, bolt_services, start, stop, wait_healthy  # noqa: E402
-from bolt.core.secrets import load_secrets  # noqa: E402
-from bolt.core.settings import Settings  # noqa: E402
-from bolt.training import ensure_model  # noqa: E402
-from handoff.services.agents import add_agent, open_repository  # noqa: E402
-from stock_rasa import ensure_stock_model  # noqa: E402
-from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
-from tests.handoff.conftest import PASSWORD, free_port  # noqa: E402
-from tests.model.nlu_eval import predicted_label  # noqa: E402
+from bench.stock_rasa import ensure_stock_model
+from bolt.core.identity import issue_token
+from bolt.core.secrets import load_secrets
+from bolt.core.settings import Settings
+from bolt.processes import Service, bolt_services
+from bolt.training import ensure_model
+from handoff.services.agents import add_agent, open_repository
+from support import REPOSITORY
+from support.content import LANGUAGES, holdout_pairs, plain_text
+from support.live_bolt import serving
+from support.load import (
+    cpu_seconds, in_processes, latency_summary, machine, resident_mib, write_results,
+)
+from support.nlu_eval import predicted_label
+from support.ports import free_port
+from support.tokens import PASSWORD
 
 Question = Tuple[str, str]  # (language, text)
 HANDOFF_USER = ("pro-premier-admin-licensed", "demo-pro-premier")
@@ -279,10 +283,7 @@ def main() -> None:
                          "--interface", "127.0.0.1", "--port", str(stock_port), "--enable-api"],
                 health_url=f"http://127.0.0.1:{stock_port}/status",
                 env={"BOLT_ACTIONS_URL": settings.actions_url}))
-        try:
-            for service in services:
-                start(service, REPOSITORY)
-                wait_healthy(service, 300)
+        with serving(services, REPOSITORY, timeout=300):
             ws_url = settings.hub_url.replace("http://", "ws://")
             results["memory_mib"] = {s.name: round(resident_mib(s.process.pid), 1)
                                      for s in services}
@@ -307,9 +308,7 @@ def main() -> None:
             if args.handoffs:
                 results["handoff"] = handoff(settings, ws_url, args.handoffs,
                                              args.handoff_seconds, args.think_seconds)
-        finally:
-            stop(services)
-    write_results("bot", "python bench/bot_bench.py " + " ".join(sys.argv[1:]), results)
+    write_results("bot", results)
 
 
 def handoff(settings: Settings, ws_url: str, users: int, seconds: float,

@@ -1,6 +1,6 @@
 """Capacity: idle sidebar connections one hub process holds, and its memory per connection.
 
-    .venv/bin/python bench/capacity_bench.py [--connections 10000] [--workers 4]
+    .venv/bin/python -m bench.capacity_bench [--connections 10000] [--workers 4]
 
 Each connection is a real sidebar: a WebSocket that said `hello` and got its `welcome` (a new
 conversation each). The load generators are processes of their own; the hub's resident memory
@@ -12,19 +12,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict
 
-from loadlib import in_processes, machine, resident_mib, write_results
+import websockets
 
-import websockets  # noqa: E402
-
-from tests.handoff.conftest import free_port  # noqa: E402
-from tests.reliability.harness import HubProcess, hub_environment  # noqa: E402
+from support.hub import QUICK_FAULTS, hub_environment
+from support.hub_process import HubProcess
+from support.load import in_processes, machine, resident_mib, write_results
+from support.ports import free_port
 
 
 async def hold(ws_url: str, count: int, connected_by: float, release_at: float) -> Dict[str, Any]:
@@ -69,7 +68,8 @@ def main() -> None:
     args = parser.parse_args()
     results: Dict[str, Any] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as state:
-        hub = HubProcess(hub_environment(Path(state) / "var", f"http://127.0.0.1:{free_port()}"),
+        hub = HubProcess(hub_environment(Path(state) / "var", f"http://127.0.0.1:{free_port()}",
+                                         QUICK_FAULTS),
                          Path(state) / "hub.log")
         asyncio.run(hub.start())
         try:
@@ -88,7 +88,7 @@ def main() -> None:
                 ping = asyncio.run(ping_round_trip(hub.ws_url))
                 parts = parts_future.result()
         finally:
-            hub.stop()
+            hub.terminate()
     connected = sum(p["connected"] for p in parts)
     results.update({
         "connections_asked": args.connections, "connections_held": connected,
@@ -100,7 +100,7 @@ def main() -> None:
         "ping_round_trip_ms_while_holding": round(ping * 1000, 1),
         "seconds_to_connect_all": round(max(p["done_at"] for p in parts) - started, 1),
     })
-    write_results("capacity", "python bench/capacity_bench.py " + " ".join(sys.argv[1:]), results)
+    write_results("capacity", results)
 
 
 if __name__ == "__main__":

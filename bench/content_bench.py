@@ -1,6 +1,6 @@
 """The editors' benchmark: how long until a change is live in a running Bolt.
 
-    .venv/bin/python bench/content_bench.py
+    .venv/bin/python -m bench.content_bench
 
 On a private copy of the project with Bolt running (real servers on free ports), it measures:
 - `bolt content validate` on the whole content (median of 5 runs);
@@ -15,22 +15,20 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Dict, List
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY))
-from loadlib import write_results  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bolt.core.settings import Settings  # noqa: E402
 from bolt.training import ensure_model  # noqa: E402
-from tests.editing.conftest import edit  # noqa: E402
-from tests.editing.live import Chat, bolt_command, copy_project, running_bolt  # noqa: E402
-from tests.editing.topic import ANSWERS, KEY, fill_topic  # noqa: E402
+from support import REPOSITORY  # noqa: E402
+from support.edits import edit  # noqa: E402
+from support.live_bolt import Chat, bolt_command, copy_project, running_bolt  # noqa: E402
+from support.load import write_results  # noqa: E402
+from support.new_topic import ANSWERS, KEY, fill_topic  # noqa: E402
 
 
 class Stopwatch:
@@ -135,7 +133,7 @@ def main() -> None:
             report["new_topic_to_live"] = new_topic(settings, url)
             report["changed_examples_to_live"] = changed_examples(settings, url)
     report["load_average_at_end"] = os.getloadavg()[0]
-    write_results("content", "python bench/content_bench.py " + " ".join(sys.argv[1:]), report)
+    write_results("content", report)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The hub's benchmark: how fast a stored, acknowledged and answered message goes round.
 
-    .venv/bin/python bench/hub_bench.py [--users 50] [--messages 20]
+    .venv/bin/python -m bench.hub_bench [--users 50] [--messages 20]
 
 A hub on 127.0.0.1 with a fresh SQLite file and a stand-in Rasa that answers at once (so the hub
 is what is measured); each user sends its messages one after the other, all users at once. The
@@ -12,25 +12,15 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY))
-from loadlib import write_results  # noqa: E402
-
-from handoff.config import HubSettings  # noqa: E402
-from tests.handoff.conftest import (  # noqa: E402
-    REPOSITORY as HOME, SERVICE_TOKEN, TOKEN_SECRET, FakeRasa, Hub, free_port, user_token,
-)
-
-
-def percentile(values: List[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+from handoff.config import HubSettings
+from support.hub import MANY_SENDERS, Hub, hub_environment, with_fake_rasa
+from support.load import percentile, write_results
+from support.tokens import user_token
 
 
 async def one_user(hub: Hub, number: int, messages: int, acks: List[float],
@@ -49,22 +39,16 @@ async def one_user(hub: Hub, number: int, messages: int, acks: List[float],
 
 async def run(users: int, messages: int) -> Dict[str, float]:
     with tempfile.TemporaryDirectory() as state:
-        rasa = FakeRasa()
-        await rasa.start()
-        hub = Hub(HubSettings.from_env({
-            "BOLT_HOME": str(HOME), "BOLT_STATE_DIR": state, "BOLT_HUB_PORT": str(free_port()),
-            "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
-            "BOLT_RASA_URL": rasa.url, "BOLT_HUB_RATE_PER_SECOND": "1000",
-            "BOLT_HUB_RATE_BURST": "1000",
-        }))
-        await hub.start()
-        acks: List[float] = []
-        replies: List[float] = []
-        started = time.perf_counter()
-        await asyncio.gather(*(one_user(hub, n, messages, acks, replies) for n in range(users)))
-        elapsed = time.perf_counter() - started
-        await hub.stop()
-        await rasa.stop()
+        def hub_at(rasa_url: str) -> Hub:
+            return Hub(HubSettings.from_env(hub_environment(Path(state), rasa_url, MANY_SENDERS)))
+
+        async with with_fake_rasa(hub_at) as (hub, _):
+            acks: List[float] = []
+            replies: List[float] = []
+            started = time.perf_counter()
+            await asyncio.gather(*(one_user(hub, n, messages, acks, replies)
+                                   for n in range(users)))
+            elapsed = time.perf_counter() - started
     return summary(users, messages, elapsed, acks, replies)
 
 
@@ -87,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SANIC_NO_UVLOOP", "true")
     results = asyncio.run(run(args.users, args.messages))
-    write_results("hub", "python bench/hub_bench.py " + " ".join(sys.argv[1:]), results)
+    write_results("hub", results)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Bolt's NLU benchmark: held-out accuracy, full training time, parse latency, server memory.
 
-    make bench            # or: .venv/bin/python bench/nlu_bench.py [--skip-training]
+    make bench            # or: .venv/bin/python -m bench.nlu_bench [--skip-training]
 
 Full training runs from scratch (empty Rasa cache, new model directory), so it measures what a
 fresh clone pays. Latency is measured on a running `rasa run --enable-api` over HTTP
@@ -9,11 +9,9 @@ fresh clone pays. Latency is measured on a running `rasa run --enable-api` over 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,15 +20,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY))
-from loadlib import write_results  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bolt.processes import Service, start, stop, wait_healthy  # noqa: E402
 from bolt.core.settings import Settings  # noqa: E402
+from bolt.processes import Service, start, stop, wait_healthy  # noqa: E402
 from bolt.training import ensure_model  # noqa: E402
-from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
+from support import REPOSITORY  # noqa: E402
+from support.content import LANGUAGES, holdout_pairs, plain_text  # noqa: E402
+from support.load import write_results  # noqa: E402
+from support.ports import free_port  # noqa: E402
 
 
 def full_training(settings: Settings) -> dict:
@@ -56,7 +54,7 @@ def full_training(settings: Settings) -> dict:
 
 def accuracy(model: Path) -> dict:
     from rasa.core.agent import Agent
-    from tests.model.nlu_eval import evaluate
+    from support.nlu_eval import evaluate
 
     result, _ = evaluate(Agent.load(str(model)))
     return {lang: round(acc, 4) for lang, acc in result.accuracy_by_language().items()}
@@ -86,9 +84,7 @@ def _descendants(pid: int) -> list:
 
 
 def parse_latency(model: Path, settings: Settings) -> dict:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = Service(
         name="Rasa server",
         command=[sys.executable, "-m", "rasa", "run", "--model", str(model), "--enable-api",
@@ -134,7 +130,7 @@ def main() -> None:
         report["full_training"] = full_training(settings)
     report["holdout_accuracy"] = accuracy(model)
     report["parse"] = parse_latency(model, settings)
-    write_results("nlu", "python bench/nlu_bench.py " + " ".join(sys.argv[1:]), report)
+    write_results("nlu", report)
 
 
 if __name__ == "__main__":

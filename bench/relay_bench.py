@@ -1,6 +1,6 @@
 """The relay: users and agents chatting through the hub, every message stored before delivery.
 
-    .venv/bin/python bench/relay_bench.py [--chats 1000] [--seconds 60] [--closed-chats 64]
+    .venv/bin/python -m bench.relay_bench [--chats 1000] [--seconds 60] [--closed-chats 64]
 
 1. Open loop: `--chats` live chats (one user socket each; online agents claiming 20 chats each), every
    user and every agent sending a message every 2 s for `--seconds`: the delivery latency (sent
@@ -11,7 +11,7 @@
    through a bare `websockets` relay (bench/bare_relay.py, storing nothing) driven the same way.
 
 Load comes from `--workers` processes of their own: the open loop's through a lean WebSocket
-client (bench/lean_socket.py; generators driven through `websockets` took 0.5 of this machine's
+client (support/lean_socket.py; generators driven through `websockets` took 0.5 of this machine's
 two cores from the hub they measure), the closed loop's through `websockets`, as for the bare
 relay. The hub runs as `bolt run` starts it, with its default settings but for the rate limits,
 raised for the run: to 1,000 frames a second in the open loop (an agent holding 20 chats sends
@@ -33,16 +33,20 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
-from lean_socket import LeanSocket
-from loadlib import (REPOSITORY, CpuMeter, StealMeter, by_second, in_processes, latency_summary,
-                     machine, write_results)
+import aiohttp
+import websockets
 
-import aiohttp  # noqa: E402
-import websockets  # noqa: E402
-
-from handoff.config import TICK_SECONDS  # noqa: E402
-from tests.handoff.conftest import PASSWORD, SERVICE_TOKEN, free_port, handoff_body, user_token  # noqa: E402
-from tests.reliability.harness import HubProcess, hub_environment  # noqa: E402
+from handoff.config import TICK_SECONDS
+from support import REPOSITORY
+from support.hub import handoff_body
+from support.hub import QUICK_FAULTS, hub_environment
+from support.hub_process import HubProcess
+from support.lean_socket import LeanSocket
+from support.load import (
+    CpuMeter, StealMeter, by_second, in_processes, latency_summary, machine, write_results,
+)
+from support.ports import free_port
+from support.tokens import PASSWORD, SERVICE_TOKEN, user_token
 
 CHATS_PER_AGENT = 20
 PERIOD = 2.0
@@ -106,7 +110,7 @@ async def drain(ws: Any) -> None:
 
 async def open_loop_worker(ws_url: str, http_url: str, first: int, chats: int, start_at: float,
                            seconds: float) -> Dict[str, Any]:
-    """Through bench/lean_socket.py: the generators take less of the CPU the hub also needs."""
+    """Through support/lean_socket.py: the generators take less of the CPU the hub also needs."""
     users, agents = await open_chats(ws_url, http_url, first, chats, LeanSocket.connect)
     for ws in [ws for _, ws in users] + [ws for ws, _ in agents]:
         await drain(ws)
@@ -262,9 +266,9 @@ CLOSED_LOOP_RATE = 1_000_000
 
 def start_hub(state: Path, chats: int, rate: int) -> HubProcess:
     hub = HubProcess(hub_environment(
-        state / "var", f"http://127.0.0.1:{free_port()}", BOLT_HUB_RATE_PER_SECOND=str(rate),
-        BOLT_HUB_RATE_BURST=str(rate), BOLT_HUB_OFFER_SECONDS="3600",
-        BOLT_HUB_TICK_SECONDS=str(TICK_SECONDS)), state / "hub.log")
+        state / "var", f"http://127.0.0.1:{free_port()}", QUICK_FAULTS,
+        BOLT_HUB_RATE_PER_SECOND=str(rate), BOLT_HUB_RATE_BURST=str(rate),
+        BOLT_HUB_OFFER_SECONDS="3600", BOLT_HUB_TICK_SECONDS=str(TICK_SECONDS)), state / "hub.log")
     asyncio.run(hub.start())
     for first in range(0, chats, CHATS_PER_AGENT):
         hub.add_agent(agent_name(first), ["de"], capacity=CHATS_PER_AGENT)
@@ -297,7 +301,7 @@ def open_loop(args: argparse.Namespace) -> Dict[str, Any]:
             print_log_tail(hub)
             raise
         finally:
-            hub.stop()
+            hub.terminate()
     sent_and_latency = [pair for part in parts for pair in part["latencies"]]
     latencies = [latency for _, latency in sent_and_latency]
     steal_by_second = steal.result()
@@ -330,11 +334,10 @@ def closed_loop(args: argparse.Namespace) -> Dict[str, Any]:
             print_log_tail(hub)
             raise
         finally:
-            hub.stop()
+            hub.terminate()
     hub_rate = sum(p["relayed"] for p in parts) / max(p["seconds"] for p in parts)
     port = free_port()
-    bare = subprocess.Popen([sys.executable, str(REPOSITORY / "bench" / "bare_relay.py"),
-                             str(port)])
+    bare = subprocess.Popen([sys.executable, "-m", "bench.bare_relay", str(port)], cwd=REPOSITORY)
     try:
         time.sleep(1.5)
         start_at = time.time() + 5
@@ -368,7 +371,7 @@ def main() -> None:
         results["open_loop"] = open_loop(args)
     if not args.skip_closed_loop:
         results["closed_loop"] = closed_loop(args)
-    write_results("relay", "python bench/relay_bench.py " + " ".join(sys.argv[1:]), results)
+    write_results("relay", results)
 
 
 if __name__ == "__main__":

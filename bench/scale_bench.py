@@ -1,6 +1,6 @@
 """Several hubs: messages relayed per second and p99 latency, PostgreSQL + Redis against SQLite.
 
-    scripts/with-scale-services .venv/bin/python bench/scale_bench.py [--users 48] [--messages 20]
+    scripts/with-scale-services .venv/bin/python -m bench.scale_bench [--users 48] [--messages 20]
 
 One run measures, one after the other: one hub on SQLite with the in-process broker (the
 embedded default), then 1, 2 and 4 hub processes sharing one PostgreSQL database and Redis. Each
@@ -21,14 +21,12 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY))
-from loadlib import write_results  # noqa: E402
-
-from bench.hub_bench import one_user, summary  # noqa: E402
-from tests.handoff.conftest import FakeRasa  # noqa: E402
-from tests.support import services  # noqa: E402
-from tests.support.hub_process import HubProcess, hub_process_env  # noqa: E402
+from bench.hub_bench import one_user, summary
+from support import services
+from support.fake_rasa import FakeRasa
+from support.hub import MANY_SENDERS, hub_environment
+from support.hub_process import HubProcess
+from support.load import write_results
 
 
 async def measure(hub_count: int, database_url: Optional[str], redis_url: Optional[str],
@@ -39,8 +37,9 @@ async def measure(hub_count: int, database_url: Optional[str], redis_url: Option
         hubs: List[HubProcess] = []
         try:
             for number in range(hub_count):
-                hub = HubProcess(hub_process_env(Path(state), rasa.url, database_url or "",
-                                                 redis_url or ""),
+                hub = HubProcess(hub_environment(Path(state), rasa.url, MANY_SENDERS,
+                                                 BOLT_HUB_DATABASE_URL=database_url or "",
+                                                 BOLT_HUB_REDIS_URL=redis_url or ""),
                                  Path(state) / f"hub-{number}.log")
                 await hub.start()
                 hubs.append(hub)
@@ -79,8 +78,8 @@ def main() -> None:
         sys.exit("run inside scripts/with-scale-services (it provides PostgreSQL and Redis)")
     results = asyncio.run(run(arguments.users, arguments.messages,
                               [int(n) for n in arguments.hubs.split(",")]))
-    write_results("scale", "python bench/scale_bench.py " + " ".join(sys.argv[1:]),
-                  {"load_average": os.getloadavg(), "cpus": os.cpu_count(), "results": results})
+    write_results("scale", {"load_average": os.getloadavg(), "cpus": os.cpu_count(),
+                            "results": results})
 
 
 if __name__ == "__main__":

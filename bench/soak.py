@@ -1,6 +1,6 @@
 """The long soak: tests/reliability/test_soak.py for minutes with hundreds of users.
 
-    .venv/bin/python bench/soak.py [--seconds 300] [--users 300]
+    .venv/bin/python -m bench.soak [--seconds 300] [--users 300]
 
 The same checks as the short run of `make test`: nothing acknowledged lost, nothing delivered
 twice, one owner per conversation, the hub's memory flat after the warm-up.
@@ -11,9 +11,8 @@ import argparse
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from support import REPOSITORY
 
 
 def main() -> int:

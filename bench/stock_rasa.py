@@ -1,6 +1,6 @@
 """Stock Rasa 3.6 trained on Bolt's data: the peer of the bot-path benchmark.
 
-    .venv/bin/python bench/stock_rasa.py [--epochs N]   # trains once per fingerprint
+    .venv/bin/python -m bench.stock_rasa [--epochs N]   # trains once per fingerprint
 
 The model is named by a fingerprint of bench/stock/config.yml and everything Bolt's own model is
 trained from (bolt.training), so an unchanged tree does not retrain DIET and TED. `--epochs`
@@ -18,11 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPOSITORY))
-
-from bolt.core.settings import Settings  # noqa: E402
-from bolt.training import fingerprint_inputs  # noqa: E402
+from bolt.core.settings import Settings
+from bolt.training import fingerprint_inputs
+from support import REPOSITORY
 
 STOCK_CONFIG = REPOSITORY / "bench" / "stock" / "config.yml"
 MODEL_PREFIX = "stock-"

@@ -1,56 +1,19 @@
-from typing import Any, Dict, Iterator, List, Optional
+"""The action server's tests: its environment with a real SQLite directory and a stand-in hub
+(support/fake_hub.py); trackers and tokens come from support/trackers.py."""
+from typing import Dict, Iterator
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bolt.core.identity import issue_token
-from tests.support.fake_hub import FakeHub, RunningHub, free_port
-
-TOKEN_SECRET = "test-token-secret-of-at-least-32-bytes!"
-SERVICE_TOKEN = "test-service-token"
-
-
-def make_tracker(
-    text: str = "",
-    slots: Optional[Dict[str, Any]] = None,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    metadata: Optional[Dict[str, Any]] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
-    intent: str = "faq",
-    **parse_data: Any,
-) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-              "entities": entities or [], "metadata": metadata or {}, **parse_data}
-    return Tracker(
-        sender_id="test-user",
-        slots={"language": "en", **(slots or {})},
-        latest_message=latest,
-        events=events if events is not None else [user_event(text, intent, metadata)],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def user_event(text: str, intent: str = "faq", metadata: Optional[Dict[str, Any]] = None,
-               entities: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
-    return {"event": "user", "text": text, "metadata": metadata or {},
-            "parse_data": {"intent": {"name": intent, "confidence": 1.0},
-                           "entities": entities or [], "text": text}}
-
-
-def token_for(user_id: str, account_id: str, secret: str = TOKEN_SECRET, **kwargs: Any) -> Dict[str, str]:
-    """Message metadata as the hub sends it for a signed-in user."""
-    return {"locale": "en-US", "auth_token": issue_token(secret, user_id, account_id, **kwargs)}
+from support.fake_hub import FakeHub, RunningHub
+from support.ports import free_port
+from support.tokens import SERVICE_TOKEN, TOKEN_SECRET, demo_user_ids
+from support.trackers import token_for
 
 
 def demo_user(plan: str, support_plan: str, role: str, licensed: bool) -> Dict[str, str]:
-    """The metadata of a user of the shipped demo accounts (bolt/core/demo_accounts.csv)."""
-    support = support_plan.replace("_", "-")
-    user = f"{plan}-{support}-{role}-{'licensed' if licensed else 'unlicensed'}"
-    return token_for(user, f"demo-{plan}-{support}")
+    """The metadata of a user of the shipped demo accounts, signed in."""
+    return token_for(*demo_user_ids(plan, support_plan, role, licensed))
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from actions.accounts.policy import PLANS, ROLES, SUPPORT_PLANS
 from actions.services import DEMO_ACCOUNTS_FILE, open_directory
 from actions.config import ActionSettings
 from bolt.cli.main import main as bolt
-from tests.support import services
-from tests.support.fake_hub import free_port
+from support import services
+from support.ports import free_port
 
 HEADER = ",".join(COLUMNS)
 

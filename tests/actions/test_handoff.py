@@ -6,7 +6,8 @@ import pytest
 from rasa_sdk.events import ConversationPaused, SlotSet
 
 from actions.handoff import ActionRequestHandoff, impact_payload, summary_of
-from tests.actions.conftest import demo_user, make_tracker, token_for, user_event
+from support.trackers import make_tracker, token_for, user_event
+from tests.actions.conftest import demo_user
 
 PREMIER_ADMIN = demo_user("business", "premier", "admin", True)
 ACCESS_MEMBER = demo_user("pro", "access", "member", True)

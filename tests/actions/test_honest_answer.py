@@ -6,7 +6,8 @@ import pytest
 from actions.honest_answer import ActionAbstain, close_topics
 from actions.messages import render
 from bolt.core.languages import SUPPORTED_LANGUAGES
-from tests.actions.conftest import demo_user, make_tracker
+from support.trackers import make_tracker
+from tests.actions.conftest import demo_user
 
 PREMIER_ADMIN = demo_user("business", "premier", "admin", True)
 FREE_OWNER = demo_user("basic", "access", "owner", True)

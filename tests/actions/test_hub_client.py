@@ -5,8 +5,8 @@ import time
 import pytest
 
 from actions.hub_client import HandoffRequest, HubClient, HubUnavailable, NoAgents
-from tests.actions.conftest import SERVICE_TOKEN
-from tests.support.fake_hub import free_port
+from support.ports import free_port
+from support.tokens import SERVICE_TOKEN
 
 ACCOUNT = {"account_id": "acme", "account_name": "Acme GmbH", "plan": "business",
            "support_plan": "premier", "user_id": "u-42", "user_name": "Erika Muster",

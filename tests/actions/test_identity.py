@@ -12,7 +12,8 @@ from actions.services import open_directory
 from actions.config import ActionSettings
 from actions.message_context import ActionReadMessageContext
 from bolt.core.identity import issue_token
-from tests.actions.conftest import TOKEN_SECRET, make_tracker, token_for
+from support.tokens import TOKEN_SECRET
+from support.trackers import make_tracker, token_for
 
 
 def slots_after(tracker, dispatcher):

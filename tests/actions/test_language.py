@@ -4,7 +4,7 @@ import pytest
 
 from actions.language import detect_language
 from actions.message_context import ActionReadMessageContext
-from tests.actions.conftest import make_tracker
+from support.trackers import make_tracker
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 
 from actions.message_context import ActionReadMessageContext
 from bot.speedups import action_calls
-from tests.actions.conftest import token_for
+from support.trackers import token_for
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

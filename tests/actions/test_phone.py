@@ -3,7 +3,8 @@ import asyncio
 import pytest
 
 from actions.phone import ActionPhoneNumber
-from tests.actions.conftest import demo_user, make_tracker
+from support.trackers import make_tracker
+from tests.actions.conftest import demo_user
 
 ELIGIBLE = demo_user("business", "premier", "member", True)
 

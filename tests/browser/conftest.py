@@ -13,10 +13,11 @@ from typing import Iterator
 
 import pytest
 
-from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.processes import bolt_services
 from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
-from tests.handoff.conftest import PASSWORD, free_port
+from support.live_bolt import serving, settings_on_free_ports
+from support.tokens import PASSWORD
 
 CHROMIUM = os.environ.get("BOLT_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -58,22 +59,12 @@ def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]
     """Rasa, the action server and the hub, started as `bolt run` starts them, with the agents
     the tests sign in as (demo mode on, so the demo page offers its demo users)."""
     state = tmp_path_factory.mktemp("state")
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
     hub = open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3")
     add_agent(hub, "erika", ["de", "en"], 3, PASSWORD, display_name="Erika")
     add_agent(hub, "kenji", ["ja"], 3, PASSWORD, display_name="Kenji")
-    services = bolt_services(settings, trained_model)
-    try:
-        for service in services:
-            start(service, repository)
-            wait_healthy(service, timeout=240)
+    with serving(bolt_services(settings, trained_model), repository, timeout=240):
         yield settings
-    finally:
-        stop(services)
 
 
 @pytest.fixture()

@@ -4,19 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List
 
-import yaml
 from playwright.sync_api import Page, expect
 
-from tests.handoff.conftest import PASSWORD
+from support import content
+from support.tokens import PASSWORD
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def answer(language: str, key: str) -> str:
     """The first paragraph of an FAQ answer (Rasa's REST channel sends paragraphs apart)."""
-    path = DATA / "responses" / language / f"{key}.yml"
-    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
-    return next(iter(responses.values()))[0]["text"].split("\n\n")[0].strip()
+    return content.answer(language, key).split("\n\n")[0].strip()
 
 
 def web_text(language: str, text_name: str, **values: str) -> str:

@@ -9,7 +9,7 @@ import yaml
 
 from bolt.core.content import load_answers
 from bolt.editing.validate import validate
-from tests.content.helpers import (
+from support.content import (
     ALL_INTENTS, DATA, DIALOGUE_INTENTS, FAQ_KEYS, LANGUAGES, REPOSITORY, holdout_examples,
     training_examples,
 )

@@ -25,12 +25,6 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def line_of(path: Path, needle: str) -> int:
     lines: List[str] = path.read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, 1) if needle in line)

@@ -4,19 +4,13 @@ publish; the new answers are live and the conversation that was going on carries
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from tests.editing.conftest import edit
-from tests.editing.live import Chat, bolt_command, copy_project, running_bolt
-from tests.editing.topic import ANSWERS, KEY, fill_topic
+from support.content import answer
+from support.edits import edit
+from support.live_bolt import Chat, bolt_command, copy_project, running_bolt
+from support.new_topic import ANSWERS, KEY, fill_topic
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
-
-
-def answer_text(settings, language: str, topic: str) -> str:
-    path = settings.home / "data" / "responses" / language / f"{topic}.yml"
-    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
-    return next(iter(responses.values()))[0]["text"]
 
 
 def succeed(settings, *args: str) -> str:
@@ -35,9 +29,9 @@ def bolt(trained_model, tmp_path_factory):
 
 def test_a_changed_answer_and_a_new_topic_go_live_without_dropping_a_conversation(bolt):
     settings, url = bolt
+    data = settings.home / "data"
     ongoing = Chat(url, locale="de-DE")
-    assert ongoing.say("Wie reiche ich ein Webticket ein?") == answer_text(settings, "de",
-                                                                           "web_ticket")
+    assert ongoing.say("Wie reiche ich ein Webticket ein?") == answer("de", "web_ticket", data)
 
     # A changed answer: no training, the model gets the new text.
     edit(settings.home / "data" / "responses" / "en" / "web_ticket.yml",
@@ -64,5 +58,5 @@ def test_a_changed_answer_and_a_new_topic_go_live_without_dropping_a_conversatio
     assert Chat(url, locale="de-DE").say("Welche Sprachen sprichst du?") == ANSWERS["de"]
 
     # The German conversation from before both swaps carries on in German.
-    assert ongoing.say("danke") == answer_text(settings, "de", "thank")
+    assert ongoing.say("danke") == answer("de", "thank", data)
     assert ongoing.user_texts() == ["Wie reiche ich ein Webticket ein?", "danke"]

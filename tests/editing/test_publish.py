@@ -1,16 +1,9 @@
 """`bolt content publish` when it cannot publish: clear errors, nothing changed. The swap
 itself, on a real Rasa server, is in test_end_to_end.py."""
-import socket
-
 import pytest
 
 from bolt.editing.publish import PublishError, publish
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from support.ports import free_port
 
 
 def test_a_missing_model_is_refused(tmp_path):
@@ -21,6 +14,6 @@ def test_a_missing_model_is_refused(tmp_path):
 def test_a_server_that_is_not_running_is_named(tmp_path):
     model = tmp_path / "bolt-x.tar.gz"
     model.write_bytes(b"model")
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(PublishError, match=f"does not answer at {url}.*bolt run"):
         publish(url, model)

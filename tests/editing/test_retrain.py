@@ -15,7 +15,8 @@ from bolt.editing.retrain import (
 from bolt.editing.scaffold import create_topic
 from bolt.editing.tree import ContentPaths, read_tree
 from bolt.core.settings import Settings
-from tests.editing.conftest import REPOSITORY, edit
+from support.edits import edit
+from tests.editing.conftest import REPOSITORY
 
 
 def record(name, structure="s1", finished_at=1.0, in_a_row=0, examples="e0"):

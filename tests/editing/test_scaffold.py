@@ -8,8 +8,8 @@ from bolt.editing.scaffold import ScaffoldError, create_topic
 from bolt.editing.tree import ContentPaths
 from bolt.editing.validate import validate
 from bolt.core.languages import SUPPORTED_LANGUAGES
+from support.new_topic import fill_topic
 from tests.editing.conftest import REPOSITORY
-from tests.editing.topic import fill_topic
 
 
 def test_new_creates_the_topic_in_every_language_full_of_todos(project):

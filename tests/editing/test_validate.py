@@ -12,7 +12,8 @@ import pytest
 from bolt.editing.findings import Finding
 from bolt.editing.validate import validate
 from bolt.core.languages import SUPPORTED_LANGUAGES
-from tests.editing.conftest import REPOSITORY, edit, line_of
+from support.edits import edit
+from tests.editing.conftest import REPOSITORY, line_of
 
 # The article sits in shared/ beside the repository (beside the main checkout for a worktree).
 HELP_CENTER = next((folder / "shared" / "help-center" for folder in REPOSITORY.parents

@@ -1,7 +1,8 @@
 """Agents: offers and claims, capacity, transfers, drops and the grace period, notes, tickets."""
 import asyncio
 
-from tests.handoff.conftest import Client, PASSWORD, user_token
+from support.client import Client
+from support.tokens import PASSWORD, user_token
 
 
 async def queued_user(hub, user_id="u-1", **handoff):

@@ -1,7 +1,8 @@
 """POST /api/handoffs and /api/tickets as docs/handoff-api.md says; /healthz and /metrics."""
 import json
 
-from tests.handoff.conftest import handoff_body, user_token
+from support.hub import handoff_body
+from support.tokens import user_token
 
 
 async def test_handoff_answers_every_case_of_the_contract(bolt, agents):

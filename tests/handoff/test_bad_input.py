@@ -7,7 +7,8 @@ import pytest
 import websockets
 
 from bolt.core.identity import issue_token
-from tests.handoff.conftest import Client, user_token
+from support.client import Client
+from support.tokens import user_token
 
 
 async def test_each_bad_frame_gets_its_code_and_the_socket_stays_usable(bolt):

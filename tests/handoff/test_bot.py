@@ -1,7 +1,7 @@
 """Rasa unreachable or slow: the user is told in their language, keeps a way to a person."""
 import asyncio
 
-from tests.handoff.conftest import user_token
+from support.tokens import user_token
 
 
 async def test_rasa_down_the_message_is_kept_and_the_user_can_reach_a_person(bolt, agents):

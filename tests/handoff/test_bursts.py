@@ -3,7 +3,7 @@
 and delivered in the order sent."""
 import asyncio
 
-from tests.handoff.conftest import user_token
+from support.tokens import user_token
 
 
 async def test_a_burst_of_hand_offs_reaches_agents_as_few_frames_ending_in_the_latest_state(

@@ -19,7 +19,8 @@ from handoff.wire import connection as connection_module
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import SharedFrame, encode
 from handoff.wire.writes import framed, send_all
-from tests.handoff.conftest import serving, user_token
+from support.tokens import user_token
+from tests.handoff.conftest import serving
 
 
 def plain(frame: Dict[str, Any]) -> str:

@@ -2,7 +2,8 @@
 import pytest
 
 from actions.hub_client import HandoffRequest, HubClient, HubUnavailable, NoAgents
-from tests.handoff.conftest import SERVICE_TOKEN, handoff_body, user_token
+from support.hub import handoff_body
+from support.tokens import SERVICE_TOKEN, user_token
 
 
 def request_for(conversation_id: str, **fields) -> HandoffRequest:

@@ -1,7 +1,7 @@
 """A user and an agent through the whole life of a chat, over real sockets."""
 import asyncio
 
-from tests.handoff.conftest import user_token
+from support.tokens import user_token
 
 
 async def test_a_chat_from_the_bot_to_an_agent_and_back(bolt, agents):

@@ -1,5 +1,5 @@
 """The queue as users and agents see it move: places, waits, escalation of Premier+ chats."""
-from tests.handoff.conftest import user_token
+from support.tokens import user_token
 from tests.handoff.test_group_commit import counting_selects
 
 

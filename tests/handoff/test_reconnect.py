@@ -1,7 +1,8 @@
 """Reconnect and resume: everything after the last seen number, nothing twice."""
 import asyncio
 
-from tests.handoff.conftest import Client, user_token
+from support.client import Client
+from support.tokens import user_token
 
 
 def event_seqs(client):

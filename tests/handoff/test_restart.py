@@ -1,5 +1,6 @@
 """A hub that restarts loses nothing: conversations, queue, places and owners come back."""
-from tests.handoff.conftest import Client, user_token
+from support.client import Client
+from support.tokens import user_token
 
 
 async def test_the_hub_restarts_mid_chat_and_everyone_carries_on(bolt, agents):

@@ -8,7 +8,7 @@ from handoff.metrics import Metrics, labels
 from handoff.services.passwords import check_password, hash_password, token_hash
 from handoff.rules.rate_limits import Limiter, TokenBucket
 from handoff.services.handoff_requests import InvalidRequest, handoff_request, ticket_request
-from tests.handoff.conftest import handoff_body
+from support.hub import handoff_body
 
 
 def test_a_bucket_allows_a_burst_then_the_rate():

@@ -12,7 +12,9 @@ from handoff.services.agents import open_repository
 from handoff.web.article import article_path, article_title, render_article
 from handoff.config import HubSettings
 from handoff.web.pages import load_web_texts, seed_demo_agent
-from tests.handoff.conftest import REPOSITORY, TOKEN_SECRET, Client
+from support import REPOSITORY
+from support.client import Client
+from support.tokens import TOKEN_SECRET
 
 
 async def post_json(url: str, body) -> tuple:

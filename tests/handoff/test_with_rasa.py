@@ -3,49 +3,33 @@ account check of the action server queues a signed-in demo user through the hub'
 import asyncio
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
-import yaml
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from bolt.processes import bolt_services, start, stop, wait_healthy
+from bolt.processes import bolt_services
 from bolt.core.secrets import load_secrets
-from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
-from tests.handoff.conftest import PASSWORD, Client, free_port, handoff_body
+from support.client import Client
+from support.content import answer
+from support.hub import handoff_body
+from support.live_bolt import serving, settings_on_free_ports
+from support.tokens import PASSWORD
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
 def bolt_running(trained_model, repository, tmp_path_factory):
     state = tmp_path_factory.mktemp("state")
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
     add_agent(open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3"), "erika", ["de"], 2,
               PASSWORD, display_name="Erika")
     services = bolt_services(settings, trained_model)
     assert [s.name for s in services] == ["action server", "Rasa server", "hub"]
-    try:
-        for service in services:
-            start(service, repository)
-            wait_healthy(service, timeout=240)
+    with serving(services, repository, timeout=240):
         yield settings, load_secrets(state)
-    finally:
-        stop(services)
-
-
-def answer(language, key):
-    path = DATA / "responses" / language / f"{key}.yml"
-    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
-    return next(iter(responses.values()))[0]["text"]
 
 
 async def bot_text(user):

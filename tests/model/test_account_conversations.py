@@ -1,24 +1,22 @@
 """The account check in whole conversations: real Rasa and action servers over the REST channel,
-a real SQLite directory with the demo accounts, and a hub (tests/support/fake_hub.py) that
+a real SQLite directory with the demo accounts, and a hub (support/fake_hub.py) that
 checks every request against docs/handoff-api.md.
 
 Each kind of user, in English, German and Japanese (and a few in Italian, Russian, Indonesian):
 an eligible user, a free user, an unlicensed member, an anonymous visitor, a directory that is
 down.
 """
-import json
 import shutil
-import urllib.request
-import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from bolt.processes import bolt_services, start, stop, wait_healthy
-from bolt.core.settings import Settings
-from tests.support.fake_hub import FakeHub, RunningHub, free_port
+from bolt.processes import bolt_services
+from support.fake_hub import FakeHub, RunningHub
+from support.live_bolt import Chat, serving, settings_on_free_ports
+from support.tokens import demo_user_ids
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -39,10 +37,7 @@ def bolt_servers(trained_model, repository, tmp_path_factory):
     state = tmp_path_factory.mktemp("accounts")
     hub = RunningHub(FakeHub(service_token=SERVICE_TOKEN))
     fake_hub = hub.start()
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1",
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository)
     services = bolt_services(settings, trained_model)
     services[0].env.update({
         "BOLT_STATE_DIR": str(state / "var"),
@@ -52,13 +47,10 @@ def bolt_servers(trained_model, repository, tmp_path_factory):
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
     })
     try:
-        for service in services:
-            start(service, repository)
-            wait_healthy(service, timeout=240)
-        yield {"url": f"http://127.0.0.1:{settings.rasa_port}", "hub": fake_hub,
-               "db_dir": state / "db"}
+        with serving(services, repository, timeout=240):
+            yield {"url": f"http://127.0.0.1:{settings.rasa_port}", "hub": fake_hub,
+                   "db_dir": state / "db"}
     finally:
-        stop(services)
         hub.stop()
 
 
@@ -81,26 +73,7 @@ def directory_down(bolt_servers):
 
 
 def demo_token(plan: str, support_plan: str, role: str, licensed: bool) -> str:
-    support = support_plan.replace("_", "-")
-    user = f"{plan}-{support}-{role}-{'licensed' if licensed else 'unlicensed'}"
-    return issue_token(TOKEN_SECRET, user, f"demo-{plan}-{support}")
-
-
-class Conversation:
-    def __init__(self, url: str, language: str, token: Optional[str] = None) -> None:
-        self.url = url
-        self.sender = f"c-{uuid.uuid4().hex[:10]}"
-        self.metadata: Dict[str, Any] = {"locale": language}
-        if token:
-            self.metadata["auth_token"] = token
-
-    def say(self, text: str) -> List[Dict[str, Any]]:
-        body = {"sender": self.sender, "message": text, "metadata": self.metadata}
-        request = urllib.request.Request(
-            f"{self.url}/webhooks/rest/webhook", data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+    return issue_token(TOKEN_SECRET, *demo_user_ids(plan, support_plan, role, licensed))
 
 
 def texts(replies) -> List[str]:
@@ -111,7 +84,7 @@ def payloads(replies) -> List[str]:
     return [button["payload"] for reply in replies for button in reply.get("buttons") or []]
 
 
-def handoffs_of(hub: FakeHub, chat: Conversation) -> List[Dict[str, Any]]:
+def handoffs_of(hub: FakeHub, chat: Chat) -> List[Dict[str, Any]]:
     return [h for h in hub.handoffs if h["conversation_id"] == chat.sender]
 
 
@@ -119,12 +92,12 @@ def handoffs_of(hub: FakeHub, chat: Conversation) -> List[Dict[str, Any]]:
 def test_an_eligible_user_is_asked_the_impact_then_queued_and_bolt_goes_quiet(
     bolt_servers, hub, language
 ):
-    chat = Conversation(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
-    question = chat.say(REQUEST_HUMAN[language])
+    chat = Chat(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
+    question = chat.replies(REQUEST_HUMAN[language])
     assert texts(question) == [render("impact_question", language)]
     buttons = question[0]["buttons"]
     assert [b["title"] for b in buttons] == [render(f"impact_P{n}", language) for n in range(1, 5)]
-    queued = chat.say(buttons[1]["payload"])
+    queued = chat.replies(buttons[1]["payload"])
     assert texts(queued) == [render(
         "handoff_requested", language, priority="P2",
         priority_name=render("priority_name_P2", language),
@@ -134,14 +107,14 @@ def test_an_eligible_user_is_asked_the_impact_then_queued_and_bolt_goes_quiet(
     assert request["first_response_hours"] == 4
     assert request["summary"] == REQUEST_HUMAN[language]
     assert request["account"]["user_id"] == "business-premier-admin-licensed"
-    assert chat.say("hello?") == []  # the queue holds the conversation now
+    assert chat.replies("hello?") == []  # the queue holds the conversation now
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_clear_outage_goes_straight_to_the_queue_as_p1(bolt_servers, hub, language):
-    chat = Conversation(bolt_servers["url"], language,
+    chat = Chat(bolt_servers["url"], language,
                         demo_token("enterprise", "premier_plus", "member", True))
-    replies = chat.say(OUTAGE[language])
+    replies = chat.replies(OUTAGE[language])
     [request] = handoffs_of(hub, chat)
     assert (request["priority"], request["reason"]) == ("P1", "report_problem")
     # A licensed member without priority response: the standard target.
@@ -155,8 +128,8 @@ def test_a_clear_outage_goes_straight_to_the_queue_as_p1(bolt_servers, hub, lang
 
 @pytest.mark.parametrize("language", LANGUAGES + ("it",))
 def test_a_free_user_hears_why_and_what_there_is(bolt_servers, hub, language):
-    chat = Conversation(bolt_servers["url"], language, demo_token("basic", "access", "owner", True))
-    replies = chat.say(REQUEST_HUMAN[language])
+    chat = Chat(bolt_servers["url"], language, demo_token("basic", "access", "owner", True))
+    replies = chat.replies(REQUEST_HUMAN[language])
     assert texts(replies) == [
         render("refused_plan", language, plan="Basic", account="Demo Basic Access"),
         render("alternatives", language)]
@@ -167,9 +140,9 @@ def test_a_free_user_hears_why_and_what_there_is(bolt_servers, hub, language):
 
 @pytest.mark.parametrize("language", LANGUAGES + ("ru",))
 def test_an_unlicensed_member_hears_who_can_give_a_licence(bolt_servers, hub, language):
-    chat = Conversation(bolt_servers["url"], language,
+    chat = Chat(bolt_servers["url"], language,
                         demo_token("business", "access", "member", False))
-    replies = chat.say(REQUEST_HUMAN[language])
+    replies = chat.replies(REQUEST_HUMAN[language])
     assert texts(replies)[0] == render("refused_not_licensed", language, account="Demo Business Access")
     assert "/faq/web_ticket" not in payloads(replies)
     assert handoffs_of(hub, chat) == []
@@ -180,8 +153,8 @@ def test_an_anonymous_visitor_is_told_to_sign_in(bolt_servers, hub, language):
     forged = issue_token("somebody-else's-secret-of-32-bytes-or-more", "business-premier-admin-licensed",
                          "demo-business-premier")
     for token in (None, forged):
-        chat = Conversation(bolt_servers["url"], language, token)
-        replies = chat.say(REQUEST_HUMAN[language])
+        chat = Chat(bolt_servers["url"], language, token)
+        replies = chat.replies(REQUEST_HUMAN[language])
         assert texts(replies) == [render("refused_anonymous", language), render("alternatives", language)]
         assert handoffs_of(hub, chat) == []
 
@@ -190,8 +163,8 @@ def test_an_anonymous_visitor_is_told_to_sign_in(bolt_servers, hub, language):
 def test_a_directory_that_is_down_gets_no_agent_but_a_web_ticket_offer(
     bolt_servers, hub, directory_down, language
 ):
-    chat = Conversation(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
-    replies = chat.say(OUTAGE[language])
+    chat = Chat(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
+    replies = chat.replies(OUTAGE[language])
     assert texts(replies) == [render("directory_unavailable", language)]
     assert payloads(replies) == ["/faq/web_ticket"]
     assert handoffs_of(hub, chat) == []
@@ -201,19 +174,19 @@ def test_a_directory_that_is_down_gets_no_agent_but_a_web_ticket_offer(
                                            ("de", "Telefonnummer des Supports in Deutschland"),
                                            ("ja", "ドイツのサポート電話番号を教えてください")])
 def test_phone_numbers_only_for_those_who_may_call(bolt_servers, hub, language, ask):
-    allowed = Conversation(bolt_servers["url"], language,
-                           demo_token("education", "premier", "member", True))
-    assert "+49 30 80098621" in "\n".join(texts(allowed.say(ask)))
-    refused = Conversation(bolt_servers["url"], language, demo_token("pro", "access", "owner", True))
-    replies = texts(refused.say(ask))
+    allowed = Chat(bolt_servers["url"], language,
+                   demo_token("education", "premier", "member", True))
+    assert "+49 30 80098621" in "\n".join(texts(allowed.replies(ask)))
+    refused = Chat(bolt_servers["url"], language, demo_token("pro", "access", "owner", True))
+    replies = texts(refused.replies(ask))
     assert "+49" not in "\n".join(replies)
     assert replies[0] == render("phone_refused", language)
 
 
 def test_no_agents_online_opens_a_web_ticket(bolt_servers, hub):
     hub.mode = "no_agents"
-    chat = Conversation(bolt_servers["url"], "de", demo_token("api", "premier_plus", "admin", True))
-    replies = chat.say(OUTAGE["de"])
+    chat = Chat(bolt_servers["url"], "de", demo_token("api", "premier_plus", "admin", True))
+    replies = chat.replies(OUTAGE["de"])
     [ticket] = [t for t in hub.tickets if t["conversation_id"] == chat.sender]
     assert texts(replies) == [render("ticket_opened", "de", ticket=f"T-{len(hub.tickets):06d}",
                                      target=render("duration_hour", "de"))]
@@ -225,11 +198,11 @@ def test_no_agents_online_opens_a_web_ticket(bolt_servers, hub):
     ("de", ("blorf snarp", "vbnmq hjklz wert")),
 ])
 def test_not_understood_twice_in_a_row_leads_to_the_handoff(bolt_servers, hub, language, gibberish):
-    chat = Conversation(bolt_servers["url"], language, demo_token("pro", "premier", "owner", True))
-    first = chat.say(gibberish[0])
+    chat = Chat(bolt_servers["url"], language, demo_token("pro", "premier", "owner", True))
+    first = chat.replies(gibberish[0])
     assert texts(first) == [render("fallback", language)]
-    second = chat.say(gibberish[1])
+    second = chat.replies(gibberish[1])
     assert texts(second) == [render("fallback_again", language), render("impact_question", language)]
-    chat.say(second[1]["buttons"][3]["payload"])
+    chat.replies(second[1]["buttons"][3]["payload"])
     [request] = handoffs_of(hub, chat)
     assert (request["reason"], request["priority"]) == ("fallback", "P4")

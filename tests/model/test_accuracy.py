@@ -4,7 +4,7 @@ import re
 import pytest
 
 from bolt.editing.report import evaluation_record, write_evaluation
-from tests.model.nlu_eval import evaluate
+from support.nlu_eval import evaluate
 
 pytestmark = pytest.mark.model
 

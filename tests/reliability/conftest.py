@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import os
-from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from typing import AsyncContextManager
 
 import pytest
 
-from tests.handoff.conftest import FakeRasa, run_async_test
-from tests.reliability.harness import HubProcess, hub_environment
+from support.hub import QUICK_FAULTS, hub_environment, with_fake_rasa
+from support.hub_process import HubProcess
+from tests.handoff.conftest import run_async_test
 
 # Every test is bounded; the soak as long as it was asked to run, and a margin.
 TEST_TIMEOUT = 90 + float(os.environ.get("BOLT_SOAK_SECONDS", "20"))
@@ -21,16 +21,8 @@ def pytest_pyfunc_call(pyfuncitem):
 @pytest.fixture
 def hub_process(tmp_path):
     """`async with hub_process(**env) as (hub, rasa)`: a hub process and its stand-in Rasa."""
-    @asynccontextmanager
-    async def running(**overrides: str) -> AsyncIterator[tuple]:
-        rasa = FakeRasa()
-        await rasa.start()
-        hub = HubProcess(hub_environment(tmp_path / "var", rasa.url, **overrides),
-                         tmp_path / "hub.log")
-        try:
-            await hub.start()
-            yield hub, rasa
-        finally:
-            hub.stop()
-            await rasa.stop()
+    def running(**overrides: str) -> AsyncContextManager[tuple]:
+        return with_fake_rasa(lambda rasa_url: HubProcess(
+            hub_environment(tmp_path / "var", rasa_url, QUICK_FAULTS, **overrides),
+            tmp_path / "hub.log"))
     return running

@@ -11,10 +11,11 @@ from typing import Dict, Iterator
 
 import websockets
 
-from tests.handoff.conftest import Client, user_token
-from tests.reliability.harness import HubProcess, assert_acknowledged_kept, sender_client_id
-
-FAST = {"BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000"}
+from support.client import Client
+from support.hub import MANY_SENDERS
+from support.hub_process import HubProcess
+from support.tokens import user_token
+from tests.reliability.checks import assert_acknowledged_kept, sender_client_id
 
 
 @contextmanager
@@ -46,7 +47,8 @@ async def chat_with_agent(hub: HubProcess, user_id: str) -> tuple:
     agent = await hub.agent("anna")
     user = await hub.user(token=user_token(user_id, "acme"))
     conversation_id = user.welcome["conversation_id"]
-    assert await hub.hand_off(conversation_id) == 201
+    status, _ = await hub.hand_off(conversation_id)
+    assert status == 201
     await agent.expect("offer")
     await agent.send(type="accept", conversation_id=conversation_id)
     await agent.expect("assigned")
@@ -54,7 +56,7 @@ async def chat_with_agent(hub: HubProcess, user_id: str) -> tuple:
 
 
 async def test_the_hub_killed_mid_chat_loses_no_acknowledged_message(hub_process):
-    async with hub_process(BOLT_HUB_AGENT_GRACE_SECONDS="30", **FAST) as (hub, rasa):
+    async with hub_process(BOLT_HUB_AGENT_GRACE_SECONDS="30", **MANY_SENDERS) as (hub, rasa):
         hub.add_agent("anna", ["de"])
         agent, user, conversation_id = await chat_with_agent(hub, "u-kill")
         session = agent.welcome["session"]
@@ -93,7 +95,7 @@ async def test_the_hub_killed_mid_chat_loses_no_acknowledged_message(hub_process
 
 
 async def test_rasa_killed_mid_conversation_then_back(hub_process):
-    async with hub_process(**FAST) as (hub, rasa):
+    async with hub_process(**MANY_SENDERS) as (hub, rasa):
         user = await hub.user(token=user_token("u-rasa", "acme"))
         conversation_id = user.welcome["conversation_id"]
         acknowledged: Dict[str, int] = {}
@@ -117,7 +119,7 @@ async def test_rasa_killed_mid_conversation_then_back(hub_process):
 
 
 async def test_a_briefly_locked_database_delays_but_loses_nothing(hub_process):
-    async with hub_process(**FAST) as (hub, rasa):
+    async with hub_process(**MANY_SENDERS) as (hub, rasa):
         user = await hub.user()
         conversation_id = user.welcome["conversation_id"]
         with locked(hub.database):
@@ -137,7 +139,7 @@ async def test_a_briefly_locked_database_delays_but_loses_nothing(hub_process):
 
 async def test_an_unreachable_database_refuses_the_frame_and_the_socket_stays(hub_process):
     """Locked past SQLite's busy timeout (5 s): the message is refused, not half-stored."""
-    async with hub_process(**FAST) as (hub, rasa):
+    async with hub_process(**MANY_SENDERS) as (hub, rasa):
         user = await hub.user()
         conversation_id = user.welcome["conversation_id"]
         with locked(hub.database):
@@ -153,7 +155,7 @@ async def test_an_unreachable_database_refuses_the_frame_and_the_socket_stays(hu
 
 
 async def test_an_agent_whose_network_drops_goes_back_to_the_queue_with_one_owner(hub_process):
-    async with hub_process(BOLT_HUB_AGENT_GRACE_SECONDS="1", **FAST) as (hub, rasa):
+    async with hub_process(BOLT_HUB_AGENT_GRACE_SECONDS="1", **MANY_SENDERS) as (hub, rasa):
         hub.add_agent("anna", ["de"])
         hub.add_agent("ben", ["de"])
         agent, user, conversation_id = await chat_with_agent(hub, "u-drop")

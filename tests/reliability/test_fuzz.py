@@ -11,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field
-from tests.handoff.conftest import Client, free_port
-from tests.reliability.harness import HubProcess, hub_environment
+from support.client import Client
+from support.hub import QUICK_FAULTS, hub_environment
+from support.hub_process import HubProcess
+from support.ports import free_port
 
 MAX_FRAME_BYTES = 16384  # the default
 EXAMPLES = 100
@@ -110,16 +112,16 @@ class Loop:
 def fuzzed(tmp_path_factory) -> Iterator[tuple]:
     state = tmp_path_factory.mktemp("fuzz")
     hub = HubProcess(hub_environment(
-        state / "var", f"http://127.0.0.1:{free_port()}", BOLT_HUB_RATE_PER_SECOND="100000",
-        BOLT_HUB_RATE_BURST="100000", BOLT_HUB_MAX_FRAME_BYTES=str(MAX_FRAME_BYTES)),
-        state / "hub.log")
+        state / "var", f"http://127.0.0.1:{free_port()}", QUICK_FAULTS,
+        BOLT_HUB_RATE_PER_SECOND="100000", BOLT_HUB_RATE_BURST="100000",
+        BOLT_HUB_MAX_FRAME_BYTES=str(MAX_FRAME_BYTES)), state / "hub.log")
     loop = Loop()
     loop.run(hub.start())
     hub.add_agent("fuzzy", ["de"])
     try:
         yield hub, loop
     finally:
-        hub.stop()
+        hub.terminate()
         loop.loop.close()
 
 

@@ -12,8 +12,9 @@ import pytest
 import websockets
 
 from bolt.core.identity import LEEWAY_SECONDS, issue_token
-from tests.handoff.conftest import Client, TOKEN_SECRET, user_token
-from tests.reliability.harness import HubProcess
+from support.client import Client
+from support.hub_process import HubProcess
+from support.tokens import TOKEN_SECRET, user_token
 
 SECRET_TEXT = "my IBAN is DE89 3704 0044 0532 0130 00"
 
@@ -105,7 +106,8 @@ async def test_an_agent_socket_without_credentials_gets_nothing(hub_process):
     async with hub_process() as (hub, rasa):
         hub.add_agent("anna", ["de"])
         conversation_id = await a_conversation_with_a_secret(hub, user_token("u-1", "acme"))
-        assert await hub.hand_off(conversation_id) == 409  # nobody online: stays with the bot
+        status, _ = await hub.hand_off(conversation_id)
+        assert status == 409  # nobody online: stays with the bot
         stranger = await Client.connect(hub.ws_url + "/ws/agent")
         for frame in ({"type": "tickets"}, {"type": "history", "conversation_id": conversation_id},
                       {"type": "claim", "conversation_id": conversation_id},

@@ -9,10 +9,11 @@ from typing import Dict, Iterator, List
 
 import pytest
 
+from support import services
+from support.hub import MANY_SENDERS, hub_environment
+from support.hub_process import HubProcess
 from tests.handoff.conftest import TEST_TIMEOUT, run_async_test
 from tests.handoff.conftest import many_apps_in_one_process  # noqa: F401  (a shared fixture)
-from tests.support import services
-from tests.support.hub_process import HubProcess, hub_process_env
 
 
 def pytest_pyfunc_call(pyfuncitem):
@@ -39,10 +40,12 @@ def hub_processes(tmp_path, shared_database, scale_services):
     started: List[HubProcess] = []
 
     async def start(rasa_url: str, **overrides: str) -> HubProcess:
-        env = hub_process_env(
-            tmp_path / "var", rasa_url, shared_database, scale_services["redis"],
-            **{"BOLT_HUB_TICK_SECONDS": "0.2", "BOLT_HUB_PRESENCE_SECONDS": "2",
-               "BOLT_HUB_AGENT_GRACE_SECONDS": "30", **overrides})
+        env = hub_environment(
+            tmp_path / "var", rasa_url, MANY_SENDERS,
+            **{"BOLT_HUB_DATABASE_URL": shared_database,
+               "BOLT_HUB_REDIS_URL": scale_services["redis"], "BOLT_HUB_TICK_SECONDS": "0.2",
+               "BOLT_HUB_PRESENCE_SECONDS": "2", "BOLT_HUB_AGENT_GRACE_SECONDS": "30",
+               **overrides})
         hub = HubProcess(env, tmp_path / f"hub-{len(started)}.log")
         started.append(hub)
         await hub.start()

@@ -20,8 +20,11 @@ from handoff.services.agents import add_agent, open_repository
 from handoff.store.database import connect
 from handoff.store.repository import Conflict, Repository
 from handoff.store.schema import Conversation, Event
-from tests.handoff.conftest import PASSWORD, SERVICE_TOKEN, Client, FakeRasa, handoff_body
-from tests.support import services
+from support import services
+from support.client import Client
+from support.fake_rasa import FakeRasa
+from support.hub import handoff_body
+from support.tokens import PASSWORD, SERVICE_TOKEN
 
 ROUNDS = 1000
 SLOW_TICK = {"BOLT_HUB_TICK_SECONDS": "1", "BOLT_HUB_PRESENCE_SECONDS": "5"}

@@ -9,7 +9,7 @@ import redis.asyncio as redis
 
 from handoff.services import topics
 from handoff.services.redis_broker import RedisBroker
-from tests.support import services
+from support import services
 
 
 class Socket:

@@ -9,7 +9,7 @@ import yaml
 
 from bot.stores.scale_out import StoreSettingError, endpoints_file, lock_store, tracker_store
 from bolt.core.settings import Settings
-from tests.support import services
+from support import services
 
 
 def settings_for(tmp_path, repository) -> Settings:

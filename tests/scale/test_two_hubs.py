@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 
 from handoff.services.agents import add_agent, open_repository
-from tests.handoff.conftest import PASSWORD, FakeRasa, user_token
+from support.fake_rasa import FakeRasa
+from support.tokens import PASSWORD, user_token
 
 
 def seqs(frames):

@@ -26,13 +26,15 @@ from actions.messages import render
 from bolt.processes import Service, bolt_services, start, stop, wait_healthy
 from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
-from tests.handoff.conftest import (
-    PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, Client, free_port, user_token,
-)
-from tests.handoff.test_with_rasa import answer, bot_text
-from tests.support import services
-from tests.support.hub_process import HubProcess, hub_process_env
-from tests.support.ports import listens
+from support import services
+from support.client import Client
+from support.content import answer
+from support.hub import MANY_SENDERS, hub_environment
+from support.hub_process import HubProcess
+from support.live_bolt import settings_on_free_ports
+from support.ports import listens
+from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, user_token
+from tests.handoff.test_with_rasa import bot_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -60,7 +62,7 @@ class Side:
         return self.settings.rasa_url
 
     def check_ports(self) -> None:
-        """Each server answers on its own port (tests/support/ports.py says why it might not)."""
+        """Each server answers on its own port (support/ports.py says why it might not)."""
         actions, rasa = self.servers
         for name, pid, port in ((actions.name, actions.process.pid, self.settings.actions_port),
                                 (rasa.name, rasa.process.pid, self.settings.rasa_port),
@@ -117,15 +119,13 @@ def deployment(trained_model, repository, tmp_path_factory):
 
 def side(repository: Path, model: Path, state: Path, hub_database: str,
          accounts_database: str) -> Side:
-    settings = Settings.from_env({
-        "BOLT_HOME": str(repository), "BOLT_HOST": "127.0.0.1", "BOLT_STATE_DIR": str(state),
-        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()),
-    })
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
     state.mkdir(parents=True, exist_ok=True)
     actions, rasa, _ = bolt_services(settings, model)  # the hub runs below, on the shared stores
     actions.env["BOLT_ACCOUNTS_DATABASE_URL"] = accounts_database
-    hub_env = hub_process_env(state, settings.rasa_url, hub_database, services.redis_url(),
+    hub_env = hub_environment(state, settings.rasa_url, MANY_SENDERS,
+                              BOLT_HUB_DATABASE_URL=hub_database,
+                              BOLT_HUB_REDIS_URL=services.redis_url() or "",
                               BOLT_HUB_PORT=str(settings.hub_port), BOLT_HUB_RASA_TIMEOUT="60",
                               BOLT_HUB_TICK_SECONDS="0.2", BOLT_HUB_PRESENCE_SECONDS="2")
     return Side(settings, [actions, rasa], HubProcess(hub_env, state / "hub.log"))

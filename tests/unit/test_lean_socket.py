@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 import websockets
 
-from bench.lean_socket import ConnectionClosed, LeanSocket
+from support.lean_socket import ConnectionClosed, LeanSocket
 
 
 async def serve(handler):

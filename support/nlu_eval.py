@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
-from tests.content.helpers import LANGUAGES, holdout_pairs, plain_text
+from support.content import LANGUAGES, holdout_pairs, plain_text
 
 
 def predicted_label(parse: Dict[str, Any]) -> str:

@@ -1,28 +1,23 @@
-"""A small hub for tests: POST /api/handoffs and /api/tickets as docs/handoff-api.md says.
+"""A stand-in hub for the action server: POST /api/handoffs and /api/tickets as
+docs/handoff-api.md says.
 
-It stands in for the real hub (handoff/): it checks the requests against the contract,
-records them, and answers as told (`mode`): queue, no_agents, broken (500), or slow (answers
-after `delay` seconds).
+It checks the requests against the contract, records them, and answers as told (`mode`): queue,
+no_agents, broken (500), or slow (answers after `delay` seconds).
 """
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
+from support.ports import free_port
+
 LANGUAGES = ("en", "ja", "ru", "id", "it", "de")
 ACCOUNT_FIELDS = ("account_id", "account_name", "plan", "support_plan", "user_id", "user_name",
                   "role", "licensed", "country", "rights")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def contract_problem(body: Any, ticket: bool) -> Optional[str]:

@@ -1,5 +1,6 @@
-"""What every benchmark under bench/ shares: percentiles, the machine's load, the results file,
-and load generators in processes of their own (so the measured server is not also the client)."""
+"""What a run under load measures and where it goes: percentiles, the machine's load and the CPU
+stolen from it, a process's CPU and memory, the benchmarks' results file, and load generators in
+processes of their own (so the measured server is not also the client)."""
 from __future__ import annotations
 
 import asyncio
@@ -12,10 +13,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from support import REPOSITORY
+
 RESULTS = REPOSITORY / "bench" / "results"
-if str(REPOSITORY) not in sys.path:
-    sys.path.insert(0, str(REPOSITORY))
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -104,7 +104,16 @@ def by_second(sent_and_latency: Sequence[Sequence[float]], start_at: float,
             for second, values in sorted(seconds.items())]
 
 
-def write_results(name: str, command: str, results: Dict[str, Any]) -> Path:
+def running_command() -> str:
+    """This run's command line, as `python -m bench.<name> <arguments>`."""
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    program = ["-m", spec.name] if spec is not None else [sys.argv[0]]
+    return " ".join(["python", *program, *sys.argv[1:]])
+
+
+def write_results(name: str, results: Dict[str, Any]) -> Path:
+    """bench/results/<name>.json: the results and the command that measured them."""
+    command = running_command()
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{name}.json"
     out.write_text(json.dumps({"command": command, **results}, indent=2) + "\n", encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Reads the content the way the tests check it: examples per intent and language."""
+"""Reads the content the way the tests check it: examples per intent and language, and the
+held-out questions."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,8 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from support import REPOSITORY
+
 DATA = REPOSITORY / "data"
 HOLDOUT = REPOSITORY / "tests" / "data" / "holdout"
 LANGUAGES = ("en", "ja", "ru", "id", "it", "de")
@@ -26,6 +28,14 @@ DIALOGUE_INTENTS = (
 ALL_INTENTS = tuple(f"faq/{key}" for key in FAQ_KEYS) + DIALOGUE_INTENTS
 
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
+
+
+def answer(language: str, key: str, data: Path = DATA) -> str:
+    """The response of `key` in `language` (data/responses/<language>/<key>.yml): its first
+    variant's text, as the bot says it."""
+    path = data / "responses" / language / f"{key}.yml"
+    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+    return next(iter(responses.values()))[0]["text"]
 
 
 def plain_text(example: str) -> str:

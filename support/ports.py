@@ -1,4 +1,5 @@
-"""Which process listens on a port of this machine (Linux /proc), to tell our server from another.
+"""Ports of 127.0.0.1: a free one to start a server on, and which process listens on one
+(Linux /proc), to tell our server from another.
 
 A test picks a free port and the server binds it seconds later (Rasa loads its model first); on a
 machine shared with other test runs, another process can take the port in between, and then
@@ -7,10 +8,18 @@ answers the health check in our server's place.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Set
 
 LISTEN = "0A"
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now (and nothing answers on, until bound)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def listening_inodes(port: int) -> Set[str]:

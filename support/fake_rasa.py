@@ -1,0 +1,54 @@
+"""A stand-in Rasa for the hub: its REST channel and tracker API on 127.0.0.1, answering at once
+(or late, or not at all, as told)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Dict, List, Optional
+
+from aiohttp import web
+
+from support.ports import free_port
+
+
+class FakeRasa:
+    """Rasa's REST channel and tracker API, answering `bot: <text>` unless told otherwise."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.messages: List[Dict[str, Any]] = []
+        self.tracker_events: List[Any] = []
+        self.delay = 0.0
+        self.down = False
+        self.reply: Callable[[Dict[str, Any]], List[Dict[str, Any]]] = (
+            lambda body: [{"recipient_id": body["sender"], "text": f"bot: {body['message']}"}])
+        self.before_reply: Optional[Callable[[Dict[str, Any]], Any]] = None
+        self.runner: Optional[web.AppRunner] = None
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.messages.append(body)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.down:
+            return web.Response(status=503)
+        if self.before_reply is not None:
+            await self.before_reply(body)
+        return web.json_response(self.reply(body))
+
+    async def events(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503)
+        self.tracker_events.append((request.match_info["sender"], await request.json()))
+        return web.json_response({"events": []})
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_post("/conversations/{sender}/tracker/events", self.events)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()

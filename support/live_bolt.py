@@ -1,0 +1,119 @@
+"""Bolt's real servers for the live tests and benchmarks: settings on free ports of 127.0.0.1,
+the servers started as `bolt run` starts them and stopped on exit, a private copy of the project
+to edit (the editors' end-to-end test and the content benchmark), and a chat over Rasa's REST
+channel."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+from bolt.core.settings import Settings
+from bolt.processes import Service, bolt_services, start, stop, wait_healthy
+from support import REPOSITORY
+from support.ports import free_port
+
+# The tests go too, and support/ with them: `bolt content report --evaluate` runs the
+# held-out accuracy test in the project it is given.
+PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt", "actions",
+                 "handoff", "data", "tests", "support")
+
+
+def settings_on_free_ports(home: Path, **env: str) -> Settings:
+    """Bolt's settings for `home` with Rasa, the action server and the hub on free ports of
+    127.0.0.1; `env` adds to them."""
+    return Settings.from_env({
+        "BOLT_HOME": str(home), "BOLT_HOST": "127.0.0.1",
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()), **env,
+    })
+
+
+@contextmanager
+def serving(services: List[Service], cwd: Path, timeout: float) -> Iterator[List[Service]]:
+    """The services started in order, each waited for until it answers its health check (at
+    most `timeout` seconds); all of them stopped on the way out."""
+    try:
+        for service in services:
+            start(service, cwd)
+            wait_healthy(service, timeout=timeout)
+        yield services
+    finally:
+        stop(services)
+
+
+def copy_project(target: Path, model: Path) -> Settings:
+    """The project's files and its current model in `target`; its settings on free ports."""
+    for part in PROJECT_PARTS:
+        source = REPOSITORY / part
+        if source.is_dir():
+            shutil.copytree(source, target / part,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, target / part)
+    (target / "models").mkdir()
+    if model.stat().st_dev == target.stat().st_dev:
+        os.link(model, target / "models" / model.name)  # 100 MB: a link, not a copy
+    else:
+        shutil.copy2(model, target / "models" / model.name)
+    return settings_on_free_ports(target, BOLT_STATE_DIR=str(target / "var"))
+
+
+def bolt_command(settings: Settings, *args: str,
+                 timeout: float = 1800) -> subprocess.CompletedProcess:
+    """`bolt <args>` on the copy, as an editor runs it."""
+    env = {**os.environ, "BOLT_HOME": str(settings.home),
+           "BOLT_RASA_PORT": str(settings.rasa_port), "BOLT_HOST": settings.host,
+           "BOLT_STATE_DIR": str(settings.state_dir)}
+    return subprocess.run([sys.executable, "-m", "bolt.cli", *args], cwd=settings.home, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@contextmanager
+def running_bolt(settings: Settings, model: Path) -> Iterator[str]:
+    """Bolt's action and Rasa servers on the copy; yields the Rasa server's URL."""
+    with serving(bolt_services(settings, model), settings.home, timeout=300):
+        yield settings.rasa_url
+
+
+class Chat:
+    """One conversation with the Rasa server over its REST channel, as the widget holds it: the
+    page's locale and the signed-in user's token go with every message."""
+
+    def __init__(self, url: str, locale: Optional[str] = None,
+                 token: Optional[str] = None) -> None:
+        self.url = url
+        self.sender = f"chat-{uuid.uuid4().hex[:10]}"
+        self.metadata: Dict[str, Any] = {}
+        if locale:
+            self.metadata["locale"] = locale
+        if token:
+            self.metadata["auth_token"] = token
+
+    def replies(self, text: str) -> List[Dict[str, Any]]:
+        """Rasa's replies to `text`: a message per paragraph, with their buttons."""
+        body: Dict[str, Any] = {"sender": self.sender, "message": text}
+        if self.metadata:
+            body["metadata"] = self.metadata
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    def say(self, text: str) -> str:
+        """The bot's answer to `text` as one text, its paragraphs joined again."""
+        return "\n\n".join(r["text"] for r in self.replies(text) if r.get("text"))
+
+    def user_texts(self) -> List[str]:
+        with urllib.request.urlopen(f"{self.url}/conversations/{self.sender}/tracker",
+                                    timeout=30) as response:
+            tracker = json.loads(response.read())
+        return [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
