@@ -11,7 +11,7 @@ TABLE = Path(__file__).resolve().parents[2] / "data" / "phone_numbers.yml"
 
 @pytest.fixture(scope="module")
 def matcher():
-    return CountryMatcher(load_phonebook(TABLE).aliases())
+    return CountryMatcher(load_phonebook(TABLE).names())
 
 
 def countries(matcher, text):
