@@ -50,6 +50,7 @@ Name = Tuple[Text, Text, Text]
 _FOLDS = {ord(c): "'" for c in "’‘ʼ"}
 _FOLDS.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})  # full width
 _FOLDS[0x3000] = " "
+_HYPHEN = regex.compile("-")
 
 
 def fold(text: Text) -> Text:
@@ -57,8 +58,9 @@ def fold(text: Text) -> Text:
     return text.translate(_FOLDS)
 
 
-def _key(text: Text) -> Text:
-    return regex.sub(r"\s+", " ", text).casefold()
+def _spaced(text: Text) -> Text:
+    """The text with each run of spaces as one space ("hong  kong" is "hong kong")."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,13 @@ class CountryMatcher:
         self.names: List[Name] = [tuple(name) for name in names]
         languages: Dict[Tuple[Text, Text], Set[Text]] = {}
         for language, form, code in table_forms(self.names):
-            languages.setdefault((regex.sub(r"\s+", " ", form), code), set()).add(language)
+            languages.setdefault((_spaced(form), code), set()).add(language)
         self._forms: Dict[Text, List[CountryForm]] = {}
         for (form, code), langs in languages.items():
-            self._forms.setdefault(_key(form), []).append(
+            self._forms.setdefault(form.casefold(), []).append(
                 CountryForm(form, code, frozenset(langs)))
+        # Most places in a text begin no name: their first letter rules them out cheaply.
+        self._initials = {key[:1] for key in self._forms}
         # A name typed with more spaces than listed ("hong  kong") is still that name.
         self._window = 2 * max((len(form) for form, _ in languages), default=0)
 
@@ -98,18 +102,19 @@ class CountryMatcher:
         starts: Set[int] = {start for start, _ in token_spans}
         ends: Set[int] = {end for _, end in token_spans}
         # Hyphenated compounds ("USA-Hotline") are one token; their parts may still be a name.
-        for index, char in enumerate(folded):
-            if char == "-":
-                ends.add(index)
-                starts.add(index + 1)
+        for hyphen in _HYPHEN.finditer(folded):
+            ends.add(hyphen.start())
+            starts.add(hyphen.end())
         # A name may end in a dot the tokenizer leaves out ("U.S.").
         ends.update(end + 1 for end in list(ends) if folded[end : end + 1] == ".")
-        bounds = language_bounds(folded, token_spans)
+        bounds = language_bounds(folded)
         all_starts = sorted(starts.union(*(b.starts for b in bounds.values())))
         all_ends = sorted(ends.union(*(b.ends for b in bounds.values())))
         found: List[Dict[Text, Any]] = []
         for start in all_starts:
             if found and start < found[-1][ENTITY_ATTRIBUTE_END]:
+                continue
+            if folded[start : start + 1].casefold()[:1] not in self._initials:
                 continue
             first = bisect.bisect_right(all_ends, start)
             last = bisect.bisect_right(all_ends, start + self._window)
@@ -132,7 +137,9 @@ class CountryMatcher:
         self, text: Text, start: int, end: int, starts: Set[int], ends: Set[int],
         bounds: Dict[Text, Bounds],
     ) -> Optional[CountryForm]:
-        written = regex.sub(r"\s+", " ", text[start:end])
+        if text[end - 1].isspace():  # an end at a hyphen after a space ("Japan -Hotline")
+            return None
+        written = _spaced(text[start:end])
         for form in self._forms.get(written.casefold(), ()):
             if form.exact and written != form.text:
                 continue

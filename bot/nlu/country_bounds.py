@@ -18,18 +18,17 @@ And some languages name a language after its country; that is not the country: J
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Set, Text, Tuple
+from typing import Callable, Dict, FrozenSet, Text
 
 import regex
 
-Spans = List[Tuple[int, int]]
-
-_ITALIAN_ELISION = regex.compile(r"['’](?=[\p{L}])")
-_INDONESIAN_ENCLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
-_POSSESSIVE = regex.compile(r"['’]s$", regex.IGNORECASE)
-_JAPANESE_PARTICLES = ("から", "まで", "より", "って", "へ", "で", "に", "の", "は", "が", "を",
-                       "も", "と", "や")
-_KATAKANA_OR_KANJI = regex.compile(r"[\p{Katakana}\p{Han}ー々]")
+# An apostrophe inside a word: what precedes it is elided (dall'Italia, l'India).
+_ITALIAN_ELISION = regex.compile(r"(?<=\p{L})['’](?=\p{L})")
+_INDONESIAN_ENCLITIC = regex.compile(
+    r"(?<=[\p{L}\p{N}])(?:nya|lah|kah|pun|ku|mu)(?![\p{L}\p{N}\p{M}])", regex.IGNORECASE)
+_POSSESSIVE = regex.compile(r"(?<=[\p{L}\p{N}.])['’]s(?![\p{L}\p{N}\p{M}])", regex.IGNORECASE)
+_JAPANESE_PARTICLE = regex.compile(
+    r"(?<=[\p{Katakana}\p{Han}ー々])(?:から|まで|より|って|へ|で|に|の|は|が|を|も|と|や)")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _INDONESIAN_LANGUAGE = regex.compile(r"\bbahasa\s+$", regex.IGNORECASE)
 
@@ -42,38 +41,23 @@ class Bounds:
     ends: FrozenSet[int] = field(default_factory=frozenset)
 
 
-def _italian(text: Text, spans: Spans) -> Bounds:
-    starts: Set[int] = set()
-    for start, end in spans:
-        for match in _ITALIAN_ELISION.finditer(text, start, end):
-            starts.add(match.end())
-    return Bounds(starts=frozenset(starts))
+def _italian(text: Text) -> Bounds:
+    return Bounds(starts=frozenset(m.end() for m in _ITALIAN_ELISION.finditer(text)))
 
 
-def _indonesian(text: Text, spans: Spans) -> Bounds:
-    ends: Set[int] = set()
-    for start, end in spans:
-        word = text[start:end].lower()
-        for enclitic in _INDONESIAN_ENCLITICS:
-            if word.endswith(enclitic) and end - len(enclitic) > start:
-                ends.add(end - len(enclitic))
-    return Bounds(ends=frozenset(ends))
+def _indonesian(text: Text) -> Bounds:
+    return Bounds(ends=frozenset(m.start() for m in _INDONESIAN_ENCLITIC.finditer(text)))
 
 
-def _possessive(text: Text, spans: Spans) -> Bounds:
-    ends = {end - 2 for start, end in spans
-            if end - start > 2 and _POSSESSIVE.search(text, start, end)}
-    return Bounds(ends=frozenset(ends))
+def _possessive(text: Text) -> Bounds:
+    return Bounds(ends=frozenset(m.start() for m in _POSSESSIVE.finditer(text)))
 
 
-def _japanese(text: Text, spans: Spans) -> Bounds:
-    ends = {index for index in range(1, len(text))
-            if _KATAKANA_OR_KANJI.match(text, index - 1)
-            and text.startswith(_JAPANESE_PARTICLES, index)}
-    return Bounds(ends=frozenset(ends))
+def _japanese(text: Text) -> Bounds:
+    return Bounds(ends=frozenset(m.start() for m in _JAPANESE_PARTICLE.finditer(text)))
 
 
-_BOUNDS: Dict[Text, Callable[[Text, Spans], Bounds]] = {
+_BOUNDS: Dict[Text, Callable[[Text], Bounds]] = {
     "it": _italian,
     "id": _indonesian,
     "en": _possessive,
@@ -82,10 +66,10 @@ _BOUNDS: Dict[Text, Callable[[Text, Spans], Bounds]] = {
 }
 
 
-def language_bounds(text: Text, spans: Spans) -> Dict[Text, Bounds]:
+def language_bounds(text: Text) -> Dict[Text, Bounds]:
     """For each language that joins words to names, where its names may begin and end in the
     text besides the token boundaries."""
-    return {language: bounds(text, spans) for language, bounds in _BOUNDS.items()}
+    return {language: bounds(text) for language, bounds in _BOUNDS.items()}
 
 
 def _japanese_language_name(text: Text, start: int, end: int) -> bool:

@@ -36,6 +36,7 @@ def countries(matcher, text):
         ("nomor telepon Jerman", [("Jerman", "DE")]),
         ("numero assistenza Germania", [("Germania", "DE")]),
         ("USA-Hotline bitte", [("USA", "US")]),
+        ("Japan -Hotline, - Schweiz", [("Japan", "JP"), ("Schweiz", "CH")]),
         ("numbers for the UK and hong  kong", [("UK", "GB"), ("hong  kong", "HK")]),
         ("nomor Selandia Baru", [("Selandia Baru", "NZ")]),
     ],
