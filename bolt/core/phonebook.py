@@ -43,17 +43,12 @@ class PhoneBook:
     def country(self, code: str) -> Optional[Country]:
         return self.countries.get(code)
 
-    def aliases(self) -> List[Tuple[str, str]]:
-        """Every (name, country code) pair in every language, without repeats."""
-        seen = set()
-        pairs = []
-        for country in self.countries.values():
-            for names in country.names.values():
-                for name in names:
-                    if (name, country.code) not in seen:
-                        seen.add((name, country.code))
-                        pairs.append((name, country.code))
-        return pairs
+    def names(self) -> List[Tuple[str, str, str]]:
+        """Every (language, name, country code) the table lists, in the table's order."""
+        return [(language, name, country.code)
+                for country in self.countries.values()
+                for language, names in country.names.items()
+                for name in names]
 
     def format_numbers(self, code: str, language: str) -> str:
         """The country's numbers, one per line, with the extension in the user's language."""

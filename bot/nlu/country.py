@@ -1,16 +1,21 @@
-"""Finds the country a user names ("Deutschland", "ドイツ", "в Германии") in any language.
+"""Finds the country a user names ("Deutschland", "ドイツ", "в Германии", "dall'Italia") in any language.
 
 The names come from the canonical phone table (data/phone_numbers.yml), so the set of countries
-Bolt recognises is exactly the set it has numbers for. The entity value is the country code
-("DE"). A name only matches on token boundaries (or at a hyphen, as in "USA-Hotline"), which also
-keeps "インド" out of "インドネシア" and "日本" out of "日本語".
+Bolt recognises is exactly the set it has numbers for; the forms each language makes of a name
+(Russian cases, German genitive and spellings) come from country_forms.py. The entity value is the
+country code ("DE") and its span covers the name only. A name matches on token boundaries (or at
+a hyphen, as in "USA-Hotline"), which also keeps "インド" out of "インドネシア" and "日本" out of
+"日本語"; where a language joins words to a name ("dall'Italia", "Jepangnya", "ドイツから") it may
+also begin or end inside a token (country_bounds.py).
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Text, Tuple
 
 import regex
 
@@ -33,63 +38,120 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bolt.core.phonebook import load_phonebook
+from bot.nlu.country_bounds import Bounds, language_bounds, names_a_language
+from bot.nlu.country_forms import is_code, table_forms
 
-ALIASES_FILE = "country_aliases.json"
+# The table's names as (language, name, country code); the forms are made again at load time.
+NAMES_FILE = "country_names.json"
+
+Name = Tuple[Text, Text, Text]
+
+# Characters typed in more than one way, folded one for one so that offsets stay the text's.
+_FOLDS = {ord(c): "'" for c in "’‘ʼ"}
+_FOLDS.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})  # full width
+_FOLDS[0x3000] = " "
+_HYPHEN = regex.compile("-")
 
 
-def is_code(name: Text) -> bool:
-    """Short capitalised codes (US, UK, BRD) match only as written, never "us" or "usa"."""
-    letters = name.replace(".", "")
-    return letters.isascii() and letters.isupper() and len(letters) <= 3
+def fold(text: Text) -> Text:
+    """The text with typographic apostrophes and full-width letters written plainly."""
+    return text.translate(_FOLDS)
 
 
-def compile_aliases(aliases: List[Tuple[Text, Text]]) -> regex.Pattern:
-    """One alternation, longest names first so "Hong Kong" wins over shorter overlaps."""
-    parts = []
-    for name, _ in sorted(aliases, key=lambda pair: -len(pair[0])):
-        escaped = regex.escape(name).replace(r"\ ", r"\s+")
-        parts.append(escaped if is_code(name) else f"(?i:{escaped})")
-    return regex.compile("|".join(parts))
+def _spaced(text: Text) -> Text:
+    """The text with each run of spaces as one space ("hong  kong" is "hong kong")."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class CountryForm:
+    text: Text
+    code: Text
+    languages: FrozenSet[Text]
+
+    @property
+    def exact(self) -> bool:
+        return is_code(self.text)
 
 
 class CountryMatcher:
-    """Matches country names from the table against text, aligned to token boundaries."""
+    """Matches the forms of the table's country names against text, aligned to the places
+    where a name may begin and end."""
 
-    def __init__(self, aliases: List[Tuple[Text, Text]]) -> None:
-        self.aliases = aliases
-        self._pattern = compile_aliases(aliases)
-        self._code_of: Dict[Text, Text] = {}
-        for name, code in aliases:
-            self._code_of.setdefault(name.casefold(), code)
-            self._code_of.setdefault(regex.sub(r"\s+", " ", name.casefold()), code)
+    def __init__(self, names: Iterable[Name]) -> None:
+        self.names: List[Name] = [tuple(name) for name in names]
+        languages: Dict[Tuple[Text, Text], Set[Text]] = {}
+        for language, form, code in table_forms(self.names):
+            languages.setdefault((_spaced(form), code), set()).add(language)
+        self._forms: Dict[Text, List[CountryForm]] = {}
+        for (form, code), langs in languages.items():
+            self._forms.setdefault(form.casefold(), []).append(
+                CountryForm(form, code, frozenset(langs)))
+        # Most places in a text begin no name: their first letter rules them out cheaply.
+        self._initials = {key[:1] for key in self._forms}
+        # A name typed with more spaces than listed ("hong  kong") is still that name.
+        self._window = 2 * max((len(form) for form, _ in languages), default=0)
+
+    def forms(self) -> List[CountryForm]:
+        return [form for forms in self._forms.values() for form in forms]
 
     def find(
         self, text: Text, token_spans: List[Tuple[int, int]]
     ) -> List[Dict[Text, Any]]:
+        folded = fold(text)
         starts: Set[int] = {start for start, _ in token_spans}
         ends: Set[int] = {end for _, end in token_spans}
         # Hyphenated compounds ("USA-Hotline") are one token; their parts may still be a name.
-        for index, char in enumerate(text):
-            if char == "-":
-                ends.add(index)
-                starts.add(index + 1)
-        found = []
-        for match in self._pattern.finditer(text, overlapped=True):
-            if match.start() not in starts or match.end() not in ends:
+        for hyphen in _HYPHEN.finditer(folded):
+            ends.add(hyphen.start())
+            starts.add(hyphen.end())
+        # A name may end in a dot the tokenizer leaves out ("U.S.").
+        ends.update(end + 1 for end in list(ends) if folded[end : end + 1] == ".")
+        bounds = language_bounds(folded)
+        all_starts = sorted(starts.union(*(b.starts for b in bounds.values())))
+        all_ends = sorted(ends.union(*(b.ends for b in bounds.values())))
+        found: List[Dict[Text, Any]] = []
+        for start in all_starts:
+            if found and start < found[-1][ENTITY_ATTRIBUTE_END]:
                 continue
-            if any(match.start() < e["end"] and e["start"] < match.end() for e in found):
+            if folded[start : start + 1].casefold()[:1] not in self._initials:
                 continue
-            key = regex.sub(r"\s+", " ", match.group().casefold())
-            found.append(
-                {
-                    ENTITY_ATTRIBUTE_TYPE: "country",
-                    ENTITY_ATTRIBUTE_START: match.start(),
-                    ENTITY_ATTRIBUTE_END: match.end(),
-                    ENTITY_ATTRIBUTE_VALUE: self._code_of[key],
-                    "confidence_entity": 1.0,
-                }
-            )
-        return sorted(found, key=lambda e: e["start"])
+            first = bisect.bisect_right(all_ends, start)
+            last = bisect.bisect_right(all_ends, start + self._window)
+            for end in reversed(all_ends[first:last]):
+                form = self._form_at(folded, start, end, starts, ends, bounds)
+                if form is not None:
+                    found.append(
+                        {
+                            ENTITY_ATTRIBUTE_TYPE: "country",
+                            ENTITY_ATTRIBUTE_START: start,
+                            ENTITY_ATTRIBUTE_END: end,
+                            ENTITY_ATTRIBUTE_VALUE: form.code,
+                            "confidence_entity": 1.0,
+                        }
+                    )
+                    break
+        return found
+
+    def _form_at(
+        self, text: Text, start: int, end: int, starts: Set[int], ends: Set[int],
+        bounds: Dict[Text, Bounds],
+    ) -> Optional[CountryForm]:
+        if text[end - 1].isspace():  # an end at a hyphen after a space ("Japan -Hotline")
+            return None
+        written = _spaced(text[start:end])
+        for form in self._forms.get(written.casefold(), ()):
+            if form.exact and written != form.text:
+                continue
+            extra = [bounds[language] for language in form.languages if language in bounds]
+            if start not in starts and not any(start in b.starts for b in extra):
+                continue
+            if end not in ends and not any(end in b.ends for b in extra):
+                continue
+            if any(names_a_language(language, text, start, end) for language in form.languages):
+                continue
+            return form
+        return None
 
 
 @DefaultV1Recipe.register(
@@ -104,11 +166,12 @@ class CountryEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        # The table is not training data, so Rasa's cache must be told when it changes.
+        # The table is not training data, so Rasa's cache must be told when it changes (and when
+        # what is stored of it does).
         path = Path(config.get("phone_table") or cls.get_default_config()["phone_table"])
         if not path.exists():
             return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(NAMES_FILE.encode() + b"\0" + path.read_bytes()).hexdigest()
 
     @staticmethod
     def required_components() -> List[type]:
@@ -137,12 +200,11 @@ class CountryEntityExtractor(GraphComponent, EntityExtractorMixin):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        phonebook = load_phonebook(Path(self._config["phone_table"]))
-        aliases = phonebook.aliases()
-        self._matcher = CountryMatcher(aliases)
+        names = load_phonebook(Path(self._config["phone_table"])).names()
+        self._matcher = CountryMatcher(names)
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / ALIASES_FILE).write_text(
-                json.dumps(aliases, ensure_ascii=False), encoding="utf-8"
+            (directory / NAMES_FILE).write_text(
+                json.dumps(names, ensure_ascii=False), encoding="utf-8"
             )
         return self._resource
 
@@ -156,8 +218,8 @@ class CountryEntityExtractor(GraphComponent, EntityExtractorMixin):
         **kwargs: Any,
     ) -> CountryEntityExtractor:
         with model_storage.read_from(resource) as directory:
-            aliases = json.loads((directory / ALIASES_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, CountryMatcher([tuple(a) for a in aliases]))
+            names = json.loads((directory / NAMES_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, CountryMatcher(names))
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._matcher is None:
