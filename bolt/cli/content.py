@@ -121,20 +121,26 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bolt.editing.report import read_evaluation, render_report, topic_cells
+    from bolt.editing.report import (
+        read_abstention, read_evaluation, render_abstention, render_report, topic_cells,
+    )
     from bolt.editing.tree import ContentPaths, read_tree
 
     if args.evaluate:
-        # The held-out evaluation is the accuracy test; it writes the file the report reads.
+        # The held-out evaluations are the accuracy and abstention tests; they write the files
+        # the report reads.
         print("Evaluating the current model on the held-out questions ...", flush=True)
         subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "tests/model/test_accuracy.py"], cwd=settings.home,
-                       stdout=subprocess.DEVNULL, check=False)
+                        "tests/model/test_accuracy.py", "tests/model/test_out_of_scope.py"],
+                       cwd=settings.home, stdout=subprocess.DEVNULL, check=False)
     try:
         evaluation = read_evaluation(settings.home)
+        abstention = read_abstention(settings.home)
     except ValueError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     tree = read_tree(ContentPaths.of_project(settings.home))
     print(render_report(topic_cells(tree, evaluation), evaluation))
+    print()
+    print(render_abstention(abstention))
     return 0

@@ -1,8 +1,10 @@
 """`bolt content report`: per topic and language, how many examples it has and how well the
-model recognised its held-out questions at the last evaluation.
+model recognised its held-out questions at the last evaluation; then, per language, how often
+Bolt abstained where it should and answered where it should.
 
-The held-out evaluation (tests/model/test_accuracy.py) writes results/holdout-accuracy.json
-through `write_evaluation`; this module is the one place that knows that file's shape.
+The held-out evaluations write results/holdout-accuracy.json (tests/model/test_accuracy.py,
+through `write_evaluation`) and results/abstention.json (tests/model/test_out_of_scope.py,
+through `write_abstention`); this module is the one place that knows those files' shapes.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from bolt.editing.tree import ContentTree
 from bolt.core.languages import SUPPORTED_LANGUAGES
 
 EVALUATION_FILE = Path("results") / "holdout-accuracy.json"
+ABSTENTION_FILE = Path("results") / "abstention.json"
+KIND_NAMES = {"out_of_scope": "not ours", "product_question": "product questions"}
 TOPIC_BAR = 0.85
 
 
@@ -122,4 +126,50 @@ def render_report(cells: Mapping[str, Mapping[str, Cell]],
         lines.append(f"Accuracy from the evaluation of {evaluation.model or 'an unnamed model'}"
                      f" at {evaluation.evaluated_at or 'an unknown time'}; - where a topic had "
                      "no held-out questions.")
+    return "\n".join(lines)
+
+
+def write_abstention(home: Path, record: dict) -> Path:
+    """record: {"model", "threshold", "languages": {language: {"in_scope_top1", "answered":
+    {kind: share}, ...}}} as support/abstention_eval.py reports it."""
+    path = home / ABSTENTION_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamped = {"evaluated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **record}
+    path.write_text(json.dumps(stamped, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def read_abstention(home: Path) -> Optional[dict]:
+    path = home / ABSTENTION_FILE
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path}: cannot read the last evaluation: {error}") from error
+
+
+def render_abstention(record: Optional[dict],
+                      languages: Sequence[str] = SUPPORTED_LANGUAGES) -> str:
+    """Per language: in-scope questions answered right, out-of-scope messages answered by kind."""
+    if record is None:
+        return (f"No abstention figures yet ({ABSTENTION_FILE} is missing). Run "
+                "`bolt content report --evaluate` after training.")
+    figures = record.get("languages") or {}
+    kinds = sorted(KIND_NAMES)
+    header = f"{'':<28} " + " ".join(f"{lang:>6}" for lang in languages)
+    lines = ["When Bolt answers and when it abstains, on the held-out sets:", header,
+             "-" * len(header)]
+    rows = [("in-scope answered right", lambda f: f.get("in_scope_top1"))]
+    rows += [(f"{KIND_NAMES[kind]} answered", lambda f, k=kind: (f.get("answered") or {}).get(k))
+             for kind in kinds]
+    for label, value in rows:
+        cells = []
+        for lang in languages:
+            share = value(figures.get(lang) or {})
+            cells.append(f"{'-' if share is None else f'{share * 100:.0f}%':>6}")
+        lines.append(f"{label:<28} " + " ".join(cells))
+    lines.append(f"Threshold {record.get('threshold', '?')} of {record.get('model') or 'the model'}"
+                 f", evaluated at {record.get('evaluated_at') or 'an unknown time'}. The messages "
+                 f"answered and the questions missed are listed in {ABSTENTION_FILE}.")
     return "\n".join(lines)

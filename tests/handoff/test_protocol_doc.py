@@ -4,7 +4,7 @@ import re
 import pytest
 
 from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, parse
-from tests.handoff.conftest import REPOSITORY
+from support import REPOSITORY
 
 DOC = (REPOSITORY / "docs" / "protocol.md").read_text(encoding="utf-8")
 

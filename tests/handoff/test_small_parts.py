@@ -99,7 +99,7 @@ def test_every_hub_text_exists_in_every_language_with_its_placeholders():
 
     from bolt.core.languages import SUPPORTED_LANGUAGES
     from handoff.services.texts import Texts
-    from tests.handoff.conftest import REPOSITORY
+    from support import REPOSITORY
 
     texts = Texts.load(REPOSITORY / "data")
     english = {f.language: f.messages for f in texts.answers.files}["en"]

@@ -193,16 +193,65 @@ def test_no_agents_online_opens_a_web_ticket(bolt_servers, hub):
     assert ticket["priority"] == "P1" and ticket["account"]["support_plan"] == "premier_plus"
 
 
-@pytest.mark.parametrize("language, gibberish", [
-    ("en", ("qwpoeiru zxmcnv", "asdlkj qwepoi zmxn")),
-    ("de", ("blorf snarp", "vbnmq hjklz wert")),
-])
-def test_not_understood_twice_in_a_row_leads_to_the_handoff(bolt_servers, hub, language, gibberish):
-    chat = Chat(bolt_servers["url"], language, demo_token("pro", "premier", "owner", True))
-    first = chat.replies(gibberish[0])
-    assert texts(first) == [render("fallback", language)]
-    second = chat.replies(gibberish[1])
-    assert texts(second) == [render("fallback_again", language), render("impact_question", language)]
-    chat.replies(second[1]["buttons"][3]["payload"])
+PRODUCT_QUESTION = {
+    "en": "how do I blur my background during a video call",
+    "de": "Wie kann ich im Meeting meinen Hintergrund unscharf machen?",
+    "it": "come faccio a sfocare lo sfondo durante una videochiamata?",
+    "ja": "ビデオ会議中に背景をぼかすにはどうすればいいですか",
+    "ru": "как размыть фон во время видеозвонка?",
+    "id": "bagaimana cara memburamkan latar belakang saat rapat video?",
+}
+NOT_OURS = {"en": "wake me up at 6:30 tomorrow", "de": "weck mich morgen um halb sieben",
+            "it": "svegliami domani alle 6:30", "ja": "明日の朝6時半に起こして",
+            "ru": "разбуди меня завтра в 6:30", "id": "bangunkan saya besok jam setengah tujuh"}
+ALL_LANGUAGES = ("en", "de", "ja", "it", "ru", "id")
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_a_paid_user_gets_the_honest_answer_and_a_person_on_request(bolt_servers, hub, language):
+    chat = Chat(bolt_servers["url"], language, demo_token("business", "access", "member", True))
+    replies = chat.replies(PRODUCT_QUESTION[language])
+    assert texts(replies) == [render("abstain", language), render("abstain_person", language)]
+    assert payloads(replies) == ["/request_human"]
+    assert handoffs_of(hub, chat) == []
+    queued = chat.replies(payloads(replies)[0])
+    if texts(queued) == [render("impact_question", language)]:  # the triage could not tell
+        queued = chat.replies(queued[0]["buttons"][3]["payload"])
+    assert texts(queued) == [render(
+        "handoff_requested", language, priority="P4",
+        priority_name=render("priority_name_P4", language),
+        target=render("duration_hours", language, hours="24"))]
     [request] = handoffs_of(hub, chat)
-    assert (request["reason"], request["priority"]) == ("fallback", "P4")
+    assert (request["reason"], request["priority"]) == ("request_human", "P4")
+    assert request["summary"] == PRODUCT_QUESTION[language]
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_what_is_not_ours_is_declined_plainly_with_a_person_for_a_paid_user(
+    bolt_servers, hub, language
+):
+    chat = Chat(bolt_servers["url"], language, demo_token("pro", "premier", "owner", True))
+    replies = chat.replies(NOT_OURS[language])
+    assert texts(replies) == [render("abstain_not_ours", language),
+                              render("abstain_person", language)]
+    assert payloads(replies) == ["/request_human"]
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_an_anonymous_visitor_gets_the_honest_answer_and_no_person(bolt_servers, hub, language):
+    chat = Chat(bolt_servers["url"], language, None)
+    for message, said in ((PRODUCT_QUESTION[language], "abstain"),
+                          (NOT_OURS[language], "abstain_not_ours")):
+        replies = chat.replies(message)
+        assert texts(replies) == [render(said, language)]
+        assert payloads(replies) == []
+    assert handoffs_of(hub, chat) == []
+
+
+def test_abstaining_twice_in_a_row_never_hands_over_by_itself(bolt_servers, hub):
+    chat = Chat(bolt_servers["url"], "en", demo_token("pro", "premier", "owner", True))
+    for gibberish in ("qwpoeiru zxmcnv", "asdlkj qwepoi zmxn"):
+        replies = chat.replies(gibberish)
+        assert texts(replies)[0] in (render("abstain", "en"), render("abstain_not_ours", "en"))
+        assert payloads(replies)[-1] == "/request_human"
+    assert handoffs_of(hub, chat) == []
