@@ -44,6 +44,7 @@ test: model browser
 # Each benchmark is a module of bench/, run from the repository so that support/ is importable.
 bench: model
 	$(BIN)/python -m bench.nlu_bench
+	$(BIN)/python -m bench.abstention_bench
 	$(BIN)/python -m bench.accounts_bench
 	$(BIN)/python -m bench.hub_bench
 	$(BIN)/python -m bench.content_bench
