@@ -61,14 +61,20 @@ def write_evaluation(home: Path, record: dict) -> Path:
     return path
 
 
-def read_evaluation(home: Path) -> Optional[TopicEvaluation]:
-    path = home / EVALUATION_FILE
+def _read_results(path: Path) -> Optional[dict]:
+    """A results file of the last evaluation, or None when there was none."""
     if not path.is_file():
         return None
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ValueError(f"{path}: cannot read the last evaluation: {error}") from error
+
+
+def read_evaluation(home: Path) -> Optional[TopicEvaluation]:
+    raw = _read_results(home / EVALUATION_FILE)
+    if raw is None:
+        return None
     by_topic = raw.get("accuracy_by_topic") or {}
     counts = raw.get("questions_by_topic") or {}
     return TopicEvaluation(
@@ -140,13 +146,7 @@ def write_abstention(home: Path, record: dict) -> Path:
 
 
 def read_abstention(home: Path) -> Optional[dict]:
-    path = home / ABSTENTION_FILE
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ValueError(f"{path}: cannot read the last evaluation: {error}") from error
+    return _read_results(home / ABSTENTION_FILE)
 
 
 def render_abstention(record: Optional[dict],

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bolt.editing.report import (
     EVALUATION_FILE, evaluation_record, read_evaluation, render_report, topic_cells,
     write_evaluation,
@@ -59,3 +61,23 @@ def test_an_unreadable_evaluation_is_a_clear_error(project):
                             cwd=REPOSITORY, env={"BOLT_HOME": str(project), "PATH": "/usr/bin"},
                             capture_output=True, text=True)
     assert result.returncode == 1 and "cannot read the last evaluation" in result.stderr
+
+
+def test_the_abstention_figures_are_shown_per_language_and_kind(tmp_path):
+    from bolt.editing.report import (
+        ABSTENTION_FILE, read_abstention, render_abstention, write_abstention,
+    )
+
+    assert "No abstention figures yet" in render_abstention(read_abstention(tmp_path))
+    write_abstention(tmp_path, {"model": "bolt-x.tar.gz", "threshold": 0.5, "languages": {
+        "en": {"in_scope_top1": 0.851, "answered": {"out_of_scope": 0.052,
+                                                    "product_question": 0.0}}}})
+    shown = render_abstention(read_abstention(tmp_path), languages=("en", "ja"))
+    lines = {line.split("  ")[0]: line for line in shown.splitlines()}
+    assert lines["in-scope answered right"].split()[-2:] == ["85%", "-"]
+    assert lines["not ours answered"].split()[-2:] == ["5%", "-"]
+    assert lines["product questions answered"].split()[-2:] == ["0%", "-"]
+    assert "bolt-x.tar.gz" in shown and str(ABSTENTION_FILE) in shown
+    (tmp_path / ABSTENTION_FILE).write_text("{broken", encoding="utf-8")
+    with pytest.raises(ValueError):
+        read_abstention(tmp_path)
