@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 from bot import speedups
 from bot.stores.scale_out import endpoints_file
+from bolt.core.private_files import private_folder
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
 
@@ -77,7 +78,7 @@ def tracker_db(settings: Settings) -> Path:
 
 def start(service: Service, cwd: Path) -> None:
     for folder in service.folders:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     env = {**os.environ, **service.env}
     service.process = subprocess.Popen(service.command, cwd=cwd, env=env, start_new_session=True)
 

@@ -10,6 +10,7 @@ import uuid
 from typing import Optional
 
 from sanic import Request, Sanic
+from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json as json_response
 
 from handoff.web.api import api
@@ -25,6 +26,7 @@ from handoff.store.checkpoints import WalCheckpoints
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Repository
 from handoff.services.texts import Texts
+from handoff.web.headers import frame_ancestors, security_headers
 from handoff.web.pages import demo_users, load_web_texts, seed_demo_agent, web
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,22 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
                 request.headers.get("origin")):
             return json_response({"error": "this origin may not connect"}, status=403)
         return None
+
+    ancestors = frame_ancestors(settings.allowed_origins)
+
+    @app.exception(Exception)
+    async def failed(request: Request, error: Exception) -> HTTPResponse:
+        if isinstance(error, SanicException):  # the request's fault (404, 405, 413): Sanic says so
+            return app.error_handler.default(request, error)
+        # Not the caller's doing: the log says why, the answer says no library's words.
+        log.error("%s %s failed", request.method, request.path, exc_info=error)
+        return json_response({"error": "the hub failed to do this (its log says why)"},
+                             status=500)
+
+    @app.on_response
+    async def add_security_headers(request: Request, response: HTTPResponse) -> None:
+        for name, value in security_headers(request, ancestors).items():
+            response.headers.setdefault(name, value)
 
     @app.before_server_start
     async def start(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:

@@ -20,6 +20,7 @@
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
+| BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
 | BOLT_HUB_DEMO                 | true                                      | demo mode: the demo page signs in demo users (GET /api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); `false` for production |
 """
 from __future__ import annotations
@@ -57,6 +58,7 @@ class HubSettings:
     token_secret: str
     service_token: str
     demo: bool = False
+    metrics_token: Optional[str] = None
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -96,4 +98,5 @@ class HubSettings:
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
             demo=flag(env, "BOLT_HUB_DEMO", True),
+            metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
         )

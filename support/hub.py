@@ -19,7 +19,7 @@ from support import REPOSITORY
 from support.client import Client
 from support.fake_rasa import FakeRasa
 from support.ports import free_port
-from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET
+from support.tokens import METRICS_TOKEN, PASSWORD, SERVICE_TOKEN, TOKEN_SECRET
 
 # Quick to notice a Rasa or an agent gone, and the origin the pages are served from: the
 # reliability suite's hubs and the load benchmarks'.
@@ -40,7 +40,8 @@ def hub_environment(state_dir: Path, rasa_url: str = "",
     env = {
         "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(state_dir),
         "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
-        "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_RASA_URL": rasa_url, **preset, **overrides,
+        "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_HUB_METRICS_TOKEN": METRICS_TOKEN,
+        "BOLT_RASA_URL": rasa_url, **preset, **overrides,
     }
     return {key: value for key, value in env.items() if value}
 
@@ -87,10 +88,16 @@ class Hub:
             async with session.post(self.url + path, data=data, headers=headers) as response:
                 return response.status, await response.json(content_type=None)
 
-    async def get(self, path: str) -> tuple:
+    async def get(self, path: str, token: Optional[str] = None) -> tuple:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with aiohttp.ClientSession() as session:
-            async with session.get(self.url + path) as response:
+            async with session.get(self.url + path, headers=headers) as response:
                 return response.status, await response.text()
+
+    async def headers(self, path: str) -> Tuple[int, Mapping[str, str]]:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(self.url + path, allow_redirects=False) as response:
+                return response.status, dict(response.headers)
 
     async def hand_off(self, conversation_id: str, **fields: Any) -> tuple:
         return await self.post("/api/handoffs", handoff_body(conversation_id, **fields))

@@ -8,6 +8,7 @@ from bolt.core.identity import issue_token
 
 TOKEN_SECRET = "s" * 40
 SERVICE_TOKEN = "service-token-for-tests-" + "x" * 20
+METRICS_TOKEN = "metrics-token-for-tests-" + "m" * 20
 PASSWORD = "correct horse battery"  # every test agent's
 
 

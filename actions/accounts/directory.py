@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, List, Optional, Protocol, Sequence
 
 from sqlalchemy import Boolean, Column, ForeignKey, String, create_engine, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from actions.accounts.policy import Member
 from bolt.core.accounts import Account, DirectoryData, User
+from bolt.core.private_files import private_sqlite
 
 
 class DirectoryUnavailable(RuntimeError):
@@ -76,10 +76,9 @@ class SqlAccountDirectory:
 
     @classmethod
     def from_url(cls, url: str) -> SqlAccountDirectory:
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return cls(create_engine(url, future=True, pool_pre_ping=True))
+        private_sqlite(url)
+        # Bound parameters (user ids, names) stay out of the logged database errors.
+        return cls(create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True))
 
     def create_schema(self) -> None:
         with self._unavailable_on_error():

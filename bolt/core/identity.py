@@ -108,7 +108,8 @@ def verify_token(
     except jwt.ExpiredSignatureError as error:
         raise InvalidToken("the token has expired") from error
     except jwt.PyJWTError as error:
-        raise InvalidToken(f"the token is not valid: {error}") from error
+        # PyJWT's own words (which check failed, how it failed to decode) stay in the cause.
+        raise InvalidToken("the token is not valid") from error
     account = claims.get("account")
     if not isinstance(account, str) or not account or not str(claims["sub"]):
         raise InvalidToken("the token names no user or no account")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
+from bolt.core.private_files import private_folder
+
 SECRETS_FILE = "secrets.json"
 _NAMES = {"token_secret": "BOLT_TOKEN_SECRET", "service_token": "BOLT_SERVICE_TOKEN"}
 
@@ -47,7 +49,7 @@ def _stored(state_dir: Path) -> dict:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if all(isinstance(stored.get(field), str) and stored[field] for field in _NAMES):
             return stored
-    state_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(state_dir)
     stored = {field: secrets.token_urlsafe(48) for field in _NAMES}
     # Written beside, then renamed: two processes starting at once never read half a file.
     partial = path.with_suffix(f".{os.getpid()}.tmp")

@@ -37,6 +37,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
+from bolt.core.private_files import private_file
+
 POOL_SIZE = 4
 # Conversations whose current session stays in memory (least recently used ones leave first).
 CACHED_CONVERSATIONS = 1000
@@ -59,11 +61,13 @@ class SQLiteTrackerStore(SQLTrackerStore):
         if kwargs["dialect"] != "sqlite":
             raise ValueError("SQLiteTrackerStore is for SQLite; use `type: SQL` for "
                              f"{kwargs['dialect']!r}")
+        if kwargs.get("db") not in (None, "", ":memory:"):  # private before Rasa makes it
+            private_file(kwargs["db"])
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
         self.engine = sa.create_engine(
-            url, poolclass=QueuePool, pool_size=POOL_SIZE, future=True,
+            url, poolclass=QueuePool, pool_size=POOL_SIZE, future=True, hide_parameters=True,
             # Pooled connections go to whichever thread asks; Rasa serialises their use.
             connect_args={"check_same_thread": False})
         event.listen(self.engine, "connect", _sqlite_pragmas)

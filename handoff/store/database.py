@@ -10,25 +10,26 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
+from bolt.core.private_files import private_sqlite
+
 MIGRATIONS = Path(str(resources.files("handoff.migrations")))
 
 
 def connect(url: str, background_checkpoints: bool = False) -> Engine:
     """`background_checkpoints`: SQLite's commits leave the WAL checkpoints to a thread that
     WalCheckpoints (handoff/store/checkpoints.py) runs; whoever asks for it starts that thread."""
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(url)
     if url.startswith("sqlite"):
         # SQLAlchemy 1.4 opens a new SQLite connection per session by default; closing the last
         # one checkpoints the WAL each time. The hub keeps a few open instead. They are used by
         # the writer thread and the event loop's thread in turn (one at a time, as pooled).
         engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5,
-                               connect_args={"check_same_thread": False})
+                               connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         if background_checkpoints:
             event.listen(engine, "connect", _no_automatic_checkpoints)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -16,12 +16,17 @@ from handoff.services.handoff_requests import InvalidRequest, handoff_request, t
 api = Blueprint("hub_api")
 
 
+def _bearer(request: Request, token: Optional[str]) -> bool:
+    """Whether the request carries `token` as its bearer token (never, when there is none)."""
+    given = request.headers.get("authorization", "")
+    expected = f"Bearer {token or ''}"
+    return bool(token) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 def _service_request(request: Request, read: Callable[[Any], Any]
                      ) -> Tuple[Any, Optional[HTTPResponse]]:
     """The checked body of a call from the action server, or the answer that refuses it."""
-    expected = f"Bearer {request.app.ctx.hub.settings.service_token}"
-    given = request.headers.get("authorization", "")
-    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+    if not _bearer(request, request.app.ctx.hub.settings.service_token):
         return None, json_response({"error": "a valid service token is required"}, status=401)
     try:
         return read(json.loads(request.body or b"")), None
@@ -75,6 +80,10 @@ async def healthz(request: Request) -> HTTPResponse:
 @api.get("/metrics")
 async def metrics(request: Request) -> HTTPResponse:
     hub: Hub = request.app.ctx.hub
+    # The queue's figures are for the operators' scraper only; with no token set, for no one.
+    if not _bearer(request, hub.settings.metrics_token):
+        return json_response({"error": "a valid metrics token is required"}, status=401,
+                             headers={"WWW-Authenticate": "Bearer"})
     return text(hub.metrics.render(_gauges(hub)),
                 content_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -71,10 +71,25 @@ def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]
 def context(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(WAIT_MS)
+    refused = watch_content_security_policy(context)
     try:
         yield context
     finally:
         context.close()
+    assert not refused, f"the pages' Content-Security-Policy refused: {refused}"
+
+
+def watch_content_security_policy(context) -> list:
+    """What the hub's Content-Security-Policy refused on the context's pages (chromium says so
+    on the page's console): the pages run only /static scripts, so it should be nothing."""
+    refused: list = []
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    context.on("page", lambda page: page.on("console", on_console))
+    return refused
 
 
 def screenshot(page, name: str) -> Path:

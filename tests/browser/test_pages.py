@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.messages import render
-from tests.browser.conftest import keep_for_docs, screenshot
+from tests.browser.conftest import keep_for_docs, screenshot, watch_content_security_policy
 from tests.browser.pages import Sidebar, answer, claimed_chat, web_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -136,3 +136,18 @@ def test_notes_stay_internal_and_canned_responses_come_in_the_chats_language(bol
     expect(chat.locator(".canned option", has_text="status.example.com")).to_have_count(1)
     chat.locator(".resolve").click()
     expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()
+
+
+def test_the_pages_run_no_inline_script_a_page_was_given(bolt_site, chromium):
+    context = chromium.new_context()
+    refused = watch_content_security_policy(context)
+    try:
+        for path in ("/help/en", "/console"):
+            page = context.new_page()
+            page.goto(bolt_site.hub_url + path)
+            with pytest.raises(Exception):
+                page.add_script_tag(content="window.__inline = 1")
+            assert page.evaluate("window.__inline") is None, path
+        assert refused and all("script-src 'self'" in text for text in refused), refused
+    finally:
+        context.close()

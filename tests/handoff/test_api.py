@@ -2,7 +2,7 @@
 import json
 
 from support.hub import handoff_body
-from support.tokens import user_token
+from support.tokens import METRICS_TOKEN, user_token
 
 
 async def test_handoff_answers_every_case_of_the_contract(bolt, agents):
@@ -68,7 +68,7 @@ async def test_health_and_metrics(bolt, agents):
         await hub.hand_off(user.welcome["conversation_id"], priority="P1")
         status, health = await hub.get("/healthz")
         assert status == 200 and '"queue":1' in health
-        status, metrics = await hub.get("/metrics")
+        status, metrics = await hub.get("/metrics", token=METRICS_TOKEN)
         assert status == 200
         for line in ('bolt_hub_queue_length{language="de",priority="P1"} 1',
                      'bolt_hub_conversations{owner="queue"} 1',

@@ -1,5 +1,5 @@
 """The queue as users and agents see it move: places, waits, escalation of Premier+ chats."""
-from support.tokens import user_token
+from support.tokens import METRICS_TOKEN, user_token
 from tests.handoff.test_group_commit import counting_selects
 
 
@@ -55,7 +55,7 @@ async def test_premier_plus_chats_past_their_deadline_escalate(bolt, agents):
         assert [f for f in anna.received if f["type"] == "escalation"] == []
         conversation = hub.core.repository.conversation(plain_id)
         assert conversation.breached and not conversation.escalated
-        status, metrics = await hub.get("/metrics")
+        status, metrics = await hub.get("/metrics", token=METRICS_TOKEN)
         assert 'bolt_hub_sla_breaches_total{language="de",priority="P2"} 1' in metrics
         assert 'bolt_hub_sla_breaches_total{language="de",priority="P4"} 1' in metrics
         await entitled.expect("queue", position=1)
