@@ -6,16 +6,13 @@ the intent classifier, sets intent `faq` and the selected answer with full confi
 """
 from __future__ import annotations
 
-import json
 import warnings
-from typing import Any, Dict, List, Optional, Text
+from typing import AbstractSet, List, Text
 
 import regex
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -35,6 +32,8 @@ from rasa.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.persisted import JSON, PersistedComponent
+
 RETRIEVAL_INTENT = "faq"
 PAYLOAD = regex.compile(r"^\s*/faq/(?P<key>[\w-]+)\s*$")
 KEYS_FILE = "faq_keys.json"
@@ -47,50 +46,23 @@ warnings.filterwarnings("ignore", message=r"Failed to parse arguments in line '/
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
-class TopicButtonHandler(GraphComponent):
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        keys: Optional[List[Text]] = None,
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._keys = set(keys or [])
+class TopicButtonHandler(PersistedComponent):
+    """Answers "/faq/<key>" for the FAQ keys it was trained with; its state is those keys."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TopicButtonHandler:
-        return cls(model_storage, resource)
+    state_file = KEYS_FILE
+    state_format = JSON
+    _keys: AbstractSet[Text] = frozenset()
 
     def train(self, training_data: TrainingData) -> Resource:
-        keys = sorted(
+        self._keys = {
             example.get(INTENT_RESPONSE_KEY).split("/", 1)[1]
             for example in training_data.intent_examples
             if (example.get(INTENT_RESPONSE_KEY) or "").startswith(RETRIEVAL_INTENT + "/")
-        )
-        self._keys = set(keys)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / KEYS_FILE).write_text(json.dumps(sorted(self._keys)), encoding="utf-8")
-        return self._resource
+        }
+        return self.save_state(sorted(self._keys))
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> TopicButtonHandler:
-        with model_storage.read_from(resource) as directory:
-            keys = json.loads((directory / KEYS_FILE).read_text(encoding="utf-8"))
-        return cls(model_storage, resource, keys)
+    def load_state(self, state: List[Text]) -> None:
+        self._keys = set(state)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -98,9 +70,6 @@ class TopicButtonHandler(GraphComponent):
             if match and match.group("key") in self._keys:
                 select_topic(message, match.group("key"))
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
 
 def select_topic(message: Message, key: Text) -> None:
