@@ -31,15 +31,7 @@ from scipy.special import expit
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
-    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
-    TOKENS_NAMES,
-)
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -54,6 +46,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.importer import CALIBRATION_LANGUAGE
 from bot.nlu.abstention import Calibration, Sample, calibrate
 from bot.nlu.persisted import PICKLE, PersistedComponent
+from bot.nlu.response_selection import report_selection
 
 MODEL_FILE = "linear_classifier.pkl"
 
@@ -320,24 +313,8 @@ class LinearIntentClassifier(PersistedComponent):
         message.set(INTENT_RANKING_KEY, ranked_intents, add_to_output=True)
         if abstention is not None:
             message.set(ABSTENTION, abstention, add_to_output=True)
-        if not keys:
-            return
-        best_key, best_confidence = keys[0]
-        selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-        selectors[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [self._retrieval_intent]
-        selectors[self._retrieval_intent] = {
-            RESPONSE_SELECTOR_PREDICTION_KEY: {
-                RESPONSE_SELECTOR_RESPONSES_KEY: None,
-                PREDICTED_CONFIDENCE_KEY: best_confidence,
-                INTENT_RESPONSE_KEY: best_key,
-                RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{best_key}",
-            },
-            RESPONSE_SELECTOR_RANKING_KEY: [
-                {"id": None, PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: key}
-                for key, confidence in keys[:RANKING_LENGTH]
-            ],
-        }
-        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+        if keys:
+            report_selection(message, self._retrieval_intent, keys[:RANKING_LENGTH])
 
     def _decide(self, ranking: List[Tuple[Text, float]], intents: List[Tuple[Text, float]]
                 ) -> Tuple[Dict[Text, Any], Optional[Dict[Text, Any]]]:

@@ -14,25 +14,13 @@ import regex
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    INTENT_RESPONSE_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
-    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+    INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.persisted import JSON, PersistedComponent
+from bot.nlu.response_selection import report_selection
 
 RETRIEVAL_INTENT = "faq"
 PAYLOAD = regex.compile(r"^\s*/faq/(?P<key>[\w-]+)\s*$")
@@ -76,18 +64,4 @@ def select_topic(message: Message, key: Text) -> None:
     intent = {INTENT_NAME_KEY: RETRIEVAL_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-    full_key = f"{RETRIEVAL_INTENT}/{key}"
-    selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    selectors.setdefault(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, [RETRIEVAL_INTENT])
-    selectors[RETRIEVAL_INTENT] = {
-        RESPONSE_SELECTOR_PREDICTION_KEY: {
-            RESPONSE_SELECTOR_RESPONSES_KEY: None,
-            PREDICTED_CONFIDENCE_KEY: 1.0,
-            INTENT_RESPONSE_KEY: full_key,
-            RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{full_key}",
-        },
-        RESPONSE_SELECTOR_RANKING_KEY: [
-            {"id": None, PREDICTED_CONFIDENCE_KEY: 1.0, INTENT_RESPONSE_KEY: full_key}
-        ],
-    }
-    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+    report_selection(message, RETRIEVAL_INTENT, [(f"{RETRIEVAL_INTENT}/{key}", 1.0)])
