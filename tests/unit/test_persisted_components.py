@@ -12,7 +12,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.country import CountryEntityExtractor
-from bot.nlu.linear_classifier import LinearIntentClassifier
 from bot.nlu.persisted import JSON, PICKLE, PersistedComponent
 from bot.nlu.tokenizer import MultilingualTokenizer
 from bot.nlu.topic_buttons import TopicButtonHandler
@@ -77,23 +76,13 @@ def test_json_states_come_back_as_json_reads_them(tmp_path):
     assert JSON.read(path) == [["Deutschland", "DE"], ["ドイツ", "DE"]]
 
 
-EXAMPLES = {
-    "faq/web_ticket": ["how do I open a ticket", "submit a web ticket", "ticket form"],
-    "faq/billing": ["billing support", "invoice question", "I was charged twice"],
-    "greet": ["hello", "hi there", "good morning"],
-}
-
-
 def faq_training_data():
-    messages = []
-    for label, texts in EXAMPLES.items():
-        intent, _, key = label.partition("/")
-        for text in texts:
-            data = {"text": text, "intent": intent}
-            if key:
-                data["intent_response_key"] = label
-            messages.append(Message(data=data))
-    return TrainingData(messages)
+    return TrainingData([
+        Message(data={"text": text, "intent": label.partition("/")[0],
+                      "intent_response_key": label if "/" in label else None})
+        for text, label in [("how do I open a ticket", "faq/web_ticket"),
+                            ("billing support", "faq/billing"), ("hello", "greet")]
+    ])
 
 
 def test_topic_buttons_keep_the_faq_keys_they_were_trained_with(storage):
@@ -130,21 +119,3 @@ def test_the_country_extractor_loads_names_as_they_were_written_before(storage):
     loaded = CountryEntityExtractor.load({}, storage, resource, CONTEXT)
     entities = parsed(loaded, "ドイツのサポート電話番号").get("entities")
     assert [e["value"] for e in entities] == ["DE"]
-
-
-def test_the_classifier_is_stored_as_a_pickled_model_and_calibration(storage):
-    resource = Resource("linear")
-    data = faq_training_data()
-    for message in data.training_examples:
-        MultilingualTokenizer(MultilingualTokenizer.get_default_config()).process([message])
-    trained = LinearIntentClassifier.create({}, storage, resource, CONTEXT)
-    trained.train(data)
-    model, calibration = pickle.loads(stored_file(storage, resource, "linear_classifier.pkl"))
-    assert calibration is None and model.classifier.classes_.tolist() == [
-        "faq/billing", "faq/web_ticket", "greet"]
-
-    again = Resource("linear-again")
-    write_file(storage, again, "linear_classifier.pkl", pickle.dumps((model, calibration)))
-    loaded = LinearIntentClassifier.load({}, storage, again, CONTEXT)
-    assert loaded.calibration is None
-    assert parsed(loaded, "hello").get("intent")["name"] == "greet"
