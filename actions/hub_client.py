@@ -1,19 +1,20 @@
 """The action server's client of the hub: `POST /api/handoffs` and `POST /api/tickets`.
 
-The contract is docs/handoff-api.md; this module is the only place that speaks it.
+The contract is docs/handoff-api.md; this module is the only place of the action server that
+speaks it. The hand-off's body is bolt/core/handoff_request.py, which the hub reads into too.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 import aiohttp
 
-logger = logging.getLogger(__name__)
+from bolt.core.handoff_request import HandoffRequest
 
-MAX_SUMMARY_CHARS = 2000
+logger = logging.getLogger(__name__)
 
 
 class HubError(RuntimeError):
@@ -26,22 +27,6 @@ class HubUnavailable(HubError):
 
 class NoAgents(HubError):
     """409: no agent for the conversation's language is online."""
-
-
-@dataclass(frozen=True)
-class HandoffRequest:
-    conversation_id: str
-    language: str
-    priority: str
-    reason: str
-    first_response_hours: float
-    summary: str
-    account: Dict[str, Any]
-
-    def as_json(self) -> Dict[str, Any]:
-        body = asdict(self)
-        body["summary"] = self.summary[:MAX_SUMMARY_CHARS]
-        return body
 
 
 @dataclass(frozen=True)

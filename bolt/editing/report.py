@@ -54,11 +54,15 @@ def evaluation_record(results: Iterable[Tuple[str, str, str, str]], model: str) 
     }
 
 
-def write_evaluation(home: Path, record: dict) -> Path:
-    path = home / EVALUATION_FILE
+def _write_results(path: Path, record: dict) -> Path:
+    """Writes a results file of an evaluation (indented JSON) and returns its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+def write_evaluation(home: Path, record: dict) -> Path:
+    return _write_results(home / EVALUATION_FILE, record)
 
 
 def _read_results(path: Path) -> Optional[dict]:
@@ -138,11 +142,8 @@ def render_report(cells: Mapping[str, Mapping[str, Cell]],
 def write_abstention(home: Path, record: dict) -> Path:
     """record: {"model", "threshold", "languages": {language: {"in_scope_top1", "answered":
     {kind: share}, ...}}} as support/abstention_eval.py reports it."""
-    path = home / ABSTENTION_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
     stamped = {"evaluated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **record}
-    path.write_text(json.dumps(stamped, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    return _write_results(home / ABSTENTION_FILE, stamped)
 
 
 def read_abstention(home: Path) -> Optional[dict]:

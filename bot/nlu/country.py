@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Text, Tuple
 
 import regex
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import (
@@ -40,6 +37,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bolt.core.phonebook import load_phonebook
 from bot.nlu.country_bounds import Bounds, language_bounds, names_a_language
 from bot.nlu.country_forms import is_code, table_forms
+from bot.nlu.persisted import JSON, PersistedComponent
 
 # The table's names as (language, name, country code); the forms are made again at load time.
 NAMES_FILE = "country_names.json"
@@ -157,8 +155,12 @@ class CountryMatcher:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
 )
-class CountryEntityExtractor(GraphComponent, EntityExtractorMixin):
+class CountryEntityExtractor(PersistedComponent, EntityExtractorMixin):
     """Extracts the `country` entity, valued with the country code, in all six languages."""
+
+    state_file = NAMES_FILE
+    state_format = JSON
+    _matcher: Optional[CountryMatcher] = None
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -177,49 +179,13 @@ class CountryEntityExtractor(GraphComponent, EntityExtractorMixin):
     def required_components() -> List[type]:
         return [Tokenizer]
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        matcher: Optional[CountryMatcher] = None,
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._matcher = matcher
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CountryEntityExtractor:
-        return cls(config, model_storage, resource)
-
     def train(self, training_data: TrainingData) -> Resource:
         names = load_phonebook(Path(self._config["phone_table"])).names()
         self._matcher = CountryMatcher(names)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / NAMES_FILE).write_text(
-                json.dumps(names, ensure_ascii=False), encoding="utf-8"
-            )
-        return self._resource
+        return self.save_state(names)
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> CountryEntityExtractor:
-        with model_storage.read_from(resource) as directory:
-            names = json.loads((directory / NAMES_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, CountryMatcher(names))
+    def load_state(self, state: List[List[Text]]) -> None:
+        self._matcher = CountryMatcher(state)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._matcher is None:

@@ -22,7 +22,6 @@ intent; one whose best in-scope label is below the threshold becomes `nlu_fallba
 """
 from __future__ import annotations
 
-import pickle
 import warnings
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -30,19 +29,9 @@ import numpy as np
 import scipy.sparse
 from scipy.special import expit
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
-    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
-    TOKENS_NAMES,
-)
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -56,6 +45,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.importer import CALIBRATION_LANGUAGE
 from bot.nlu.abstention import Calibration, Sample, calibrate
+from bot.nlu.persisted import PICKLE, PersistedComponent
+from bot.nlu.response_selection import report_selection
 
 MODEL_FILE = "linear_classifier.pkl"
 
@@ -241,7 +232,14 @@ def split_ranking(
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
-class LinearIntentClassifier(GraphComponent):
+class LinearIntentClassifier(PersistedComponent):
+    """Ranks every intent and FAQ key; its state is the fitted model and its calibration."""
+
+    state_file = MODEL_FILE
+    state_format = PICKLE
+    _model: Optional[LinearModel] = None
+    _calibration: Optional[Calibration] = None
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -262,34 +260,13 @@ class LinearIntentClassifier(GraphComponent):
     def required_packages() -> List[Text]:
         return ["sklearn", "scipy"]
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Optional[LinearModel] = None,
-        calibration: Optional[Calibration] = None,
-    ) -> None:
-        self._config = config
-        self._retrieval_intent = config["retrieval_intent"]
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-        self._calibration = calibration
-
     @property
     def calibration(self) -> Optional[Calibration]:
         return self._calibration
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearIntentClassifier:
-        return cls({**cls.get_default_config(), **config}, model_storage, resource)
+    @property
+    def _retrieval_intent(self) -> Text:
+        return self._config["retrieval_intent"]
 
     def train(self, training_data: TrainingData) -> Resource:
         usable = [e for e in training_data.intent_examples if label_of(e) and e.get(TEXT)]
@@ -302,10 +279,7 @@ class LinearIntentClassifier(GraphComponent):
             [word_text(e) for e in examples], [char_text(e) for e in examples], labels
         )
         self._calibration = self._calibrate(held_apart) if held_apart else None
-        with self._model_storage.write_to(self._resource) as directory:
-            with open(directory / MODEL_FILE, "wb") as handle:
-                pickle.dump((self._model, self._calibration), handle)
-        return self._resource
+        return self.save_state((self._model, self._calibration))
 
     def _calibrate(self, examples: List[Message]) -> Calibration:
         rankings = self._model.predict(
@@ -315,20 +289,8 @@ class LinearIntentClassifier(GraphComponent):
         return calibrate(samples, float(self._config["wrong_answer_cost"]),
                          frozenset(self._config["out_of_scope_labels"]))
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LinearIntentClassifier:
-        with model_storage.read_from(resource) as directory:
-            with open(directory / MODEL_FILE, "rb") as handle:
-                model, calibration = pickle.load(handle)
-        return cls({**cls.get_default_config(), **config}, model_storage, resource, model,
-                   calibration)
+    def load_state(self, state: Tuple[LinearModel, Optional[Calibration]]) -> None:
+        self._model, self._calibration = state
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:
@@ -351,24 +313,8 @@ class LinearIntentClassifier(GraphComponent):
         message.set(INTENT_RANKING_KEY, ranked_intents, add_to_output=True)
         if abstention is not None:
             message.set(ABSTENTION, abstention, add_to_output=True)
-        if not keys:
-            return
-        best_key, best_confidence = keys[0]
-        selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-        selectors[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [self._retrieval_intent]
-        selectors[self._retrieval_intent] = {
-            RESPONSE_SELECTOR_PREDICTION_KEY: {
-                RESPONSE_SELECTOR_RESPONSES_KEY: None,
-                PREDICTED_CONFIDENCE_KEY: best_confidence,
-                INTENT_RESPONSE_KEY: best_key,
-                RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{best_key}",
-            },
-            RESPONSE_SELECTOR_RANKING_KEY: [
-                {"id": None, PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: key}
-                for key, confidence in keys[:RANKING_LENGTH]
-            ],
-        }
-        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+        if keys:
+            report_selection(message, self._retrieval_intent, keys[:RANKING_LENGTH])
 
     def _decide(self, ranking: List[Tuple[Text, float]], intents: List[Tuple[Text, float]]
                 ) -> Tuple[Dict[Text, Any], Optional[Dict[Text, Any]]]:
@@ -385,6 +331,3 @@ class LinearIntentClassifier(GraphComponent):
         record = {"abstained": decision.abstained, "label": best, "confidence": confidence,
                   "threshold": self._calibration.threshold}
         return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: intent_confidence}, record
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

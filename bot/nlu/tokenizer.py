@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
@@ -43,18 +40,11 @@ class MultilingualTokenizer(Tokenizer):
     def required_packages() -> List[Text]:
         return ["janome"]
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> MultilingualTokenizer:
-        # With the model: a Rasa server would otherwise stall every conversation while Janome
-        # loads its dictionary at the first Japanese message.
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        # As the model loads: a Rasa server would otherwise stall every conversation while
+        # Janome loads its dictionary at the first Japanese message.
         text.load_japanese()
-        return cls(config)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         message_text: Optional[Text] = message.get(attribute)

@@ -6,34 +6,21 @@ the intent classifier, sets intent `faq` and the selected answer with full confi
 """
 from __future__ import annotations
 
-import json
 import warnings
-from typing import Any, Dict, List, Optional, Text
+from typing import AbstractSet, List, Text
 
 import regex
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    INTENT_RESPONSE_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
-    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+    INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.persisted import JSON, PersistedComponent
+from bot.nlu.response_selection import report_selection
 
 RETRIEVAL_INTENT = "faq"
 PAYLOAD = regex.compile(r"^\s*/faq/(?P<key>[\w-]+)\s*$")
@@ -47,50 +34,23 @@ warnings.filterwarnings("ignore", message=r"Failed to parse arguments in line '/
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
-class TopicButtonHandler(GraphComponent):
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        keys: Optional[List[Text]] = None,
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._keys = set(keys or [])
+class TopicButtonHandler(PersistedComponent):
+    """Answers "/faq/<key>" for the FAQ keys it was trained with; its state is those keys."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TopicButtonHandler:
-        return cls(model_storage, resource)
+    state_file = KEYS_FILE
+    state_format = JSON
+    _keys: AbstractSet[Text] = frozenset()
 
     def train(self, training_data: TrainingData) -> Resource:
-        keys = sorted(
+        self._keys = {
             example.get(INTENT_RESPONSE_KEY).split("/", 1)[1]
             for example in training_data.intent_examples
             if (example.get(INTENT_RESPONSE_KEY) or "").startswith(RETRIEVAL_INTENT + "/")
-        )
-        self._keys = set(keys)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / KEYS_FILE).write_text(json.dumps(sorted(self._keys)), encoding="utf-8")
-        return self._resource
+        }
+        return self.save_state(sorted(self._keys))
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> TopicButtonHandler:
-        with model_storage.read_from(resource) as directory:
-            keys = json.loads((directory / KEYS_FILE).read_text(encoding="utf-8"))
-        return cls(model_storage, resource, keys)
+    def load_state(self, state: List[Text]) -> None:
+        self._keys = set(state)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -99,26 +59,9 @@ class TopicButtonHandler(GraphComponent):
                 select_topic(message, match.group("key"))
         return messages
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
 
 def select_topic(message: Message, key: Text) -> None:
     intent = {INTENT_NAME_KEY: RETRIEVAL_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-    full_key = f"{RETRIEVAL_INTENT}/{key}"
-    selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    selectors.setdefault(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, [RETRIEVAL_INTENT])
-    selectors[RETRIEVAL_INTENT] = {
-        RESPONSE_SELECTOR_PREDICTION_KEY: {
-            RESPONSE_SELECTOR_RESPONSES_KEY: None,
-            PREDICTED_CONFIDENCE_KEY: 1.0,
-            INTENT_RESPONSE_KEY: full_key,
-            RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{full_key}",
-        },
-        RESPONSE_SELECTOR_RANKING_KEY: [
-            {"id": None, PREDICTED_CONFIDENCE_KEY: 1.0, INTENT_RESPONSE_KEY: full_key}
-        ],
-    }
-    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+    report_selection(message, RETRIEVAL_INTENT, [(f"{RETRIEVAL_INTENT}/{key}", 1.0)])

@@ -5,12 +5,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
+from bolt.core.handoff_request import MAX_SUMMARY_CHARS, HandoffRequest
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from handoff.wire.protocol import unstorable
 from handoff.rules.queue_order import PRIORITIES
 
 HANDOFF_REASONS = ("request_human", "fallback", "report_problem", "bot_unavailable")
-MAX_SUMMARY_CHARS = 2000
 MAX_ACCOUNT_BYTES = 8192
 # Longer than any support plan's target, and short enough for a deadline a date can hold.
 MAX_FIRST_RESPONSE_HOURS = 24 * 365
@@ -20,22 +20,6 @@ class InvalidRequest(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True)
-class HandoffRequest:
-    conversation_id: str
-    language: str
-    priority: str
-    reason: str
-    first_response_hours: float
-    summary: Optional[str]
-    account: Dict[str, Any]
-
-    @property
-    def auto_escalation(self) -> bool:
-        rights = self.account.get("rights") or []
-        return isinstance(rights, list) and "automatic_escalation" in rights
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json as json_response, text
 
-from handoff.services.handoffs import NoAgents
+from bolt.core.handoff_request import HandoffRequest
+from handoff.services.handoffs import Handoffs, NoAgents
 from handoff.services.hub import Hub
 from handoff.metrics import labels
-from handoff.services.handoff_requests import InvalidRequest, handoff_request, ticket_request
+from handoff.services.handoff_requests import (
+    InvalidRequest, TicketRequest, handoff_request, ticket_request,
+)
 
 api = Blueprint("hub_api")
 
@@ -23,34 +26,38 @@ def _bearer(request: Request, token: Optional[str]) -> bool:
     return bool(token) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def _service_request(request: Request, read: Callable[[Any], Any]
-                     ) -> Tuple[Any, Optional[HTTPResponse]]:
-    """The checked body of a call from the action server, or the answer that refuses it."""
+NO_SUCH_CONVERSATION = {"error": "the hub has no such conversation"}
+
+
+def _service_call(request: Request, read: Callable[[Any], Any],
+                  answer: Callable[[Handoffs, Any], HTTPResponse]) -> HTTPResponse:
+    """The answer to a call from the action server: refused without the service token or with a
+    body `read` rejects, not found for a conversation the hub does not have, else `answer`'s."""
     if not _bearer(request, request.app.ctx.hub.settings.service_token):
-        return None, json_response({"error": "a valid service token is required"}, status=401)
+        return json_response({"error": "a valid service token is required"}, status=401)
     try:
-        return read(json.loads(request.body or b"")), None
+        body = read(json.loads(request.body or b""))
     except RecursionError:  # thousands of nested brackets: deeper than any real body
-        return None, json_response({"error": "the body is nested too deeply", "field": "body"},
-                                   status=400)
+        return json_response({"error": "the body is nested too deeply", "field": "body"},
+                             status=400)
     except ValueError as error:
         field = error.field if isinstance(error, InvalidRequest) else "body"
         message = str(error) if isinstance(error, InvalidRequest) else "the body is not valid JSON"
-        return None, json_response({"error": message, "field": field}, status=400)
-
-
-NO_SUCH_CONVERSATION = {"error": "the hub has no such conversation"}
+        return json_response({"error": message, "field": field}, status=400)
+    try:
+        return answer(request.app.ctx.hub.handoffs, body)
+    except LookupError:
+        return json_response(NO_SUCH_CONVERSATION, status=404)
 
 
 @api.post("/api/handoffs")
 async def post_handoff(request: Request) -> HTTPResponse:
-    handoff, refused = _service_request(request, handoff_request)
-    if refused:
-        return refused
+    return _service_call(request, handoff_request, _hand_off)
+
+
+def _hand_off(handoffs: Handoffs, handoff: HandoffRequest) -> HTTPResponse:
     try:
-        queued, status = request.app.ctx.hub.handoffs.hand_off(handoff)
-    except LookupError:
-        return json_response(NO_SUCH_CONVERSATION, status=404)
+        queued, status = handoffs.hand_off(handoff)
     except NoAgents as error:
         return json_response({"status": "no_agents",
                               "error": f"no agent for {error} is online"}, status=409)
@@ -59,13 +66,11 @@ async def post_handoff(request: Request) -> HTTPResponse:
 
 @api.post("/api/tickets")
 async def post_ticket(request: Request) -> HTTPResponse:
-    ticket_wanted, refused = _service_request(request, ticket_request)
-    if refused:
-        return refused
-    try:
-        ticket, created = request.app.ctx.hub.handoffs.open_ticket(ticket_wanted)
-    except LookupError:
-        return json_response(NO_SUCH_CONVERSATION, status=404)
+    return _service_call(request, ticket_request, _open_ticket)
+
+
+def _open_ticket(handoffs: Handoffs, wanted: TicketRequest) -> HTTPResponse:
+    ticket, created = handoffs.open_ticket(wanted)
     return json_response({"ticket_id": ticket.public_id, "status": ticket.status},
                          status=201 if created else 200)
 

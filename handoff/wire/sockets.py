@@ -6,7 +6,10 @@ import inspect
 import logging
 import time
 from collections import deque
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Union
+from typing import (
+    Any, Awaitable, Callable, ClassVar, Deque, Dict, Generic, List, Mapping, Optional, Type,
+    TypeVar, Union,
+)
 
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
@@ -31,6 +34,7 @@ MAX_IN_FLIGHT = 64
 RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
 Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]  # awaited: a message
 Handler = Callable[[Frame], Answer]
+Party = TypeVar("Party")
 
 
 async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter: Limiter,
@@ -112,24 +116,56 @@ def verified(token: Optional[str], secret: str) -> tuple:
         return None, None, str(error)
 
 
-async def chat_socket(request: Any, ws: Any) -> None:
-    hub: Hub = request.app.ctx.hub
-    conversations: Conversations = hub.conversations
-    connection = Connection(ws)
-    state: Dict[str, Visitor] = {}
+class Socket(Generic[Party]):
+    """One open socket of the hub, and who is at its other end once its opening frame said so."""
 
-    def handle(frame: Frame) -> Answer:
+    frames: ClassVar[Mapping[str, Mapping[str, Field]]]
+
+    def __init__(self, hub: Hub, connection: Connection) -> None:
+        self.hub = hub
+        self.connection = connection
+        self.party: Optional[Party] = None
+
+    def handle(self, frame: Frame) -> Answer:
+        raise NotImplementedError
+
+    def rate_keys(self) -> List[str]:
+        raise NotImplementedError
+
+    def closed(self, party: Party) -> None:
+        """What the hub undoes when the socket of `party` has closed."""
+        raise NotImplementedError
+
+
+async def serve_socket(request: Any, ws: Any, kind: Type[Socket]) -> None:
+    """Serves one socket of `kind` until it closes."""
+    socket = kind(request.app.ctx.hub, Connection(ws))
+    try:
+        await serve(ws, socket.connection, socket.hub.settings, request.app.ctx.limiter,
+                    kind.frames, socket.handle, socket.rate_keys)
+    finally:
+        if socket.party is not None:
+            socket.closed(socket.party)
+
+
+class ChatSocket(Socket[Visitor]):
+    """/ws/chat: a user's conversation, opened by a hello frame."""
+
+    frames = CHAT_FRAMES
+
+    def handle(self, frame: Frame) -> Answer:
         if frame.type == "hello":
-            return hello(frame)
-        visitor = state.get("visitor")
+            return self.hello(frame)
+        visitor = self.party
         if visitor is None:
             raise ProtocolError("hello_first", "send a hello frame first")
+        conversations: Conversations = self.hub.conversations
         if frame.type == "message":
             return conversations.post(visitor, frame)
         if frame.type == "typing":
             conversations.typing(visitor, frame["typing"])
         elif frame.type == "resume":
-            conversations.replay(connection, visitor.conversation_id, frame["last_seq"])
+            conversations.replay(self.connection, visitor.conversation_id, frame["last_seq"])
         elif frame.type == "request_agent":
             conversations.request_agent(visitor)
         elif frame.type == "leave_queue":
@@ -138,15 +174,16 @@ async def chat_socket(request: Any, ws: Any) -> None:
             conversations.ticket(visitor)
         return None
 
-    def hello(frame: Frame) -> None:
-        if "visitor" in state:
+    def hello(self, frame: Frame) -> None:
+        if self.party is not None:
             raise ProtocolError("already_open", "this socket has its conversation already")
+        hub, connection, conversations = self.hub, self.connection, self.hub.conversations
         identity, token, token_error = verified(frame.get("token"), hub.settings.token_secret)
         visitor = Visitor(identity=identity, token=token, locale=frame.get("locale"))
         conversation, resume_key = conversations.open(visitor, frame)
         visitor.conversation_id = conversation.id
         visitor.locale = visitor.locale or conversation.locale
-        state["visitor"] = visitor
+        self.party = visitor
         welcome: Dict[str, Any] = {
             "type": "welcome", "conversation_id": conversation.id, "owner": conversation.owner,
             "language": conversation.language, "last_seq": conversation.last_seq,
@@ -164,44 +201,39 @@ async def chat_socket(request: Any, ws: Any) -> None:
             connection.deliver(state_frame)
         hub.broker.subscribe(topics.chat(conversation.id), connection)
 
-    def rate_keys() -> List[str]:
-        visitor = state.get("visitor")
+    def rate_keys(self) -> List[str]:
+        visitor = self.party
         return [visitor.rate_key] if visitor and visitor.rate_key else []
 
-    try:
-        await serve(ws, connection, hub.settings, request.app.ctx.limiter, CHAT_FRAMES, handle,
-                    rate_keys)
-    finally:
-        visitor = state.get("visitor")
-        if visitor is not None:
-            hub.broker.unsubscribe(topics.chat(visitor.conversation_id), connection)
+    def closed(self, visitor: Visitor) -> None:
+        self.hub.broker.unsubscribe(topics.chat(visitor.conversation_id), self.connection)
 
 
-async def agent_socket(request: Any, ws: Any) -> None:
-    hub: Hub = request.app.ctx.hub
-    desk: Desk = hub.desk
-    connection = Connection(ws)
-    state: Dict[str, Agent] = {}
+class AgentSocket(Socket[Agent]):
+    """/ws/agent: an agent's desk, opened by a login frame."""
 
-    def handle(frame: Frame) -> Answer:
+    frames = AGENT_FRAMES
+
+    def handle(self, frame: Frame) -> Answer:
         if frame.type == "login":
-            if "agent" in state:
+            if self.party is not None:
                 raise ProtocolError("already_open", "this socket is signed in already")
-            agent, session = desk.login(frame)
-            state["agent"] = agent
-            desk.attach(agent, session, connection)
+            agent, session = self.hub.desk.login(frame)
+            self.party = agent
+            self.hub.desk.attach(agent, session, self.connection)
             return None
-        agent = state.get("agent")
+        agent = self.party
         if agent is None:
             raise ProtocolError("login_first", "sign in with a login frame first")
         if frame.type not in RELAYED_AS_SIGNED_IN:
-            agent = hub.repository.agent(agent.id) or agent  # its status and capacity now
-        return act(agent, frame)
+            agent = self.hub.repository.agent(agent.id) or agent  # its status and capacity now
+        return self.act(agent, frame)
 
-    def act(agent: Agent, frame: Frame) -> Answer:
+    def act(self, agent: Agent, frame: Frame) -> Answer:
+        desk: Desk = self.hub.desk
         kind = frame.type
         if kind == "status":
-            state["agent"] = desk.set_status(agent, frame["status"])
+            self.party = desk.set_status(agent, frame["status"])
         elif kind in ("claim", "accept"):
             desk.take(agent, frame["conversation_id"], claim=kind == "claim")
         elif kind == "decline":
@@ -222,14 +254,17 @@ async def agent_socket(request: Any, ws: Any) -> None:
             return desk.ticket(frame["ticket_id"])
         return None
 
-    def rate_keys() -> List[str]:
-        agent = state.get("agent")
+    def rate_keys(self) -> List[str]:
+        agent = self.party
         return [f"agent:{agent.id}"] if agent else []
 
-    try:
-        await serve(ws, connection, hub.settings, request.app.ctx.limiter, AGENT_FRAMES, handle,
-                    rate_keys)
-    finally:
-        agent = state.get("agent")
-        if agent is not None:
-            desk.detach(agent, connection)
+    def closed(self, agent: Agent) -> None:
+        self.hub.desk.detach(agent, self.connection)
+
+
+async def chat_socket(request: Any, ws: Any) -> None:
+    await serve_socket(request, ws, ChatSocket)
+
+
+async def agent_socket(request: Any, ws: Any) -> None:
+    await serve_socket(request, ws, AgentSocket)

@@ -87,6 +87,27 @@ def test_trained_stored_and_loaded_it_answers_as_rasa_expects(tmp_path):
     assert "intent" in faq.as_dict(only_output_properties=True)
 
 
+def test_it_is_stored_as_a_pickled_model_and_calibration_and_loads_from_that(tmp_path):
+    import pickle
+
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = training_data()
+    tokenized(data.training_examples)
+    LinearIntentClassifier.create({}, storage, Resource("linear"), context).train(data)
+    with storage.read_from(Resource("linear")) as directory:
+        model, calibration = pickle.loads((directory / "linear_classifier.pkl").read_bytes())
+    assert calibration is None and sorted(model.classifier.classes_) == sorted(EXAMPLES)
+
+    # The file as a model trained earlier has it: the tuple pickled on its own.
+    with storage.write_to(Resource("earlier")) as directory:
+        (directory / "linear_classifier.pkl").write_bytes(pickle.dumps((model, calibration)))
+    loaded = LinearIntentClassifier.load({}, storage, Resource("earlier"), context)
+    greeting = tokenized([Message(data={"text": "hi, good morning"})])[0]
+    loaded.process([greeting])
+    assert loaded.calibration is None and greeting.get("intent")["name"] == "greet"
+
+
 def test_training_on_a_single_label_is_refused(tmp_path):
     component = LinearIntentClassifier.create(
         {}, LocalModelStorage(tmp_path), Resource("linear"),
