@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 .PHONY: help setup browser model run test bench constraints clean
 
 help:
-	@echo "make run    set up (venv, install, train if needed) and start Bolt"
+	@echo "make run    set up (venv, install, train if needed) and start Bolt in demo mode"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  run the benchmarks under bench/ (slow, on demand)"
 
@@ -34,7 +34,7 @@ model: setup
 	$(BIN)/bolt train
 
 run: model
-	$(BIN)/bolt run
+	BOLT_DEMO=true $(BIN)/bolt run
 
 test: model browser
 	$(BIN)/python -m pytest

@@ -6,7 +6,7 @@
 | BOLT_PHONE_TABLE           | $BOLT_CONTENT_DIR/phone_numbers.yml        |
 | BOLT_STATE_DIR             | $BOLT_HOME/var (bolt/core/settings.py)          |
 | BOLT_ACCOUNTS_DATABASE_URL | sqlite:///$BOLT_STATE_DIR/accounts.sqlite3 |
-| BOLT_DEMO_ACCOUNTS         | true: demo accounts into an empty directory |
+| BOLT_DEMO (bolt/core/settings.py) | false: true loads the demo accounts into an empty directory |
 | BOLT_SUPPORT_POLICY        | actions/support_policy.yml                 |
 | BOLT_TRIAGE_CUES           | actions/triage_cues.yml                    |
 | BOLT_HUB_URL               | http://$BOLT_HOST:$BOLT_HUB_PORT (5080)    |
@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
-from bolt.core.settings import Settings, flag, positive_number
+from bolt.core.settings import Settings, positive_number
 
 ACTIONS_DIR = Path(__file__).resolve().parent
 DEFAULT_HUB_TIMEOUT = 5.0
@@ -35,7 +35,7 @@ class ActionSettings:
     phone_table: Path
     state_dir: Path
     accounts_database_url: str
-    demo_accounts: bool
+    demo: bool
     support_policy: Path
     triage_cues: Path
     hub_url: str
@@ -55,7 +55,7 @@ class ActionSettings:
             phone_table=phone_table,
             state_dir=bolt.state_dir,
             accounts_database_url=database_url,
-            demo_accounts=flag(env, "BOLT_DEMO_ACCOUNTS", True),
+            demo=bolt.demo,
             support_policy=Path(
                 env.get("BOLT_SUPPORT_POLICY") or ACTIONS_DIR / "support_policy.yml"),
             triage_cues=Path(env.get("BOLT_TRIAGE_CUES") or ACTIONS_DIR / "triage_cues.yml"),

@@ -1,7 +1,7 @@
 """What the account and handoff actions work with, built once per process at first use.
 
 The policy and the triage cues are loaded and validated here; the directory gets its tables,
-and the demo accounts when it is empty and BOLT_DEMO_ACCOUNTS allows (actions/config.py).
+and the demo accounts when it is empty and demo mode (BOLT_DEMO) is on (actions/config.py).
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ class PreparedDirectory:
 def open_directory(config: ActionSettings) -> PreparedDirectory:
     return PreparedDirectory(
         SqlAccountDirectory.from_url(config.accounts_database_url),
-        DEMO_ACCOUNTS_FILE if config.demo_accounts else None,
+        DEMO_ACCOUNTS_FILE if config.demo else None,
     )
 
 

@@ -52,7 +52,8 @@ def main() -> None:
     fake = hub.start()
     with tempfile.TemporaryDirectory() as state:
         os.environ.update({"BOLT_STATE_DIR": state, "BOLT_HUB_URL": fake.url,
-                           "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_SERVICE_TOKEN": SERVICE_TOKEN})
+                           "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
+                           "BOLT_DEMO": "true"})  # the demo accounts
         from actions.services import services
 
         directory = services().directory

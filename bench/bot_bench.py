@@ -267,7 +267,7 @@ def main() -> None:
         settings = Settings.from_env({
             **os.environ, "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": state,
             "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-            "BOLT_HUB_PORT": str(free_port())})
+            "BOLT_HUB_PORT": str(free_port()), "BOLT_DEMO": "true"})  # the demo accounts
         services = bolt_services(settings, model)
         hub = services[-1]
         # A bench user sends as fast as answers come; the default limits are for real people.

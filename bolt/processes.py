@@ -35,6 +35,7 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
     shared = load_secrets(settings.state_dir)
     secrets = {"BOLT_TOKEN_SECRET": shared.token_secret,
                "BOLT_SERVICE_TOKEN": shared.service_token}
+    demo = {"BOLT_DEMO": "true" if settings.demo else "false"}
     return [
         Service(
             name="action server",
@@ -43,7 +44,7 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
             health_url=f"http://{settings.host}:{settings.actions_port}/health",
             # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).
             env={"SANIC_HOST": settings.host, "BOLT_STATE_DIR": str(settings.state_dir),
-                 "BOLT_HUB_URL": settings.hub_url, **secrets},
+                 "BOLT_HUB_URL": settings.hub_url, **demo, **secrets},
         ),
         Service(
             name="Rasa server",
@@ -66,9 +67,13 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
             health_url=f"{settings.hub_url}/healthz",
             env={"BOLT_HOST": settings.host, "BOLT_HUB_PORT": str(settings.hub_port),
                  "BOLT_STATE_DIR": str(settings.state_dir), "BOLT_RASA_URL": settings.rasa_url,
-                 **secrets},
+                 **demo, **secrets},
         ),
     ]
+
+
+DEMO_NOTICE = ("Demo mode is ON: demo sign-ins and the demo agent demo/demo-agent exist; "
+               "never expose this")
 
 
 def tracker_db(settings: Settings) -> Path:

@@ -84,9 +84,11 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.engine = engine
         app.ctx.web_texts = load_web_texts(settings.content_dir)
         app.ctx.demo_users = demo_users() if settings.demo else []
-        if settings.demo and seed_demo_agent(hub.repository):
-            log.info("demo mode: added the agent 'demo' (password 'demo-agent'); "
-                     "BOLT_HUB_DEMO=false turns demo mode off")
+        if settings.demo:
+            log.warning("demo mode is on (BOLT_DEMO): demo sign-ins and the agent 'demo' "
+                        "(password 'demo-agent'); never expose this hub")
+            if seed_demo_agent(hub.repository):
+                log.info("demo mode: added the agent 'demo'")
         app.ctx.hub = hub
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
         hub.start()

@@ -21,7 +21,7 @@
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
-| BOLT_HUB_DEMO                 | true                                      | demo mode: the demo page signs in demo users (GET /api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); `false` for production |
+| BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
 from bolt.core.secrets import load_secrets
-from bolt.core.settings import Settings, flag, positive_number
+from bolt.core.settings import Settings, positive_number
 
 TICK_SECONDS = 1.0
 
@@ -97,6 +97,6 @@ class HubSettings:
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or bolt.data_dir),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
-            demo=flag(env, "BOLT_HUB_DEMO", True),
+            demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
         )

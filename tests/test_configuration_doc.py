@@ -161,7 +161,7 @@ def shown(default: Any) -> str:
 def test_the_code_is_read_and_the_page_has_tables():
     code = settings_in_code()
     # The scan finds what each kind of source holds: a constant, a YAML expansion, a script's.
-    assert "BOLT_HUB_DEMO" in code and "BOLT_TRACKER_DB" in code and "BOLT_PYTHON" in code
+    assert "BOLT_DEMO" in code and "BOLT_TRACKER_DB" in code and "BOLT_PYTHON" in code
     assert len(page_rows()) >= len(code) > 0
 
 

@@ -1,7 +1,7 @@
 """`bolt accounts import|list` and `bolt token`: the account directory and demo sign-ins.
 
 They use the action server's settings (actions/config.py): BOLT_ACCOUNTS_DATABASE_URL,
-BOLT_STATE_DIR, BOLT_DEMO_ACCOUNTS, and the token secret of bolt/core/secrets.py.
+BOLT_STATE_DIR, BOLT_DEMO, and the token secret of bolt/core/secrets.py.
 """
 from __future__ import annotations
 

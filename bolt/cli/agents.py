@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     passwd.add_argument("--password-stdin", action="store_true",
                         help="read the password from standard input instead of asking")
     actions.add_parser("list", help="list the agents")
-    remove = actions.add_parser("remove", help="remove an agent who never held a chat")
+    remove = actions.add_parser(
+        "remove", help="remove an agent; one with chats on record is disabled instead (no "
+                       "sign-in, no chats offered, open sockets closed, history kept)")
     remove.add_argument("name")
     agents.set_defaults(handler=handle)
 
@@ -52,8 +54,11 @@ def handle(args: argparse.Namespace) -> int:
             for line in agent_lines(repository.agents()):
                 print(line)
         elif args.agents_command == "remove":
-            repository.remove_agent(args.name)
-            print(f"Removed agent {args.name}")
+            if repository.remove_agent(args.name):
+                print(f"Removed agent {args.name}")
+            else:
+                print(f"Disabled agent {args.name}: they held chats, which keep their name; "
+                      "they can no longer sign in and their open sockets close")
     except (ValueError, Conflict, NotFound) as error:
         print(f"bolt agents: {error}", file=sys.stderr)
         return 1

@@ -45,9 +45,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(model)
         return 0
     if args.command == "run":
-        from bolt.processes import bolt_services, run_until_stopped
+        from bolt.processes import DEMO_NOTICE, bolt_services, run_until_stopped
         from bolt.training import ensure_model
 
+        if settings.demo:
+            print(DEMO_NOTICE, flush=True)
         model = ensure_model(settings)
         return run_until_stopped(bolt_services(settings, model), cwd=settings.home)
     parser.error(f"unknown command {args.command}")

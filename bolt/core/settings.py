@@ -9,6 +9,7 @@
 | BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
 | BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
 | BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
+| BOLT_DEMO          | false                | demo mode: demo sign-ins, the agent `demo`, the demo accounts |
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Settings:
     actions_port: int
     hub_port: int
     state_dir: Path
+    demo: bool = False
 
     @property
     def config_file(self) -> Path:
@@ -72,6 +74,7 @@ class Settings:
             actions_port=_port(env, "BOLT_ACTIONS_PORT", 5055),
             hub_port=_port(env, "BOLT_HUB_PORT", 5080),
             state_dir=Path(env.get("BOLT_STATE_DIR") or home / "var"),
+            demo=flag(env, "BOLT_DEMO", False),
         )
 
 

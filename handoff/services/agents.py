@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Iterable, List, Optional
 
 from handoff.services.passwords import hash_password
 
+# Demo mode's agent (BOLT_DEMO): added to an empty agent table, and refused when demo mode is off.
+DEMO_AGENT = "demo"
+DEMO_AGENT_PASSWORD = "demo-agent"
+
 if TYPE_CHECKING:  # the database modules load only when an agent is opened or added
     from handoff.store.repository import Repository
     from handoff.store.schema import Agent
@@ -38,5 +42,6 @@ def add_agent(repository: Repository, name: str, languages: List[str], capacity:
 
 def agent_lines(agents: Iterable[Agent]) -> List[str]:
     return [f"{a.name}\t{a.display_name}\t{','.join(sorted(a.language_set))}\t"
-            f"capacity {a.capacity}\t{'supervisor' if a.supervisor else 'agent'}\t{a.status}"
+            f"capacity {a.capacity}\t{'supervisor' if a.supervisor else 'agent'}\t"
+            f"{'disabled' if a.disabled else a.status}"
             for a in agents]

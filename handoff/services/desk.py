@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
+from handoff.services.agents import DEMO_AGENT
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
@@ -34,7 +35,7 @@ class Desk:
     def __init__(self, repository: Repository, broker: Broker, presence: Presence,
                  dispatcher: Dispatcher, timeline: Timeline, bot: Bot,
                  background: BackgroundTasks, metrics: Metrics, clock: Callable[[], datetime],
-                 grace_seconds: float) -> None:
+                 grace_seconds: float, demo: bool = False) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -45,6 +46,7 @@ class Desk:
         self.metrics = metrics
         self.clock = clock
         self.grace_seconds = grace_seconds
+        self.demo = demo
         self.grace: Dict[int, asyncio.TimerHandle] = {}
 
     def start(self) -> None:
@@ -53,11 +55,28 @@ class Desk:
 
     def watch(self) -> None:
         """Agents who hold chats but have no socket on any live hub (theirs died) get their grace
-        period; run at start and at every tick."""
+        period, and the sockets of agents disabled since they signed in (by `bolt agents
+        remove`, on any machine) are closed; run at start and at every tick."""
+        self.close_disabled()
         for agent_id in self.repository.held_counts():
             if (agent_id is not None and agent_id not in self.grace
                     and not self.presence.connected(agent_id)):
                 self._start_grace(agent_id)
+
+    def close_disabled(self) -> None:
+        here = self.presence.connections
+        if not here:
+            return
+        for agent in self.repository.agents():
+            if agent.id in here and not self.may_sign_in(agent):
+                for connection in list(here[agent.id]):
+                    connection.stop()
+                    asyncio.get_running_loop().create_task(
+                        connection.ws.close(code=1008, reason="agent disabled"))
+
+    def may_sign_in(self, agent: Agent) -> bool:
+        """Not a disabled agent, nor demo mode's agent when demo mode is off."""
+        return not agent.disabled and (self.demo or agent.name != DEMO_AGENT)
 
     def stop(self) -> None:
         for timer in self.grace.values():
@@ -79,12 +98,13 @@ class Desk:
             agent = repository.session_agent(token_hash(session), self.clock())
         elif frame.get("name") and frame.get("password"):
             candidate = repository.agent_by_name(frame["name"])
-            if candidate and check_password(frame["password"], candidate.password_hash):
+            if (candidate and check_password(frame["password"], candidate.password_hash)
+                    and self.may_sign_in(candidate)):
                 agent = candidate
                 session = new_token()
                 repository.add_session(agent.id, token_hash(session),
                                        self.clock() + timedelta(hours=SESSION_HOURS))
-        if agent is None:
+        if agent is None or not self.may_sign_in(agent):
             raise ProtocolError("login_failed", "wrong name, password or session")
         return agent, session
 
@@ -242,7 +262,7 @@ class Desk:
         if other is None or other.id == agent.id:
             raise ProtocolError("agent_unavailable", "no other agent of that name", field="agent")
         held = len(self.repository.held_by(other.id))
-        if (other.status != "online" or not self.presence.connected(other.id)
+        if (other.status != "online" or other.disabled or not self.presence.connected(other.id)
                 or held >= other.capacity):
             raise ProtocolError("agent_unavailable", f"{other.name} cannot take a chat now",
                                 field="agent")

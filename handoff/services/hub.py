@@ -58,7 +58,7 @@ class Hub:
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
-                    clock, settings.agent_grace_seconds)
+                    clock, settings.agent_grace_seconds, settings.demo)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)

@@ -65,7 +65,7 @@ class Presence:
             AgentSlot(
                 agent_id=agent.id, languages=agent.language_set, capacity=agent.capacity,
                 load=held.get(agent.id, 0) + offered.get(agent.id, 0),
-                available=agent.status == "online" and present(agent.id),
+                available=agent.status == "online" and not agent.disabled and present(agent.id),
             )
             for agent in agents
         ]

@@ -226,8 +226,9 @@ class Repository:
                 session.delete(stored)
 
     @_written
-    def remove_agent(self, name: str) -> None:
-        """Removes an agent who holds no chat (their past chats keep their name in the events)."""
+    def remove_agent(self, name: str) -> bool:
+        """Removes an agent who never held a chat (True); one with chats on record is disabled
+        instead (False): their history keeps them, and they can no longer sign in."""
         with self.sessions.begin() as session:
             agent = session.execute(select(Agent).where(Agent.name == name)).scalar_one_or_none()
             if agent is None:
@@ -236,12 +237,15 @@ class Repository:
                 Conversation.agent_id == agent.id)).scalar_one()
             resolved = session.execute(select(func.count()).select_from(Resolution).where(
                 Resolution.agent_id == agent.id)).scalar_one()
-            if held or resolved:
-                raise Conflict(f"{name} has chats on record: set them offline instead")
             for stored in session.execute(
                     select(AgentSession).where(AgentSession.agent_id == agent.id)).scalars():
                 session.delete(stored)
+            if held or resolved:
+                agent.disabled = True
+                agent.status = "offline"
+                return False
             session.delete(agent)
+            return True
 
     @_written
     def add_session(self, agent_id: int, token_hash: str, expires_at: datetime) -> None:
@@ -254,7 +258,8 @@ class Repository:
             stored = session.get(AgentSession, token_hash)
             if stored is None or stored.expires_at < now:
                 return None
-            return session.get(Agent, stored.agent_id)
+            agent = session.get(Agent, stored.agent_id)
+            return None if agent is None or agent.disabled else agent
 
     # --- tickets and resolutions ---------------------------------------------------------------
 

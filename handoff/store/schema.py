@@ -6,6 +6,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from sqlalchemy import (
     JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import declarative_base
 
@@ -111,6 +112,8 @@ class Agent(Base):
     supervisor = Column(Boolean, nullable=False, default=False)
     status = Column(String(8), nullable=False, default="offline")
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Removed with chats on record: kept for their history, never signed in or offered a chat.
+    disabled = Column(Boolean, nullable=False, default=False, server_default=false())
 
     @property
     def language_set(self) -> frozenset:

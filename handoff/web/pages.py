@@ -15,14 +15,12 @@ from bolt.core.content import RESPONSES_DIR, Answers, read_answer_file
 from bolt.core.accounts import DEMO_ACCOUNTS_FILE
 from bolt.core.identity import issue_token
 from bolt.core.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
-from handoff.services.agents import add_agent
+from handoff.services.agents import DEMO_AGENT, DEMO_AGENT_PASSWORD, add_agent
 from handoff.web.article import article_path, article_title, render_article
 from handoff.store.repository import Repository
 
 STATIC = Path(__file__).resolve().parent / "static"
 WEB_FILE = "web.yml"
-DEMO_AGENT = "demo"
-DEMO_AGENT_PASSWORD = "demo-agent"
 DEMO_TOKEN_SECONDS = 3600
 # The name of each language in itself, for the page's language switch.
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ru": "Русский", "id": "Bahasa Indonesia",
@@ -112,7 +110,7 @@ async def texts(request: Request, language: str) -> HTTPResponse:
 @web.get("/api/demo/users")
 async def list_demo_users(request: Request) -> HTTPResponse:
     if not request.app.ctx.hub.settings.demo:
-        return json_response({"error": "demo mode is off (BOLT_HUB_DEMO)"}, status=404)
+        return json_response({"error": "not found"}, status=404)
     return json_response({"users": request.app.ctx.demo_users})
 
 
@@ -120,7 +118,7 @@ async def list_demo_users(request: Request) -> HTTPResponse:
 async def demo_token(request: Request) -> HTTPResponse:
     settings = request.app.ctx.hub.settings
     if not settings.demo:
-        return json_response({"error": "demo mode is off (BOLT_HUB_DEMO)"}, status=404)
+        return json_response({"error": "not found"}, status=404)
     try:
         wanted = json.loads(request.body or b"")["user_id"]
     except (ValueError, KeyError, TypeError, RecursionError):

@@ -46,6 +46,7 @@ def account_env(tmp_path, monkeypatch, hub) -> Dict[str, str]:
         "BOLT_HUB_TIMEOUT": "2",
         "BOLT_TOKEN_SECRET": TOKEN_SECRET,
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
+        "BOLT_DEMO": "true",  # the directory starts with the demo accounts
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

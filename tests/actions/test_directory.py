@@ -94,9 +94,9 @@ def test_the_demo_accounts_cover_every_plan_support_plan_role_and_licence():
     assert len({u.user_id for u in data.users}) == len(data.users)  # `bolt token --user` finds one
 
 
-def test_an_empty_directory_gets_the_demo_accounts_once(tmp_path):
+def test_an_empty_directory_gets_the_demo_accounts_once_in_demo_mode(tmp_path):
     url = f"sqlite:///{tmp_path / 'accounts.sqlite3'}"
-    config = ActionSettings.from_env({"BOLT_ACCOUNTS_DATABASE_URL": url})
+    config = ActionSettings.from_env({"BOLT_ACCOUNTS_DATABASE_URL": url, "BOLT_DEMO": "true"})
     first = open_directory(config)
     assert first.find("demo-pro-access", "pro-access-owner-licensed").user.role == "owner"
     first.directory.save(parse_accounts_csv(csv_text("acme,Acme,pro,access,u1,A,member,false,,")))
@@ -105,8 +105,16 @@ def test_an_empty_directory_gets_the_demo_accounts_once(tmp_path):
     assert len(second.directory.users()) == 108 + 1
     off = open_directory(ActionSettings.from_env({
         "BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-        "BOLT_DEMO_ACCOUNTS": "false"}))
+        "BOLT_DEMO": "false"}))
     assert off.find("demo-pro-access", "pro-access-owner-licensed") is None
+
+
+def test_an_action_server_started_with_no_environment_loads_no_demo_accounts(tmp_path):
+    config = ActionSettings.from_env({"BOLT_STATE_DIR": str(tmp_path)})  # nothing about the demo
+    directory = open_directory(config)
+    directory.prepare()
+    assert directory.find("demo-pro-access", "pro-access-owner-licensed") is None
+    assert directory.directory.users() == []
 
 
 def test_an_unreachable_database_raises_directory_unavailable():
@@ -143,6 +151,7 @@ def test_bolt_token_signs_a_demo_user_in(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("BOLT_ACCOUNTS_DATABASE_URL", f"sqlite:///{tmp_path / 'accounts.sqlite3'}")
     monkeypatch.setenv("BOLT_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("BOLT_DEMO", "true")
     monkeypatch.delenv("BOLT_TOKEN_SECRET", raising=False)
     assert bolt(["accounts", "list"]) == 0
     listing = capsys.readouterr().out

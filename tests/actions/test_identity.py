@@ -54,7 +54,8 @@ def test_expired_and_missing_tokens_are_anonymous():
 @pytest.fixture
 def directory(tmp_path):
     return open_directory(ActionSettings.from_env(
-        {"BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}))
+        {"BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
+         "BOLT_DEMO": "true"}))
 
 
 def test_the_check_of_a_known_user_has_the_policys_rights(directory):

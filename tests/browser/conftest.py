@@ -57,9 +57,9 @@ def chromium() -> Iterator:
 @pytest.fixture(scope="session")
 def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]:
     """Rasa, the action server and the hub, started as `bolt run` starts them, with the agents
-    the tests sign in as (demo mode on, so the demo page offers its demo users)."""
+    the tests sign in as; demo mode on, asked for, so that the demo page offers its demo users."""
     state = tmp_path_factory.mktemp("state")
-    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state), BOLT_DEMO="true")
     hub = open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3")
     add_agent(hub, "erika", ["de", "en"], 3, PASSWORD, display_name="Erika")
     add_agent(hub, "kenji", ["ja"], 3, PASSWORD, display_name="Kenji")

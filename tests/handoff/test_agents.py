@@ -1,6 +1,12 @@
 """Agents: offers and claims, capacity, transfers, drops and the grace period, notes, tickets."""
 import asyncio
 
+import pytest
+import websockets
+
+from bolt.cli.main import main as bolt_command
+from handoff.config import HubSettings
+from handoff.services.agents import open_repository
 from support.client import Client
 from support.tokens import PASSWORD, user_token
 
@@ -184,6 +190,43 @@ async def test_sign_in_needs_the_right_password_or_session(bolt, agents):
             await client.send(type="tickets")
             assert (await client.expect("error"))["code"] == "login_first"
             await client.close()
+
+
+async def test_removing_an_agent_with_history_disables_them_and_closes_their_socket(
+        bolt, agents, hub_env, monkeypatch, capsys):
+    agents("anna", ["de"])
+    agents("ben", ["de"])
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        user, conversation_id = await queued_user(hub)
+        await taken(anna, conversation_id)
+        for name, value in hub_env.items():
+            monkeypatch.setenv(name, value)
+        assert bolt_command(["agents", "remove", "anna"]) == 0  # as from another machine
+        assert "Disabled agent anna" in capsys.readouterr().out  # kept: she held a chat
+        repository = open_repository(HubSettings.from_env(hub_env).database_url)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(anna.ws.recv(), 5)
+        assert closed.value.code == 1008
+        for login in ({"name": "anna", "password": PASSWORD},
+                      {"session": anna.welcome["session"]}):
+            client = await Client.connect(hub.ws_url + "/ws/agent")
+            await client.send(type="login", **login)
+            assert (await client.expect("error"))["code"] == "login_failed"
+            await client.close()
+        # Her chat goes back to the queue after the grace period and to an agent who may work.
+        ben = await hub.agent("ben")
+        offer = await ben.expect("offer")
+        assert offer["conversation"]["conversation_id"] == conversation_id
+        stored = repository.agent_by_name("anna")
+        assert stored.disabled and stored.status == "offline"
+        assert any(e.agent_name == "Anna" for e in repository.events_after(
+            conversation_id, 0, internal=True))
+        assert not any(slot.available for slot in hub.core.dispatcher.slots()
+                       if slot.agent_id == stored.id)
+        await ben.close()
+        await user.close()
 
 
 async def test_an_unanswered_offer_expires_and_comes_round_again(bolt, agents):

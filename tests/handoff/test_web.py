@@ -58,7 +58,7 @@ async def test_the_sidebar_texts_come_in_every_language(bolt):
 
 
 async def test_demo_mode_signs_in_demo_users_and_seeds_one_agent(bolt):
-    async with bolt() as (hub, _rasa):
+    async with bolt(BOLT_DEMO="true") as (hub, _rasa):
         status, body = await hub.get("/api/demo/users")
         users = json.loads(body)["users"]
         assert status == 200 and any(u["user_id"] == "business-premier-admin-licensed"
@@ -82,15 +82,33 @@ async def test_demo_mode_signs_in_demo_users_and_seeds_one_agent(bolt):
         await agent.close()
 
 
-async def test_with_demo_mode_off_there_are_no_demo_sign_ins_and_no_demo_agent(bolt):
-    async with bolt(BOLT_HUB_DEMO="false") as (hub, _rasa):
+async def test_a_hub_started_with_no_demo_setting_has_no_demo_sign_ins_and_no_demo_agent(
+        bolt, hub_env):
+    assert not any("DEMO" in name for name in hub_env)
+    async with bolt() as (hub, _rasa):
         status, _ = await hub.get("/api/demo/users")
         assert status == 404
-        status, _ = await post_json(hub.url + "/api/demo/token", {"user_id": "x"})
+        status, _ = await post_json(hub.url + "/api/demo/token",
+                                    {"user_id": "enterprise-premier-plus-owner-licensed"})
         assert status == 404
         assert hub.core.repository.agents() == []
         status, page = await hub.get("/help/en")
         assert 'data-demo="false"' in page
+
+
+async def test_the_demo_agent_of_an_earlier_demo_run_cannot_sign_in_with_demo_mode_off(bolt):
+    async with bolt(BOLT_DEMO="true") as (hub, _rasa):
+        agent = await Client.connect(hub.ws_url + "/ws/agent")
+        await agent.send(type="login", name="demo", password="demo-agent")
+        session = (await agent.expect("welcome"))["session"]
+        await agent.close()
+    async with bolt() as (hub, _rasa):
+        assert [a.name for a in hub.core.repository.agents()] == ["demo"]  # still stored
+        for login in ({"name": "demo", "password": "demo-agent"}, {"session": session}):
+            agent = await Client.connect(hub.ws_url + "/ws/agent")
+            await agent.send(type="login", **login)
+            assert (await agent.expect("error"))["code"] == "login_failed"
+            await agent.close()
 
 
 def test_the_demo_agent_is_added_only_to_an_empty_agent_table(hub_env, agents):
@@ -101,8 +119,8 @@ def test_the_demo_agent_is_added_only_to_an_empty_agent_table(hub_env, agents):
 
 
 def test_a_bad_demo_switch_is_refused_with_its_name(hub_env):
-    with pytest.raises(SystemExit, match="BOLT_HUB_DEMO"):
-        HubSettings.from_env({**hub_env, "BOLT_HUB_DEMO": "perhaps"})
+    with pytest.raises(SystemExit, match="BOLT_DEMO"):
+        HubSettings.from_env({**hub_env, "BOLT_DEMO": "perhaps"})
 
 
 def test_the_article_format_renders_headings_tables_and_escapes_everything():

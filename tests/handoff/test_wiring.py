@@ -19,3 +19,31 @@ def test_bolt_run_starts_the_hub_with_the_shared_secrets(tmp_path):
         assert actions.env[name] == hub.env[name] and len(hub.env[name]) >= 32
     assert (tmp_path / "state" / "secrets.json").exists()
     assert bolt_services(settings, Path("model.tar.gz"))[2].env == hub.env  # kept, not remade
+
+
+def test_demo_mode_is_off_unless_asked_for_and_bolt_run_passes_it_on(tmp_path):
+    base = {"BOLT_HOME": str(tmp_path), "BOLT_STATE_DIR": str(tmp_path / "state")}
+    for env, demo in ((base, "false"), ({**base, "BOLT_DEMO": "true"}, "true")):
+        actions, _rasa, hub = bolt_services(Settings.from_env(env), Path("model.tar.gz"))
+        assert actions.env["BOLT_DEMO"] == hub.env["BOLT_DEMO"] == demo
+
+
+def test_only_make_run_turns_demo_mode_on_and_bolt_run_says_so(tmp_path, monkeypatch, capsys):
+    import bolt.processes
+    import bolt.training
+    from bolt.cli.main import main
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    assert makefile.count("BOLT_DEMO") == 1
+    assert "run: model\n\tBOLT_DEMO=true $(BIN)/bolt run\n" in makefile
+    monkeypatch.setattr(bolt.training, "ensure_model", lambda settings: Path("model.tar.gz"))
+    monkeypatch.setattr(bolt.processes, "run_until_stopped", lambda services, cwd: 0)
+    monkeypatch.setenv("BOLT_HOME", str(tmp_path))
+    monkeypatch.setenv("BOLT_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("BOLT_DEMO", raising=False)
+    assert main(["run"]) == 0
+    assert "Demo mode" not in capsys.readouterr().out
+    monkeypatch.setenv("BOLT_DEMO", "true")
+    assert main(["run"]) == 0
+    assert ("Demo mode is ON: demo sign-ins and the demo agent demo/demo-agent exist; never "
+            "expose this") in capsys.readouterr().out

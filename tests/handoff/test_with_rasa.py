@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.model, pytest.mark.server]
 @pytest.fixture(scope="module")
 def bolt_running(trained_model, repository, tmp_path_factory):
     state = tmp_path_factory.mktemp("state")
-    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state),
+                                      BOLT_DEMO="true")  # the demo accounts
     add_agent(open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3"), "erika", ["de"], 2,
               PASSWORD, display_name="Erika")
     services = bolt_services(settings, trained_model)

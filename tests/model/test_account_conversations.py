@@ -37,7 +37,7 @@ def bolt_servers(trained_model, repository, tmp_path_factory):
     state = tmp_path_factory.mktemp("accounts")
     hub = RunningHub(FakeHub(service_token=SERVICE_TOKEN))
     fake_hub = hub.start()
-    settings = settings_on_free_ports(repository)
+    settings = settings_on_free_ports(repository, BOLT_DEMO="true")  # the demo accounts
     services = bolt_services(settings, trained_model)
     services[0].env.update({
         "BOLT_STATE_DIR": str(state / "var"),

@@ -14,7 +14,7 @@ TOKEN_SECRET = "server-test-token-secret-of-32-bytes-at-least"
 
 @pytest.fixture(scope="module")
 def rasa_url(trained_model, repository, tmp_path_factory):
-    settings = settings_on_free_ports(repository)
+    settings = settings_on_free_ports(repository, BOLT_DEMO="true")  # the demo accounts
     services = bolt_services(settings, trained_model)
     # The account directory (demo accounts) and secrets of this run, not the worktree's var/.
     services[0].env.update({"BOLT_STATE_DIR": str(tmp_path_factory.mktemp("state")),

@@ -194,7 +194,7 @@ def servers(installed, tmp_path, monkeypatch) -> Iterator[Settings]:
     settings = Settings.from_env({
         "BOLT_HOME": str(installed.folder), "BOLT_STATE_DIR": str(tmp_path / "state"),
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_DEMO": "true",  # demo sign-ins and accounts
     })
     services = [service for service in bolt_services(settings, model=tmp_path / "no-model")
                 if service.name in ("action server", "hub")]

@@ -1,6 +1,7 @@
 """Security against a real hub process: forged, expired and replayed tokens, someone else's
-conversation, an agent without credentials, a foreign Origin, a flood. Each gets the refusal of
-docs/protocol.md and nothing of anyone else's conversation comes back."""
+conversation, an agent without credentials, demo sign-ins (off unless asked for), a foreign
+Origin, a flood. Each gets the refusal of docs/protocol.md and nothing of anyone else's
+conversation comes back."""
 from __future__ import annotations
 
 import asyncio
@@ -121,6 +122,20 @@ async def test_an_agent_socket_without_credentials_gets_nothing(hub_process):
         received = await stranger.quiet(0.3)
         assert [f for f in stranger.received if f["type"] != "error"] == [] and received == []
         assert SECRET_TEXT not in json.dumps(stranger.received)
+        await stranger.close()
+
+
+async def test_a_hub_with_the_production_defaults_has_no_demo_sign_in_nor_demo_agent(
+        hub_process):
+    async with hub_process() as (hub, rasa):
+        async with aiohttp.ClientSession() as session:
+            async with session.post(hub.url + "/api/demo/token", json={
+                    "user_id": "enterprise-premier-plus-owner-licensed"}) as response:
+                assert response.status == 404
+                assert "token" not in await response.text()
+        stranger = await Client.connect(hub.ws_url + "/ws/agent")
+        await stranger.send(type="login", name="demo", password="demo-agent")
+        assert (await stranger.expect("error"))["code"] == "login_failed"
         await stranger.close()
 
 

@@ -119,7 +119,8 @@ def deployment(trained_model, repository, tmp_path_factory):
 
 def side(repository: Path, model: Path, state: Path, hub_database: str,
          accounts_database: str) -> Side:
-    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state))
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state),
+                                      BOLT_DEMO="true")  # the demo accounts
     state.mkdir(parents=True, exist_ok=True)
     actions, rasa, _ = bolt_services(settings, model)  # the hub runs below, on the shared stores
     actions.env["BOLT_ACCOUNTS_DATABASE_URL"] = accounts_database
