@@ -12,7 +12,7 @@
 | BOLT_HUB_URL               | http://$BOLT_HOST:$BOLT_HUB_PORT (5080)    |
 | BOLT_HUB_TIMEOUT           | 5 (seconds)                                |
 
-The token secret and the hub's service token come from bolt/core/secrets.py. docs/accounts.md says
+The hub's claims secret and service token come from bolt/core/secrets.py. docs/accounts.md says
 what each setting does.
 """
 from __future__ import annotations

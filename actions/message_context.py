@@ -25,4 +25,4 @@ class ActionReadMessageContext(Action):
         # Imported here: actions.services builds on actions.accounts.identity.
         from actions.services import services
 
-        return language_events(tracker) + identity_events(tracker, services().token_secret)
+        return language_events(tracker) + identity_events(tracker, services().claims_secret)

@@ -67,12 +67,12 @@ class Services:
     policy: SupportPolicy
     directory: PreparedDirectory
     cues: TriageCues
-    token_secret: str
+    claims_secret: str
     hub: HubClient
 
     async def check(self, tracker: Tracker) -> AccountCheck:
         """The account check of whoever sent the tracker's latest message."""
-        identity = identity_of(tracker, self.token_secret)
+        identity = identity_of(tracker, self.claims_secret)
         # The directory is a blocking database call: kept off the action server's event loop.
         return await asyncio.to_thread(check_account, identity, self.directory, self.policy)
 
@@ -85,7 +85,7 @@ def services() -> Services:
         policy=load_policy(config.support_policy),
         directory=open_directory(config),
         cues=load_cues(config.triage_cues),
-        token_secret=secrets.token_secret,
+        claims_secret=secrets.claims_secret,
         hub=HubClient(config.hub_url, secrets.service_token, config.hub_timeout),
     )
 

@@ -34,16 +34,18 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
     # Generated once into the state folder when not in the environment: every process agrees.
     shared = load_secrets(settings.state_dir)
     secrets = {"BOLT_TOKEN_SECRET": shared.token_secret,
-               "BOLT_SERVICE_TOKEN": shared.service_token}
+               "BOLT_SERVICE_TOKEN": shared.service_token,
+               "BOLT_CLAIMS_SECRET": shared.claims_secret,
+               "BOLT_RASA_TOKEN": shared.rasa_token}
     demo = {"BOLT_DEMO": "true" if settings.demo else "false"}
     return [
         Service(
             name="action server",
             command=[python, "-m", "rasa", "run", "actions", "--actions", "actions",
                      "--port", str(settings.actions_port)],
-            health_url=f"http://{settings.host}:{settings.actions_port}/health",
+            health_url=f"http://{settings.actions_host}:{settings.actions_port}/health",
             # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).
-            env={"SANIC_HOST": settings.host, "BOLT_STATE_DIR": str(settings.state_dir),
+            env={"SANIC_HOST": settings.actions_host, "BOLT_STATE_DIR": str(settings.state_dir),
                  "BOLT_HUB_URL": settings.hub_url, **demo, **secrets},
         ),
         Service(
@@ -51,14 +53,17 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
             command=[python, "-m", "bot.rasa_server", "run", "--model", str(model),
                      "--endpoints", str(endpoints_file(settings)),
                      "--credentials", str(settings.credentials_file),
-                     "--interface", settings.host, "--port", str(settings.rasa_port),
+                     "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
                      "--enable-api"],
-            health_url=f"http://{settings.host}:{settings.rasa_port}/status",
+            # `/status` needs the API's token (bot/rasa_server.py adds `--auth-token`); `/version`
+            # answers once the model is loaded, since Rasa loads it before it listens.
+            health_url=f"{settings.rasa_url}/version",
             # BOLT_RASA_SPEEDUPS (bot/speedups/__init__.py) is read here too, so a bad value
             # stops `bolt run` before any server starts.
             env={"BOLT_ACTIONS_URL": settings.actions_url,
                  "BOLT_TRACKER_DB": str(tracker_db(settings)),
-                 speedups.SETTING: "on" if speedups.enabled() else "off"},
+                 speedups.SETTING: "on" if speedups.enabled() else "off",
+                 "BOLT_RASA_TOKEN": shared.rasa_token},
             folders=(settings.state_dir,),
         ),
         Service(

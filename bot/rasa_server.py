@@ -7,10 +7,17 @@ change how fast Rasa answers, never what it answers: see bot/speedups/ (schema_c
 event_types, frozen_heap, keepalive, action_calls, dialogue_states, graph_runner, lock_waits).
 `BOLT_RASA_SPEEDUPS=off` starts Rasa without them (bot/speedups/__init__.py), and the server
 refuses to start on a Rasa or library version they were not tested on (bot/speedups/guard.py).
+
+`run` with `--enable-api` gets `--auth-token` from BOLT_RASA_TOKEN (bolt/core/secrets.py), so
+that Rasa's HTTP API (`/conversations`, `/model`, `/status`) answers only the hub and Bolt's
+command line, and the token stays out of the process list; without it such a server does not
+start.
 """
 from __future__ import annotations
 
+import os
 import sys
+from typing import List, Mapping
 
 from bot.speedups import install_all
 from bot.speedups.guard import UntestedVersion
@@ -21,11 +28,23 @@ def main() -> None:
         installed = install_all()
     except UntestedVersion as error:
         raise SystemExit(str(error)) from None
+    sys.argv[1:] = with_api_token(sys.argv[1:], os.environ)
     if not installed:
         print("Rasa starts without Bolt's speed-ups (BOLT_RASA_SPEEDUPS=off).", file=sys.stderr)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
+
+
+def with_api_token(args: List[str], env: Mapping[str, str]) -> List[str]:
+    """Rasa's arguments, with the API's token added to a `run` that opens the API."""
+    if not args or args[0] != "run" or "--enable-api" not in args or "--auth-token" in args:
+        return args
+    token = env.get("BOLT_RASA_TOKEN")
+    if not token:
+        raise SystemExit("Rasa's HTTP API needs its token: set BOLT_RASA_TOKEN "
+                         "(`bolt run` sets it from bolt/core/secrets.py)")
+    return [*args, "--auth-token", token]
 
 
 if __name__ == "__main__":

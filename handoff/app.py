@@ -74,7 +74,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         engine = connect(settings.database_url, background_checkpoints=True)
         migrate(engine)
         app.ctx.checkpoints = WalCheckpoints.start(engine)
-        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_token)
         await rasa.start()
         fan_out = broker or (RedisBroker(settings.redis_url) if settings.redis_url
                              else LocalBroker())

@@ -5,7 +5,7 @@
 | BOLT_HOST, BOLT_HUB_PORT      | 127.0.0.1, 5080 (bolt/core/settings.py)        | where the hub listens                           |
 | BOLT_STATE_DIR                | $BOLT_HOME/var                            | SQLite database and generated secrets           |
 | BOLT_HUB_DATABASE_URL         | sqlite:///$BOLT_STATE_DIR/hub.sqlite3     | any SQLAlchemy URL                              |
-| BOLT_RASA_URL                 | http://$BOLT_HOST:$BOLT_RASA_PORT         | the Rasa server (REST channel and HTTP API)     |
+| BOLT_RASA_URL                 | http://$BOLT_RASA_HOST:$BOLT_RASA_PORT    | the Rasa server (REST channel and HTTP API)     |
 | BOLT_HUB_RASA_TIMEOUT         | 10 (seconds)                              | longest wait for one bot reply                  |
 | BOLT_HUB_ALLOWED_ORIGINS      | http://127.0.0.1:5080,http://localhost:5080 | comma-separated Origins allowed on the sockets; `*` allows any |
 | BOLT_HUB_MAX_FRAME_BYTES      | 16384                                     | larger frames get an error frame                |
@@ -19,7 +19,7 @@
 | BOLT_HUB_REDIS_URL            | (none: one hub, in-process fan-out)       | Redis that carries frames between several hubs (redis://host:port/db) |
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
-| BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
+| BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN, BOLT_CLAIMS_SECRET, BOLT_RASA_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
@@ -57,6 +57,8 @@ class HubSettings:
     content_dir: Path
     token_secret: str
     service_token: str
+    claims_secret: str
+    rasa_token: str
     demo: bool = False
     metrics_token: Optional[str] = None
 
@@ -97,6 +99,8 @@ class HubSettings:
             content_dir=Path(env.get("BOLT_CONTENT_DIR") or bolt.data_dir),
             token_secret=secrets.token_secret,
             service_token=secrets.service_token,
+            claims_secret=secrets.claims_secret,
+            rasa_token=secrets.rasa_token,
             demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
         )

@@ -1,5 +1,5 @@
 """A stand-in Rasa for the hub: its REST channel and tracker API on 127.0.0.1, answering at once
-(or late, or not at all, as told)."""
+(or late, or not at all, as told); the tracker API, like Rasa's, only with the test token."""
 from __future__ import annotations
 
 import asyncio
@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, List, Optional
 from aiohttp import web
 
 from support.ports import free_port
+from support.tokens import RASA_TOKEN
 
 
 class FakeRasa:
@@ -37,6 +38,8 @@ class FakeRasa:
         return web.json_response(self.reply(body))
 
     async def events(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != RASA_TOKEN:  # as Rasa started with --auth-token
+            return web.json_response({"reason": "NotAuthenticated"}, status=401)
         if self.down:
             return web.Response(status=503)
         self.tracker_events.append((request.match_info["sender"], await request.json()))

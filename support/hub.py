@@ -19,7 +19,9 @@ from support import REPOSITORY
 from support.client import Client
 from support.fake_rasa import FakeRasa
 from support.ports import free_port
-from support.tokens import METRICS_TOKEN, PASSWORD, SERVICE_TOKEN, TOKEN_SECRET
+from support.tokens import (
+    CLAIMS_SECRET, METRICS_TOKEN, PASSWORD, RASA_TOKEN, SERVICE_TOKEN, TOKEN_SECRET,
+)
 
 # Quick to notice a Rasa or an agent gone, and the origin the pages are served from: the
 # reliability suite's hubs and the load benchmarks'.
@@ -41,6 +43,7 @@ def hub_environment(state_dir: Path, rasa_url: str = "",
         "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(state_dir),
         "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_HUB_METRICS_TOKEN": METRICS_TOKEN,
+        "BOLT_CLAIMS_SECRET": CLAIMS_SECRET, "BOLT_RASA_TOKEN": RASA_TOKEN,
         "BOLT_RASA_URL": rasa_url, **preset, **overrides,
     }
     return {key: value for key, value in env.items() if value}

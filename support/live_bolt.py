@@ -9,12 +9,15 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
+from bolt.core.identity import Identity, sign_claims
 from bolt.core.settings import Settings
 from bolt.processes import Service, bolt_services, start, stop, wait_healthy
 from support import REPOSITORY
@@ -83,25 +86,33 @@ def running_bolt(settings: Settings, model: Path) -> Iterator[str]:
         yield settings.rasa_url
 
 
+def signed_in(claims_secret: str, user_id: str, account_id: str,
+              name: Optional[str] = None) -> Callable[[str], str]:
+    """A signed-in user's claims as the hub passes them on: signed with the hub's secret for the
+    conversation that asks, afresh for each message."""
+    identity = Identity(user_id, account_id, name, expires_at=int(time.time()) + 3600)
+    return lambda sender: sign_claims(claims_secret, identity, sender)
+
+
 class Chat:
-    """One conversation with the Rasa server over its REST channel, as the widget holds it: the
-    page's locale and the signed-in user's token go with every message."""
+    """One conversation with the Rasa server over its REST channel, as the hub holds it: the
+    page's locale and, for a signed-in user, the hub's signed claims go with every message."""
 
     def __init__(self, url: str, locale: Optional[str] = None,
-                 token: Optional[str] = None) -> None:
+                 user: Optional[Callable[[str], str]] = None) -> None:
         self.url = url
         self.sender = f"chat-{uuid.uuid4().hex[:10]}"
-        self.metadata: Dict[str, Any] = {}
-        if locale:
-            self.metadata["locale"] = locale
-        if token:
-            self.metadata["auth_token"] = token
+        self.locale = locale
+        self.user = user
 
     def replies(self, text: str) -> List[Dict[str, Any]]:
         """Rasa's replies to `text`: a message per paragraph, with their buttons."""
         body: Dict[str, Any] = {"sender": self.sender, "message": text}
-        if self.metadata:
-            body["metadata"] = self.metadata
+        metadata: Dict[str, Any] = {"locale": self.locale} if self.locale else {}
+        if self.user is not None:
+            metadata["claims"] = self.user(self.sender)
+        if metadata:
+            body["metadata"] = metadata
         request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook",
                                          data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
@@ -112,8 +123,10 @@ class Chat:
         """The bot's answer to `text` as one text, its paragraphs joined again."""
         return "\n\n".join(r["text"] for r in self.replies(text) if r.get("text"))
 
-    def user_texts(self) -> List[str]:
-        with urllib.request.urlopen(f"{self.url}/conversations/{self.sender}/tracker",
+    def user_texts(self, api_token: str) -> List[str]:
+        """What the user said, from Rasa's tracker (its HTTP API, with its token)."""
+        query = urllib.parse.urlencode({"token": api_token})
+        with urllib.request.urlopen(f"{self.url}/conversations/{self.sender}/tracker?{query}",
                                     timeout=30) as response:
             tracker = json.loads(response.read())
         return [e.get("text") for e in tracker["events"] if e.get("event") == "user"]

@@ -9,6 +9,8 @@ from bolt.core.identity import issue_token
 TOKEN_SECRET = "s" * 40
 SERVICE_TOKEN = "service-token-for-tests-" + "x" * 20
 METRICS_TOKEN = "metrics-token-for-tests-" + "m" * 20
+CLAIMS_SECRET = "c" * 40  # the hub's, which signs the claims it passes on
+RASA_TOKEN = "rasa-api-token-for-tests"
 PASSWORD = "correct horse battery"  # every test agent's
 
 

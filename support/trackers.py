@@ -2,12 +2,15 @@
 process."""
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from bolt.core.identity import issue_token
-from support.tokens import TOKEN_SECRET
+from bolt.core.identity import CLAIMS_TTL_SECONDS, Identity, sign_claims
+from support.tokens import CLAIMS_SECRET
+
+SENDER_ID = "test-user"
 
 
 def make_tracker(
@@ -22,7 +25,7 @@ def make_tracker(
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
               "entities": entities or [], "metadata": metadata or {}, **parse_data}
     return Tracker(
-        sender_id="test-user",
+        sender_id=SENDER_ID,
         slots={"language": "en", **(slots or {})},
         latest_message=latest,
         events=events if events is not None else [user_event(text, intent, metadata)],
@@ -40,6 +43,11 @@ def user_event(text: str, intent: str = "faq", metadata: Optional[Dict[str, Any]
                            "entities": entities or [], "text": text}}
 
 
-def token_for(user_id: str, account_id: str, secret: str = TOKEN_SECRET, **kwargs: Any) -> Dict[str, str]:
-    """Message metadata as the hub sends it for a signed-in user."""
-    return {"locale": "en-US", "auth_token": issue_token(secret, user_id, account_id, **kwargs)}
+def claims_for(user_id: str, account_id: str, secret: str = CLAIMS_SECRET,
+               sender_id: str = SENDER_ID, name: Optional[str] = None,
+               ttl_seconds: int = CLAIMS_TTL_SECONDS) -> Dict[str, str]:
+    """Message metadata as the hub sends it for a signed-in user: the claims it verified, signed
+    for the conversation's sender id."""
+    identity = Identity(user_id, account_id, name, expires_at=int(time.time()) + 3600)
+    return {"locale": "en-US",
+            "claims": sign_claims(secret, identity, sender_id, ttl_seconds=ttl_seconds)}

@@ -1,7 +1,10 @@
-"""Who is writing: the verified claims of the help-center token sent with each message.
+"""Who is writing: the claims the hub signed for this conversation, sent with each message.
 
-The hub passes the token as message metadata (`auth_token`, docs/handoff-api.md). Only a token
-that verifies names a user; anything else, and anything the user types, is an anonymous visitor.
+The hub verifies the help center's token and passes on only its claims, signed with the hub's
+own secret and bound to the conversation's sender id, as message metadata (`claims`,
+bolt/core/identity.py). Only claims that verify for this very sender name a user; anything else
+(a help-center token, invented or expired claims, claims signed for another conversation, and
+anything the user types) is an anonymous visitor.
 """
 from __future__ import annotations
 
@@ -11,32 +14,33 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from bolt.core.identity import Identity, InvalidToken, verify_token
+from bolt.core.identity import Identity, InvalidToken, verify_claims
 
 logger = logging.getLogger(__name__)
 
-TOKEN_KEY = "auth_token"
+CLAIMS_KEY = "claims"
 IDENTITY_SLOTS = ("user_id", "account_id", "user_name")
 
 
-def identity_from_metadata(metadata: Any, secret: str) -> Optional[Identity]:
-    """The verified identity of the message's token, None for an anonymous visitor."""
-    token = metadata.get(TOKEN_KEY) if isinstance(metadata, dict) else None
-    if not token:
+def identity_from_metadata(metadata: Any, secret: str, sender_id: str) -> Optional[Identity]:
+    """The identity in the hub's claims for sender_id, None for an anonymous visitor."""
+    claims = metadata.get(CLAIMS_KEY) if isinstance(metadata, dict) else None
+    if not claims:
         return None
     try:
-        return verify_token(token, secret)
+        return verify_claims(claims, secret, sender_id)
     except InvalidToken as refused:
-        logger.info("token refused, treating the visitor as anonymous: %s", refused)
+        logger.info("claims refused, treating the visitor as anonymous: %s", refused)
         return None
 
 
 def identity_of(tracker: Tracker, secret: str) -> Optional[Identity]:
-    return identity_from_metadata(tracker.latest_message.get("metadata"), secret)
+    return identity_from_metadata(tracker.latest_message.get("metadata"), secret,
+                                  tracker.sender_id)
 
 
 def identity_events(tracker: Tracker, secret: str) -> List[Dict[Text, Any]]:
-    """The identity slots' changes for the latest message: set from a verified token, else empty."""
+    """The identity slots' changes for the latest message: set from verified claims, else empty."""
     identity = identity_of(tracker, secret)
     values = dict(zip(IDENTITY_SLOTS, (None, None, None)))
     if identity is not None:

@@ -1,16 +1,17 @@
 """`bolt accounts import|list` and `bolt token`: the account directory and demo sign-ins.
 
 They use the action server's settings (actions/config.py): BOLT_ACCOUNTS_DATABASE_URL,
-BOLT_STATE_DIR, BOLT_DEMO, and the token secret of bolt/core/secrets.py.
+BOLT_STATE_DIR, BOLT_DEMO, and the token and claims secrets of bolt/core/secrets.py.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
-from bolt.core.identity import DEFAULT_TTL_SECONDS, issue_token
+from bolt.core.identity import DEFAULT_TTL_SECONDS, Identity, issue_token, sign_claims
 
 if TYPE_CHECKING:
     from actions.accounts.directory import AccountUser
@@ -29,6 +30,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     token.add_argument("--user", required=True, help="the user's id (see `bolt accounts list`)")
     token.add_argument("--account", help="the account's id (needed if the user id is not unique)")
     token.add_argument("--ttl", type=int, default=DEFAULT_TTL_SECONDS, help="seconds it is valid")
+    token.add_argument("--conversation", metavar="SENDER",
+                       help="print instead the claims the hub passes on to Rasa for this sender "
+                            "id (metadata `claims`, valid 2 minutes), to talk to Rasa directly")
     token.set_defaults(handler=print_token)
 
 
@@ -88,8 +92,13 @@ def print_token(args: argparse.Namespace) -> int:
         print(f"user {args.user} {problem} (see `bolt accounts list`)", file=sys.stderr)
         return 1
     entry = matches[0]
-    secret = load_secrets(ActionSettings.from_env().state_dir).token_secret
-    print(issue_token(secret, entry.user.user_id, entry.account.account_id,
+    secrets = load_secrets(ActionSettings.from_env().state_dir)
+    if args.conversation:
+        identity = Identity(entry.user.user_id, entry.account.account_id, entry.user.name,
+                            expires_at=int(time.time()) + args.ttl)
+        print(sign_claims(secrets.claims_secret, identity, args.conversation))
+        return 0
+    print(issue_token(secrets.token_secret, entry.user.user_id, entry.account.account_id,
                       name=entry.user.name, ttl_seconds=args.ttl))
     return 0
 

@@ -99,6 +99,7 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from bolt.core.secrets import load_secrets
     from bolt.editing.publish import PublishError, publish
     from bolt.training import current_model, model_path
 
@@ -109,7 +110,7 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"Loading {model.name} into Bolt at {settings.rasa_url} ...", flush=True)
     try:
-        result = publish(settings.rasa_url, model)
+        result = publish(settings.rasa_url, model, load_secrets(settings.state_dir).rasa_token)
     except PublishError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

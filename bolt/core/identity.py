@@ -1,25 +1,33 @@
-"""Who the user is: help-center tokens (HMAC-signed JWTs), issued and verified in one place.
+"""Who the user is: help-center tokens and the hub's signed claims, issued and verified here.
 
 The help center signs its users in and hands the sidebar a short-lived token naming the user and
-the account. The hub verifies it before anything reaches Rasa, and passes the token on as message
-metadata (`auth_token`); the action server verifies it again before it looks the account up, so a
-message posted straight to Rasa with a made-up identity gets nowhere. Nothing a user types can
-change who they are: only a token that verifies does.
+the account (signed with BOLT_TOKEN_SECRET). Only the hub verifies it, and the token goes no
+further: the hub keeps it in memory for the socket and stores, logs and forwards it nowhere.
+What the hub passes on with each message to Rasa (metadata `claims`) are the verified claims,
+signed again by the hub with a secret of its own (BOLT_CLAIMS_SECRET), valid for a couple of
+minutes and bound to the conversation's sender id. The action server verifies that signature and
+the binding, and nothing else: a message posted straight to Rasa's webhook with invented claims,
+or with claims signed for another conversation, is an anonymous visitor. Nothing a user types
+can change who they are.
 
-Claims:
+Claims of a help-center token:
 - `sub`: the user's id in the help center (required)
 - `account`: the account's id (required)
 - `name`: the user's display name (optional)
 - `iat`, `exp`: issued at, expires at (required; seconds since the epoch)
 - `jti`: a unique token id (optional; set by `issue_token`)
 - `iss`: the issuer, checked when the verifier is given one
+
+The hub's claims carry `sub`, `account` and `name` as verified, `sid` (the sender id they are
+bound to), `iss` = `bolt-hub`, `aud` = `bolt-actions`, `iat` and `exp` (at most
+CLAIMS_TTL_SECONDS after `iat`, never after the help-center token's own `exp`).
 """
 from __future__ import annotations
 
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import jwt
 
@@ -28,6 +36,10 @@ DEFAULT_TTL_SECONDS = 3600
 # Clocks of the help center and Bolt's servers may differ a little.
 LEEWAY_SECONDS = 30
 MIN_SECRET_BYTES = 32
+# The hub signs claims for one bot turn, which takes seconds: a leaked tracker row is soon useless.
+CLAIMS_TTL_SECONDS = 120
+HUB_ISSUER = "bolt-hub"
+CLAIMS_AUDIENCE = "bolt-actions"
 
 
 class InvalidToken(ValueError):
@@ -48,11 +60,9 @@ class Identity:
         return {"user_id": self.user_id, "account_id": self.account_id, "name": self.name}
 
 
-def check_secret(secret: str) -> str:
+def check_secret(secret: str, variable: str = "BOLT_TOKEN_SECRET") -> str:
     if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
-        raise ValueError(
-            f"the token secret must be at least {MIN_SECRET_BYTES} bytes (BOLT_TOKEN_SECRET)"
-        )
+        raise ValueError(f"the token secret must be at least {MIN_SECRET_BYTES} bytes ({variable})")
     return secret
 
 
@@ -87,29 +97,72 @@ def verify_token(
     issuer: Optional[str] = None,
     now: Optional[float] = None,
 ) -> Identity:
-    """The verified identity in `token`; raises InvalidToken saying why it is refused."""
+    """The verified identity in a help-center token; raises InvalidToken saying why not."""
+    claims = _decode(token, check_secret(secret), ["exp", "iat", "sub"], issuer, None, now)
+    return _identity(claims)
+
+
+def sign_claims(
+    secret: str,
+    identity: Identity,
+    sender_id: str,
+    ttl_seconds: int = CLAIMS_TTL_SECONDS,
+    now: Optional[float] = None,
+) -> str:
+    """The hub's signature on verified claims, for one conversation's sender id and briefly."""
+    issued = int(time.time() if now is None else now)
+    claims: Dict[str, Any] = {
+        "sub": identity.user_id,
+        "account": identity.account_id,
+        "sid": sender_id,
+        "iss": HUB_ISSUER,
+        "aud": CLAIMS_AUDIENCE,
+        "iat": issued,
+        "exp": min(issued + int(ttl_seconds), identity.expires_at),
+    }
+    if identity.name:
+        claims["name"] = identity.name
+    return jwt.encode(claims, check_secret(secret, "BOLT_CLAIMS_SECRET"), algorithm=ALGORITHM)
+
+
+def verify_claims(
+    token: Optional[str],
+    secret: str,
+    sender_id: str,
+    now: Optional[float] = None,
+) -> Identity:
+    """The identity in claims the hub signed for `sender_id`; raises InvalidToken otherwise."""
+    claims = _decode(token, check_secret(secret, "BOLT_CLAIMS_SECRET"),
+                     ["exp", "iat", "sub", "sid", "iss", "aud"], HUB_ISSUER, CLAIMS_AUDIENCE, now)
+    if not sender_id or claims.get("sid") != sender_id:
+        raise InvalidToken("the claims were signed for another conversation")
+    return _identity(claims)
+
+
+def _decode(token: Optional[str], secret: str, required: List[str], issuer: Optional[str],
+            audience: Optional[str], now: Optional[float]) -> Dict[str, Any]:
     if not token or not isinstance(token, str):
         raise InvalidToken("no token")
-    options = {"require": ["exp", "iat", "sub"]}
+    options: Dict[str, Any] = {"require": required}
     try:
         if now is None:
-            claims = jwt.decode(
-                token, check_secret(secret), algorithms=[ALGORITHM], leeway=LEEWAY_SECONDS,
-                issuer=issuer, options=options,
-            )
-        else:
-            # PyJWT reads the clock itself; a given `now` (tests) is checked here instead.
-            claims = jwt.decode(
-                token, check_secret(secret), algorithms=[ALGORITHM], issuer=issuer,
-                options={**options, "verify_exp": False, "verify_iat": False},
-            )
-            if int(claims["exp"]) + LEEWAY_SECONDS < now:
-                raise jwt.ExpiredSignatureError("Signature has expired")
+            return jwt.decode(token, secret, algorithms=[ALGORITHM], leeway=LEEWAY_SECONDS,
+                              issuer=issuer, audience=audience, options=options)
+        # PyJWT reads the clock itself; a given `now` (tests) is checked here instead.
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=issuer,
+                            audience=audience,
+                            options={**options, "verify_exp": False, "verify_iat": False})
+        if int(claims["exp"]) + LEEWAY_SECONDS < now:
+            raise jwt.ExpiredSignatureError("Signature has expired")
+        return claims
     except jwt.ExpiredSignatureError as error:
         raise InvalidToken("the token has expired") from error
     except jwt.PyJWTError as error:
         # PyJWT's own words (which check failed, how it failed to decode) stay in the cause.
         raise InvalidToken("the token is not valid") from error
+
+
+def _identity(claims: Dict[str, Any]) -> Identity:
     account = claims.get("account")
     if not isinstance(account, str) or not account or not str(claims["sub"]):
         raise InvalidToken("the token names no user or no account")

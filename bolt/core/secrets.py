@@ -4,14 +4,17 @@
 |------------------------|--------------------------------------------------------------------|
 | BOLT_TOKEN_SECRET      | HMAC secret shared with the help center, which signs user tokens   |
 | BOLT_SERVICE_TOKEN     | bearer token the action server presents to the hub's /api/handoffs |
+| BOLT_CLAIMS_SECRET     | HMAC secret of the hub, which signs the verified claims it passes on to the action server (bolt/core/identity.py) |
+| BOLT_RASA_TOKEN        | token of Rasa's HTTP API (`--auth-token`), which the hub and `bolt content publish` send |
 
-In production both come from the environment. When one is not set (the embedded default, a
+In production all of them come from the environment. When one is not set (the embedded default, a
 developer's machine), it is generated at first use and kept in `$BOLT_STATE_DIR/secrets.json`
 (readable by its owner only), so `bolt run`, `bolt token` and every process they start agree
 without any manual step.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -22,13 +25,16 @@ from typing import Mapping, Optional
 from bolt.core.private_files import private_folder
 
 SECRETS_FILE = "secrets.json"
-_NAMES = {"token_secret": "BOLT_TOKEN_SECRET", "service_token": "BOLT_SERVICE_TOKEN"}
+_NAMES = {"token_secret": "BOLT_TOKEN_SECRET", "service_token": "BOLT_SERVICE_TOKEN",
+          "claims_secret": "BOLT_CLAIMS_SECRET", "rasa_token": "BOLT_RASA_TOKEN"}
 
 
 @dataclass(frozen=True)
 class Secrets:
     token_secret: str
     service_token: str
+    claims_secret: str
+    rasa_token: str
 
 
 def load_secrets(state_dir: Path, environ: Optional[Mapping[str, str]] = None) -> Secrets:
@@ -43,12 +49,17 @@ def load_secrets(state_dir: Path, environ: Optional[Mapping[str, str]] = None) -
     return Secrets(**values)
 
 
+def _complete(stored: dict) -> bool:
+    return all(isinstance(stored.get(field), str) and stored[field] for field in _NAMES)
+
+
 def _stored(state_dir: Path) -> dict:
     path = state_dir / SECRETS_FILE
     if path.exists():
         stored = json.loads(path.read_text(encoding="utf-8"))
-        if all(isinstance(stored.get(field), str) and stored[field] for field in _NAMES):
+        if _complete(stored):
             return stored
+        return _completed(path, stored)
     private_folder(state_dir)
     stored = {field: secrets.token_urlsafe(48) for field in _NAMES}
     # Written beside, then renamed: two processes starting at once never read half a file.
@@ -62,4 +73,24 @@ def _stored(state_dir: Path) -> dict:
         stored = json.loads(path.read_text(encoding="utf-8"))
     finally:
         partial.unlink()
+    return stored
+
+
+def _completed(path: Path, stored: dict) -> dict:
+    """A kept file that lacks a secret Bolt added since gets it; the ones it has stay."""
+    fd = os.open(path.parent / f"{SECRETS_FILE}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "r+", encoding="utf-8") as lock:
+        # One process adds the missing secrets; the others wait and read what it wrote.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if _complete(stored):
+            return stored
+        for field in _NAMES:
+            if not (isinstance(stored.get(field), str) and stored[field]):
+                stored[field] = secrets.token_urlsafe(48)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(stored, handle)
+        os.replace(partial, path)
     return stored

@@ -4,8 +4,10 @@
 |--------------------|----------------------|--------------------------------------------------|
 | BOLT_HOME          | the current folder   | the project: config.yml, bot/, data/             |
 | BOLT_MODELS_DIR    | $BOLT_HOME/models    | trained models, named by their data fingerprint  |
-| BOLT_HOST          | 127.0.0.1            | address the servers bind to                      |
+| BOLT_HOST          | 127.0.0.1            | address the hub binds to (the one public server) |
+| BOLT_RASA_HOST     | 127.0.0.1            | address the Rasa server binds to                 |
 | BOLT_RASA_PORT     | 5005                 | Rasa server (REST channel and HTTP API)          |
+| BOLT_ACTIONS_HOST  | 127.0.0.1            | address the action server binds to               |
 | BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
 | BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
 | BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
+LOOPBACK = "127.0.0.1"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -29,6 +33,9 @@ class Settings:
     hub_port: int
     state_dir: Path
     demo: bool = False
+    # Only the hub faces users: Rasa and the action server stay on loopback unless set.
+    rasa_host: str = LOOPBACK
+    actions_host: str = LOOPBACK
 
     @property
     def config_file(self) -> Path:
@@ -52,11 +59,11 @@ class Settings:
 
     @property
     def actions_url(self) -> str:
-        return f"http://{self.host}:{self.actions_port}/webhook"
+        return f"http://{self.actions_host}:{self.actions_port}/webhook"
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return f"http://{self.rasa_host}:{self.rasa_port}"
 
     @property
     def hub_url(self) -> str:
@@ -69,12 +76,14 @@ class Settings:
         return cls(
             home=home,
             models_dir=Path(env.get("BOLT_MODELS_DIR") or home / "models"),
-            host=env.get("BOLT_HOST") or "127.0.0.1",
+            host=env.get("BOLT_HOST") or LOOPBACK,
             rasa_port=_port(env, "BOLT_RASA_PORT", 5005),
             actions_port=_port(env, "BOLT_ACTIONS_PORT", 5055),
             hub_port=_port(env, "BOLT_HUB_PORT", 5080),
             state_dir=Path(env.get("BOLT_STATE_DIR") or home / "var"),
             demo=flag(env, "BOLT_DEMO", False),
+            rasa_host=env.get("BOLT_RASA_HOST") or LOOPBACK,
+            actions_host=env.get("BOLT_ACTIONS_HOST") or LOOPBACK,
         )
 
 

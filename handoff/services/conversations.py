@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
-from bolt.core.identity import LEEWAY_SECONDS, Identity
+from bolt.core.identity import LEEWAY_SECONDS, Identity, sign_claims
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
@@ -32,10 +32,10 @@ SUMMARY_MESSAGES = 5
 
 @dataclass
 class Visitor:
-    """Who is on a chat socket: verified claims (None: anonymous) and their conversation."""
+    """Who is on a chat socket: verified claims (None: anonymous) and their conversation. The
+    help center's token itself is not kept: only its claims go on, signed by the hub."""
 
     identity: Optional[Identity]
-    token: Optional[str]
     locale: Optional[str]
     conversation_id: Optional[str] = None
 
@@ -51,7 +51,7 @@ class Visitor:
 class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
-                 metrics: Metrics, fallback_response_hours: float,
+                 metrics: Metrics, fallback_response_hours: float, claims_secret: str,
                  wall_clock: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.broker = broker
@@ -62,6 +62,7 @@ class Conversations:
         self.background = background
         self.metrics = metrics
         self.fallback_response_hours = fallback_response_hours
+        self.claims_secret = claims_secret
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
         self.bot_turns: Dict[str, asyncio.Lock] = {}
 
@@ -137,8 +138,10 @@ class Conversations:
             if state is None or not bot_answers(Owner(state.owner)):
                 return  # handed over while an earlier turn was still being answered
             metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
-            if visitor.token and visitor.still_valid(self.wall_clock()):
-                metadata["auth_token"] = visitor.token
+            now = self.wall_clock()
+            if visitor.identity is not None and visitor.still_valid(now):
+                metadata["claims"] = sign_claims(self.claims_secret, visitor.identity,
+                                                 conversation_id, now=now)
             started = time.monotonic()
             try:
                 if state.rasa_resume_pending and not await self.bot.resume(conversation_id):

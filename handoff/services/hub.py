@@ -56,7 +56,8 @@ class Hub:
                                 settings.offer_seconds)
         handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
-                                      background, metrics, settings.fallback_response_hours)
+                                      background, metrics, settings.fallback_response_hours,
+                                      settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo)
         # What the other hubs say (with one hub, its own notices come back and are ignored).

@@ -1,18 +1,20 @@
-"""Rasa as the hub sees it: the REST channel for bot replies, the tracker API to pause/resume."""
+"""Rasa as the hub sees it: the REST channel for bot replies, the tracker API to pause/resume.
+
+Rasa's HTTP API is opened with a token (`--auth-token`, BOLT_RASA_TOKEN): the hub sends it as
+the `token` query parameter, the one way Rasa accepts it. The REST channel needs none.
+"""
 from __future__ import annotations
 
 import asyncio
 from typing import Any, Dict, List, Mapping, Optional
+
+from urllib.parse import urlencode
 
 import aiohttp
 
 REPLY_FIELDS = ("text", "buttons", "custom", "image", "attachment")
 
 
-# Rasa answers an appended event with the conversation; without this, with all of its events,
-# which the hub never reads (tens of KB encoded by Rasa and decoded here at every pause and
-# resume).
-NO_EVENTS = "include_events=NONE"
 
 
 class BotUnavailable(Exception):
@@ -20,8 +22,9 @@ class BotUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout_seconds: float):
+    def __init__(self, base_url: str, timeout_seconds: float, api_token: str = ""):
         self.base_url = base_url.rstrip("/")
+        self.api_token = api_token
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: Optional[aiohttp.ClientSession] = None
 
@@ -44,20 +47,30 @@ class RasaClient:
                 for reply in replies if isinstance(reply, dict)]
 
     async def pause(self, sender: str) -> None:
-        await self._post(f"/conversations/{sender}/tracker/events?{NO_EVENTS}", {"event": "pause"})
+        await self._events(sender, {"event": "pause"})
 
     async def resume(self, sender: str) -> None:
         # Rasa 3.6 only predicts again after the resume when the tracker ends with a listen.
-        await self._post(f"/conversations/{sender}/tracker/events?{NO_EVENTS}",
-                         [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+        await self._events(sender, [{"event": "resume"},
+                                    {"event": "action", "name": "action_listen"}])
 
-    async def _post(self, path: str, body: Any) -> Any:
+    async def _events(self, sender: str, events: Any) -> None:
+        # Rasa answers appended events with the conversation; without include_events=NONE, with
+        # all of its events, which the hub never reads (tens of KB encoded by Rasa and decoded
+        # here at every pause and resume).
+        await self._post(f"/conversations/{sender}/tracker/events", events,
+                         {"include_events": "NONE", "token": self.api_token})
+
+    async def _post(self, path: str, body: Any, query: Optional[Dict[str, str]] = None) -> Any:
+        """Rasa's answer to a POST of `body`; errors name the path, never the query (the token)."""
         if self._session is None:
             raise RuntimeError("RasaClient.start() was not called")
+        url = self.base_url + path + (f"?{urlencode(query)}" if query else "")
         try:
-            async with self._session.post(self.base_url + path, json=body) as response:
+            async with self._session.post(url, json=body) as response:
                 if response.status >= 400:
                     raise BotUnavailable(f"Rasa answered {response.status} to {path}")
                 return await response.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-            raise BotUnavailable(f"Rasa did not answer {path}: {error!r}") from error
+            detail = repr(error).replace(self.api_token, "…") if self.api_token else repr(error)
+            raise BotUnavailable(f"Rasa did not answer {path}: {detail}") from error

@@ -7,14 +7,14 @@ import logging
 import time
 from collections import deque
 from typing import (
-    Any, Awaitable, Callable, ClassVar, Deque, Dict, Generic, List, Mapping, Optional, Type,
-    TypeVar, Union,
+    Any, Awaitable, Callable, ClassVar, Deque, Dict, Generic, List, Mapping, Optional, Tuple,
+    Type, TypeVar, Union,
 )
 
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
 
-from bolt.core.identity import InvalidToken, verify_token
+from bolt.core.identity import Identity, InvalidToken, verify_token
 from handoff.config import HubSettings
 from handoff.wire.connection import Connection
 from handoff.services.conversations import Conversations, Visitor
@@ -106,14 +106,15 @@ def answered(connection: Connection, frame: Optional[Frame], error: Exception) -
             "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
 
 
-def verified(token: Optional[str], secret: str) -> tuple:
-    """(identity, token, why it was refused): a bad token is just an anonymous visitor."""
+def verified(token: Optional[str], secret: str) -> Tuple[Optional[Identity], Optional[str]]:
+    """(identity, why it was refused): a bad token is just an anonymous visitor. The token
+    itself goes no further than here."""
     if not token:
-        return None, None, None
+        return None, None
     try:
-        return verify_token(token, secret), token, None
+        return verify_token(token, secret), None
     except InvalidToken as error:
-        return None, None, str(error)
+        return None, str(error)
 
 
 class Socket(Generic[Party]):
@@ -178,8 +179,8 @@ class ChatSocket(Socket[Visitor]):
         if self.party is not None:
             raise ProtocolError("already_open", "this socket has its conversation already")
         hub, connection, conversations = self.hub, self.connection, self.hub.conversations
-        identity, token, token_error = verified(frame.get("token"), hub.settings.token_secret)
-        visitor = Visitor(identity=identity, token=token, locale=frame.get("locale"))
+        identity, token_error = verified(frame.get("token"), hub.settings.token_secret)
+        visitor = Visitor(identity=identity, locale=frame.get("locale"))
         conversation, resume_key = conversations.open(visitor, frame)
         visitor.conversation_id = conversation.id
         visitor.locale = visitor.locale or conversation.locale

@@ -1,5 +1,5 @@
 """The action server's tests: its environment with a real SQLite directory and a stand-in hub
-(support/fake_hub.py); trackers and tokens come from support/trackers.py."""
+(support/fake_hub.py); trackers and the hub's signed claims come from support/trackers.py."""
 from typing import Dict, Iterator
 
 import pytest
@@ -7,13 +7,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from support.fake_hub import FakeHub, RunningHub
 from support.ports import free_port
-from support.tokens import SERVICE_TOKEN, TOKEN_SECRET, demo_user_ids
-from support.trackers import token_for
+from support.tokens import CLAIMS_SECRET, SERVICE_TOKEN, TOKEN_SECRET, demo_user_ids
+from support.trackers import claims_for
 
 
 def demo_user(plan: str, support_plan: str, role: str, licensed: bool) -> Dict[str, str]:
     """The metadata of a user of the shipped demo accounts, signed in."""
-    return token_for(*demo_user_ids(plan, support_plan, role, licensed))
+    return claims_for(*demo_user_ids(plan, support_plan, role, licensed))
 
 
 @pytest.fixture
@@ -47,6 +47,7 @@ def account_env(tmp_path, monkeypatch, hub) -> Dict[str, str]:
         "BOLT_TOKEN_SECRET": TOKEN_SECRET,
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
         "BOLT_DEMO": "true",  # the directory starts with the demo accounts
+        "BOLT_CLAIMS_SECRET": CLAIMS_SECRET,
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -6,7 +6,9 @@ import pytest
 from rasa_sdk.events import ConversationPaused, SlotSet
 
 from actions.handoff import ActionRequestHandoff, impact_payload, summary_of
-from support.trackers import make_tracker, token_for, user_event
+from bolt.core.identity import issue_token
+from support.tokens import TOKEN_SECRET
+from support.trackers import claims_for, make_tracker, user_event
 from tests.actions.conftest import demo_user
 
 PREMIER_ADMIN = demo_user("business", "premier", "admin", True)
@@ -129,10 +131,15 @@ def test_users_without_live_chat_hear_why_in_one_sentence_and_what_they_have(
 @pytest.mark.parametrize("metadata", [
     {},
     {"auth_token": "not-a-token"},
-    token_for("basic-access-owner-licensed", "demo-basic-access",
-              secret="another-secret-that-is-32-bytes-long!!"),  # forged
-    token_for("business-premier-admin-licensed", "demo-business-premier", ttl_seconds=-3600),
-    token_for("someone", "demo-business-premier"),  # not in the directory
+    # A help-center token that verifies, posted straight to Rasa: only the hub reads those.
+    {"auth_token": issue_token(TOKEN_SECRET, "business-premier-admin-licensed",
+                               "demo-business-premier")},
+    claims_for("basic-access-owner-licensed", "demo-basic-access",
+               secret="another-secret-that-is-32-bytes-long!!"),  # forged
+    claims_for("business-premier-admin-licensed", "demo-business-premier",
+               sender_id="another-conversation"),  # signed for someone else's conversation
+    claims_for("business-premier-admin-licensed", "demo-business-premier", ttl_seconds=-3600),
+    claims_for("someone", "demo-business-premier"),  # not in the directory
 ])
 def test_anonymous_visitors_never_get_an_agent_and_are_told_to_sign_in(hub, dispatcher, metadata):
     tracker = make_tracker("I am the admin of demo-business-premier, give me an agent now, "

@@ -1,4 +1,5 @@
-"""Only a verified token names the user; everything else is an anonymous visitor."""
+"""Only claims the hub signed for this conversation name the user; everything else is an
+anonymous visitor."""
 import asyncio
 
 import pytest
@@ -12,8 +13,8 @@ from actions.services import open_directory
 from actions.config import ActionSettings
 from actions.message_context import ActionReadMessageContext
 from bolt.core.identity import issue_token
-from support.tokens import TOKEN_SECRET
-from support.trackers import make_tracker, token_for
+from support.tokens import CLAIMS_SECRET, TOKEN_SECRET
+from support.trackers import SENDER_ID, claims_for, make_tracker
 
 
 def slots_after(tracker, dispatcher):
@@ -22,16 +23,16 @@ def slots_after(tracker, dispatcher):
     return {e["name"]: e["value"] for e in events if e["name"] in IDENTITY_SLOTS}
 
 
-def test_a_verified_token_sets_the_identity_slots(account_env, dispatcher):
-    metadata = token_for("u-42", "acme", name="Erika Muster")
+def test_the_hubs_claims_set_the_identity_slots(account_env, dispatcher):
+    metadata = claims_for("u-42", "acme", name="Erika Muster")
     assert slots_after(make_tracker("hi", metadata=metadata), dispatcher) == {
         "user_id": "u-42", "account_id": "acme", "user_name": "Erika Muster"}
 
 
-def test_identity_slots_are_cleared_when_the_token_goes_or_is_forged(account_env, dispatcher):
+def test_identity_slots_are_cleared_when_the_claims_go_or_are_forged(account_env, dispatcher):
     signed_in = {"user_id": "u-42", "account_id": "acme", "user_name": "Erika"}
-    forged = {"auth_token": issue_token("a-different-secret-of-32-bytes-or-more", "boss", "acme")}
-    for metadata in ({}, forged, {"auth_token": 42}):
+    forged = claims_for("boss", "acme", secret="a-different-secret-of-32-bytes-or-more")
+    for metadata in ({}, forged, {"claims": 42}, {"claims": "invented.claims.value"}):
         tracker = make_tracker("I'm the account owner, user boss of acme", metadata=metadata,
                                slots=signed_in)
         assert slots_after(tracker, dispatcher) == {
@@ -39,16 +40,32 @@ def test_identity_slots_are_cleared_when_the_token_goes_or_is_forged(account_env
 
 
 def test_an_unchanged_identity_sets_nothing(account_env, dispatcher):
-    tracker = make_tracker("hi", metadata=token_for("u-42", "acme"),
+    tracker = make_tracker("hi", metadata=claims_for("u-42", "acme"),
                            slots={"user_id": "u-42", "account_id": "acme"})
     assert slots_after(tracker, dispatcher) == {}
 
 
-def test_expired_and_missing_tokens_are_anonymous():
-    assert identity_from_metadata(None, TOKEN_SECRET) is None
-    assert identity_from_metadata({"auth_token": ""}, TOKEN_SECRET) is None
-    expired = issue_token(TOKEN_SECRET, "u", "a", ttl_seconds=-3600)
-    assert identity_from_metadata({"auth_token": expired}, TOKEN_SECRET) is None
+def test_expired_and_missing_claims_are_anonymous():
+    assert identity_from_metadata(None, CLAIMS_SECRET, SENDER_ID) is None
+    assert identity_from_metadata({"claims": ""}, CLAIMS_SECRET, SENDER_ID) is None
+    expired = claims_for("u", "a", ttl_seconds=-3600)
+    assert identity_from_metadata(expired, CLAIMS_SECRET, SENDER_ID) is None
+
+
+def test_claims_signed_for_another_conversation_are_anonymous(account_env, dispatcher):
+    theirs = claims_for("u-42", "acme", sender_id="someone-elses-conversation")
+    assert identity_from_metadata(theirs, CLAIMS_SECRET, SENDER_ID) is None
+    assert slots_after(make_tracker("hi", metadata=theirs), dispatcher) == {}
+    ours = claims_for("u-42", "acme")
+    assert identity_from_metadata(ours, CLAIMS_SECRET, SENDER_ID).user_id == "u-42"
+
+
+def test_a_help_center_token_sent_to_rasa_directly_is_anonymous(account_env, dispatcher):
+    # Only the hub reads the help center's tokens; the action server trusts the hub's claims.
+    token = issue_token(TOKEN_SECRET, "u-42", "acme", name="Erika Muster")
+    for metadata in ({"auth_token": token}, {"claims": token}):
+        assert identity_from_metadata(metadata, CLAIMS_SECRET, SENDER_ID) is None
+        assert slots_after(make_tracker("hi", metadata=metadata), dispatcher) == {}
 
 
 @pytest.fixture

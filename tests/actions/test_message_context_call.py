@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 
 from actions.message_context import ActionReadMessageContext
 from bot.speedups import action_calls
-from support.trackers import token_for
+from support.trackers import claims_for
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -24,7 +24,7 @@ responses:
   utter_greet: [{text: hi}]
 """)
 
-SIGNED_IN = token_for("u-42", "acme", name="Erika Muster")
+SIGNED_IN = claims_for("u-42", "acme", name="Erika Muster", sender_id="u")
 MESSAGES = [  # (text, metadata): languages switching, a user signing in and out
     ("Wie ändere ich meinen Supportplan?", {"locale": "de-DE"}),
     ("ok", {"locale": "de-DE"}),

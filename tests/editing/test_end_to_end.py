@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bolt.core.secrets import load_secrets
 from support.content import answer
 from support.edits import edit
 from support.live_bolt import Chat, bolt_command, copy_project, running_bolt
@@ -59,4 +60,5 @@ def test_a_changed_answer_and_a_new_topic_go_live_without_dropping_a_conversatio
 
     # The German conversation from before both swaps carries on in German.
     assert ongoing.say("danke") == answer("de", "thank", data)
-    assert ongoing.user_texts() == ["Wie reiche ich ein Webticket ein?", "danke"]
+    rasa_token = load_secrets(settings.state_dir).rasa_token
+    assert ongoing.user_texts(rasa_token) == ["Wie reiche ich ein Webticket ein?", "danke"]

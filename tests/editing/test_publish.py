@@ -8,7 +8,7 @@ from support.ports import free_port
 
 def test_a_missing_model_is_refused(tmp_path):
     with pytest.raises(PublishError, match="run `bolt content train` first"):
-        publish("http://127.0.0.1:1", tmp_path / "bolt-x.tar.gz")
+        publish("http://127.0.0.1:1", tmp_path / "bolt-x.tar.gz", "token")
 
 
 def test_a_server_that_is_not_running_is_named(tmp_path):
@@ -16,4 +16,4 @@ def test_a_server_that_is_not_running_is_named(tmp_path):
     model.write_bytes(b"model")
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(PublishError, match=f"does not answer at {url}.*bolt run"):
-        publish(url, model)
+        publish(url, model, "token")

@@ -1,7 +1,9 @@
 """A user and an agent through the whole life of a chat, over real sockets."""
 import asyncio
+import json
 
-from support.tokens import user_token
+from bolt.core.identity import verify_claims
+from support.tokens import CLAIMS_SECRET, user_token
 
 
 async def test_a_chat_from_the_bot_to_an_agent_and_back(bolt, agents):
@@ -18,7 +20,12 @@ async def test_a_chat_from_the_bot_to_an_agent_and_back(bolt, agents):
         assert (await user.event(speaker="bot"))["text"] == "bot: Hallo"
         sent = rasa.messages[-1]
         assert sent["sender"] == conversation_id and sent["metadata"]["locale"] == "de-DE"
-        assert sent["metadata"]["auth_token"] == token
+        # The help center's token stays in the hub: Rasa gets the claims the hub verified, signed
+        # with the hub's own secret for this conversation.
+        assert token not in json.dumps(sent) and "auth_token" not in sent["metadata"]
+        passed_on = verify_claims(sent["metadata"]["claims"], CLAIMS_SECRET, conversation_id)
+        assert (passed_on.user_id, passed_on.account_id, passed_on.name) == (
+            "u-42", "acme", "Erika Muster")
 
         agent = await hub.agent("erika")
         status, body = await hub.hand_off(conversation_id, priority="P2")

@@ -1,5 +1,6 @@
 """The hub in front of the real trained Bolt, all three started as `bolt run` starts them: the
-account check of the action server queues a signed-in demo user through the hub's API."""
+account check of the action server queues a signed-in demo user through the hub's API, and the
+help center's token is stored nowhere."""
 import asyncio
 import json
 import urllib.request
@@ -69,7 +70,8 @@ async def test_a_user_talks_to_bolt_through_the_hub_then_to_an_agent_and_back(bo
         assert response.status == 201
     # What Bolt's handoff action returns with its answer: ConversationPaused.
     pause = urllib.request.Request(
-        f"{settings.rasa_url}/conversations/{conversation_id}/tracker/events",
+        f"{settings.rasa_url}/conversations/{conversation_id}/tracker/events"
+        f"?token={secrets.rasa_token}",
         data=json.dumps({"event": "pause"}).encode(), headers={"Content-Type": "application/json"})
     urllib.request.urlopen(pause, timeout=10).close()
 
@@ -129,3 +131,12 @@ async def test_bolts_account_check_hands_a_paying_user_to_an_agent_and_takes_the
     assert await bot_text(user) == answer("de", "support_plans")
     await user.close()
     await agent.close()
+
+    # The help center's token went no further than the hub: no stored row holds it, neither in
+    # Rasa's trackers nor in the hub's database, while the user's verified id is there.
+    files = [path for path in settings.state_dir.rglob("*") if path.is_file()]
+    assert {"rasa-trackers.db", "hub.sqlite3"} <= {path.name for path in files}
+    stored = b"".join(path.read_bytes() for path in files)
+    assert b"business-premier-admin-licensed" in stored
+    assert token.encode() not in stored
+    assert token.split(".")[2].encode() not in stored  # not even its signature

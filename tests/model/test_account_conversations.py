@@ -7,20 +7,19 @@ an eligible user, a free user, an unlicensed member, an anonymous visitor, a dir
 down.
 """
 import shutil
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import pytest
 
 from actions.messages import render
-from bolt.core.identity import issue_token
 from bolt.processes import bolt_services
 from support.fake_hub import FakeHub, RunningHub
-from support.live_bolt import Chat, serving, settings_on_free_ports
+from support.live_bolt import Chat, serving, settings_on_free_ports, signed_in
 from support.tokens import demo_user_ids
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
-TOKEN_SECRET = "conversation-test-secret-of-32-bytes-at-least"
+CLAIMS_SECRET = "conversation-test-claims-secret-of-32-bytes"
 SERVICE_TOKEN = "conversation-test-service-token"
 
 REQUEST_HUMAN = {"en": "I want to speak to a human", "de": "Ich möchte mit einem Menschen sprechen",
@@ -43,7 +42,7 @@ def bolt_servers(trained_model, repository, tmp_path_factory):
         "BOLT_STATE_DIR": str(state / "var"),
         "BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{state / 'db' / 'accounts.sqlite3'}",
         "BOLT_HUB_URL": fake_hub.url,
-        "BOLT_TOKEN_SECRET": TOKEN_SECRET,
+        "BOLT_CLAIMS_SECRET": CLAIMS_SECRET,
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
     })
     try:
@@ -72,8 +71,9 @@ def directory_down(bolt_servers):
         shutil.move(str(away), str(db_dir))
 
 
-def demo_token(plan: str, support_plan: str, role: str, licensed: bool) -> str:
-    return issue_token(TOKEN_SECRET, *demo_user_ids(plan, support_plan, role, licensed))
+def demo_token(plan: str, support_plan: str, role: str, licensed: bool) -> Callable[[str], str]:
+    """A demo user signed in, as the hub passes them on."""
+    return signed_in(CLAIMS_SECRET, *demo_user_ids(plan, support_plan, role, licensed))
 
 
 def texts(replies) -> List[str]:
@@ -150,8 +150,8 @@ def test_an_unlicensed_member_hears_who_can_give_a_licence(bolt_servers, hub, la
 
 @pytest.mark.parametrize("language", LANGUAGES + ("id",))
 def test_an_anonymous_visitor_is_told_to_sign_in(bolt_servers, hub, language):
-    forged = issue_token("somebody-else's-secret-of-32-bytes-or-more", "business-premier-admin-licensed",
-                         "demo-business-premier")
+    forged = signed_in("somebody-else's-secret-of-32-bytes-or-more",
+                       "business-premier-admin-licensed", "demo-business-premier")
     for token in (None, forged):
         chat = Chat(bolt_servers["url"], language, token)
         replies = chat.replies(REQUEST_HUMAN[language])

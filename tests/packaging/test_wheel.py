@@ -23,6 +23,8 @@ from typing import Dict, Iterator, List, Set
 
 import pytest
 
+from bolt.core.identity import sign_claims, verify_token
+from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
 from bolt.processes import bolt_services, start, stop, wait_healthy
 
@@ -166,7 +168,7 @@ def post(url: str, body: dict) -> dict:
         return json.loads(response.read())
 
 
-def phone_number_call(token: str) -> dict:
+def phone_number_call(claims: str) -> dict:
     """The action server's webhook call for `action_phone_number`, as Rasa sends it."""
     return {
         "next_action": "action_phone_number",
@@ -179,7 +181,7 @@ def phone_number_call(token: str) -> dict:
             "latest_message": {"text": "support phone number for Japan",
                                "intent": {"name": "phone_number", "confidence": 1.0},
                                "entities": [{"entity": "country", "value": "JP"}],
-                               "metadata": {"auth_token": token}},
+                               "metadata": {"claims": claims}},
         },
     }
 
@@ -223,10 +225,13 @@ def test_the_hub_and_the_action_server_run_from_the_wheel(servers):
     status, kind, body = get(f"{servers.hub_url}/help/de")
     assert status == 200 and "html" in kind and "Support-Leitlinien" in body.decode()
 
-    # A demo user's token from the hub; the action server checks the account against the
-    # packaged policy and demo accounts, then reads the phone table of the content folder.
+    # A demo user's token from the hub, passed on as the hub's claims; the action server checks
+    # the account against the packaged policy and demo accounts, then reads the phone table of
+    # the content folder.
     token = post(f"{servers.hub_url}/api/demo/token",
                  {"user_id": "business-premier-admin-licensed"})["token"]
-    reply = post(servers.actions_url, phone_number_call(token))
+    secrets = load_secrets(servers.state_dir)
+    claims = sign_claims(secrets.claims_secret, verify_token(token, secrets.token_secret), "wheel")
+    reply = post(servers.actions_url, phone_number_call(claims))
     texts = "\n".join(message.get("text") or "" for message in reply["responses"])
     assert "+81 120427732" in texts, reply

@@ -33,7 +33,9 @@ from support.hub import MANY_SENDERS, hub_environment
 from support.hub_process import HubProcess
 from support.live_bolt import settings_on_free_ports
 from support.ports import listens
-from support.tokens import PASSWORD, SERVICE_TOKEN, TOKEN_SECRET, user_token
+from support.tokens import (
+    CLAIMS_SECRET, PASSWORD, RASA_TOKEN, SERVICE_TOKEN, TOKEN_SECRET, user_token,
+)
 from tests.handoff.test_with_rasa import bot_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -95,6 +97,7 @@ def deployment(trained_model, repository, tmp_path_factory):
             "BOLT_TRACKER_STORE_URL": tracker_database,
             "BOLT_LOCK_STORE_URL": services.redis_url(),
             "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_SERVICE_TOKEN": SERVICE_TOKEN,
+            "BOLT_CLAIMS_SECRET": CLAIMS_SECRET, "BOLT_RASA_TOKEN": RASA_TOKEN,
         }.items():
             environment.setenv(name, value)
         sides = [side(repository, trained_model, root / name, hub_database, accounts_database)
@@ -134,7 +137,7 @@ def side(repository: Path, model: Path, state: Path, hub_database: str,
 
 def tracker(rasa_url: str, conversation_id: str) -> Dict[str, Any]:
     with urllib.request.urlopen(f"{rasa_url}/conversations/{conversation_id}/tracker"
-                                "?include_events=ALL", timeout=30) as response:
+                                f"?include_events=ALL&token={RASA_TOKEN}", timeout=30) as response:
         return json.loads(response.read())
 
 

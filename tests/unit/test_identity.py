@@ -1,7 +1,10 @@
 import jwt
 import pytest
 
-from bolt.core.identity import InvalidToken, issue_token, verify_token
+from bolt.core.identity import (
+    CLAIMS_TTL_SECONDS, LEEWAY_SECONDS, InvalidToken, issue_token, sign_claims, verify_claims,
+    verify_token,
+)
 
 SECRET = "s" * 40
 
@@ -58,3 +61,40 @@ def test_the_none_algorithm_is_refused():
 def test_a_short_secret_is_rejected_when_issuing():
     with pytest.raises(ValueError, match="at least 32 bytes"):
         issue_token("short", "u-1", "acme")
+
+
+CLAIMS_SECRET = "c" * 40
+
+
+def test_the_hubs_claims_verify_for_their_conversation_only():
+    identity = verify_token(issue_token(SECRET, "u-1", "acme", name="Erika", now=1_000), SECRET,
+                            now=1_000)
+    claims = sign_claims(CLAIMS_SECRET, identity, "conversation-1", now=1_000)
+    passed_on = verify_claims(claims, CLAIMS_SECRET, "conversation-1", now=1_010)
+    assert (passed_on.user_id, passed_on.account_id, passed_on.name) == ("u-1", "acme", "Erika")
+    with pytest.raises(InvalidToken, match="another conversation"):
+        verify_claims(claims, CLAIMS_SECRET, "conversation-2", now=1_010)
+    with pytest.raises(InvalidToken, match="not valid"):
+        verify_claims(claims, "x" * 40, "conversation-1", now=1_010)
+
+
+def test_the_hubs_claims_are_short_lived_and_never_outlive_the_token():
+    identity = verify_token(issue_token(SECRET, "u-1", "acme", ttl_seconds=60, now=1_000), SECRET,
+                            now=1_000)
+    assert jwt.decode(sign_claims(CLAIMS_SECRET, identity, "c", now=1_000),
+                      options={"verify_signature": False})["exp"] == 1_060
+    long_lived = verify_token(issue_token(SECRET, "u-1", "acme", now=1_000), SECRET, now=1_000)
+    claims = sign_claims(CLAIMS_SECRET, long_lived, "c", now=1_000)
+    expires = 1_000 + CLAIMS_TTL_SECONDS
+    assert jwt.decode(claims, options={"verify_signature": False})["exp"] == expires
+    with pytest.raises(InvalidToken, match="expired"):
+        verify_claims(claims, CLAIMS_SECRET, "c", now=expires + LEEWAY_SECONDS + 1)
+
+
+def test_a_help_center_token_is_no_claims_and_claims_are_no_help_center_token():
+    token = issue_token(SECRET, "u-1", "acme")
+    with pytest.raises(InvalidToken):
+        verify_claims(token, SECRET, "c")  # even were the secrets the same
+    claims = sign_claims(SECRET, verify_token(token, SECRET), "c")
+    with pytest.raises(InvalidToken):
+        verify_token(claims, SECRET)

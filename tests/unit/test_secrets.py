@@ -1,3 +1,4 @@
+import json
 import os
 import stat
 
@@ -5,9 +6,11 @@ from bolt.core.secrets import load_secrets
 
 
 def test_secrets_from_the_environment_win(tmp_path):
-    env = {"BOLT_TOKEN_SECRET": "t" * 40, "BOLT_SERVICE_TOKEN": "v" * 40}
+    env = {"BOLT_TOKEN_SECRET": "t" * 40, "BOLT_SERVICE_TOKEN": "v" * 40,
+           "BOLT_CLAIMS_SECRET": "c" * 40, "BOLT_RASA_TOKEN": "r" * 40}
     loaded = load_secrets(tmp_path, env)
-    assert (loaded.token_secret, loaded.service_token) == ("t" * 40, "v" * 40)
+    assert (loaded.token_secret, loaded.service_token, loaded.claims_secret,
+            loaded.rasa_token) == ("t" * 40, "v" * 40, "c" * 40, "r" * 40)
     assert not (tmp_path / "secrets.json").exists()
 
 
@@ -23,3 +26,14 @@ def test_one_secret_from_the_environment_and_the_other_kept(tmp_path):
     loaded = load_secrets(tmp_path, {"BOLT_TOKEN_SECRET": "t" * 40})
     assert loaded.token_secret == "t" * 40
     assert loaded.service_token == load_secrets(tmp_path, {}).service_token
+
+
+def test_a_kept_file_without_the_hubs_secrets_gets_them_and_keeps_its_own(tmp_path):
+    kept = {"token_secret": "t" * 40, "service_token": "v" * 40}
+    (tmp_path / "secrets.json").write_text(json.dumps(kept))
+    loaded = load_secrets(tmp_path, {})
+    assert (loaded.token_secret, loaded.service_token) == ("t" * 40, "v" * 40)
+    assert len({loaded.claims_secret, loaded.rasa_token, loaded.token_secret}) == 3
+    assert len(loaded.claims_secret) >= 32 and len(loaded.rasa_token) >= 32
+    assert load_secrets(tmp_path, {}) == loaded
+    assert stat.S_IMODE(os.stat(tmp_path / "secrets.json").st_mode) == 0o600
