@@ -27,6 +27,10 @@ OUT_OF_SCOPE_LABELS: FrozenSet[str] = frozenset({"out_of_scope", "product_questi
 CURVE_STEPS = 50
 # The thresholds calibrate() chooses among.
 CANDIDATES = tuple(step / 200 for step in range(201))
+# Costs this close to the least are taken as equal: the cost curve is flat near its least, and
+# which of those thresholds is lowest by a hair moves with the noise of each training. Of the
+# thresholds of (practically) least cost, Bolt takes the lowest: it answers when it may.
+NEAR_LEAST_COST = 0.05
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,14 @@ def is_answered(sample: Sample, threshold: float,
 
 def calibrate(samples: Iterable[Sample], wrong_answer_cost: float,
               out_of_scope_labels: FrozenSet[str] = OUT_OF_SCOPE_LABELS) -> Calibration:
-    """The threshold of least cost on the samples, among CANDIDATES; of equal costs, the lowest."""
+    """The lowest of the CANDIDATES whose cost on the samples is within NEAR_LEAST_COST of the
+    least."""
     if wrong_answer_cost <= 0:
         raise ValueError("wrong_answer_cost must be above 0")
     samples = list(samples)
-    best = min(CANDIDATES, key=lambda t: (cost(samples, t, wrong_answer_cost,
-                                                out_of_scope_labels), t))
+    costs = {t: cost(samples, t, wrong_answer_cost, out_of_scope_labels) for t in CANDIDATES}
+    least = min(costs.values())
+    best = min(t for t, c in costs.items() if c <= least + NEAR_LEAST_COST)
     return Calibration(best, wrong_answer_cost, out_of_scope_labels,
                        curves(samples, best, out_of_scope_labels))
 

@@ -38,6 +38,15 @@ def test_the_threshold_is_the_one_of_least_cost_and_a_higher_cost_abstains_more(
     assert calibrate(samples, 2.0).decide([("faq/billing", 0.8)]).abstained
 
 
+def test_of_practically_equal_costs_the_lowest_threshold_is_taken():
+    # One in-scope question at 0.3 among 100, and one not-ours message at 0.2 among 100: above
+    # 0.2 the cost falls by 2/100, a hair, and stays there until 0.3; no step is worth taking.
+    samples = ([Sample("en", "greet", "greet", 0.3)] + [Sample("en", "greet", "greet", 0.9)] * 99
+               + [oos("en", "out_of_scope", 0.2)] + [oos("en", "out_of_scope", 0.9, "out_of_scope")] * 99)
+    assert cost(samples, 0.205, 2.0) < cost(samples, 0.0, 2.0) <= cost(samples, 0.205, 2.0) + 0.05
+    assert calibrate(samples, 2.0).threshold == 0.0
+
+
 def test_costs_add_up_over_languages_and_kinds():
     samples = [Sample("en", "greet", "greet", 0.5), oos("en", "out_of_scope", 0.5),
                oos("en", "product_question", 0.5), Sample("ja", "greet", "greet", 0.5)]
