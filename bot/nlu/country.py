@@ -171,9 +171,9 @@ class CountryEntityExtractor(PersistedComponent, EntityExtractorMixin):
         # The table is not training data, so Rasa's cache must be told when it changes (and when
         # what is stored of it does).
         path = Path(config.get("phone_table") or cls.get_default_config()["phone_table"])
-        if not path.exists():
-            return None
-        return hashlib.sha256(NAMES_FILE.encode() + b"\0" + path.read_bytes()).hexdigest()
+        table = path.read_bytes() if path.exists() else b""
+        return hashlib.sha256(NAMES_FILE.encode() + b"\0" + table + b"\0"
+                              + super().fingerprint_addon(config).encode()).hexdigest()
 
     @staticmethod
     def required_components() -> List[type]:

@@ -15,11 +15,12 @@ Python object, for fitted models).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Dict, Text, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, Optional, Text, Type, TypeVar
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -57,6 +58,18 @@ JSON = StateFormat(write=_write_json, read=_read_json)
 PICKLE = StateFormat(write=_write_pickle, read=_read_pickle)
 
 Component = TypeVar("Component", bound="PersistedComponent")
+# The code a trained state depends on: Bolt's NLU components and the text analysis they use.
+TRAINING_CODE = (Path(__file__).resolve().parent,
+                 Path(__file__).resolve().parents[2] / "bolt" / "core" / "text.py")
+
+
+def code_fingerprint() -> Text:
+    """A hash of TRAINING_CODE's Python sources."""
+    digest = hashlib.sha256()
+    for root in TRAINING_CODE:
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class PersistedComponent(GraphComponent):
@@ -101,6 +114,13 @@ class PersistedComponent(GraphComponent):
     def load_state(self, state: Any) -> None:
         """Takes back the state `save_state` wrote, as its format reads it."""
         raise NotImplementedError
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """Rasa's training cache knows the data and the config, not the code: without the code's
+        hash, a changed component (or a rule it calls, such as the abstention's) would be
+        restored from a training by the code before."""
+        return code_fingerprint()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

@@ -12,6 +12,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.persisted import code_fingerprint
 from bolt.core import text
 
 
@@ -26,6 +27,11 @@ def tokenize_text(message_text: Text) -> List[Token]:
 )
 class MultilingualTokenizer(Tokenizer):
     """Tokenizes en, de, it, id, ru by words and Japanese with Janome."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # Rasa caches the tokenized training data by data and config: the code counts too.
+        return code_fingerprint()
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -119,3 +119,17 @@ def test_the_country_extractor_loads_names_as_they_were_written_before(storage):
     loaded = CountryEntityExtractor.load({}, storage, resource, CONTEXT)
     entities = parsed(loaded, "ドイツのサポート電話番号").get("entities")
     assert [e["value"] for e in entities] == ["DE"]
+
+
+def test_the_training_cache_key_follows_the_code(tmp_path, monkeypatch):
+    from bot.nlu import persisted
+    from bot.nlu.linear_classifier import LinearIntentClassifier
+    from bot.nlu.tokenizer import MultilingualTokenizer
+
+    assert LinearIntentClassifier.fingerprint_addon({}) == persisted.code_fingerprint()
+    assert MultilingualTokenizer.fingerprint_addon({}) == persisted.code_fingerprint()
+    (tmp_path / "rule.py").write_text("THRESHOLD = 1\n", encoding="utf-8")
+    monkeypatch.setattr(persisted, "TRAINING_CODE", (tmp_path,))
+    before = persisted.code_fingerprint()
+    (tmp_path / "rule.py").write_text("THRESHOLD = 2\n", encoding="utf-8")
+    assert persisted.code_fingerprint() != before
