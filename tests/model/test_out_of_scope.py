@@ -21,7 +21,7 @@ from support.content import LANGUAGES
 pytestmark = pytest.mark.model
 
 ANSWERED_BAR = {"out_of_scope": 0.20, "product_question": 0.05}
-IN_SCOPE_BAR = 0.85
+IN_SCOPE_BAR = 0.75
 
 
 @pytest.fixture(scope="module")
