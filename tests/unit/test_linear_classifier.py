@@ -172,3 +172,43 @@ def test_models_of_another_shape_are_scored_by_sklearn():
     assert OneTextScorer.of(model) is None  # binary: sklearn's own path
     ranked = model.predict(["hello", "invoice"], ["hello", "invoice"])
     assert [r[0][0] for r in ranked] == ["greet", "faq/billing"]
+
+
+def test_calibration_examples_set_the_threshold_and_are_never_fitted_on(tmp_path):
+    from bot.importer import CALIBRATION_LANGUAGE
+
+    data = training_data()
+    oos = ["will it rain tomorrow", "set an alarm for six", "tell me a joke", "wetter morgen",
+           "明日の天気", "погода завтра"]
+    messages = list(data.training_examples) + [
+        Message(data={"text": t, "intent": "out_of_scope"}) for t in oos]
+    # Held apart: a label the fitted model never saw, and messages of each kind.
+    held = [("en", "goodbye", "bye for now"), ("en", "out_of_scope", "what's the weather in Rome"),
+            ("en", "out_of_scope", "play some jazz"), ("en", "faq/billing", "refund for my invoice"),
+            ("en", "product_question", "how to blur my background")]
+    for language, label, text in held:
+        intent, _, key = label.partition("/")
+        message = Message(data={"text": text, "intent": intent})
+        if key:
+            message.set("intent_response_key", label)
+        message.set(CALIBRATION_LANGUAGE, language)
+        messages.append(message)
+    data = TrainingData(messages)
+    tokenized(data.training_examples)
+    storage, context = LocalModelStorage(tmp_path), ExecutionContext(GraphSchema({}), "test")
+    LinearIntentClassifier.create({}, storage, Resource("linear"), context).train(data)
+    loaded = LinearIntentClassifier.load({}, storage, Resource("linear"), context)
+
+    classes = set(loaded._model.classifier.classes_)
+    assert "goodbye" not in classes and "product_question" not in classes
+    assert {"out_of_scope", "greet", "faq/billing"} <= classes
+    assert set(loaded.calibration.curves) == {"en"}
+    threshold = loaded.calibration.threshold
+    weather, greeting = tokenized([Message(data={"text": "rain in Osaka tomorrow?"}),
+                                   Message(data={"text": "hello there"})])
+    loaded.process([weather, greeting])
+    assert weather.get("abstention")["abstained"] and weather.get("intent")["name"] != "greet"
+    record = greeting.get("abstention")
+    assert record["threshold"] == threshold and record["label"] == "greet"
+    expected = "greet" if record["confidence"] >= threshold else "nlu_fallback"
+    assert greeting.get("intent")["name"] == expected and record["abstained"] == (expected != "greet")
