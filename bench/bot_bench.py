@@ -317,8 +317,9 @@ def handoff(settings: Settings, ws_url: str, users: int, seconds: float,
     names = [f"agent-{number}" for number in range(4)]
     for name in names:
         add_agent(repository, name, list(LANGUAGES), -(-users // len(names)), PASSWORD)
-    token = issue_token(load_secrets(settings.state_dir).token_secret, *HANDOFF_USER,
-                        ttl_seconds=3600)
+    secrets = load_secrets(settings.state_dir)
+    token = issue_token(secrets.token_secret, *HANDOFF_USER, ttl_seconds=3600,
+                        kid=secrets.token_kid)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:

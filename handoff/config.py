@@ -20,6 +20,10 @@
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN, BOLT_CLAIMS_SECRET, BOLT_RASA_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
+| BOLT_TOKEN_KID, BOLT_TOKEN_SECRET_PREVIOUS, BOLT_TOKEN_KID_PREVIOUS | k1, none, none (bolt/core/secrets.py) | key ids of the accepted help-center secrets |
+| BOLT_TOKEN_ISSUER             | (none: not required)                      | the `iss` every help-center token must carry     |
+| BOLT_TOKEN_AUDIENCE           | (none: not required)                      | the `aud` every help-center token must carry     |
+| BOLT_TOKEN_MAX_LIFETIME_SECONDS | 86400                                   | a help-center token whose `exp - iat` is longer is refused |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
@@ -30,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
-from bolt.core.secrets import load_secrets
+from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
+from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
 from bolt.core.settings import Settings, positive_number
 
 TICK_SECONDS = 1.0
@@ -61,6 +66,18 @@ class HubSettings:
     rasa_token: str
     demo: bool = False
     metrics_token: Optional[str] = None
+    token_kid: str = DEFAULT_TOKEN_KID
+    previous_token_keys: Tuple[Tuple[str, str], ...] = ()
+    token_issuer: Optional[str] = None
+    token_audience: Optional[str] = None
+    token_max_lifetime_seconds: float = DEFAULT_MAX_LIFETIME_SECONDS
+
+    @property
+    def token_rules(self) -> TokenRules:
+        """What the hub asks of a help-center token."""
+        keys = {**dict(self.previous_token_keys), self.token_kid: self.token_secret}
+        return TokenRules(keys=keys, issuer=self.token_issuer, audience=self.token_audience,
+                          max_lifetime_seconds=self.token_max_lifetime_seconds)
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -103,4 +120,11 @@ class HubSettings:
             rasa_token=secrets.rasa_token,
             demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
+            token_kid=secrets.token_kid,
+            previous_token_keys=tuple((kid, secret) for kid, secret in secrets.token_keys().items()
+                                      if kid != secrets.token_kid),
+            token_issuer=env.get("BOLT_TOKEN_ISSUER") or None,
+            token_audience=env.get("BOLT_TOKEN_AUDIENCE") or None,
+            token_max_lifetime_seconds=positive_number(
+                env, "BOLT_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_MAX_LIFETIME_SECONDS),
         )

@@ -81,6 +81,7 @@ def list_users(args: argparse.Namespace) -> int:
 def print_token(args: argparse.Namespace) -> int:
     from actions.config import ActionSettings
     from bolt.core.secrets import load_secrets
+    from handoff.config import HubSettings
 
     users = _directory_users()
     if users is None:
@@ -98,8 +99,11 @@ def print_token(args: argparse.Namespace) -> int:
                             expires_at=int(time.time()) + args.ttl)
         print(sign_claims(secrets.claims_secret, identity, args.conversation))
         return 0
-    print(issue_token(secrets.token_secret, entry.user.user_id, entry.account.account_id,
-                      name=entry.user.name, ttl_seconds=args.ttl))
+    # Signed as the hub's settings ask: its current key id, issuer and audience.
+    hub = HubSettings.from_env()
+    print(issue_token(hub.token_secret, entry.user.user_id, entry.account.account_id,
+                      name=entry.user.name, ttl_seconds=args.ttl, kid=hub.token_kid,
+                      issuer=hub.token_issuer, audience=hub.token_audience))
     return 0
 
 

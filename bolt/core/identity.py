@@ -16,7 +16,13 @@ Claims of a help-center token:
 - `name`: the user's display name (optional)
 - `iat`, `exp`: issued at, expires at (required; seconds since the epoch)
 - `jti`: a unique token id (optional; set by `issue_token`)
-- `iss`: the issuer, checked when the verifier is given one
+- `iss`, `aud`: the issuer and the audience, required and checked when the hub is given them
+
+Its header names the secret that signed it (`kid`): the hub accepts the current secret
+(BOLT_TOKEN_SECRET, key id BOLT_TOKEN_KID) and, during a change of secret, the previous one
+(BOLT_TOKEN_SECRET_PREVIOUS, key id BOLT_TOKEN_KID_PREVIOUS). A token without a key id, or with
+one that names no accepted secret, is refused, and so is one whose `exp - iat` is longer than the
+maximum lifetime: a leaked long-lived token would otherwise outlast any change of secret.
 
 The hub's claims carry `sub`, `account` and `name` as verified, `sid` (the sender id they are
 bound to), `iss` = `bolt-hub`, `aud` = `bolt-actions`, `iat` and `exp` (at most
@@ -27,12 +33,15 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 import jwt
 
+from bolt.core.secrets import DEFAULT_TOKEN_KID
+
 ALGORITHM = "HS256"
 DEFAULT_TTL_SECONDS = 3600
+DEFAULT_MAX_LIFETIME_SECONDS = 24 * 3600
 # Clocks of the help center and Bolt's servers may differ a little.
 LEEWAY_SECONDS = 30
 MIN_SECRET_BYTES = 32
@@ -44,6 +53,22 @@ CLAIMS_AUDIENCE = "bolt-actions"
 
 class InvalidToken(ValueError):
     """The token is missing, malformed, forged, expired or lacks a required claim."""
+
+
+@dataclass(frozen=True)
+class TokenRules:
+    """What a help-center token must satisfy: signed by one of `keys` (key id -> secret) under
+    the key id its header names, at most `max_lifetime_seconds` from `iat` to `exp`, and with
+    `iss` / `aud` equal to `issuer` / `audience` when those are given."""
+
+    keys: Mapping[str, str]
+    issuer: Optional[str] = None
+    audience: Optional[str] = None
+    max_lifetime_seconds: float = DEFAULT_MAX_LIFETIME_SECONDS
+
+    @classmethod
+    def single(cls, secret: str, kid: str = DEFAULT_TOKEN_KID) -> TokenRules:
+        return cls(keys={kid: secret})
 
 
 @dataclass(frozen=True)
@@ -74,8 +99,11 @@ def issue_token(
     ttl_seconds: int = DEFAULT_TTL_SECONDS,
     issuer: Optional[str] = None,
     now: Optional[float] = None,
+    kid: str = DEFAULT_TOKEN_KID,
+    audience: Optional[str] = None,
 ) -> str:
-    """A signed token for a user, as the help center would issue it (also `bolt token`)."""
+    """A signed token for a user, as the help center would issue it (also `bolt token`), its
+    header naming the key id `kid` of `secret`."""
     issued = int(time.time() if now is None else now)
     claims: Dict[str, Any] = {
         "sub": str(user_id),
@@ -88,18 +116,46 @@ def issue_token(
         claims["name"] = name
     if issuer:
         claims["iss"] = issuer
-    return jwt.encode(claims, check_secret(secret), algorithm=ALGORITHM)
+    if audience:
+        claims["aud"] = audience
+    return jwt.encode(claims, check_secret(secret), algorithm=ALGORITHM, headers={"kid": kid})
 
 
 def verify_token(
     token: Optional[str],
-    secret: str,
-    issuer: Optional[str] = None,
+    rules: Union[TokenRules, str],
     now: Optional[float] = None,
 ) -> Identity:
-    """The verified identity in a help-center token; raises InvalidToken saying why not."""
-    claims = _decode(token, check_secret(secret), ["exp", "iat", "sub"], issuer, None, now)
+    """The verified identity in a help-center token; raises InvalidToken saying why not.
+    A bare secret stands for that one secret under the default key id."""
+    if isinstance(rules, str):
+        rules = TokenRules.single(rules)
+    secret = rules.keys.get(_key_id(token))
+    if secret is None:
+        raise InvalidToken("the token's key id names no accepted secret")
+    required = ["exp", "iat", "sub"] + (["iss"] if rules.issuer else []) + (
+        ["aud"] if rules.audience else [])
+    claims = _decode(token, check_secret(secret), required, rules.issuer or None,
+                     rules.audience or None, now)
+    try:
+        lifetime = float(claims["exp"]) - float(claims["iat"])
+    except (TypeError, ValueError) as error:
+        raise InvalidToken("the token is not valid") from error
+    if lifetime > rules.max_lifetime_seconds:
+        raise InvalidToken("the token lives longer than the hub allows")
     return _identity(claims)
+
+
+def _key_id(token: Optional[str]) -> str:
+    if not token or not isinstance(token, str):
+        raise InvalidToken("no token")
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError as error:
+        raise InvalidToken("the token is not valid") from error
+    if not isinstance(kid, str) or not kid:
+        raise InvalidToken("the token names no key id (kid)")
+    return kid
 
 
 def sign_claims(
@@ -143,7 +199,8 @@ def _decode(token: Optional[str], secret: str, required: List[str], issuer: Opti
             audience: Optional[str], now: Optional[float]) -> Dict[str, Any]:
     if not token or not isinstance(token, str):
         raise InvalidToken("no token")
-    options: Dict[str, Any] = {"require": required}
+    # Without an expected audience, a token's `aud` is not checked (PyJWT would refuse it).
+    options: Dict[str, Any] = {"require": required, "verify_aud": audience is not None}
     try:
         if now is None:
             return jwt.decode(token, secret, algorithms=[ALGORITHM], leeway=LEEWAY_SECONDS,

@@ -127,5 +127,6 @@ async def demo_token(request: Request) -> HTTPResponse:
     if user is None:
         return json_response({"error": "no such demo user", "field": "user_id"}, status=404)
     token = issue_token(settings.token_secret, user["user_id"], user["account_id"],
-                        name=user["name"], ttl_seconds=DEMO_TOKEN_SECONDS)
+                        name=user["name"], ttl_seconds=DEMO_TOKEN_SECONDS, kid=settings.token_kid,
+                        issuer=settings.token_issuer, audience=settings.token_audience)
     return json_response({"token": token, "user": user})

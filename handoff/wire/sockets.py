@@ -14,7 +14,7 @@ from typing import (
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
 
-from bolt.core.identity import Identity, InvalidToken, verify_token
+from bolt.core.identity import Identity, InvalidToken, TokenRules, verify_token
 from handoff.config import HubSettings
 from handoff.wire.connection import Connection
 from handoff.services.conversations import Conversations, Visitor
@@ -106,13 +106,13 @@ def answered(connection: Connection, frame: Optional[Frame], error: Exception) -
             "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
 
 
-def verified(token: Optional[str], secret: str) -> Tuple[Optional[Identity], Optional[str]]:
+def verified(token: Optional[str], rules: TokenRules) -> Tuple[Optional[Identity], Optional[str]]:
     """(identity, why it was refused): a bad token is just an anonymous visitor. The token
     itself goes no further than here."""
     if not token:
         return None, None
     try:
-        return verify_token(token, secret), None
+        return verify_token(token, rules), None
     except InvalidToken as error:
         return None, str(error)
 
@@ -179,7 +179,7 @@ class ChatSocket(Socket[Visitor]):
         if self.party is not None:
             raise ProtocolError("already_open", "this socket has its conversation already")
         hub, connection, conversations = self.hub, self.connection, self.hub.conversations
-        identity, token_error = verified(frame.get("token"), hub.settings.token_secret)
+        identity, token_error = verified(frame.get("token"), hub.settings.token_rules)
         visitor = Visitor(identity=identity, locale=frame.get("locale"))
         conversation, resume_key = conversations.open(visitor, frame)
         visitor.conversation_id = conversation.id

@@ -8,7 +8,7 @@ import websockets
 
 from bolt.core.identity import issue_token
 from support.client import Client
-from support.tokens import user_token
+from support.tokens import TOKEN_SECRET, user_token
 
 
 async def test_each_bad_frame_gets_its_code_and_the_socket_stays_usable(bolt):
@@ -181,3 +181,30 @@ async def test_a_frame_that_fails_in_the_hub_is_answered_and_the_socket_goes_on(
         await anna.send(type="status", status="offline")
         await anna.expect("status", status="offline")
         await anna.close()
+
+
+async def test_the_hub_takes_help_center_tokens_by_key_id_audience_issuer_and_lifetime(bolt):
+    previous = "p" * 40
+    rules = dict(BOLT_TOKEN_KID="k2", BOLT_TOKEN_SECRET_PREVIOUS=previous,
+                 BOLT_TOKEN_KID_PREVIOUS="k1", BOLT_TOKEN_AUDIENCE="bolt",
+                 BOLT_TOKEN_ISSUER="help.example.com", BOLT_TOKEN_MAX_LIFETIME_SECONDS="7200")
+    claims = dict(issuer="help.example.com", audience="bolt")
+    async with bolt(**rules) as (hub, rasa):
+        accepted = [issue_token(TOKEN_SECRET, "u-42", "acme", kid="k2", **claims),
+                    issue_token(previous, "u-42", "acme", kid="k1", **claims)]  # during the change
+        refused = [
+            issue_token(TOKEN_SECRET, "u-42", "acme", kid="k3", **claims),        # unknown key id
+            issue_token(previous, "u-42", "acme", kid="k2", **claims),            # the other's kid
+            issue_token(TOKEN_SECRET, "u-42", "acme", kid="k2", issuer="help.example.com"),
+            issue_token(TOKEN_SECRET, "u-42", "acme", kid="k2", audience="bolt"),
+            issue_token(TOKEN_SECRET, "u-42", "acme", kid="k2", ttl_seconds=7201, **claims),
+        ]
+        for token in accepted:
+            user = await hub.user(token=token)
+            assert user.welcome["identity"]["anonymous"] is False
+            await user.close()
+        for token in refused:
+            user = await hub.user(token=token)
+            identity = user.welcome["identity"]
+            assert identity["anonymous"] is True and identity["token_error"]
+            await user.close()

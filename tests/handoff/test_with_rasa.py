@@ -101,7 +101,7 @@ async def test_bolts_account_check_hands_a_paying_user_to_an_agent_and_takes_the
     await agent.expect("status", status="online")
 
     token = issue_token(secrets.token_secret, "business-premier-admin-licensed",
-                        "demo-business-premier")
+                        "demo-business-premier", kid=secrets.token_kid)
     user = await Client.connect(ws_url + "/ws/chat")
     await user.send(type="hello", locale="de-DE", token=token)
     conversation_id = (await user.expect("welcome"))["conversation_id"]

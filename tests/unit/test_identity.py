@@ -2,9 +2,10 @@ import jwt
 import pytest
 
 from bolt.core.identity import (
-    CLAIMS_TTL_SECONDS, LEEWAY_SECONDS, InvalidToken, issue_token, sign_claims, verify_claims,
-    verify_token,
+    CLAIMS_TTL_SECONDS, LEEWAY_SECONDS, InvalidToken, TokenRules, issue_token, sign_claims,
+    verify_claims, verify_token,
 )
+from bolt.core.secrets import DEFAULT_TOKEN_KID
 
 SECRET = "s" * 40
 
@@ -42,7 +43,8 @@ def test_a_token_that_really_expired_is_refused_by_the_clock():
 ])
 def test_a_token_missing_a_required_claim_is_refused(claims):
     with pytest.raises(InvalidToken):
-        verify_token(jwt.encode(claims, SECRET, algorithm="HS256"), SECRET)
+        verify_token(jwt.encode(claims, SECRET, algorithm="HS256",
+                                headers={"kid": DEFAULT_TOKEN_KID}), SECRET)
 
 
 @pytest.mark.parametrize("token", [None, "", "not-a-jwt", "a.b.c"])
@@ -61,6 +63,72 @@ def test_the_none_algorithm_is_refused():
 def test_a_short_secret_is_rejected_when_issuing():
     with pytest.raises(ValueError, match="at least 32 bytes"):
         issue_token("short", "u-1", "acme")
+
+
+PREVIOUS = "p" * 40
+
+
+def test_a_token_names_the_key_id_of_its_secret():
+    assert jwt.get_unverified_header(issue_token(SECRET, "u-1", "acme", kid="k7"))["kid"] == "k7"
+
+
+def test_during_a_change_of_secret_tokens_of_both_secrets_are_accepted_by_their_key_id():
+    rules = TokenRules(keys={"k2": SECRET, "k1": PREVIOUS})
+    assert verify_token(issue_token(SECRET, "u-1", "acme", kid="k2"), rules).user_id == "u-1"
+    assert verify_token(issue_token(PREVIOUS, "u-2", "acme", kid="k1"), rules).user_id == "u-2"
+    # Once the change is over, the previous secret's tokens are refused.
+    with pytest.raises(InvalidToken, match="key id"):
+        verify_token(issue_token(PREVIOUS, "u-2", "acme", kid="k1"), TokenRules({"k2": SECRET}))
+
+
+@pytest.mark.parametrize("kid", ["k3", ""])
+def test_a_token_naming_no_accepted_key_id_is_refused(kid):
+    rules = TokenRules(keys={"k2": SECRET, "k1": PREVIOUS})
+    with pytest.raises(InvalidToken, match="key id"):
+        verify_token(issue_token(SECRET, "u-1", "acme", kid=kid), rules)
+
+
+def test_a_token_signed_with_the_other_accepted_secret_than_its_key_id_names_is_refused():
+    rules = TokenRules(keys={"k2": SECRET, "k1": PREVIOUS})
+    with pytest.raises(InvalidToken, match="not valid"):
+        verify_token(issue_token(PREVIOUS, "u-1", "acme", kid="k2"), rules)
+
+
+def test_a_token_without_a_key_id_is_refused():
+    token = jwt.encode({"sub": "u-1", "account": "acme", "iat": 1, "exp": 9_999_999_999},
+                       SECRET, algorithm="HS256")
+    with pytest.raises(InvalidToken, match="no key id"):
+        verify_token(token, SECRET)
+
+
+def test_a_required_audience_and_issuer_must_be_in_the_token():
+    rules = TokenRules(keys={DEFAULT_TOKEN_KID: SECRET}, issuer="help.example", audience="bolt")
+    good = issue_token(SECRET, "u-1", "acme", issuer="help.example", audience="bolt")
+    assert verify_token(good, rules).user_id == "u-1"
+    for token in (issue_token(SECRET, "u-1", "acme", issuer="help.example"),   # no aud
+                  issue_token(SECRET, "u-1", "acme", audience="bolt"),          # no iss
+                  issue_token(SECRET, "u-1", "acme", issuer="help.example", audience="other"),
+                  issue_token(SECRET, "u-1", "acme", issuer="evil", audience="bolt")):
+        with pytest.raises(InvalidToken):
+            verify_token(token, rules)
+
+
+def test_without_a_required_audience_or_issuer_a_token_may_carry_them_or_not():
+    for token in (issue_token(SECRET, "u-1", "acme"),
+                  issue_token(SECRET, "u-1", "acme", issuer="help.example", audience="bolt")):
+        assert verify_token(token, SECRET).user_id == "u-1"
+
+
+def test_a_token_living_longer_than_the_maximum_lifetime_is_refused():
+    rules = TokenRules(keys={DEFAULT_TOKEN_KID: SECRET}, max_lifetime_seconds=3600)
+    assert verify_token(issue_token(SECRET, "u-1", "acme", ttl_seconds=3600, now=1_000), rules,
+                        now=1_100).user_id == "u-1"
+    with pytest.raises(InvalidToken, match="longer"):
+        verify_token(issue_token(SECRET, "u-1", "acme", ttl_seconds=3601, now=1_000), rules,
+                     now=1_100)
+    # The default is a day: a token for a year is refused even by a bare secret.
+    with pytest.raises(InvalidToken, match="longer"):
+        verify_token(issue_token(SECRET, "u-1", "acme", ttl_seconds=365 * 86400), SECRET)
 
 
 CLAIMS_SECRET = "c" * 40

@@ -2,6 +2,8 @@ import json
 import os
 import stat
 
+import pytest
+
 from bolt.core.secrets import load_secrets
 
 
@@ -37,3 +39,20 @@ def test_a_kept_file_without_the_hubs_secrets_gets_them_and_keeps_its_own(tmp_pa
     assert len(loaded.claims_secret) >= 32 and len(loaded.rasa_token) >= 32
     assert load_secrets(tmp_path, {}) == loaded
     assert stat.S_IMODE(os.stat(tmp_path / "secrets.json").st_mode) == 0o600
+
+
+def test_the_help_center_secret_has_a_key_id_and_a_previous_one_is_accepted_by_its_own(tmp_path):
+    env = {"BOLT_TOKEN_SECRET": "t" * 40}
+    assert load_secrets(tmp_path, env).token_keys() == {"k1": "t" * 40}
+    changing = {**env, "BOLT_TOKEN_KID": "k2", "BOLT_TOKEN_SECRET_PREVIOUS": "p" * 40,
+                "BOLT_TOKEN_KID_PREVIOUS": "k1"}
+    assert load_secrets(tmp_path, changing).token_keys() == {"k2": "t" * 40, "k1": "p" * 40}
+
+
+@pytest.mark.parametrize("previous", [
+    {"BOLT_TOKEN_SECRET_PREVIOUS": "p" * 40},                                   # no key id
+    {"BOLT_TOKEN_SECRET_PREVIOUS": "p" * 40, "BOLT_TOKEN_KID_PREVIOUS": "k1"},  # the same key id
+])
+def test_a_previous_secret_needs_a_key_id_of_its_own(tmp_path, previous):
+    with pytest.raises(ValueError, match="BOLT_TOKEN_KID"):
+        load_secrets(tmp_path, {"BOLT_TOKEN_SECRET": "t" * 40, **previous})
