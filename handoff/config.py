@@ -21,6 +21,8 @@
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN, BOLT_CLAIMS_SECRET, BOLT_RASA_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
+| BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
+| BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Mapping, Optional, Tuple
 
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings, positive_number
+from handoff.services.passwords import MIN_LOG2_N, STRONG, STRONG_LOG2_N, PasswordCost
 
 TICK_SECONDS = 1.0
 
@@ -61,6 +64,8 @@ class HubSettings:
     rasa_token: str
     demo: bool = False
     metrics_token: Optional[str] = None
+    password_cost: PasswordCost = STRONG
+    session_hours: float = 12.0
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -103,4 +108,13 @@ class HubSettings:
             rasa_token=secrets.rasa_token,
             demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
+            password_cost=_password_cost(env),
+            session_hours=positive_number(env, "BOLT_HUB_SESSION_HOURS", 12.0),
         )
+
+
+def _password_cost(env: Mapping[str, str]) -> PasswordCost:
+    log2_n = int(positive_number(env, "BOLT_HUB_PASSWORD_COST", STRONG_LOG2_N))
+    if not MIN_LOG2_N <= log2_n <= 20:
+        raise SystemExit(f"BOLT_HUB_PASSWORD_COST must be {MIN_LOG2_N} to 20, got {log2_n}")
+    return PasswordCost(log2_n)
