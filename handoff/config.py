@@ -25,6 +25,8 @@
 | BOLT_TOKEN_AUDIENCE           | (none: not required)                      | the `aud` every help-center token must carry     |
 | BOLT_TOKEN_MAX_LIFETIME_SECONDS | 86400                                   | a help-center token whose `exp - iat` is longer is refused |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
+| BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
+| BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Mapping, Optional, Tuple
 from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
 from bolt.core.settings import Settings, positive_number
+from handoff.services.passwords import MIN_LOG2_N, STRONG, STRONG_LOG2_N, PasswordCost
 
 TICK_SECONDS = 1.0
 
@@ -78,6 +81,8 @@ class HubSettings:
         keys = {**dict(self.previous_token_keys), self.token_kid: self.token_secret}
         return TokenRules(keys=keys, issuer=self.token_issuer, audience=self.token_audience,
                           max_lifetime_seconds=self.token_max_lifetime_seconds)
+    password_cost: PasswordCost = STRONG
+    session_hours: float = 12.0
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -127,4 +132,13 @@ class HubSettings:
             token_audience=env.get("BOLT_TOKEN_AUDIENCE") or None,
             token_max_lifetime_seconds=positive_number(
                 env, "BOLT_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_MAX_LIFETIME_SECONDS),
+            password_cost=_password_cost(env),
+            session_hours=positive_number(env, "BOLT_HUB_SESSION_HOURS", 12.0),
         )
+
+
+def _password_cost(env: Mapping[str, str]) -> PasswordCost:
+    log2_n = int(positive_number(env, "BOLT_HUB_PASSWORD_COST", STRONG_LOG2_N))
+    if not MIN_LOG2_N <= log2_n <= 20:
+        raise SystemExit(f"BOLT_HUB_PASSWORD_COST must be {MIN_LOG2_N} to 20, got {log2_n}")
+    return PasswordCost(log2_n)

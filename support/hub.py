@@ -23,6 +23,8 @@ from support.tokens import (
     CLAIMS_SECRET, METRICS_TOKEN, PASSWORD, RASA_TOKEN, SERVICE_TOKEN, TOKEN_SECRET,
 )
 
+# scrypt at its least cost: the suites sign agents in by the hundred.
+TEST_PASSWORD_COST = "10"
 # Quick to notice a Rasa or an agent gone, and the origin the pages are served from: the
 # reliability suite's hubs and the load benchmarks'.
 QUICK_FAULTS: Mapping[str, str] = MappingProxyType({
@@ -44,7 +46,8 @@ def hub_environment(state_dir: Path, rasa_url: str = "",
         "BOLT_HUB_PORT": str(free_port()), "BOLT_TOKEN_SECRET": TOKEN_SECRET,
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_HUB_METRICS_TOKEN": METRICS_TOKEN,
         "BOLT_CLAIMS_SECRET": CLAIMS_SECRET, "BOLT_RASA_TOKEN": RASA_TOKEN,
-        "BOLT_RASA_URL": rasa_url, **preset, **overrides,
+        "BOLT_RASA_URL": rasa_url, "BOLT_HUB_PASSWORD_COST": TEST_PASSWORD_COST,
+        **preset, **overrides,
     }
     return {key: value for key, value in env.items() if value}
 

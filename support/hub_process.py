@@ -91,7 +91,7 @@ class HubProcess(Hub):
         engine = connect(self.settings.database_url)
         migrate(engine)
         add_agent(Repository(engine), name, languages, capacity, PASSWORD,
-                  display_name=name.capitalize())
+                  display_name=name.capitalize(), cost=self.settings.password_cost)
         engine.dispose()
 
     def stored(self, conversation_id: str) -> List[Tuple[int, str, str, Optional[str]]]:

@@ -39,16 +39,19 @@ def handle(args: argparse.Namespace) -> int:
     from handoff.config import HubSettings
     from handoff.store.repository import Conflict, NotFound
 
-    repository = open_repository(HubSettings.from_env().database_url)
+    settings = HubSettings.from_env()
+    repository = open_repository(settings.database_url)
     try:
         if args.agents_command == "add":
             password = _read_password(args.password_stdin)
             agent = add_agent(repository, args.name, _languages(args.languages), args.capacity,
-                              password, args.display_name, args.supervisor)
+                              password, args.display_name, args.supervisor,
+                              settings.password_cost)
             print(f"Added agent {agent.name} ({', '.join(sorted(agent.language_set))}, "
                   f"{agent.capacity} chats at once{', supervisor' if agent.supervisor else ''})")
         elif args.agents_command == "passwd":
-            repository.set_password(args.name, hash_password(_read_password(args.password_stdin)))
+            repository.set_password(args.name, hash_password(_read_password(args.password_stdin),
+                                                               settings.password_cost))
             print(f"Changed the password of {args.name}")
         elif args.agents_command == "list":
             for line in agent_lines(repository.agents()):

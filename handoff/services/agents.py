@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, List, Optional
 
-from handoff.services.passwords import hash_password
+from handoff.services.passwords import STRONG, PasswordCost, hash_password
 
 # Demo mode's agent (BOLT_DEMO): added to an empty agent table, and refused when demo mode is off.
 DEMO_AGENT = "demo"
@@ -28,14 +28,14 @@ def open_repository(database_url: str) -> Repository:
 
 def add_agent(repository: Repository, name: str, languages: List[str], capacity: int,
               password: str, display_name: Optional[str] = None,
-              supervisor: bool = False) -> Agent:
+              supervisor: bool = False, cost: PasswordCost = STRONG) -> Agent:
     if not name.strip() or len(name) > 128:
         raise ValueError("the name must be 1 to 128 characters")
     if capacity < 1:
         raise ValueError("the capacity must be at least 1")
     return repository.add_agent(
         name=name.strip(), display_name=(display_name or name).strip(),
-        password_hash=hash_password(password), languages=",".join(languages),
+        password_hash=hash_password(password, cost), languages=",".join(languages),
         capacity=capacity, supervisor=supervisor, status="offline",
     )
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from handoff.metrics import Metrics
@@ -14,8 +14,9 @@ from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import off_the_queue
-from handoff.services.passwords import check_password, new_token, token_hash
+from handoff.services.passwords import STRONG, PasswordCost
 from handoff.services.presence import Presence
+from handoff.services.sign_in import SignIn
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
@@ -23,8 +24,6 @@ from handoff.store.repository import Conflict, NotFound, Repository
 from handoff.store.schema import Agent, Conversation, parse_ticket_id
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
-
-SESSION_HOURS = 12
 
 
 def not_yours() -> ProtocolError:
@@ -35,7 +34,8 @@ class Desk:
     def __init__(self, repository: Repository, broker: Broker, presence: Presence,
                  dispatcher: Dispatcher, timeline: Timeline, bot: Bot,
                  background: BackgroundTasks, metrics: Metrics, clock: Callable[[], datetime],
-                 grace_seconds: float, demo: bool = False) -> None:
+                 grace_seconds: float, demo: bool = False,
+                 password_cost: PasswordCost = STRONG, session_hours: float = 12.0) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -48,6 +48,7 @@ class Desk:
         self.grace_seconds = grace_seconds
         self.demo = demo
         self.grace: Dict[int, asyncio.TimerHandle] = {}
+        self.sign_in = SignIn(repository, password_cost, session_hours, clock, self.may_sign_in)
 
     def start(self) -> None:
         """After a restart nobody is connected: agents holding chats get their grace period."""
@@ -89,24 +90,18 @@ class Desk:
 
     # --- signing in and out ---------------------------------------------------------------------
 
-    def login(self, frame: Frame) -> tuple:
+    async def login(self, frame: Frame, address: Optional[str]) -> tuple:
         """(agent, session token) for a name and password, or for a session token."""
-        repository = self.repository
-        agent: Optional[Agent] = None
         session = frame.get("session")
         if session:
-            agent = repository.session_agent(token_hash(session), self.clock())
-        elif frame.get("name") and frame.get("password"):
-            candidate = repository.agent_by_name(frame["name"])
-            if (candidate and check_password(frame["password"], candidate.password_hash)
-                    and self.may_sign_in(candidate)):
-                agent = candidate
-                session = new_token()
-                repository.add_session(agent.id, token_hash(session),
-                                       self.clock() + timedelta(hours=SESSION_HOURS))
-        if agent is None or not self.may_sign_in(agent):
+            return self.sign_in.with_session(session), session
+        if not (frame.get("name") and frame.get("password")):
             raise ProtocolError("login_failed", "wrong name, password or session")
-        return agent, session
+        return await self.sign_in.with_password(frame["name"], frame["password"], address)
+
+    def sign_out(self, session: str) -> None:
+        """The session ends on the server: its token signs no one in again."""
+        self.sign_in.sign_out(session)
 
     def attach(self, agent: Agent, session: str, connection: Connection) -> None:
         timer = self.grace.pop(agent.id, None)

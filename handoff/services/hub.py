@@ -59,7 +59,8 @@ class Hub:
                                       background, metrics, settings.fallback_response_hours,
                                       settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
-                    clock, settings.agent_grace_seconds, settings.demo)
+                    clock, settings.agent_grace_seconds, settings.demo,
+                    settings.password_cost, settings.session_hours)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)

@@ -226,6 +226,14 @@ class Repository:
                 session.delete(stored)
 
     @_written
+    def upgrade_password(self, agent_id: int, old_hash: str, new_hash: str) -> None:
+        """The same password hashed at a higher cost; left alone if it changed meanwhile."""
+        with self.sessions.begin() as session:
+            agent = session.get(Agent, agent_id)
+            if agent is not None and agent.password_hash == old_hash:
+                agent.password_hash = new_hash
+
+    @_written
     def remove_agent(self, name: str) -> bool:
         """Removes an agent who never held a chat (True); one with chats on record is disabled
         instead (False): their history keeps them, and they can no longer sign in."""
@@ -252,6 +260,13 @@ class Repository:
         with self.sessions.begin() as session:
             session.add(AgentSession(token_hash=token_hash, agent_id=agent_id,
                                      expires_at=expires_at))
+
+    @_written
+    def end_session(self, token_hash: str) -> None:
+        with self.sessions.begin() as session:
+            stored = session.get(AgentSession, token_hash)
+            if stored is not None:
+                session.delete(stored)
 
     def session_agent(self, token_hash: str, now: datetime) -> Optional[Agent]:
         with self.sessions() as session:

@@ -83,6 +83,7 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "history": {**CONVERSATION, "after_seq": Field(int, required=False)},
     "tickets": {},
     "ticket": {"ticket_id": ID},
+    "sign_out": {},
     "ping": {},
 }
 

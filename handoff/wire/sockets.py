@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 64
 # Agent frames that need only who the agent is, not their current status or capacity.
 RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
-Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]]]  # awaited: a message
+Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]], "Inline"]  # awaited: a message
 Handler = Callable[[Frame], Answer]
 Party = TypeVar("Party")
 
@@ -60,6 +60,8 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
             try:
                 frame = parse(raw, frames, settings.max_frame_bytes, settings.max_text_chars)
                 answer = {"type": "pong"} if frame.type == "ping" else handle(frame)
+                if isinstance(answer, Inline):  # the socket's next frame waits for this one
+                    answer = await answer.work
             except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
                 answered(connection, frame, error)
                 continue
@@ -85,6 +87,14 @@ async def _answer_when_stored(connection: Connection, frame: Frame,
         connection.deliver(await answer)
     except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
         answered(connection, frame, error)
+
+
+class Inline:
+    """An answer the socket waits for before it reads its next frame: a sign-in, whose check
+    runs off the loop while the frames after it need to know who signed in."""
+
+    def __init__(self, work: Awaitable[Optional[Dict[str, Any]]]) -> None:
+        self.work = work
 
 
 def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:
@@ -122,9 +132,10 @@ class Socket(Generic[Party]):
 
     frames: ClassVar[Mapping[str, Mapping[str, Field]]]
 
-    def __init__(self, hub: Hub, connection: Connection) -> None:
+    def __init__(self, hub: Hub, connection: Connection, address: Optional[str] = None) -> None:
         self.hub = hub
         self.connection = connection
+        self.address = address  # the client's, as the server sees it
         self.party: Optional[Party] = None
 
     def handle(self, frame: Frame) -> Answer:
@@ -140,7 +151,7 @@ class Socket(Generic[Party]):
 
 async def serve_socket(request: Any, ws: Any, kind: Type[Socket]) -> None:
     """Serves one socket of `kind` until it closes."""
-    socket = kind(request.app.ctx.hub, Connection(ws))
+    socket = kind(request.app.ctx.hub, Connection(ws), request.ip or None)
     try:
         await serve(ws, socket.connection, socket.hub.settings, request.app.ctx.limiter,
                     kind.frames, socket.handle, socket.rate_keys)
@@ -214,15 +225,13 @@ class AgentSocket(Socket[Agent]):
     """/ws/agent: an agent's desk, opened by a login frame."""
 
     frames = AGENT_FRAMES
+    session: Optional[str] = None
 
     def handle(self, frame: Frame) -> Answer:
         if frame.type == "login":
             if self.party is not None:
                 raise ProtocolError("already_open", "this socket is signed in already")
-            agent, session = self.hub.desk.login(frame)
-            self.party = agent
-            self.hub.desk.attach(agent, session, self.connection)
-            return None
+            return Inline(self.login(frame))
         agent = self.party
         if agent is None:
             raise ProtocolError("login_first", "sign in with a login frame first")
@@ -230,10 +239,28 @@ class AgentSocket(Socket[Agent]):
             agent = self.hub.repository.agent(agent.id) or agent  # its status and capacity now
         return self.act(agent, frame)
 
+    async def login(self, frame: Frame) -> None:
+        agent, session = await self.hub.desk.login(frame, self.address)
+        if self.party is not None or self.connection.closed:
+            return  # signed in twice at once, or gone while the password was checked
+        self.party, self.session = agent, session
+        self.hub.desk.attach(agent, session, self.connection)
+
+    def sign_out(self) -> None:
+        """Ends the session this socket signed in with, then the socket."""
+        if self.session:
+            self.hub.desk.sign_out(self.session)
+            self.session = None
+        self.connection.stop()
+        asyncio.get_running_loop().create_task(self.connection.ws.close(code=1000,
+                                                                        reason="signed out"))
+
     def act(self, agent: Agent, frame: Frame) -> Answer:
         desk: Desk = self.hub.desk
         kind = frame.type
-        if kind == "status":
+        if kind == "sign_out":
+            self.sign_out()
+        elif kind == "status":
             self.party = desk.set_status(agent, frame["status"])
         elif kind in ("claim", "accept"):
             desk.take(agent, frame["conversation_id"], claim=kind == "claim")

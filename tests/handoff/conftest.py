@@ -94,9 +94,10 @@ def hub_env(tmp_path) -> Iterator[Dict[str, str]]:
 def agents(hub_env):
     """Adds agents to the hub's database as `bolt agents add` does."""
     def add(name: str, languages: List[str], capacity: int = 2, supervisor: bool = False):
-        repository = open_repository(HubSettings.from_env(hub_env).database_url)
-        return add_agent(repository, name, languages, capacity, PASSWORD,
-                         display_name=name.capitalize(), supervisor=supervisor)
+        settings = HubSettings.from_env(hub_env)
+        return add_agent(open_repository(settings.database_url), name, languages, capacity,
+                         PASSWORD, display_name=name.capitalize(), supervisor=supervisor,
+                         cost=settings.password_cost)
     return add
 
 

@@ -613,6 +613,7 @@
 
   $("sign-out").addEventListener("click", function () {
     send({type: "status", status: "offline"});
+    send({type: "sign_out"});
     state.signedOut = true;
     sessionStorage.removeItem(SESSION);
     if (state.socket) state.socket.close();
