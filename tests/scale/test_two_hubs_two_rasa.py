@@ -48,7 +48,7 @@ LOCALE = "ja-JP"
 # ticket one, would queue the chat at P4 without asking).
 FIRST_QUESTION = "サポートプランって全部で何種類あるの？"
 REQUEST_HUMAN = "担当者と話したい"
-NEXT_QUESTION = "ウェブチケットってどうやって送ればいいですか"
+NEXT_QUESTION = "ウェブチケットの提出方法を教えてください"
 
 
 @dataclass
