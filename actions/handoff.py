@@ -74,7 +74,7 @@ def handoff_reason(tracker: Tracker) -> str:
 
 
 def user_texts(tracker: Tracker) -> List[str]:
-    """What the user wrote in this session, oldest first; button payloads left out."""
+    """What the user wrote since the Rasa session began, oldest first, without button payloads."""
     texts: List[str] = []
     for event in tracker.events:
         if event.get("event") == "session_started":
