@@ -9,7 +9,7 @@ itself: the user chooses.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -28,7 +28,7 @@ NOT_OURS = "out_of_scope"
 PERSON_PAYLOAD = "/request_human"
 
 
-def faq_probabilities(parse_data: Dict[Text, Any]) -> List[tuple]:
+def faq_probabilities(parse_data: Dict[Text, Any]) -> List[Tuple[float, Text]]:
     """(P(faq/key), key) for every ranked FAQ key, most probable first."""
     faq_confidence = 0.0
     for ranked in parse_data.get("intent_ranking") or []:

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
+from actions.honest_answer import faq_probabilities
 from bot.nlu.abstention import OUT_OF_SCOPE_LABELS, Sample, curves
 from support import REPOSITORY
 from support.content import LANGUAGES, holdout_pairs, plain_text
@@ -38,16 +39,11 @@ def decided(parse: Dict[str, Any]) -> str:
 
 
 def flat_ranking(parse: Dict[str, Any]) -> List[Tuple[str, float]]:
-    """Every label with its own probability, `faq/<key>` as P(faq) x P(key | faq), best first."""
-    faq, ranking = 0.0, []
-    for ranked in parse.get("intent_ranking") or []:
-        if ranked["name"] == "faq":
-            faq = ranked["confidence"]
-        elif ranked["name"] != "nlu_fallback":
-            ranking.append((ranked["name"], ranked["confidence"]))
-    selector = (parse.get("response_selector") or {}).get("faq") or {}
-    for ranked in selector.get("ranking") or []:
-        ranking.append((ranked["intent_response_key"], faq * ranked["confidence"]))
+    """Every label with its own probability, `faq/<key>` as P(faq) x P(key | faq) (as the honest
+    answer weighs topics, actions/honest_answer.py), best first."""
+    ranking = [(ranked["name"], ranked["confidence"]) for ranked in parse.get("intent_ranking") or []
+               if ranked["name"] not in ("faq", "nlu_fallback")]
+    ranking += [(f"faq/{key}", p) for p, key in faq_probabilities(parse)]
     return sorted(ranking, key=lambda pair: -pair[1])
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Protocol, Sequence
+from typing import Iterator, List, Optional, Protocol
 
 from sqlalchemy import Boolean, Column, ForeignKey, String, create_engine, select
 from sqlalchemy.engine import Engine
