@@ -38,13 +38,16 @@ def main() -> None:
 
 def with_api_token(args: List[str], env: Mapping[str, str]) -> List[str]:
     """Rasa's arguments, with the API's token added to a `run` that opens the API."""
-    if not args or args[0] != "run" or "--enable-api" not in args or "--auth-token" in args:
+    if not args or args[0] != "run" or "--enable-api" not in args or any(
+            arg == "--auth-token" or arg.startswith("--auth-token=") for arg in args):
         return args
     token = env.get("BOLT_RASA_TOKEN")
     if not token:
         raise SystemExit("Rasa's HTTP API needs its token: set BOLT_RASA_TOKEN "
                          "(`bolt run` sets it from bolt/core/secrets.py)")
-    return [*args, "--auth-token", token]
+    # One argument: a token that starts with "-" (token_urlsafe makes one in 64) would otherwise
+    # be read by argparse as an option, and Rasa would exit with a usage error.
+    return [*args, f"--auth-token={token}"]
 
 
 if __name__ == "__main__":

@@ -75,7 +75,16 @@ def test_rasas_api_is_opened_with_its_token_kept_out_of_the_process_list(tmp_pat
     rasa = bolt_services(settings, Path("model.tar.gz"))[1]
     token = rasa.env["BOLT_RASA_TOKEN"]
     assert "--enable-api" in rasa.command and token not in " ".join(rasa.command)
-    assert with_api_token(rasa.command[3:], rasa.env)[-2:] == ["--auth-token", token]
+    assert with_api_token(rasa.command[3:], rasa.env)[-1] == f"--auth-token={token}"
     with pytest.raises(SystemExit, match="BOLT_RASA_TOKEN"):
         with_api_token(rasa.command[3:], {})
     assert with_api_token(["test", "core"], {}) == ["test", "core"]
+
+
+@pytest.mark.parametrize("token", ["-starts-with-a-dash", "plain_Token-09"])
+def test_rasas_own_parser_reads_any_token_the_secrets_can_hold(token):
+    from rasa.__main__ import create_argument_parser
+
+    args = with_api_token(["run", "--enable-api", "--model", "m.tar.gz"],
+                          {"BOLT_RASA_TOKEN": token})
+    assert create_argument_parser().parse_args(args).auth_token == token
