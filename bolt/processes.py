@@ -1,4 +1,5 @@
-"""Starts Bolt's servers as child processes, waits until they answer, and stops them together."""
+"""Starts Bolt's servers as child processes, waits until they answer, keeps them running
+(bolt/supervisor.py) and stops them together."""
 from __future__ import annotations
 
 import os
@@ -77,6 +78,9 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
     ]
 
 
+# How often `bolt run` looks at its services once they are up.
+SUPERVISION_SECONDS = 0.2
+
 DEMO_NOTICE = ("Demo mode is ON: demo sign-ins and the demo agent demo/demo-agent exist; "
                "never expose this")
 
@@ -124,7 +128,10 @@ def stop(services: List[Service], grace: float = 10.0) -> None:
 
 
 def run_until_stopped(services: List[Service], cwd: Path, startup_timeout: float = 180.0) -> int:
-    """Starts the services in order; returns when one exits or on Ctrl-C / SIGTERM."""
+    """Starts the services in order, then keeps them running (bolt/supervisor.py): one that
+    exits is started again. Returns on Ctrl-C / SIGTERM, or when a service is given up on."""
+    from bolt.supervisor import Supervisor  # it starts services with this module's `start`
+
     stopping = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -139,12 +146,13 @@ def run_until_stopped(services: List[Service], cwd: Path, startup_timeout: float
             wait_healthy(service, startup_timeout)
             print(f"  {service.name} is up: {service.health_url}", flush=True)
         print("Bolt is running. Press Ctrl-C to stop.", flush=True)
+        supervisor = Supervisor(services, cwd)
         while not stopping:
-            for service in services:
-                if service.process and service.process.poll() is not None:
-                    print(f"The {service.name} stopped (exit {service.process.returncode}).")
-                    return service.process.returncode or 1
-            time.sleep(0.5)
+            given_up = supervisor.check()
+            if given_up:
+                print(given_up, file=sys.stderr, flush=True)
+                return 1
+            time.sleep(SUPERVISION_SECONDS)
         return 0
     except KeyboardInterrupt:
         return 0
