@@ -21,6 +21,7 @@ from handoff.services.passwords import new_token, token_hash
 from handoff.services.rasa_client import BotUnavailable
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
+from handoff.services.turn_locks import TurnLocks
 from handoff.store.appends import Appended
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation
@@ -28,6 +29,10 @@ from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
 SUMMARY_MESSAGES = 5
+# A message Rasa could not take is asked again after these waits (the last one repeated), for
+# as long as KEEP_UNANSWERED_SECONDS: Rasa restarted by `bolt run` answers it once it is up.
+BOT_RETRY_SECONDS = (1.0, 2.0, 4.0, 5.0)
+KEEP_UNANSWERED_SECONDS = 600.0
 
 
 @dataclass
@@ -64,7 +69,7 @@ class Conversations:
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
-        self.bot_turns: Dict[str, asyncio.Lock] = {}
+        self.bot_turns = TurnLocks()
 
     # --- opening and resuming -------------------------------------------------------------------
 
@@ -132,32 +137,53 @@ class Conversations:
                 "duplicate": stored.duplicate}
 
     async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
+        """Rasa's replies to the user's message, stored and sent. While Rasa does not answer,
+        the user is told (and offered a person or a ticket) once, and the message is asked
+        again until Rasa answers or someone else takes the conversation."""
         # One bot turn at a time per conversation, so that replies come in the order asked.
-        async with self.bot_turns.setdefault(conversation_id, asyncio.Lock()):
-            state = self.repository.bot_turn_state(conversation_id)
-            if state is None or not bot_answers(Owner(state.owner)):
-                return  # handed over while an earlier turn was still being answered
-            metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
-            now = self.wall_clock()
-            if visitor.identity is not None and visitor.still_valid(now):
-                metadata["claims"] = sign_claims(self.claims_secret, visitor.identity,
-                                                 conversation_id, now=now)
-            started = time.monotonic()
-            try:
-                if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
-                    raise BotUnavailable("Rasa could not be resumed")
-                replies = await self.bot.send(conversation_id, text, metadata)
-            except BotUnavailable:
-                self.metrics.count("bolt_hub_bot_failures_total")
-                self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
-                return
-            self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
+        async with self.bot_turns.turn(conversation_id):
+            waits = iter(BOT_RETRY_SECONDS)
+            wait, told, kept_since = 0.0, False, time.monotonic()
+            while True:
+                replies = await self._bot_turn(conversation_id, text, visitor)
+                if replies is not None:
+                    break
+                if not told:
+                    self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
+                    told = True
+                wait = next(waits, wait)
+                if time.monotonic() - kept_since + wait > KEEP_UNANSWERED_SECONDS:
+                    return
+                await asyncio.sleep(wait)
             for reply in replies:
                 data = {k: v for k, v in reply.items() if k != "text"}
                 await self.timeline.relay(conversation_id, "message", "bot",
                                           text=reply.get("text"), data=data,
                                           changes={"bot_failed": False})
                 self.metrics.count("bolt_hub_bot_replies_total")
+
+    async def _bot_turn(self, conversation_id: str, text: str,
+                        visitor: Visitor) -> Optional[List[Dict[str, Any]]]:
+        """Rasa's replies; [] when the bot no longer holds the conversation, None when Rasa
+        did not answer."""
+        state = self.repository.bot_turn_state(conversation_id)
+        if state is None or not bot_answers(Owner(state.owner)):
+            return []  # handed over while an earlier turn was still being answered
+        metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
+        now = self.wall_clock()
+        if visitor.identity is not None and visitor.still_valid(now):
+            metadata["claims"] = sign_claims(self.claims_secret, visitor.identity,
+                                             conversation_id, now=now)
+        started = time.monotonic()
+        try:
+            if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
+                raise BotUnavailable("Rasa could not be resumed")
+            replies = await self.bot.send(conversation_id, text, metadata)
+        except BotUnavailable:
+            self.metrics.count("bolt_hub_bot_failures_total")
+            return None
+        self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
+        return replies
 
     def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:
         if visitor.identity is None:

@@ -41,11 +41,59 @@ async def test_a_slow_bot_times_out_and_an_anonymous_visitor_is_told_to_retry(bo
         assert (await user.expect("error"))["code"] == "sign_in_required"
         rasa.delay = 0
         await user.send(type="message", client_id="m2", text="Вы здесь?")
+        # The kept message is answered first, once Rasa answers in time again.
+        assert (await user.event(speaker="bot"))["text"] == "bot: Здравствуйте"
         assert (await user.event(speaker="bot"))["text"] == "bot: Вы здесь?"
         assert [e.text for e in hub.core.repository.events_after(
             user.welcome["conversation_id"], 0, internal=False) if e.speaker == "user"] == [
             "Здравствуйте", "Вы здесь?"]
         await user.close()
+
+
+async def test_a_message_sent_while_rasa_is_down_is_answered_once_it_is_back(bolt):
+    async with bolt() as (hub, rasa):
+        rasa.down = True
+        user = await hub.user(token=user_token(), locale="de-DE")
+        await user.send(type="message", client_id="m1", text="Hallo?")
+        told = await user.event("bot_unavailable")
+        assert told["options"] == ["agent", "ticket"]
+        await asyncio.sleep(1.5)  # asked again at least once, still down
+        assert len([m for m in rasa.messages if m["message"] == "Hallo?"]) >= 2
+        rasa.down = False
+        answer = await user.event(speaker="bot")
+        assert answer["text"] == "bot: Hallo?" and answer["seq"] == told["seq"] + 1
+        conversation_id = user.welcome["conversation_id"]
+        assert not hub.core.repository.conversation(conversation_id).bot_failed
+        # Told once, answered once: the stored conversation holds each thing once.
+        kinds = [(e.speaker, e.kind) for e in hub.core.repository.events_after(
+            conversation_id, 0, internal=False)]
+        assert kinds == [("user", "message"), ("system", "bot_unavailable"), ("bot", "message")]
+        await user.send(type="message", client_id="m2", text="Danke")
+        assert (await user.event(speaker="bot"))["text"] == "bot: Danke"
+        assert len(hub.core.conversations.bot_turns) == 0  # no lock kept for a quiet chat
+        await user.close()
+
+
+async def test_a_kept_message_is_not_sent_to_rasa_once_a_person_has_the_chat(bolt, agents):
+    agents("anna", ["de"])
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna", status="online")
+        rasa.down = True
+        user = await hub.user(token=user_token(), locale="de-DE")
+        await user.send(type="message", client_id="m1", text="Hilfe")
+        await user.event("bot_unavailable")
+        await user.send(type="request_agent")
+        await user.event("queued")
+        asked = len(rasa.messages)
+        rasa.down = False
+        turns = hub.core.conversations.bot_turns
+        for _ in range(100):  # the kept turn ends at its next ask, at most 5 s on
+            if not len(turns):
+                break
+            await asyncio.sleep(0.1)
+        assert len(turns) == 0 and len(rasa.messages) == asked
+        await user.close()
+        await anna.close()
 
 
 async def test_the_user_can_take_a_ticket_instead_of_waiting(bolt, agents):
