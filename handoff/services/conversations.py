@@ -5,7 +5,7 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
 
 from bolt.core.identity import LEEWAY_SECONDS, Identity, sign_claims
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
@@ -29,6 +29,8 @@ from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
 SUMMARY_MESSAGES = 5
+# Events of a replay read and queued at a time (each page once the client took the last one).
+REPLAY_PAGE = 200
 # A message Rasa could not take is asked again after these waits (the last one repeated), for
 # as long as KEEP_UNANSWERED_SECONDS: Rasa restarted by `bolt run` answers it once it is up.
 BOT_RETRY_SECONDS = (1.0, 2.0, 4.0, 5.0)
@@ -105,8 +107,19 @@ class Conversations:
         return resume_key is not None and token_hash(resume_key) == conversation.resume_key_hash
 
     def replay(self, connection: Connection, conversation_id: str, after_seq: int) -> None:
-        for event in self.repository.events_after(conversation_id, after_seq, internal=False):
-            connection.deliver(event.as_frame())
+        """Every event after `after_seq` again, read and sent a page at a time as the client
+        reads them."""
+        connection.replay(self._pages(conversation_id, after_seq))
+
+    def _pages(self, conversation_id: str, after_seq: int) -> Iterator[List[Dict[str, Any]]]:
+        while True:
+            events = self.repository.events_after(conversation_id, after_seq, internal=False,
+                                                  limit=REPLAY_PAGE)
+            if events:
+                yield [event.as_frame() for event in events]
+            if len(events) < REPLAY_PAGE:
+                return
+            after_seq = events[-1].seq
 
     def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:
         """What is true now and carries no sequence number: the place in the queue."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional
 
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
@@ -24,6 +24,9 @@ from handoff.store.repository import Conflict, NotFound, Repository
 from handoff.store.schema import Agent, Conversation, parse_ticket_id
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
+
+# Events in one `history` frame, at most (a long conversation comes in several, in order).
+HISTORY_PAGE = 500
 
 
 def not_yours() -> ProtocolError:
@@ -284,7 +287,11 @@ class Desk:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def history(self, agent: Agent, conversation_id: str, after_seq: int) -> Dict[str, Any]:
+    def history(self, agent: Agent, conversation_id: str,
+                after_seq: int) -> Iterator[List[Dict[str, Any]]]:
+        """The `history` frames of the conversation after `after_seq`, HISTORY_PAGE events
+        each, read one at a time as the socket sends them (checked at once: a refusal raises
+        here)."""
         conversation = self.repository.conversation(conversation_id)
         allowed = conversation is not None and (
             agent.supervisor or conversation.owner == Owner.QUEUE.value
@@ -292,9 +299,21 @@ class Desk:
         if not allowed:
             raise ProtocolError("forbidden", "you may not read that conversation",
                                 field="conversation_id")
-        events = self.repository.events_after(conversation_id, after_seq, internal=True)
-        return {"type": "history", "conversation": conversation_card(conversation, self.repository),
-                "events": [e.as_frame() for e in events]}
+        return self._history_pages(conversation, after_seq)
+
+    def _history_pages(self, conversation: Conversation,
+                       after_seq: int) -> Iterator[List[Dict[str, Any]]]:
+        card = conversation_card(conversation, self.repository)
+        while True:
+            events = self.repository.events_after(conversation.id, after_seq, internal=True,
+                                                  limit=HISTORY_PAGE + 1)
+            more = len(events) > HISTORY_PAGE
+            page = events[:HISTORY_PAGE]
+            yield [{"type": "history", "conversation": card,
+                    "events": [e.as_frame() for e in page], "more": more}]
+            if not more:
+                return
+            after_seq = page[-1].seq
 
     def tickets(self) -> Dict[str, Any]:
         return {"type": "tickets", "tickets": [t.card() for t in self.repository.tickets()]}

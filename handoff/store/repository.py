@@ -137,12 +137,17 @@ class Repository:
                 setattr(conversation, column, value)
         return conversation
 
-    def events_after(self, conversation_id: str, seq: int, internal: bool) -> List[Event]:
+    def events_after(self, conversation_id: str, seq: int, internal: bool,
+                     limit: Optional[int] = None) -> List[Event]:
+        """The conversation's events after `seq`, in order; the first `limit` of them if given."""
         query = select(Event).where(Event.conversation_id == conversation_id, Event.seq > seq)
         if not internal:
             query = query.where(Event.agents_only.is_(False))
+        query = query.order_by(Event.seq)
+        if limit is not None:
+            query = query.limit(limit)
         with self.sessions() as session:
-            return list(session.execute(query.order_by(Event.seq)).scalars())
+            return list(session.execute(query).scalars())
 
     def waiting(self) -> List[Conversation]:
         return list(self._in_this_moment("waiting", self._read_waiting))

@@ -7,13 +7,19 @@ it. The write is made from that callback while the client keeps up; a socket hel
 client (the transport holds writes until the client reads) gets its frames from a task that
 waits for it, in order. A task woken for every frame took more of the loop's CPU than this
 (bench/relay_bench.py).
+
+A replay (a conversation read again from its start, an agent's `history`) goes out at the
+pace the client reads: a page of frames is queued, and the next page is read once the socket
+has taken them all. Frames delivered meanwhile wait behind the replay, so that the client
+gets them after it, in order; an event the replay already carried is not sent twice.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections import deque
-from typing import Any, Deque, List, Mapping, Optional
+from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from sanic.exceptions import WebsocketClosed
 from websockets.exceptions import ConnectionClosed
@@ -26,6 +32,7 @@ OUTBOX_FRAMES = 2000
 # Frames written to a socket in one go, at most (a client far behind gets them in turns).
 WRITE_FRAMES = 64
 _numbers = itertools.count(1)
+log = logging.getLogger(__name__)
 
 
 class Connection:
@@ -36,13 +43,93 @@ class Connection:
         self.closed = False
         self.write_scheduled = False
         self.waiting: Optional["asyncio.Task[None]"] = None  # writing to a held-back socket
+        self.replaying: Optional["asyncio.Task[None]"] = None
+        self.held: Optional[Deque[Mapping[str, Any]]] = None  # delivered during a replay
+        self.replayed: Dict[str, int] = {}  # the last seq a replay carried, by conversation
+        self.drained: Optional["asyncio.Future[None]"] = None
 
     def deliver(self, frame: Mapping[str, Any]) -> None:
         if self.closed:
             return
+        held = self.held
+        if held is not None:
+            if len(held) >= OUTBOX_FRAMES:
+                self._too_slow()
+            else:
+                held.append(frame)
+            return
+        self._queue(frame)
+
+    def replay(self, pages: Iterable[Sequence[Mapping[str, Any]]]) -> None:
+        """Sends the pages' frames in order at the client's pace (each page once the socket
+        took the one before); frames delivered meanwhile follow them."""
+        if self.closed:
+            return
+        if self.held is None:
+            self.held = deque()
+        self.replaying = asyncio.get_running_loop().create_task(
+            self._replay(self.replaying, pages))
+
+    async def _replay(self, before: Optional["asyncio.Task[None]"],
+                      pages: Iterable[Sequence[Mapping[str, Any]]]) -> None:
+        try:
+            if before is not None:  # a second replay asked for during the first one
+                await asyncio.wait({before})
+            for page in pages:
+                if self.closed:
+                    return
+                for frame in page:
+                    self._queue(frame)
+                    self._note_replayed(frame)
+                await self._drain()
+        except Exception:  # noqa: BLE001 - the client resumes; the operators read why
+            log.exception("a replay failed")
+            self._close(1011, "replay failed")
+        finally:
+            if self.replaying is asyncio.current_task():
+                self._release_held()
+
+    def _note_replayed(self, frame: Mapping[str, Any]) -> None:
+        events = frame.get("events") if frame.get("type") == "history" else (frame,)
+        for event in events or ():
+            if event.get("type") == "event" and "seq" in event:
+                self.replayed[event["conversation_id"]] = event["seq"]
+
+    def _release_held(self) -> None:
+        held, replayed = self.held or deque(), self.replayed
+        self.held, self.replaying, self.replayed = None, None, {}
+        for frame in held:
+            if self.closed:
+                return
+            if frame.get("type") == "event" and frame.get("seq", 0) <= replayed.get(
+                    frame.get("conversation_id"), -1):
+                continue  # the replay carried it already
+            self._queue(frame)
+
+    async def _drain(self) -> None:
+        """Returns once every queued frame went to the socket (a slow reader holds it back)."""
+        while not self.closed and (self.outbox or self.waiting is not None
+                                   or self.write_scheduled):
+            if self.drained is None or self.drained.done():
+                self.drained = asyncio.get_running_loop().create_future()
+            await self.drained
+
+    def _wake_drain(self) -> None:
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+
+    def _too_slow(self) -> None:
+        self._close(1013, "too slow")
+
+    def _close(self, code: int, reason: str) -> None:
+        self.stop()
+        asyncio.get_running_loop().create_task(self.ws.close(code=code, reason=reason))
+
+    def _queue(self, frame: Mapping[str, Any]) -> None:
+        if self.closed:
+            return
         if len(self.outbox) >= OUTBOX_FRAMES:
-            self.stop()
-            asyncio.get_running_loop().create_task(self.ws.close(code=1013, reason="too slow"))
+            self._too_slow()
             return
         self.outbox.append(frame)
         if not self.write_scheduled and self.waiting is None:
@@ -53,8 +140,12 @@ class Connection:
         """The socket is done with: nothing more is written to it."""
         self.closed = True
         self.outbox.clear()
+        self.held = None
         if self.waiting is not None:
             self.waiting.cancel()
+        if self.replaying is not None:
+            self.replaying.cancel()
+        self._wake_drain()
 
     def _write(self, turns_to_wait: int) -> None:
         if turns_to_wait:
@@ -73,6 +164,7 @@ class Connection:
         except (ConnectionClosed, WebsocketClosed):
             # The client went away; what it missed is stored, and resumes from its last seq.
             self.closed = True
+        self._wake_drain()
 
     async def _write_when_able(self, texts: List[str]) -> None:
         try:
@@ -83,6 +175,7 @@ class Connection:
             self.closed = True
         finally:
             self.waiting = None
+            self._wake_drain()
 
     def _next_texts(self) -> List[str]:
         outbox = self.outbox

@@ -275,7 +275,8 @@ class AgentSocket(Socket[Agent]):
         elif kind == "resolve":
             desk.resolve(agent, frame["conversation_id"])
         elif kind == "history":
-            return desk.history(agent, frame["conversation_id"], frame.get("after_seq") or 0)
+            self.connection.replay(desk.history(agent, frame["conversation_id"],
+                                                frame.get("after_seq") or 0))
         elif kind == "tickets":
             return desk.tickets()
         elif kind == "ticket":
