@@ -19,11 +19,15 @@ import websockets
 
 from support.hub_process import HubProcess
 from support.load import resident_mib
+from support.memory_trend import MemoryTrend
 from support.tokens import PASSWORD, user_token
 from tests.reliability.checks import assert_acknowledged_kept
 
 SECONDS = float(os.environ.get("BOLT_SOAK_SECONDS", "20"))
 USERS = int(os.environ.get("BOLT_SOAK_USERS", "60"))
+WARM_UP_SECONDS = float(os.environ.get("BOLT_SOAK_WARM_UP_SECONDS") or min(5.0, SECONDS / 4))
+# Where bench/soak.py wants the hub's memory over the run (JSON); unset: not written.
+REPORT = os.environ.get("BOLT_SOAK_REPORT")
 AGENTS = max(2, USERS // 20)
 HANDED_OFF_SHARE = 0.25
 DROP_CHANCE = 0.15
@@ -95,8 +99,8 @@ class SoakUser:
                 else:
                     await self.read(ws, 1.0)
                     await ws.close()
-            except (OSError, websockets.WebSocketException):
-                await asyncio.sleep(0.2)
+            except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+                await asyncio.sleep(0.2)  # a refused or slow opening: tried again, as clients do
 
     async def catch_up(self) -> None:
         ws = await self.connect()
@@ -163,7 +167,9 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
         handed_off: asyncio.Queue = asyncio.Queue()
         agents = [asyncio.create_task(soak_agent(hub, f"soak-agent-{n}", until))
                   for n in range(AGENTS)]
-        warm = loop.create_task(asyncio.sleep(min(5.0, SECONDS / 4)))
+        trend, sampled = MemoryTrend(hub.process.pid), asyncio.Event()
+        sampling = loop.create_task(trend.sample_until(sampled))
+        warm = loop.create_task(asyncio.sleep(WARM_UP_SECONDS))
         work = asyncio.gather(*(user.run(until, handed_off) for user in users),
                               hand_off_as_they_come(hub, handed_off, until))
         await warm
@@ -173,6 +179,16 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
         await asyncio.sleep(1.0)
         await asyncio.gather(*(user.catch_up() for user in users))
         memory_at_end = resident_mib(hub.process.pid)
+        sampled.set()
+        await sampling
+        if REPORT:
+            report = {"seconds": SECONDS, "users": USERS, "agents": AGENTS,
+                      "messages_sent": sum(user.sent for user in users),
+                      **trend.report(WARM_UP_SECONDS),
+                      "mib_after_warm_up": round(memory_after_warm_up, 1),
+                      "mib_at_end": round(memory_at_end, 1)}
+            with open(REPORT, "w", encoding="utf-8") as out:
+                json.dump(report, out, indent=1)
 
         assert hub.alive()
         assert sum(user.sent for user in users) > USERS * 2
