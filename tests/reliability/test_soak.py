@@ -140,7 +140,7 @@ async def soak_agent(hub: HubProcess, name: str, until: float) -> int:
                 ws.transport.abort()
             else:
                 await ws.close()
-        except (OSError, websockets.WebSocketException):
+        except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
             await asyncio.sleep(0.2)
     return replies
 
