@@ -6,6 +6,7 @@ import itertools
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import Optional
 
@@ -16,6 +17,7 @@ from sanic.response import HTTPResponse, json as json_response
 from handoff.web.api import api
 from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
+from handoff.gc_tuning import ClosedSockets
 from handoff.services.hub import Hub
 from handoff.metrics import Metrics
 from handoff.services.rasa_client import RasaClient
@@ -92,8 +94,9 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.hub = hub
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
         hub.start()
+        app.ctx.sockets = ClosedSockets()
         app.ctx.ticker = asyncio.get_running_loop().create_task(
-            _tick(hub, settings.tick_seconds))
+            _tick(hub, settings.tick_seconds, app.ctx.limiter, app.ctx.sockets))
 
     @app.before_server_stop
     async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
@@ -113,10 +116,12 @@ def _hub_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-async def _tick(hub: Hub, seconds: float) -> None:
+async def _tick(hub: Hub, seconds: float, limiter: Limiter, sockets: ClosedSockets) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
             hub.tick()
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
             log.exception("queue tick failed")
+        limiter.prune(time.monotonic())
+        sockets.tick()

@@ -11,13 +11,23 @@ So, once the hub is serving: what exists then (modules, the app, the model of th
 frozen out of the collections, as it lives as long as the process; and the youngest generation
 is collected after 20,000 new objects instead of 700, so that a message's objects are freed by
 their reference counts before a collection can promote them. Cycles are still collected.
+
+A closed socket's objects are such a cycle (Sanic's protocol and its websocket refer to each
+other), old by the time the socket closes: spaced out like this, the oldest generation was
+collected too rarely for a hub whose users come and go, which grew by 50 MiB in two minutes of
+churn (bench/soak.py). So the hub also collects it once as many sockets have closed as half of
+those open (at least 500): the garbage stays a fraction of what the open sockets hold, and the
+pause, which grows with the open sockets, comes the more rarely the more there are.
 """
 from __future__ import annotations
 
 import gc
+from typing import Callable
 
 YOUNGEST = 20_000  # new objects between collections of the youngest generation (CPython: 700)
 OLDER = 20  # collections of the generation below before each older one (CPython: 10)
+LEAST_CLOSED = 500  # closed sockets before a collection of the oldest generation, at least
+SHARE_CLOSED = 0.5  # ... or this share of the open ones, whichever is more
 
 
 def settle_for_serving() -> None:
@@ -25,3 +35,31 @@ def settle_for_serving() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNGEST, OLDER, OLDER)
+
+
+class ClosedSockets:
+    """Counts the sockets opened and closed; `tick` collects the oldest generation once enough
+    have closed since the last collection."""
+
+    def __init__(self, least: int = LEAST_CLOSED, share: float = SHARE_CLOSED,
+                 collect: Callable[[], object] = gc.collect) -> None:
+        self.least = least
+        self.share = share
+        self.collect = collect
+        self.open = 0
+        self.closed_since = 0
+
+    def opened(self) -> None:
+        self.open += 1
+
+    def closed(self) -> None:
+        self.open -= 1
+        self.closed_since += 1
+
+    def tick(self) -> bool:
+        """Collects if due; whether it did."""
+        if self.closed_since < max(self.least, self.share * self.open):
+            return False
+        self.collect()
+        self.closed_since = 0
+        return True

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict
 
+PRUNE_SECONDS = 60.0
+
 
 @dataclass
 class TokenBucket:
@@ -33,6 +35,7 @@ class Limiter:
         self.rate_per_second = rate_per_second
         self.burst = burst
         self.buckets: Dict[str, TokenBucket] = {}
+        self.pruned = float("-inf")
 
     def allow(self, now: float, *keys: str) -> bool:
         buckets = [self._bucket(k) for k in keys]
@@ -50,6 +53,19 @@ class Limiter:
 
     def forget(self, key: str) -> None:
         self.buckets.pop(key, None)
+
+    def prune(self, now: float) -> None:
+        """Forgets the buckets that have refilled: a new one would be the same (the keys of
+        users and agents who came and went would otherwise stay for good). Once a minute at
+        most: it reads every bucket."""
+        if now - self.pruned < PRUNE_SECONDS:
+            return
+        self.pruned = now
+        full = [key for key, bucket in self.buckets.items()
+                if bucket.updated == float("-inf")
+                or bucket.tokens + (now - bucket.updated) * bucket.rate_per_second >= bucket.burst]
+        for key in full:
+            del self.buckets[key]
 
     @staticmethod
     def _room(bucket: TokenBucket, now: float) -> bool:

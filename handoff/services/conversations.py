@@ -13,6 +13,7 @@ from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
 from handoff.services import topics
 from handoff.services.bot import Bot
+from handoff.services.bot_turns import BotTurns, Replies, Turn
 from handoff.services.broker import Broker
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
@@ -21,7 +22,6 @@ from handoff.services.passwords import new_token, token_hash
 from handoff.services.rasa_client import BotUnavailable
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
-from handoff.services.turn_locks import TurnLocks
 from handoff.store.appends import Appended
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation
@@ -31,10 +31,6 @@ from handoff.wire.protocol import Frame, ProtocolError
 SUMMARY_MESSAGES = 5
 # Events of a replay read and queued at a time (each page once the client took the last one).
 REPLAY_PAGE = 200
-# A message Rasa could not take is asked again after these waits (the last one repeated), for
-# as long as KEEP_UNANSWERED_SECONDS: Rasa restarted by `bolt run` answers it once it is up.
-BOT_RETRY_SECONDS = (1.0, 2.0, 4.0, 5.0)
-KEEP_UNANSWERED_SECONDS = 600.0
 
 
 @dataclass
@@ -71,7 +67,8 @@ class Conversations:
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
-        self.bot_turns = TurnLocks()
+        self.bot_turns = BotTurns(background, self._bot_turn, self._bot_answered,
+                                  self._bot_unavailable)
 
     # --- opening and resuming -------------------------------------------------------------------
 
@@ -144,41 +141,22 @@ class Conversations:
                            frame: Frame) -> Dict[str, Any]:
         stored = await storing
         if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
-            self.background.spawn(self.ask_bot(stored.values["conversation_id"],
-                                               frame.get("payload") or frame["text"], visitor))
+            self.bot_turns.add(stored.values["conversation_id"],
+                               (frame.get("payload") or frame["text"], visitor))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 
-    async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
-        """Rasa's replies to the user's message, stored and sent. While Rasa does not answer,
-        the user is told (and offered a person or a ticket) once, and the message is asked
-        again until Rasa answers or someone else takes the conversation."""
-        # One bot turn at a time per conversation, so that replies come in the order asked.
-        async with self.bot_turns.turn(conversation_id):
-            waits = iter(BOT_RETRY_SECONDS)
-            wait, told, kept_since = 0.0, False, time.monotonic()
-            while True:
-                replies = await self._bot_turn(conversation_id, text, visitor)
-                if replies is not None:
-                    break
-                if not told:
-                    self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
-                    told = True
-                wait = next(waits, wait)
-                if time.monotonic() - kept_since + wait > KEEP_UNANSWERED_SECONDS:
-                    return
-                await asyncio.sleep(wait)
-            for reply in replies:
-                data = {k: v for k, v in reply.items() if k != "text"}
-                await self.timeline.relay(conversation_id, "message", "bot",
-                                          text=reply.get("text"), data=data,
-                                          changes={"bot_failed": False})
-                self.metrics.count("bolt_hub_bot_replies_total")
+    async def _bot_answered(self, conversation_id: str, replies: Replies) -> None:
+        for reply in replies:
+            data = {k: v for k, v in reply.items() if k != "text"}
+            await self.timeline.relay(conversation_id, "message", "bot", text=reply.get("text"),
+                                      data=data, changes={"bot_failed": False})
+            self.metrics.count("bolt_hub_bot_replies_total")
 
-    async def _bot_turn(self, conversation_id: str, text: str,
-                        visitor: Visitor) -> Optional[List[Dict[str, Any]]]:
+    async def _bot_turn(self, conversation_id: str, turn: Turn) -> Optional[Replies]:
         """Rasa's replies; [] when the bot no longer holds the conversation, None when Rasa
         did not answer."""
+        text, visitor = turn
         state = self.repository.bot_turn_state(conversation_id)
         if state is None or not bot_answers(Owner(state.owner)):
             return []  # handed over while an earlier turn was still being answered
@@ -198,7 +176,8 @@ class Conversations:
         self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
         return replies
 
-    def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:
+    def _bot_unavailable(self, conversation_id: str, turn: Turn) -> None:
+        conversation, visitor = self.repository.conversation(conversation_id), turn[1]
         if visitor.identity is None:
             self.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
                               data={"options": []}, changes={"bot_failed": True})

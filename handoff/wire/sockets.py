@@ -152,10 +152,12 @@ class Socket(Generic[Party]):
 async def serve_socket(request: Any, ws: Any, kind: Type[Socket]) -> None:
     """Serves one socket of `kind` until it closes."""
     socket = kind(request.app.ctx.hub, Connection(ws), request.ip or None)
+    request.app.ctx.sockets.opened()
     try:
         await serve(ws, socket.connection, socket.hub.settings, request.app.ctx.limiter,
                     kind.frames, socket.handle, socket.rate_keys)
     finally:
+        request.app.ctx.sockets.closed()
         if socket.party is not None:
             socket.closed(socket.party)
 

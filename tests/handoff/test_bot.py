@@ -70,7 +70,25 @@ async def test_a_message_sent_while_rasa_is_down_is_answered_once_it_is_back(bol
         assert kinds == [("user", "message"), ("system", "bot_unavailable"), ("bot", "message")]
         await user.send(type="message", client_id="m2", text="Danke")
         assert (await user.event(speaker="bot"))["text"] == "bot: Danke"
-        assert len(hub.core.conversations.bot_turns) == 0  # no lock kept for a quiet chat
+        assert len(hub.core.conversations.bot_turns) == 0  # nothing kept for a quiet chat
+        await user.close()
+
+
+async def test_while_rasa_is_down_ten_messages_wait_in_order_and_more_are_not_kept(bolt):
+    async with bolt() as (hub, rasa):
+        rasa.down = True
+        user = await hub.user(token=user_token(), locale="de-DE")
+        for n in range(1, 13):
+            await user.send(type="message", client_id=f"m{n}", text=f"Frage {n}")
+            await user.expect("ack", client_id=f"m{n}")
+        # Told once for the first; the 11th and 12th are not kept, and each is told so.
+        told = [await user.event("bot_unavailable") for _ in range(3)]
+        assert [t["seq"] for t in told] == sorted(t["seq"] for t in told)
+        rasa.down = False
+        answers = [(await user.event(speaker="bot"))["text"] for _ in range(10)]
+        assert answers == [f"bot: Frage {n}" for n in range(1, 11)]
+        assert [e for e in await user.quiet(1.5) if e.get("speaker") == "bot"] == []
+        assert len(hub.core.conversations.bot_turns) == 0
         await user.close()
 
 

@@ -25,4 +25,5 @@ def assert_acknowledged_kept(stored: List[Tuple[int, str, str, Optional[str]]],
     for client_id, seq in acknowledged.items():
         assert by_client.get(client_id) == seq, (client_id, seq, by_client.get(client_id))
     in_sending_order = [by_client[c] for c in acknowledged]
-    assert in_sending_order == sorted(in_sending_order)
+    assert in_sending_order == sorted(in_sending_order), list(zip(acknowledged,
+                                                                  in_sending_order))
