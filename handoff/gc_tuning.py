@@ -17,12 +17,16 @@ other), old by the time the socket closes: spaced out like this, the oldest gene
 collected too rarely for a hub whose users come and go, which grew by 50 MiB in two minutes of
 churn (bench/soak.py). So the hub also collects it once as many sockets have closed as half of
 those open (at least 500): the garbage stays a fraction of what the open sockets hold, and the
-pause, which grows with the open sockets, comes the more rarely the more there are.
+pause, which grows with the open sockets, comes the more rarely the more there are. After
+it, the C library is asked to give the freed heap back to the system (glibc's `malloc_trim`):
+otherwise the process keeps the high-water mark of its churn.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
-from typing import Callable
+from typing import Callable, Optional
 
 YOUNGEST = 20_000  # new objects between collections of the youngest generation (CPython: 700)
 OLDER = 20  # collections of the generation below before each older one (CPython: 10)
@@ -37,12 +41,30 @@ def settle_for_serving() -> None:
     gc.set_threshold(YOUNGEST, OLDER, OLDER)
 
 
+def _malloc_trim() -> Optional[Callable[[int], int]]:
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim") if name else None
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_garbage() -> None:
+    """Collects every generation, then hands the freed heap back to the system where it can."""
+    gc.collect()
+    if _TRIM is not None:
+        _TRIM(0)
+
+
 class ClosedSockets:
     """Counts the sockets opened and closed; `tick` collects the oldest generation once enough
     have closed since the last collection."""
 
     def __init__(self, least: int = LEAST_CLOSED, share: float = SHARE_CLOSED,
-                 collect: Callable[[], object] = gc.collect) -> None:
+                 collect: Callable[[], object] = release_garbage) -> None:
         self.least = least
         self.share = share
         self.collect = collect
