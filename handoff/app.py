@@ -20,7 +20,10 @@ from handoff.services.hub import Hub
 from handoff.metrics import Metrics
 from handoff.services.rasa_client import RasaClient
 from handoff.services.redis_broker import RedisBroker
+from handoff.rules.address_limits import AddressLimits
 from handoff.rules.rate_limits import Limiter
+from handoff.services.attempt_counts import attempt_counts
+from handoff.services.sign_in import address_limits, name_limits
 from handoff.wire.sockets import agent_socket, chat_socket
 from handoff.store.checkpoints import WalCheckpoints
 from handoff.store.database import connect, migrate
@@ -76,11 +79,17 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.checkpoints = WalCheckpoints.start(engine)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_token)
         await rasa.start()
-        fan_out = broker or (RedisBroker(settings.redis_url) if settings.redis_url
+        prefix = settings.redis_prefix
+        fan_out = broker or (RedisBroker(settings.redis_url, prefix + "hub:") if settings.redis_url
                              else LocalBroker())
         await fan_out.start()
+        # Failed sign-ins are counted where the frames go between hubs: in Redis for several.
+        attempts = (attempt_counts(name_limits(), settings.redis_url, prefix + "signin:name:"),
+                    attempt_counts(address_limits(), settings.redis_url,
+                                   prefix + "signin:address:"))
         hub = Hub.assemble(settings, Repository(engine), fan_out, rasa,
-                           Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id())
+                           Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id(),
+                           attempts=attempts)
         app.ctx.engine = engine
         app.ctx.web_texts = load_web_texts(settings.content_dir)
         app.ctx.demo_users = demo_users() if settings.demo else []
@@ -91,6 +100,9 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
                 log.info("demo mode: added the agent 'demo'")
         app.ctx.hub = hub
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
+        app.ctx.address_limits = AddressLimits(
+            settings.sockets_per_address, settings.anonymous_conversations_per_hour,
+            settings.address_rate_per_second, settings.address_rate_burst)
         hub.start()
         app.ctx.ticker = asyncio.get_running_loop().create_task(
             _tick(hub, settings.tick_seconds))

@@ -22,7 +22,11 @@ from handoff.services.desk import Desk
 from handoff.services import topics
 from handoff.services.hub import Hub
 from handoff.rules.ownership import IllegalMove
-from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field, Frame, ProtocolError, parse
+from handoff.wire.protocol import (
+    AGENT_FRAMES, CHAT_FRAMES, Field, Frame, ProtocolError, encode, parse,
+)
+from handoff.rules.address_limits import AddressLimits
+from handoff.rules.client_address import client_address
 from handoff.rules.rate_limits import Limiter
 from handoff.store.repository import Conflict
 from handoff.store.schema import Agent
@@ -39,7 +43,8 @@ Party = TypeVar("Party")
 
 async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter: Limiter,
                 frames: Mapping[str, Mapping[str, Field]], handle: Handler,
-                rate_keys: Callable[[], List[str]]) -> None:
+                rate_keys: Callable[[], List[str]],
+                address_allows: Callable[[float], bool] = lambda now: True) -> None:
     """Reads frames until the socket closes; a bad frame gets an error frame, nothing more.
 
     A message's store is queued when its frame is read (so a socket's frames are stored in the
@@ -52,7 +57,8 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
             raw = await ws.recv()
             if raw is None:
                 break
-            if not limiter.allow(time.monotonic(), connection.key, *rate_keys()):
+            now = time.monotonic()
+            if not (limiter.allow(now, connection.key, *rate_keys()) and address_allows(now)):
                 connection.deliver(
                     ProtocolError("rate_limited", "too many frames: slow down").frame())
                 continue
@@ -132,10 +138,12 @@ class Socket(Generic[Party]):
 
     frames: ClassVar[Mapping[str, Mapping[str, Field]]]
 
-    def __init__(self, hub: Hub, connection: Connection, address: Optional[str] = None) -> None:
+    def __init__(self, hub: Hub, connection: Connection, address: Optional[str] = None,
+                 floods: Optional[AddressLimits] = None) -> None:
         self.hub = hub
         self.connection = connection
-        self.address = address  # the client's, as the server sees it
+        self.address = address  # the client's (handoff/rules/client_address.py)
+        self.floods = floods
         self.party: Optional[Party] = None
 
     def handle(self, frame: Frame) -> Answer:
@@ -150,12 +158,24 @@ class Socket(Generic[Party]):
 
 
 async def serve_socket(request: Any, ws: Any, kind: Type[Socket]) -> None:
-    """Serves one socket of `kind` until it closes."""
-    socket = kind(request.app.ctx.hub, Connection(ws), request.ip or None)
+    """Serves one socket of `kind` until it closes; one address too many sockets gets an error
+    frame and the socket closes (1013: try again later)."""
+    hub: Hub = request.app.ctx.hub
+    floods: AddressLimits = request.app.ctx.address_limits
+    address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+                             hub.settings.trusted_proxies)
+    if not floods.socket_opened(address):
+        await ws.send(encode(ProtocolError(
+            "too_many_connections", "too many open sockets from your address").frame()))
+        await ws.close(code=1013, reason="too many connections")
+        return
+    socket = kind(hub, Connection(ws), address, floods)
     try:
-        await serve(ws, socket.connection, socket.hub.settings, request.app.ctx.limiter,
-                    kind.frames, socket.handle, socket.rate_keys)
+        await serve(ws, socket.connection, hub.settings, request.app.ctx.limiter,
+                    kind.frames, socket.handle, socket.rate_keys,
+                    lambda now: floods.frame(now, address))
     finally:
+        floods.socket_closed(address)
         if socket.party is not None:
             socket.closed(socket.party)
 
@@ -191,6 +211,11 @@ class ChatSocket(Socket[Visitor]):
             raise ProtocolError("already_open", "this socket has its conversation already")
         hub, connection, conversations = self.hub, self.connection, self.hub.conversations
         identity, token_error = verified(frame.get("token"), hub.settings.token_rules)
+        if (identity is None and frame.get("conversation_id") is None and self.floods
+                and not self.floods.new_anonymous_conversation(time.monotonic(),
+                                                               self.address or "")):
+            raise ProtocolError("too_many_conversations",
+                                "too many new conversations from your address: try again later")
         visitor = Visitor(identity=identity, locale=frame.get("locale"))
         conversation, resume_key = conversations.open(visitor, frame)
         visitor.conversation_id = conversation.id
@@ -277,9 +302,9 @@ class AgentSocket(Socket[Agent]):
         elif kind == "history":
             return desk.history(agent, frame["conversation_id"], frame.get("after_seq") or 0)
         elif kind == "tickets":
-            return desk.tickets()
+            return desk.tickets(agent)
         elif kind == "ticket":
-            return desk.ticket(frame["ticket_id"])
+            return desk.ticket(agent, frame["ticket_id"])
         return None
 
     def rate_keys(self) -> List[str]:

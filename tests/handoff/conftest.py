@@ -82,7 +82,9 @@ def hub_env(tmp_path) -> Iterator[Dict[str, str]]:
         BOLT_HUB_TICK_SECONDS="0.1", BOLT_HUB_OFFER_SECONDS="30",
         BOLT_HUB_ALLOWED_ORIGINS="https://help.example.com")
     if services.redis_url():
+        # Keys of their own: one test's failed sign-ins slow no other test's agents.
         env["BOLT_HUB_REDIS_URL"] = services.redis_url()
+        env["BOLT_HUB_REDIS_PREFIX"] = f"bolt-test-{uuid.uuid4().hex}:"
     if services.postgres_url() is None:
         yield env
         return
