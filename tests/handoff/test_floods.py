@@ -125,3 +125,25 @@ async def test_the_hub_keeps_no_bot_turn_of_a_conversation_after_it_was_answered
             await user.expect("event", kind="message", speaker="bot", timeout=10)
         await asyncio.sleep(0.1)
         assert hub.core.conversations.bot_turns == {}
+
+
+async def test_the_queue_keeps_nothing_of_a_chat_another_hub_took(bolt, agents):
+    agents("anna", ["de"])
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        user = await hub.user(token=user_token("u-1", "acme"))
+        conversation_id = user.welcome["conversation_id"]
+        status, _ = await hub.hand_off(conversation_id)
+        assert status == 201
+        await anna.expect("offer")
+        await anna.send(type="decline", conversation_id=conversation_id)
+        await anna.expect("offer_withdrawn")
+        dispatcher = hub.core.dispatcher
+        assert conversation_id in dispatcher.declined
+        # As another hub's claim leaves it: in the shared database only.
+        hub.core.repository.update(conversation_id, owner="agent", agent_id=None)
+        dispatcher.run()
+        assert conversation_id not in {*dispatcher.offers, *dispatcher.declined,
+                                       *dispatcher.sent_positions}
+        await anna.close()
+        await user.close()
