@@ -27,6 +27,7 @@
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
 | BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
 | BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
+| BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
@@ -83,6 +84,21 @@ class HubSettings:
                           max_lifetime_seconds=self.token_max_lifetime_seconds)
     password_cost: PasswordCost = STRONG
     session_hours: float = 12.0
+    retention_days: float = 90.0
+    audit_retention_days: float = 400.0
+    retention_sweep_seconds: float = 3600.0
+
+    def access_settings(self) -> Dict[str, Any]:
+        """The settings that decide who may do what and what is kept: the audit log records
+        them when a hub starts with them changed."""
+        return {"demo": self.demo, "allowed_origins": sorted(self.allowed_origins),
+                "token_key_ids": sorted([self.token_kid, *dict(self.previous_token_keys)]),
+                "token_issuer": self.token_issuer, "token_audience": self.token_audience,
+                "token_max_lifetime_seconds": self.token_max_lifetime_seconds,
+                "metrics_token_set": self.metrics_token is not None,
+                "password_cost": self.password_cost.log2_n, "session_hours": self.session_hours,
+                "retention_days": self.retention_days,
+                "audit_retention_days": self.audit_retention_days}
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -134,6 +150,9 @@ class HubSettings:
                 env, "BOLT_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_MAX_LIFETIME_SECONDS),
             password_cost=_password_cost(env),
             session_hours=positive_number(env, "BOLT_HUB_SESSION_HOURS", 12.0),
+            retention_days=bolt.retention_days,
+            audit_retention_days=bolt.audit_retention_days,
+            retention_sweep_seconds=bolt.retention_sweep_seconds,
         )
 
 

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
 from handoff.services.agents import DEMO_AGENT
+from handoff.services.audit import (
+    CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
+)
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
@@ -35,7 +38,8 @@ class Desk:
                  dispatcher: Dispatcher, timeline: Timeline, bot: Bot,
                  background: BackgroundTasks, metrics: Metrics, clock: Callable[[], datetime],
                  grace_seconds: float, demo: bool = False,
-                 password_cost: PasswordCost = STRONG, session_hours: float = 12.0) -> None:
+                 password_cost: PasswordCost = STRONG, session_hours: float = 12.0, *,
+                 audit: Audit) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -47,6 +51,7 @@ class Desk:
         self.clock = clock
         self.grace_seconds = grace_seconds
         self.demo = demo
+        self.audit = audit
         self.grace: Dict[int, asyncio.TimerHandle] = {}
         self.sign_in = SignIn(repository, password_cost, session_hours, clock, self.may_sign_in)
 
@@ -161,8 +166,10 @@ class Desk:
 
     # --- taking chats ----------------------------------------------------------------------------
 
-    def take(self, agent: Agent, conversation_id: str, claim: bool) -> None:
-        """Accepts the chat offered to the agent, or claims any waiting chat if they have room."""
+    def take(self, agent: Agent, conversation_id: str, claim: bool,
+             origin: Optional[str] = None) -> None:
+        """Accepts the chat offered to the agent, or claims any waiting chat if they have room
+        (recorded in the audit log: it takes a chat out of the queue's order)."""
         conversation = self.repository.conversation(conversation_id)
         if conversation is None or conversation.owner != Owner.QUEUE.value:
             raise ProtocolError("not_waiting", "that chat is not waiting in the queue",
@@ -186,6 +193,9 @@ class Desk:
                                  (now - conversation.queued_at).total_seconds(),
                                  language=conversation.language)
         dispatcher.forget(conversation_id)
+        if claim:
+            self.audit.record(agent_actor(agent.name, origin), CHAT_CLAIMED,
+                              conversation_id=conversation_id)
         self._send_assigned(agent.id, conversation)
         dispatcher.run()
 
@@ -235,20 +245,24 @@ class Desk:
         self.broker.publish(topics.chat(conversation.id), {
             "type": "typing", "speaker": "agent", "name": agent.display_name, "typing": typing})
 
-    def transfer(self, agent: Agent, frame: Frame) -> None:
+    def transfer(self, agent: Agent, frame: Frame, origin: Optional[str] = None) -> None:
+        """Reassigns a chat the agent holds (recorded in the audit log)."""
         conversation = self.held(agent, frame["conversation_id"])
         target = frame["to"]
+        details = {"conversation_id": conversation.id, "to": target}
         if target == "agent":
             self._to_agent(agent, conversation, frame.get("agent"))
+            details["agent"] = frame.get("agent")
         else:
             changes: Dict[str, Any] = {"agent_id": None, "assigned_at": None}
             data: Dict[str, Any] = {"to": target}
             if target == "language":
                 if not frame.get("language"):
                     raise ProtocolError("missing_field", "'language' is required", field="language")
-                changes["language"] = data["language"] = frame["language"]
+                changes["language"] = data["language"] = details["language"] = frame["language"]
             self.timeline.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
                                changes=changes, data=data, notify_agents=[agent.id])
+        self.audit.record(agent_actor(agent.name, origin), CHAT_TRANSFERRED, **details)
         self._released(agent.id, conversation.id, "transferred")
         self.dispatcher.run()
 
@@ -284,17 +298,39 @@ class Desk:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def history(self, agent: Agent, conversation_id: str, after_seq: int) -> Dict[str, Any]:
+    def history(self, agent: Agent, conversation_id: str, after_seq: int,
+                origin: Optional[str] = None) -> Dict[str, Any]:
+        """A conversation's events; a supervisor's read of one that is neither theirs nor
+        waiting is recorded in the audit log."""
         conversation = self.repository.conversation(conversation_id)
-        allowed = conversation is not None and (
-            agent.supervisor or conversation.owner == Owner.QUEUE.value
+        as_agent = conversation is not None and (
+            conversation.owner == Owner.QUEUE.value
             or (conversation.owner == Owner.AGENT.value and conversation.agent_id == agent.id))
-        if not allowed:
+        if not as_agent and not (conversation is not None and agent.supervisor):
             raise ProtocolError("forbidden", "you may not read that conversation",
                                 field="conversation_id")
+        if not as_agent:
+            self.audit.record(agent_actor(agent.name, origin), CHAT_VIEWED,
+                              conversation_id=conversation_id, owner=conversation.owner)
         events = self.repository.events_after(conversation_id, after_seq, internal=True)
         return {"type": "history", "conversation": conversation_card(conversation, self.repository),
                 "events": [e.as_frame() for e in events]}
+
+    def audit_entries(self, agent: Agent, frame: Frame) -> Dict[str, Any]:
+        """The audit log, newest first, for supervisors only."""
+        if not agent.supervisor:
+            raise ProtocolError("forbidden", "only supervisors may read the audit log")
+        since = None
+        if frame.get("since"):
+            try:
+                since = datetime.fromisoformat(frame["since"].removesuffix("Z"))
+            except ValueError:
+                raise ProtocolError("invalid_field", "'since' must be an ISO date or time",
+                                    field="since") from None
+            if since.tzinfo is not None:
+                since = since.astimezone(timezone.utc).replace(tzinfo=None)
+        return {"type": "audit", "entries": self.audit.entries(
+            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100)}
 
     def tickets(self) -> Dict[str, Any]:
         return {"type": "tickets", "tickets": [t.card() for t in self.repository.tickets()]}
