@@ -60,4 +60,5 @@ def handle(args: argparse.Namespace) -> int:
 def table_line(entry: dict) -> str:
     details = " ".join(f"{name}={json.dumps(value, ensure_ascii=False)}"
                        for name, value in entry["details"].items())
-    return f"{entry['at'][:19]}  {entry['actor']:16} {entry['origin']:16} {entry['action']:24} {details}"
+    return (f"{entry['at'][:19]}  {entry['actor']:16} {entry['origin']:16} "
+            f"{entry['action']:24} {details}")

@@ -11,7 +11,10 @@ from bolt.cli.main import main as bolt_command
 from handoff.services.audit import Audit
 from support.tokens import PASSWORD
 from tests.handoff.privacy_data import hub_repository
+from support import REPOSITORY
 from tests.handoff.test_agents import queued_user, taken
+
+PRODUCT = ("bolt", "handoff", "actions", "bot")
 
 
 def entries(hub_env, **filters):
@@ -132,3 +135,23 @@ async def test_a_hub_started_with_changed_access_settings_records_them(bolt, hub
     assert newest["details"]["retention_days"] == 30
     assert first["details"]["allowed_origins"] == ["https://help.example.com"]
     assert newest["actor"] == "bolt" and newest["origin"] == "hub"
+
+
+def test_nothing_but_the_audit_store_reaches_its_table_and_only_retention_deletes():
+    """The code's side of "nobody edits the log": the table is reached from one module, which
+    adds, reads and deletes past the retention, and that delete is called by the retention job
+    alone."""
+    reaching, deleting = set(), set()
+    for folder in PRODUCT:
+        for path in (REPOSITORY / folder).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            name = str(path.relative_to(REPOSITORY))
+            if "AuditEntry" in source or '"audit_log"' in source:
+                reaching.add(name)
+            if "delete_before(" in source:
+                deleting.add(name)
+    assert reaching == {"handoff/store/schema.py", "handoff/store/audit_log.py",
+                        "handoff/migrations/versions/0004_audit_retention.py"}
+    assert deleting == {"handoff/store/audit_log.py", "handoff/services/retention.py"}
+    store = (REPOSITORY / "handoff/store/audit_log.py").read_text(encoding="utf-8")
+    assert "update(" not in store

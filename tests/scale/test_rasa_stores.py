@@ -31,8 +31,8 @@ def test_store_urls_become_rasa_sections_next_to_the_action_endpoint(tmp_path, r
     assert "${BOLT_TRACKER_DB}" not in text  # the embedded SQLite tracker store is replaced
     endpoints = yaml.safe_load(text)
     assert endpoints["tracker_store"] == {
-        "type": "SQL", "dialect": "postgresql", "db": "rasa", "url": "db.internal",
-        "port": 5433, "username": "rasa", "password": "p@ss"}
+        "type": "bot.stores.retained.RetainedSQLTrackerStore", "dialect": "postgresql",
+        "db": "rasa", "url": "db.internal", "port": 5433, "username": "rasa", "password": "p@ss"}
     assert endpoints["lock_store"] == {
         "type": "redis", "url": "cache.internal", "port": 6380, "db": 2, "key_prefix": "bolt",
         "use_ssl": False, "password": "secret"}
