@@ -107,9 +107,11 @@ def test_the_wheel_holds_every_file_read_at_run_time(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     wanted = set(PACKAGE_FILES) | {
         path.relative_to(REPOSITORY).as_posix()
-        for folder in PACKAGE_FOLDERS for path in (REPOSITORY / folder).iterdir()
-        if path.is_file() and path.suffix != ".pyc"}
-    assert {"handoff/web/static/console.html",
+        for folder in PACKAGE_FOLDERS for path in (REPOSITORY / folder).rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts}
+    assert {"handoff/web/static/console.html", "handoff/web/static/console/main.js",
+            "handoff/web/static/console/views/chat.js", "handoff/web/static/vendor/LICENSE-preact",
+            "handoff/web/static/vendor/preact.module.js",
             "handoff/migrations/versions/0001_initial.py"} <= wanted
     assert sorted(wanted - names) == []
 
