@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -222,7 +223,11 @@ def test_the_hub_and_the_action_server_run_from_the_wheel(servers):
     status, kind, body = get(f"{servers.hub_url}/static/bolt-sidebar.js")
     assert status == 200 and "javascript" in kind and b"BoltSidebar" in body
     status, kind, body = get(f"{servers.hub_url}/console")
-    assert status == 200 and "html" in kind and b"console.js" in body
+    assert status == 200 and "html" in kind and b"/static/console/main.js" in body
+    for module in ("console/main.js", "console/views/chat.js", "shared/texts.js",
+                   "vendor/preact.module.js", "vendor/htm.module.js"):
+        status, kind, body = get(f"{servers.hub_url}/static/{module}")
+        assert status == 200 and "javascript" in kind and re.search(rb"\b(import|export)\b", body), module
     # The demo page: an article of the package and the sidebar's texts of the content folder.
     status, kind, body = get(f"{servers.hub_url}/help/de")
     assert status == 200 and "html" in kind and "Support-Leitlinien" in body.decode()
