@@ -1,5 +1,5 @@
 """The web pages the hub serves: the demo help-center page with Bolt in its sidebar, the agent
-console, their static files and the sidebar's texts; in demo mode, demo sign-ins."""
+console, their static files and the pages' texts; in demo mode, demo sign-ins."""
 from __future__ import annotations
 
 import html
