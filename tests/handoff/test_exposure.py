@@ -13,7 +13,8 @@ from handoff.config import HubSettings
 from support.hub import handoff_body
 from support.tokens import METRICS_TOKEN, SERVICE_TOKEN
 
-PAGES = ("/help/en", "/help/ja", "/console", "/static/bolt-sidebar.js", "/static/console.js",
+PAGES = ("/help/en", "/help/ja", "/console", "/static/bolt-sidebar.js", "/static/console/main.js",
+         "/static/vendor/preact.module.js", "/static/sidebar/sidebar.js",
          "/static/demo-page.js", "/static/help.css", "/static/console.html", "/web/texts/de",
          "/help/fr", "/no-such-page", "/")
 # Words of SQLAlchemy, SQLite, PostgreSQL's driver, PyJWT and the json module.
