@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 _numbers = itertools.count(1)
 # Frames up to this many times the frame limit still get an error frame; beyond, the socket closes.
 HARD_FRAME_FACTOR = 4
+FIRST_SWEEP_SECONDS = 60.0
 
 
 def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
@@ -106,11 +107,14 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         hub.start()
         app.ctx.ticker = asyncio.get_running_loop().create_task(
             _tick(hub, settings.tick_seconds))
+        app.ctx.retention = asyncio.get_running_loop().create_task(
+            _sweep(hub, settings.retention_sweep_seconds))
 
     @app.before_server_stop
     async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.ticker.cancel()
-        await asyncio.gather(app.ctx.ticker, return_exceptions=True)
+        app.ctx.retention.cancel()
+        await asyncio.gather(app.ctx.ticker, app.ctx.retention, return_exceptions=True)
         await app.ctx.hub.stop()
         await app.ctx.hub.broker.stop()
         app.ctx.hub.repository.close()
@@ -132,3 +136,17 @@ async def _tick(hub: Hub, seconds: float) -> None:
             hub.tick()
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
             log.exception("queue tick failed")
+
+
+async def _sweep(hub: Hub, seconds: float) -> None:
+    """The retention job (handoff/services/retention.py): first a minute after the start (or
+    sooner, when the interval is shorter), then every `seconds`, off the event loop."""
+    await asyncio.sleep(min(seconds, FIRST_SWEEP_SECONDS))
+    while True:
+        try:
+            swept = await asyncio.to_thread(hub.retention.sweep)
+            if any(swept.values()):
+                log.info("retention: deleted %s", swept)
+        except Exception:  # the next sweep tries again
+            log.exception("the retention sweep failed")
+        await asyncio.sleep(seconds)

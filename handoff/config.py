@@ -33,6 +33,7 @@
 | BOLT_HUB_ANONYMOUS_CONVERSATIONS_PER_HOUR | 60                            | new anonymous conversations per client address (a burst of as many, then spread over the hour) |
 | BOLT_HUB_ADDRESS_RATE_PER_SECOND | 50                                     | sustained frames per second per client address, all its sockets together |
 | BOLT_HUB_ADDRESS_RATE_BURST   | 200                                       | frames per client address allowed at once before that rate applies |
+| BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
@@ -96,6 +97,21 @@ class HubSettings:
     address_rate_per_second: float = 50.0
     address_rate_burst: int = 200
     redis_prefix: str = "bolt:"
+    retention_days: float = 90.0
+    audit_retention_days: float = 400.0
+    retention_sweep_seconds: float = 3600.0
+
+    def access_settings(self) -> Dict[str, Any]:
+        """The settings that decide who may do what and what is kept: the audit log records
+        them when a hub starts with them changed."""
+        return {"demo": self.demo, "allowed_origins": sorted(self.allowed_origins),
+                "token_key_ids": sorted([self.token_kid, *dict(self.previous_token_keys)]),
+                "token_issuer": self.token_issuer, "token_audience": self.token_audience,
+                "token_max_lifetime_seconds": self.token_max_lifetime_seconds,
+                "metrics_token_set": self.metrics_token is not None,
+                "password_cost": self.password_cost.log2_n, "session_hours": self.session_hours,
+                "retention_days": self.retention_days,
+                "audit_retention_days": self.audit_retention_days}
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         # Browsers always send Origin on a WebSocket; a client without one is not a web page
@@ -154,6 +170,9 @@ class HubSettings:
             address_rate_per_second=positive_number(env, "BOLT_HUB_ADDRESS_RATE_PER_SECOND", 50.0),
             address_rate_burst=int(positive_number(env, "BOLT_HUB_ADDRESS_RATE_BURST", 200)),
             redis_prefix=env.get("BOLT_HUB_REDIS_PREFIX") or "bolt:",
+            retention_days=bolt.retention_days,
+            audit_retention_days=bolt.audit_retention_days,
+            retention_sweep_seconds=bolt.retention_sweep_seconds,
         )
 
 

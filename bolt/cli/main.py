@@ -6,7 +6,9 @@ import sys
 from typing import List, Optional
 
 from bolt.cli import accounts as accounts_cli
+from bolt.cli import audit as audit_cli
 from bolt.cli import content as content_cli
+from bolt.cli import privacy as privacy_cli
 from bolt.core.settings import Settings
 from bolt.cli import agents as agents_cli
 
@@ -23,6 +25,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     accounts_cli.register(commands)
     agents_cli.register(commands)
     content_cli.register(commands)
+    privacy_cli.register(commands)
+    audit_cli.register(commands)
 
     args = parser.parse_args(argv)
     if hasattr(args, "handler"):

@@ -12,6 +12,9 @@
 | BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
 | BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
 | BOLT_DEMO          | false                | demo mode: demo sign-ins, the agent `demo`, the demo accounts |
+| BOLT_RETENTION_DAYS | 90                  | transcripts, tickets and Rasa's trackers older than this are deleted |
+| BOLT_AUDIT_RETENTION_DAYS | 400           | audit log entries older than this are deleted    |
+| BOLT_RETENTION_SWEEP_SECONDS | 3600       | how often the hub and Rasa delete what is due    |
 """
 from __future__ import annotations
 
@@ -36,6 +39,10 @@ class Settings:
     # Only the hub faces users: Rasa and the action server stay on loopback unless set.
     rasa_host: str = LOOPBACK
     actions_host: str = LOOPBACK
+    # Read by every process that keeps personal data (docs/privacy.md).
+    retention_days: float = 90.0
+    audit_retention_days: float = 400.0
+    retention_sweep_seconds: float = 3600.0
 
     @property
     def config_file(self) -> Path:
@@ -84,6 +91,10 @@ class Settings:
             demo=flag(env, "BOLT_DEMO", False),
             rasa_host=env.get("BOLT_RASA_HOST") or LOOPBACK,
             actions_host=env.get("BOLT_ACTIONS_HOST") or LOOPBACK,
+            retention_days=positive_number(env, "BOLT_RETENTION_DAYS", 90, "days"),
+            audit_retention_days=positive_number(env, "BOLT_AUDIT_RETENTION_DAYS", 400, "days"),
+            retention_sweep_seconds=positive_number(env, "BOLT_RETENTION_SWEEP_SECONDS", 3600,
+                                                    "seconds"),
         )
 
 

@@ -19,6 +19,9 @@ same "latest session" rule) and changes how they are reached:
   `DialogueStateTracker.copy()` does with the events it shares. The database stays the truth: a
   conversation not in memory, or a new session, is read from it.
 
+Its retention sweep (bot/stores/tracker_privacy.py) runs in the Rasa server, and lets go of the
+conversations it deleted from memory too.
+
 It is for the embedded default: one Rasa server owns the file (with Rasa's in-memory lock
 store). Several Rasa servers share PostgreSQL through Rasa's own store (bot/stores/scale_out.py).
 """
@@ -38,6 +41,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 from bolt.core.private_files import private_file
+from bot.stores.tracker_privacy import TrackerSweeps
 
 POOL_SIZE = 4
 # Conversations whose current session stays in memory (least recently used ones leave first).
@@ -76,10 +80,16 @@ class SQLiteTrackerStore(SQLTrackerStore):
         self.cached_conversations = cached_conversations
         # sender id -> each stored event of its latest session, in order.
         self._sessions: "OrderedDict[Text, List[Event]]" = OrderedDict()
+        self.sweeps = TrackerSweeps(self.engine, self.forget_cached)
+
+    def forget_cached(self, sender_ids: Any) -> None:
+        for sender_id in sender_ids:
+            self._sessions.pop(sender_id, None)
 
     # --- reading -----------------------------------------------------------------------------
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        self.sweeps.start()
         stored = self._latest_session(sender_id)
         if not stored or self.domain is None:
             return None
@@ -119,6 +129,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
     # --- writing -----------------------------------------------------------------------------
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        self.sweeps.start()
         await self.stream_events(tracker)
         stored = self._latest_session(tracker.sender_id)
         # Only the events after the stored ones: no copy of the whole session per message.

@@ -15,8 +15,12 @@ from handoff.wire.connection import Connection
 
 def may_see(agent: Agent, conversation: Conversation) -> bool:
     """A chat the agent holds, or one waiting in their languages; any chat for a supervisor."""
-    if agent.supervisor:
-        return True
+    return agent.supervisor or within_reach(agent, conversation)
+
+
+def within_reach(agent: Agent, conversation: Conversation) -> bool:
+    """What any agent may see, supervisor or not: a chat they hold, or one waiting in their
+    languages (a supervisor's read of anything else is recorded in the audit log)."""
     if conversation.owner == Owner.AGENT.value:
         return conversation.agent_id == agent.id
     return (conversation.owner == Owner.QUEUE.value

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
-from handoff.services.agent_view import AgentView, may_see, ticket_visible
+from handoff.services.agent_view import AgentView, may_see, ticket_visible, within_reach
 from handoff.services.agents import DEMO_AGENT
 from handoff.services.attempt_counts import AttemptCounts
+from handoff.services.audit import (
+    CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
+)
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
@@ -39,7 +42,7 @@ class Desk:
                  grace_seconds: float, demo: bool = False,
                  password_cost: PasswordCost = STRONG, session_hours: float = 12.0,
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
-                 ) -> None:
+                 *, audit: Audit) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -51,6 +54,7 @@ class Desk:
         self.clock = clock
         self.grace_seconds = grace_seconds
         self.demo = demo
+        self.audit = audit
         self.grace: Dict[int, asyncio.TimerHandle] = {}
         # This hub's signed-in sockets: the hash of the session each signed in with.
         self.session_of: Dict[Connection, str] = {}
@@ -180,8 +184,11 @@ class Desk:
 
     # --- taking chats ----------------------------------------------------------------------------
 
-    def take(self, agent: Agent, conversation_id: str, claim: bool) -> None:
-        """Accepts the chat offered to the agent, or claims any waiting chat if they have room."""
+    def take(self, agent: Agent, conversation_id: str, claim: bool,
+             origin: Optional[str] = None) -> None:
+        """Accepts the chat offered to the agent, or claims one waiting in their languages (any,
+        for a supervisor) if they have room (a claim is recorded in the audit log: it takes a
+        chat out of the queue's order)."""
         conversation = self.repository.conversation(conversation_id)
         if conversation is None or conversation.owner != Owner.QUEUE.value:
             raise ProtocolError("not_waiting", "that chat is not waiting in the queue",
@@ -208,6 +215,9 @@ class Desk:
                                  (now - conversation.queued_at).total_seconds(),
                                  language=conversation.language)
         dispatcher.forget(conversation_id)
+        if claim:
+            self.audit.record(agent_actor(agent.name, origin), CHAT_CLAIMED,
+                              conversation_id=conversation_id)
         self._send_assigned(agent.id, conversation)
         dispatcher.run()
 
@@ -257,20 +267,24 @@ class Desk:
         self.broker.publish(topics.chat(conversation.id), {
             "type": "typing", "speaker": "agent", "name": agent.display_name, "typing": typing})
 
-    def transfer(self, agent: Agent, frame: Frame) -> None:
+    def transfer(self, agent: Agent, frame: Frame, origin: Optional[str] = None) -> None:
+        """Reassigns a chat the agent holds (recorded in the audit log)."""
         conversation = self.held(agent, frame["conversation_id"])
         target = frame["to"]
+        details = {"conversation_id": conversation.id, "to": target}
         if target == "agent":
             self._to_agent(agent, conversation, frame.get("agent"))
+            details["agent"] = frame.get("agent")
         else:
             changes: Dict[str, Any] = {"agent_id": None, "assigned_at": None}
             data: Dict[str, Any] = {"to": target}
             if target == "language":
                 if not frame.get("language"):
                     raise ProtocolError("missing_field", "'language' is required", field="language")
-                changes["language"] = data["language"] = frame["language"]
+                changes["language"] = data["language"] = details["language"] = frame["language"]
             self.timeline.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
                                changes=changes, data=data, notify_agents=[agent.id])
+        self.audit.record(agent_actor(agent.name, origin), CHAT_TRANSFERRED, **details)
         self._released(agent.id, conversation.id, "transferred")
         self.dispatcher.run()
 
@@ -309,14 +323,37 @@ class Desk:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def history(self, agent: Agent, conversation_id: str, after_seq: int) -> Dict[str, Any]:
+    def history(self, agent: Agent, conversation_id: str, after_seq: int,
+                origin: Optional[str] = None) -> Dict[str, Any]:
+        """A conversation's events; a supervisor's read of one that is neither theirs nor
+        waiting in their languages is recorded in the audit log."""
         conversation = self.repository.conversation(conversation_id)
-        if conversation is None or not may_see(agent, conversation):
+        as_agent = conversation is not None and within_reach(agent, conversation)
+        if not as_agent and not (conversation is not None and agent.supervisor):
             raise ProtocolError("forbidden", "you may not read that conversation",
                                 field="conversation_id")
+        if not as_agent:
+            self.audit.record(agent_actor(agent.name, origin), CHAT_VIEWED,
+                              conversation_id=conversation_id, owner=conversation.owner)
         events = self.repository.events_after(conversation_id, after_seq, internal=True)
         return {"type": "history", "conversation": conversation_card(conversation, self.repository),
                 "events": [e.as_frame() for e in events]}
+
+    def audit_entries(self, agent: Agent, frame: Frame) -> Dict[str, Any]:
+        """The audit log, newest first, for supervisors only."""
+        if not agent.supervisor:
+            raise ProtocolError("forbidden", "only supervisors may read the audit log")
+        since = None
+        if frame.get("since"):
+            try:
+                since = datetime.fromisoformat(frame["since"].removesuffix("Z"))
+            except ValueError:
+                raise ProtocolError("invalid_field", "'since' must be an ISO date or time",
+                                    field="since") from None
+            if since.tzinfo is not None:
+                since = since.astimezone(timezone.utc).replace(tzinfo=None)
+        return {"type": "audit", "entries": self.audit.entries(
+            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100)}
 
     def tickets(self, agent: Agent) -> Dict[str, Any]:
         held = self._held_ids(agent)

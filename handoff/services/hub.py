@@ -16,6 +16,7 @@ from handoff.config import HubSettings
 from handoff.metrics import Metrics
 from handoff.services import topics
 from handoff.services.attempt_counts import AttemptCounts
+from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.conversations import Conversations
@@ -24,6 +25,7 @@ from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import Handoffs
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
+from handoff.services.retention import Retention
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -44,6 +46,8 @@ class Hub:
     handoffs: Handoffs
     conversations: Conversations
     desk: Desk
+    audit: Audit
+    retention: Retention
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -52,6 +56,7 @@ class Hub:
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
                  ) -> "Hub":
         background = BackgroundTasks()
+        audit = Audit(repository, clock)
         bot = Bot(rasa, repository)
         presence = Presence(hub_id, settings.presence_seconds)
         timeline = Timeline(repository, broker, texts, metrics)
@@ -63,16 +68,20 @@ class Hub:
                                       settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
-                    settings.password_cost, settings.session_hours, attempts)
+                    settings.password_cost, settings.session_hours, attempts,
+                    audit=audit)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
         return cls(settings=settings, repository=repository, broker=broker, rasa=rasa,
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
-                   handoffs=handoffs, conversations=conversations, desk=desk)
+                   handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
+                   retention=Retention(repository, audit, settings.retention_days,
+                                       settings.audit_retention_days, clock))
 
     def start(self) -> None:
         self.desk.start()
+        self.audit.record_settings(self.settings.access_settings())
 
     def tick(self) -> None:
         """Presence announced, offers expired, breaches escalated, vanished agents' chats

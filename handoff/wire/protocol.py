@@ -83,6 +83,9 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "history": {**CONVERSATION, "after_seq": Field(int, required=False)},
     "tickets": {},
     "ticket": {"ticket_id": ID},
+    "audit": {"since": Field(str, required=False, max_chars=40), "actor": OPTIONAL_ID,
+              "action": Field(str, required=False, max_chars=64),
+              "limit": Field(int, required=False)},
     "sign_out": {},
     "ping": {},
 }

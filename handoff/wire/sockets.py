@@ -288,7 +288,7 @@ class AgentSocket(Socket[Agent]):
         elif kind == "status":
             self.party = desk.set_status(agent, frame["status"])
         elif kind in ("claim", "accept"):
-            desk.take(agent, frame["conversation_id"], claim=kind == "claim")
+            desk.take(agent, frame["conversation_id"], claim=kind == "claim", origin=self.address)
         elif kind == "decline":
             desk.decline(agent, frame["conversation_id"])
         elif kind in ("message", "note"):
@@ -296,11 +296,14 @@ class AgentSocket(Socket[Agent]):
         elif kind == "typing":
             desk.typing(agent, frame["conversation_id"], frame["typing"])
         elif kind == "transfer":
-            desk.transfer(agent, frame)
+            desk.transfer(agent, frame, origin=self.address)
         elif kind == "resolve":
             desk.resolve(agent, frame["conversation_id"])
         elif kind == "history":
-            return desk.history(agent, frame["conversation_id"], frame.get("after_seq") or 0)
+            return desk.history(agent, frame["conversation_id"], frame.get("after_seq") or 0,
+                                origin=self.address)
+        elif kind == "audit":
+            return desk.audit_entries(agent, frame)
         elif kind == "tickets":
             return desk.tickets(agent)
         elif kind == "ticket":

@@ -16,7 +16,8 @@ from support.hub import handoff_body
 from handoff.store.schema import Base
 from support.tokens import METRICS_TOKEN, SERVICE_TOKEN, user_token
 
-PAGES = ("/help/en", "/help/ja", "/console", "/static/bolt-sidebar.js", "/static/console.js",
+PAGES = ("/help/en", "/help/ja", "/console", "/static/bolt-sidebar.js", "/static/console/main.js",
+         "/static/vendor/preact.module.js", "/static/sidebar/sidebar.js",
          "/static/demo-page.js", "/static/help.css", "/static/console.html", "/web/texts/de",
          "/help/fr", "/no-such-page", "/")
 # Words of SQLAlchemy, SQLite, PostgreSQL's driver, PyJWT and the json module.
