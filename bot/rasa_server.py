@@ -55,8 +55,6 @@ def keep_bolts_logging(level: str) -> None:
 
     def rasa_loggers(_loglevel: Optional[object] = None) -> None:
         logging.getLogger("rasa").setLevel(level.upper())
-        # Sanic's access lines name the URL, whose query can hold Rasa's API token.
-        logging.getLogger("sanic.access").setLevel(logging.WARNING)
 
     rasa.utils.io.configure_colored_logging = rasa_loggers
     rasa.__main__.configure_structlog = lambda log_level=None: None

@@ -125,6 +125,9 @@ def configure(process: str, log_format: str = "text", level: str = "info",
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(numeric_level)
+    # Sanic's access lines are a URL and a status in fields of their own, not an event: the URL's
+    # query can hold a token (Rasa's API takes its token there), and Bolt's events say more.
+    logging.getLogger("sanic.access").setLevel(max(logging.WARNING, numeric_level))
     logging.captureWarnings(True)
     structlog.reset_defaults()
     structlog.configure(

@@ -31,6 +31,7 @@ def output() -> Iterator[io.StringIO]:
         for handler in handlers:
             root.addHandler(handler)
         root.setLevel(level)
+        logging.getLogger("sanic.access").setLevel(logging.NOTSET)
         logging.captureWarnings(False)
         structlog.contextvars.clear_contextvars()
         structlog.reset_defaults()
@@ -102,6 +103,16 @@ def test_private_fields_and_e_mail_addresses_are_withheld_above_debug(output):
     assert library["event"] == f"no user {logs.WITHHELD} in the directory"
     # Debug lines are for a developer's own machine: as they are.
     assert (debug["text"], debug["email"]) == ("my card is 4111", "anna.k@example.com")
+
+
+def test_sanics_access_lines_stay_out(output):
+    """A URL and a status in fields of their own, not an event; the URL's query can hold a
+    token (Rasa's API takes its token there)."""
+    logs.configure("rasa", "json", "info", stream=output)
+    logging.getLogger("sanic.access").info(
+        "", extra={"request": "POST /conversations/c-1/tracker/events?token=s3cret"})
+    logging.getLogger("sanic.root").info("Goin' Fast")
+    assert [line["logger"] for line in json_lines(output)] == ["sanic.root"]
 
 
 def test_python_warnings_come_out_as_log_lines(output):
