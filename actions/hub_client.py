@@ -6,15 +6,15 @@ speaks it. The hand-off's body is bolt/core/handoff_request.py, which the hub re
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 import aiohttp
 
+from bolt.core import logs
 from bolt.core.handoff_request import HandoffRequest
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 
 class HubError(RuntimeError):
@@ -91,6 +91,6 @@ class HubClient:
     def _refused(what: str, status: int, body: Dict[str, Any]) -> HubUnavailable:
         # 400/401/404 mean Bolt or its configuration is wrong: loud in the log, and for the user
         # the same as an unreachable hub (never a promise of an agent).
-        log = logger.warning if status >= 500 else logger.error
-        log("the hub refused the %s request: %s %s", what, status, body)
+        say = log.warning if status >= 500 else log.error
+        say("hub.refused", request=what, status=status, error=body.get("error"))
         return HubUnavailable(f"the hub answered {status}: {body.get('error') or body}")

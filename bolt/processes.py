@@ -41,7 +41,8 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
     return [
         Service(
             name="action server",
-            command=[python, "-m", "rasa", "run", "actions", "--actions", "actions",
+            # rasa-sdk's server with Bolt's log set-up (actions/server.py).
+            command=[python, "-m", "actions.server", "--actions", "actions",
                      "--port", str(settings.actions_port)],
             health_url=f"http://{settings.actions_host}:{settings.actions_port}/health",
             # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import logging
 import os
 import socket
 import uuid
@@ -13,6 +12,7 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json as json_response
 
+from bolt.core import logs
 from handoff.web.api import api
 from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
@@ -29,7 +29,7 @@ from handoff.services.texts import Texts
 from handoff.web.headers import frame_ancestors, security_headers
 from handoff.web.pages import demo_users, load_web_texts, seed_demo_agent, web
 
-log = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 # Sanic keeps a registry of app names; each app built in one process gets its own.
 _numbers = itertools.count(1)
 # Frames up to this many times the frame limit still get an error frame; beyond, the socket closes.
@@ -38,7 +38,8 @@ FIRST_SWEEP_SECONDS = 60.0
 
 
 def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
-    app = Sanic(f"bolt_hub_{next(_numbers)}", register=False)
+    # Sanic's lines go through the process's own log set-up (bolt/core/logs.py).
+    app = Sanic(f"bolt_hub_{next(_numbers)}", register=False, configure_logging=False)
     app.config.WEBSOCKET_MAX_SIZE = settings.max_frame_bytes * HARD_FRAME_FACTOR
     app.config.REQUEST_MAX_SIZE = 256 * 1024
     app.config.ACCESS_LOG = False
@@ -61,7 +62,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         if isinstance(error, SanicException):  # the request's fault (404, 405, 413): Sanic says so
             return app.error_handler.default(request, error)
         # Not the caller's doing: the log says why, the answer says no library's words.
-        log.error("%s %s failed", request.method, request.path, exc_info=error)
+        log.error("request.failed", method=request.method, path=request.path, exc_info=error)
         return json_response({"error": "the hub failed to do this (its log says why)"},
                              status=500)
 
@@ -86,10 +87,10 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.web_texts = load_web_texts(settings.content_dir)
         app.ctx.demo_users = demo_users() if settings.demo else []
         if settings.demo:
-            log.warning("demo mode is on (BOLT_DEMO): demo sign-ins and the agent 'demo' "
-                        "(password 'demo-agent'); never expose this hub")
+            log.warning("demo_mode.on", setting="BOLT_DEMO", agent="demo",
+                        advice="never expose this hub")
             if seed_demo_agent(hub.repository):
-                log.info("demo mode: added the agent 'demo'")
+                log.info("demo_mode.agent_added", agent="demo")
         app.ctx.hub = hub
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
         hub.start()
@@ -123,7 +124,7 @@ async def _tick(hub: Hub, seconds: float) -> None:
         try:
             hub.tick()
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
-            log.exception("queue tick failed")
+            log.exception("queue.tick_failed")
 
 
 async def _sweep(hub: Hub, seconds: float) -> None:
@@ -134,7 +135,7 @@ async def _sweep(hub: Hub, seconds: float) -> None:
         try:
             swept = await asyncio.to_thread(hub.retention.sweep)
             if any(swept.values()):
-                log.info("retention: deleted %s", swept)
+                log.info("retention.swept", deleted=swept)
         except Exception:  # the next sweep tries again
-            log.exception("the retention sweep failed")
+            log.exception("retention.sweep_failed")
         await asyncio.sleep(seconds)

@@ -28,6 +28,7 @@
 | BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
 | BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
 | BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
+| BOLT_LOG_FORMAT, BOLT_LOG_LEVEL (bolt/core/settings.py) | text, info | the log lines (bolt/core/logs.py) |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -87,6 +88,8 @@ class HubSettings:
     retention_days: float = 90.0
     audit_retention_days: float = 400.0
     retention_sweep_seconds: float = 3600.0
+    log_format: str = "text"
+    log_level: str = "info"
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -153,6 +156,8 @@ class HubSettings:
             retention_days=bolt.retention_days,
             audit_retention_days=bolt.audit_retention_days,
             retention_sweep_seconds=bolt.retention_sweep_seconds,
+            log_format=bolt.log_format,
+            log_level=bolt.log_level,
         )
 
 

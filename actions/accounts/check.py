@@ -1,16 +1,16 @@
 """The account check: what a verified identity may have, from the directory and the policy."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, FrozenSet, List, Optional
 
 from actions.accounts.directory import AccountDirectory, AccountUser, DirectoryUnavailable
 from actions.accounts.policy import RIGHTS, Member, SupportPolicy
+from bolt.core import logs
 from bolt.core.identity import Identity
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 
 class Standing(Enum):
@@ -37,13 +37,11 @@ def check_account(
     try:
         entry = directory.find(identity.account_id, identity.user_id)
     except DirectoryUnavailable as error:
-        logger.error("account check impossible for %s: %s", identity.user_id, error)
+        log.error("account.directory_unavailable", error=str(error))
         return AccountCheck(Standing.UNAVAILABLE)
     if entry is None:
-        logger.warning(
-            "user %s of account %s is not in the directory: treated as anonymous",
-            identity.user_id, identity.account_id,
-        )
+        log.warning("account.unknown_user", account_id=identity.account_id,
+                    user_id=identity.user_id, treated_as="anonymous")
         return AccountCheck(Standing.ANONYMOUS)
     return AccountCheck(Standing.MEMBER, policy.rights(entry.member), entry)
 

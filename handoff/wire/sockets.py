@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 import time
 from collections import deque
 from typing import (
@@ -14,6 +13,7 @@ from typing import (
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
 
+from bolt.core import logs
 from bolt.core.identity import Identity, InvalidToken, TokenRules, verify_token
 from handoff.config import HubSettings
 from handoff.wire.connection import Connection
@@ -27,7 +27,7 @@ from handoff.rules.rate_limits import Limiter
 from handoff.store.repository import Conflict
 from handoff.store.schema import Agent
 
-log = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 # Messages of one socket being stored at once; past this, the socket waits before reading more.
 MAX_IN_FLIGHT = 64
 # Agent frames that need only who the agent is, not their current status or capacity.
@@ -107,11 +107,11 @@ def answered(connection: Connection, frame: Optional[Frame], error: Exception) -
         connection.deliver(ProtocolError("conflict", str(error)).frame())
     elif isinstance(error, OperationalError):
         # The database is locked or gone: the transaction rolled back, nothing is stored.
-        log.error("database unavailable", exc_info=error)
+        log.error("store.unavailable", frame=frame.type if frame else None, exc_info=error)
         connection.deliver(ProtocolError(
             "unavailable", "cannot store anything right now: try again").frame(ref=ref))
     else:  # not the client's doing: logged for the operators, and the socket carries on
-        log.error("a %s frame failed", frame.type if frame else "client", exc_info=error)
+        log.error("frame.failed", frame=frame.type if frame else None, exc_info=error)
         connection.deliver(ProtocolError(
             "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
 
@@ -196,6 +196,11 @@ class ChatSocket(Socket[Visitor]):
         visitor.conversation_id = conversation.id
         visitor.locale = visitor.locale or conversation.locale
         self.party = visitor
+        # The socket's task (and the bot turns it starts) logs in this conversation's context.
+        logs.bind_conversation(conversation.id)
+        log.info("conversation.started" if resume_key else "conversation.resumed",
+                 language=conversation.language, owner=conversation.owner,
+                 signed_in=identity is not None, token_refused=token_error)
         welcome: Dict[str, Any] = {
             "type": "welcome", "conversation_id": conversation.id, "owner": conversation.owner,
             "language": conversation.language, "last_seq": conversation.last_seq,
@@ -237,13 +242,21 @@ class AgentSocket(Socket[Agent]):
             raise ProtocolError("login_first", "sign in with a login frame first")
         if frame.type not in RELAYED_AS_SIGNED_IN:
             agent = self.hub.repository.agent(agent.id) or agent  # its status and capacity now
-        return self.act(agent, frame)
+        with logs.conversation(frame.get("conversation_id")):
+            return self.act(agent, frame)
 
     async def login(self, frame: Frame) -> None:
-        agent, session = await self.hub.desk.login(frame, self.address)
+        how = "session" if frame.get("session") else "password"
+        try:
+            agent, session = await self.hub.desk.login(frame, self.address)
+        except ProtocolError as refused:
+            log.info("agent.sign_in_refused", how=how, code=refused.code)
+            raise
         if self.party is not None or self.connection.closed:
             return  # signed in twice at once, or gone while the password was checked
         self.party, self.session = agent, session
+        logs.bind_agent(agent.id)
+        log.info("agent.signed_in", agent=agent.name, how=how)
         self.hub.desk.attach(agent, session, self.connection)
 
     def sign_out(self) -> None:
@@ -251,6 +264,7 @@ class AgentSocket(Socket[Agent]):
         if self.session:
             self.hub.desk.sign_out(self.session)
             self.session = None
+            log.info("agent.signed_out")
         self.connection.stop()
         asyncio.get_running_loop().create_task(self.connection.ws.close(code=1000,
                                                                         reason="signed out"))
@@ -262,6 +276,7 @@ class AgentSocket(Socket[Agent]):
             self.sign_out()
         elif kind == "status":
             self.party = desk.set_status(agent, frame["status"])
+            log.info("agent.status", status=frame["status"])
         elif kind in ("claim", "accept"):
             desk.take(agent, frame["conversation_id"], claim=kind == "claim", origin=self.address)
         elif kind == "decline":
@@ -290,6 +305,7 @@ class AgentSocket(Socket[Agent]):
         return [f"agent:{agent.id}"] if agent else []
 
     def closed(self, agent: Agent) -> None:
+        log.info("agent.disconnected")
         self.hub.desk.detach(agent, self.connection)
 
 
