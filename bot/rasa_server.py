@@ -12,6 +12,9 @@ refuses to start on a Rasa or library version they were not tested on (bot/speed
 that Rasa's HTTP API (`/conversations`, `/model`, `/status`) answers only the hub and Bolt's
 command line, and the token stays out of the process list; without it such a server does not
 start.
+
+`run` also exports Rasa's metrics (bot/metrics.py) at http://BOLT_METRICS_HOST:BOLT_RASA_METRICS_PORT
+/metrics (127.0.0.1:5006 unless set, bolt/core/settings.py).
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ import os
 import sys
 from typing import List, Mapping
 
+from bolt.core.metrics import serve_metrics
+from bolt.core.settings import Settings
 from bot.speedups import install_all
 from bot.speedups.guard import UntestedVersion
 
@@ -31,9 +36,24 @@ def main() -> None:
     sys.argv[1:] = with_api_token(sys.argv[1:], os.environ)
     if not installed:
         print("Rasa starts without Bolt's speed-ups (BOLT_RASA_SPEEDUPS=off).", file=sys.stderr)
+    if serves_messages(sys.argv[1:]):
+        export_metrics(Settings.from_env(os.environ))
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
+
+
+def serves_messages(args: List[str]) -> bool:
+    """Whether the command is the Rasa server (`run`), not `run actions`, training or a test."""
+    return bool(args) and args[0] == "run" and (len(args) == 1 or args[1] != "actions")
+
+
+def export_metrics(settings: Settings) -> None:
+    from bot import metrics, metrics_hooks
+
+    metrics_hooks.install()
+    serve_metrics(metrics.REGISTRY, settings.metrics_host, settings.rasa_metrics_port,
+                  "the Rasa server")
 
 
 def with_api_token(args: List[str], env: Mapping[str, str]) -> List[str]:

@@ -8,6 +8,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 from actions.accounts.directory import AccountDirectory, AccountUser, DirectoryUnavailable
 from actions.accounts.policy import RIGHTS, Member, SupportPolicy
+from actions.metrics import ACCOUNT_CHECKS
 from bolt.core.identity import Identity
 
 logger = logging.getLogger(__name__)
@@ -33,18 +34,22 @@ def check_account(
     identity: Optional[Identity], directory: AccountDirectory, policy: SupportPolicy
 ) -> AccountCheck:
     if identity is None:
+        ACCOUNT_CHECKS.labels("anonymous").inc()
         return AccountCheck(Standing.ANONYMOUS)
     try:
         entry = directory.find(identity.account_id, identity.user_id)
     except DirectoryUnavailable as error:
         logger.error("account check impossible for %s: %s", identity.user_id, error)
+        ACCOUNT_CHECKS.labels("unavailable").inc()
         return AccountCheck(Standing.UNAVAILABLE)
     if entry is None:
         logger.warning(
             "user %s of account %s is not in the directory: treated as anonymous",
             identity.user_id, identity.account_id,
         )
+        ACCOUNT_CHECKS.labels("unknown_user").inc()
         return AccountCheck(Standing.ANONYMOUS)
+    ACCOUNT_CHECKS.labels("member").inc()
     return AccountCheck(Standing.MEMBER, policy.rights(entry.member), entry)
 
 

@@ -10,6 +10,9 @@
 | BOLT_ACTIONS_HOST  | 127.0.0.1            | address the action server binds to               |
 | BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
 | BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
+| BOLT_METRICS_HOST  | 127.0.0.1            | address the Rasa and action servers' metrics listen on |
+| BOLT_RASA_METRICS_PORT | 5006             | the Rasa server's metrics (GET /metrics)         |
+| BOLT_ACTIONS_METRICS_PORT | 5056          | the action server's metrics (GET /metrics)       |
 | BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
 | BOLT_DEMO          | false                | demo mode: demo sign-ins, the agent `demo`, the demo accounts |
 """
@@ -36,6 +39,10 @@ class Settings:
     # Only the hub faces users: Rasa and the action server stay on loopback unless set.
     rasa_host: str = LOOPBACK
     actions_host: str = LOOPBACK
+    # The hub serves its metrics itself, behind its token; these two have no token: loopback.
+    metrics_host: str = LOOPBACK
+    rasa_metrics_port: int = 5006
+    actions_metrics_port: int = 5056
 
     @property
     def config_file(self) -> Path:
@@ -84,6 +91,9 @@ class Settings:
             demo=flag(env, "BOLT_DEMO", False),
             rasa_host=env.get("BOLT_RASA_HOST") or LOOPBACK,
             actions_host=env.get("BOLT_ACTIONS_HOST") or LOOPBACK,
+            metrics_host=env.get("BOLT_METRICS_HOST") or LOOPBACK,
+            rasa_metrics_port=_port(env, "BOLT_RASA_METRICS_PORT", 5006),
+            actions_metrics_port=_port(env, "BOLT_ACTIONS_METRICS_PORT", 5056),
         )
 
 
