@@ -89,6 +89,10 @@ class Metrics:
             "bolt_hub_queue_wait_seconds": self.queue_wait,
             "bolt_hub_sla_breaches_total": self.sla_breaches,
         }
+        # Every deadline series from the start: a rule's increase() sees the first breach.
+        for language in SUPPORTED_LANGUAGES:
+            for priority in PRIORITIES:
+                self.sla_breaches.labels(language, priority)
         # Bound once: what happens per frame or per socket only increments.
         self.sockets = {kind: self.connections.labels(kind) for kind in SOCKETS}
         self._refused: Dict[str, Callable[[], None]] = {}
