@@ -2,7 +2,7 @@
 server that Rasa and the action server export theirs on (the hub serves its own /metrics)."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from prometheus_client import CollectorRegistry, start_http_server
 
@@ -20,11 +20,13 @@ def exported_names(registry: CollectorRegistry) -> Iterable[str]:
             yield family.name + suffix
 
 
-def serve_metrics(registry: CollectorRegistry, host: str, port: int, what: str) -> None:
-    """Serves `registry` at http://host:port/metrics from a thread of this process; a port
-    that cannot be bound stops the process with a clear message."""
+def serve_metrics(registry: CollectorRegistry, host: str, port: int, what: str) -> Any:
+    """Serves `registry` at http://host:port/metrics from a thread of this process, and returns
+    the server (its `shutdown()` stops it); a port that cannot be bound stops the process with a
+    clear message."""
     try:
-        start_http_server(port, addr=host, registry=registry)
+        server, _thread = start_http_server(port, addr=host, registry=registry)
+        return server
     except OSError as error:
         raise SystemExit(f"{what} cannot serve its metrics on {host}:{port}: {error.strerror}") \
             from None
