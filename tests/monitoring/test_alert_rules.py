@@ -48,3 +48,17 @@ def test_every_rule_says_what_it_is_and_what_to_do():
         annotations = rule.get("annotations", {})
         assert annotations.get("summary") and annotations.get("runbook"), name
         assert rule.get("labels", {}).get("severity") in ("page", "ticket"), name
+
+
+def test_the_example_scrape_configuration_is_valid_and_names_the_rules_jobs(tmp_path):
+    config = yaml.safe_load((RULES / "prometheus.yml").read_text())
+    token = tmp_path / "token"
+    token.write_text("a-metrics-token")
+    config["scrape_configs"][0]["authorization"]["credentials_file"] = str(token)
+    config["rule_files"] = [str(RULES / "alerts.yml")]
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    assert "SUCCESS" in run("check", "config", str(tmp_path / "prometheus.yml"))
+    jobs = {job["job_name"] for job in config["scrape_configs"]}
+    assert jobs == {"bolt-hub", "bolt-rasa", "bolt-actions"}
+    expression = rules()["BoltProcessDown"]["expr"]
+    assert all(job in expression for job in jobs)
