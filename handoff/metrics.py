@@ -10,7 +10,7 @@ user.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, Mapping, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Mapping, Set, Tuple
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.metrics import MetricWrapperBase
@@ -96,6 +96,7 @@ class Metrics:
         # Bound once: what happens per frame or per socket only increments.
         self.sockets = {kind: self.connections.labels(kind) for kind in SOCKETS}
         self._refused: Dict[str, Callable[[], None]] = {}
+        self._children: Dict[Tuple[Any, ...], Any] = {}
         self.rasa_up.set(0)
         self._figures: Dict[str, Gauge] = {
             "bolt_hub_queue_length": self.queue_length,
@@ -107,12 +108,20 @@ class Metrics:
         self.set_figures(zero_figures())
 
     def count(self, name: str, amount: float = 1.0, **label_values: str) -> None:
-        metric = self._by_name[name]
-        (metric.labels(**label_values) if label_values else metric).inc(amount)
+        self._child(name, label_values).inc(amount)
 
     def observe(self, name: str, value: float, **label_values: str) -> None:
-        metric = self._by_name[name]
-        (metric.labels(**label_values) if label_values else metric).observe(value)
+        self._child(name, label_values).observe(value)
+
+    def _child(self, name: str, label_values: Dict[str, str]) -> Any:
+        # Kept once made: prometheus_client's labels() checks and sorts the names each time.
+        key = (name, *label_values.items())
+        child = self._children.get(key)
+        if child is None:
+            metric = self._by_name[name]
+            child = self._children[key] = (metric.labels(**label_values) if label_values
+                                           else metric)
+        return child
 
     def refused(self, code: str) -> None:
         """One frame answered with the error `code` (a constant of the hub's, never the
