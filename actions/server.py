@@ -1,4 +1,5 @@
-"""Bolt's action server: rasa-sdk's own server and command line, with Bolt's log set-up.
+"""Bolt's action server: rasa-sdk's own server and command line, with Bolt's log set-up and
+its metrics.
 
     python -m actions.server --actions actions --port 5055
 
@@ -6,18 +7,23 @@ takes the arguments of `rasa run actions` (it is how `bolt run` starts the actio
 log set-up (bolt/core/logs.py, BOLT_LOG_FORMAT and BOLT_LOG_LEVEL, read in actions/config.py) is
 made first and rasa-sdk's own (coloredlogs, Sanic's levels) left out, so that its lines come out
 in Bolt's format. Each action call is handled in its conversation's log context: the tracker's
-sender id, which is the hub's conversation id.
+sender id, which is the hub's conversation id. Its metrics (actions/metrics.py) are exported at
+http://BOLT_METRICS_HOST:BOLT_ACTIONS_METRICS_PORT/metrics (127.0.0.1:5056 unless set), each
+action call counted by action and outcome.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import zlib
-from typing import Any, Optional
+from typing import Any, Callable, Dict, Optional
 
 import pluggy
 
+from actions import metrics
 from bolt.core import logs
+from bolt.core.metrics import serve_metrics
 
 ACTION_CALL_PATH = "/webhook"
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -29,9 +35,37 @@ def main() -> None:
     config = settings()  # a bad setting exits here with a message naming it
     logs.configure("actions", config.log_format, config.log_level)
     keep_bolts_logging(config.log_level)
+    count_calls()
+    serve_metrics(metrics.REGISTRY, config.metrics_host, config.metrics_port,
+                  "the action server")
     import rasa_sdk.__main__
 
     rasa_sdk.__main__.main()
+
+
+def count_calls() -> None:
+    """Counts every call of rasa-sdk's executor by action (a registered name, else `unknown`)
+    and outcome (`ok`, or `error` when it raised)."""
+    from rasa_sdk.executor import ActionExecutor
+
+    original: Callable[..., Any] = ActionExecutor.run
+    if getattr(original, "counted", False):
+        return
+
+    @functools.wraps(original)
+    async def run(self: ActionExecutor, action_call: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        name = action_call.get("next_action")
+        action = name if name in self.actions else metrics.UNKNOWN_ACTION
+        try:
+            result = await original(self, action_call)
+        except Exception:
+            metrics.CALLS.labels(action, "error").inc()
+            raise
+        metrics.CALLS.labels(action, "ok").inc()
+        return result
+
+    run.counted = True  # type: ignore[attr-defined]
+    ActionExecutor.run = run  # type: ignore[assignment]
 
 
 def keep_bolts_logging(level: str) -> None:

@@ -14,11 +14,13 @@ from sanic.response import HTTPResponse, json as json_response
 
 from bolt.core import logs
 from handoff.web.api import api
+from handoff.web.health import health
 from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
 from handoff.services.hub import Hub
 from handoff.metrics import Metrics
 from handoff.services.rasa_client import RasaClient
+from handoff.services.gauges import refresh_forever
 from handoff.services.redis_broker import RedisBroker
 from handoff.rules.rate_limits import Limiter
 from handoff.wire.sockets import agent_socket, chat_socket
@@ -44,6 +46,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
     app.config.REQUEST_MAX_SIZE = 256 * 1024
     app.config.ACCESS_LOG = False
     app.blueprint(api)
+    app.blueprint(health)
     app.blueprint(web)
     app.add_websocket_route(chat_socket, "/ws/chat")
     app.add_websocket_route(agent_socket, "/ws/agent")
@@ -81,8 +84,14 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         fan_out = broker or (RedisBroker(settings.redis_url) if settings.redis_url
                              else LocalBroker())
         await fan_out.start()
-        hub = Hub.assemble(settings, Repository(engine), fan_out, rasa,
-                           Texts.load(settings.content_dir), Metrics(), hub_id=_hub_id())
+        metrics = Metrics()
+        repository = Repository(engine)
+        repository.writer.committed = metrics.store_commit.observe
+        if isinstance(fan_out, RedisBroker):
+            fan_out.lag = metrics.broker_lag.observe
+            metrics.broker_backlog.set_function(fan_out.outgoing.qsize)
+        hub = Hub.assemble(settings, repository, fan_out, rasa,
+                           Texts.load(settings.content_dir), metrics, hub_id=_hub_id())
         app.ctx.engine = engine
         app.ctx.web_texts = load_web_texts(settings.content_dir)
         app.ctx.demo_users = demo_users() if settings.demo else []
@@ -94,16 +103,18 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.hub = hub
         app.ctx.limiter = Limiter(settings.rate_per_second, settings.rate_burst)
         hub.start()
-        app.ctx.ticker = asyncio.get_running_loop().create_task(
-            _tick(hub, settings.tick_seconds))
-        app.ctx.retention = asyncio.get_running_loop().create_task(
-            _sweep(hub, settings.retention_sweep_seconds))
+        loop = asyncio.get_running_loop()
+        app.ctx.ticker = loop.create_task(_tick(hub, settings.tick_seconds))
+        app.ctx.retention = loop.create_task(_sweep(hub, settings.retention_sweep_seconds))
+        app.ctx.gauges = loop.create_task(refresh_forever(hub, settings.metrics_seconds))
 
     @app.before_server_stop
     async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.ticker.cancel()
         app.ctx.retention.cancel()
-        await asyncio.gather(app.ctx.ticker, app.ctx.retention, return_exceptions=True)
+        app.ctx.gauges.cancel()
+        await asyncio.gather(app.ctx.ticker, app.ctx.retention, app.ctx.gauges,
+                             return_exceptions=True)
         await app.ctx.hub.stop()
         await app.ctx.hub.broker.stop()
         app.ctx.hub.repository.close()

@@ -25,6 +25,7 @@
 | BOLT_TOKEN_AUDIENCE           | (none: not required)                      | the `aud` every help-center token must carry     |
 | BOLT_TOKEN_MAX_LIFETIME_SECONDS | 86400                                   | a help-center token whose `exp - iat` is longer is refused |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
+| BOLT_HUB_METRICS_SECONDS      | 5                                         | how often the gauges read from the database, and Rasa's state, are refreshed |
 | BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
 | BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
 | BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
@@ -71,6 +72,7 @@ class HubSettings:
     rasa_token: str
     demo: bool = False
     metrics_token: Optional[str] = None
+    metrics_seconds: float = 5.0
     token_kid: str = DEFAULT_TOKEN_KID
     previous_token_keys: Tuple[Tuple[str, str], ...] = ()
     token_issuer: Optional[str] = None
@@ -144,6 +146,7 @@ class HubSettings:
             rasa_token=secrets.rasa_token,
             demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
+            metrics_seconds=positive_number(env, "BOLT_HUB_METRICS_SECONDS", 5.0),
             token_kid=secrets.token_kid,
             previous_token_keys=tuple((kid, secret) for kid, secret in secrets.token_keys().items()
                                       if kid != secrets.token_kid),

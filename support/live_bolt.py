@@ -31,12 +31,13 @@ PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt
 
 
 def settings_on_free_ports(home: Path, **env: str) -> Settings:
-    """Bolt's settings for `home` with Rasa, the action server and the hub on free ports of
-    127.0.0.1; `env` adds to them."""
+    """Bolt's settings for `home` with Rasa, the action server, the hub and the metrics of the
+    first two on free ports of 127.0.0.1; `env` adds to them."""
     return Settings.from_env({
         "BOLT_HOME": str(home), "BOLT_HOST": "127.0.0.1",
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()), **env,
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_RASA_METRICS_PORT": str(free_port()),
+        "BOLT_ACTIONS_METRICS_PORT": str(free_port()), **env,
     })
 
 

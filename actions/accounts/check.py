@@ -7,6 +7,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 from actions.accounts.directory import AccountDirectory, AccountUser, DirectoryUnavailable
 from actions.accounts.policy import RIGHTS, Member, SupportPolicy
+from actions.metrics import ACCOUNT_CHECKS
 from bolt.core import logs
 from bolt.core.identity import Identity
 
@@ -33,16 +34,20 @@ def check_account(
     identity: Optional[Identity], directory: AccountDirectory, policy: SupportPolicy
 ) -> AccountCheck:
     if identity is None:
+        ACCOUNT_CHECKS.labels("anonymous").inc()
         return AccountCheck(Standing.ANONYMOUS)
     try:
         entry = directory.find(identity.account_id, identity.user_id)
     except DirectoryUnavailable as error:
         log.error("account.directory_unavailable", error=str(error))
+        ACCOUNT_CHECKS.labels("unavailable").inc()
         return AccountCheck(Standing.UNAVAILABLE)
     if entry is None:
         log.warning("account.unknown_user", account_id=identity.account_id,
                     user_id=identity.user_id, treated_as="anonymous")
+        ACCOUNT_CHECKS.labels("unknown_user").inc()
         return AccountCheck(Standing.ANONYMOUS)
+    ACCOUNT_CHECKS.labels("member").inc()
     return AccountCheck(Standing.MEMBER, policy.rights(entry.member), entry)
 
 

@@ -10,6 +10,9 @@
 | BOLT_ACTIONS_HOST  | 127.0.0.1            | address the action server binds to               |
 | BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
 | BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
+| BOLT_METRICS_HOST  | 127.0.0.1            | address the Rasa and action servers' metrics listen on |
+| BOLT_RASA_METRICS_PORT | 5006             | the Rasa server's metrics (GET /metrics)         |
+| BOLT_ACTIONS_METRICS_PORT | 5056          | the action server's metrics (GET /metrics)       |
 | BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
 | BOLT_DEMO          | false                | demo mode: demo sign-ins, the agent `demo`, the demo accounts |
 | BOLT_RETENTION_DAYS | 90                  | transcripts, tickets and Rasa's trackers older than this are deleted |
@@ -50,6 +53,10 @@ class Settings:
     # Read here so that each process's settings module has them (bolt/core/logs.py).
     log_format: str = "text"
     log_level: str = "info"
+    # The hub serves its metrics itself, behind its token; these two have no token: loopback.
+    metrics_host: str = LOOPBACK
+    rasa_metrics_port: int = 5006
+    actions_metrics_port: int = 5056
 
     @property
     def config_file(self) -> Path:
@@ -104,6 +111,9 @@ class Settings:
                                                     "seconds"),
             log_format=one_of(env, "BOLT_LOG_FORMAT", "text", LOG_FORMATS),
             log_level=one_of(env, "BOLT_LOG_LEVEL", "info", LOG_LEVELS),
+            metrics_host=env.get("BOLT_METRICS_HOST") or LOOPBACK,
+            rasa_metrics_port=_port(env, "BOLT_RASA_METRICS_PORT", 5006),
+            actions_metrics_port=_port(env, "BOLT_ACTIONS_METRICS_PORT", 5056),
         )
 
 

@@ -39,7 +39,7 @@ Party = TypeVar("Party")
 
 async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter: Limiter,
                 frames: Mapping[str, Mapping[str, Field]], handle: Handler,
-                rate_keys: Callable[[], List[str]]) -> None:
+                rate_keys: Callable[[], List[str]], refused: Callable[[str], None]) -> None:
     """Reads frames until the socket closes; a bad frame gets an error frame, nothing more.
 
     A message's store is queued when its frame is read (so a socket's frames are stored in the
@@ -55,6 +55,7 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
             if not limiter.allow(time.monotonic(), connection.key, *rate_keys()):
                 connection.deliver(
                     ProtocolError("rate_limited", "too many frames: slow down").frame())
+                refused("rate_limited")
                 continue
             frame: Optional[Frame] = None
             try:
@@ -63,14 +64,15 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
                 if isinstance(answer, Inline):  # the socket's next frame waits for this one
                     answer = await answer.work
             except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
-                answered(connection, frame, error)
+                refused(answered(connection, frame, error))
                 continue
             if inspect.isawaitable(answer):  # a message: stored off the loop, then answered
                 while in_flight and in_flight[0].done():
                     in_flight.popleft()
                 if len(in_flight) >= MAX_IN_FLIGHT:
                     await asyncio.wait({in_flight.popleft()})
-                in_flight.append(loop.create_task(_answer_when_stored(connection, frame, answer)))
+                in_flight.append(loop.create_task(
+                    _answer_when_stored(connection, frame, answer, refused)))
             elif answer is not None:
                 connection.deliver(answer)
     except ConnectionClosed:
@@ -82,11 +84,12 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
 
 
 async def _answer_when_stored(connection: Connection, frame: Frame,
-                              answer: Awaitable[Dict[str, Any]]) -> None:
+                              answer: Awaitable[Dict[str, Any]],
+                              refused: Callable[[str], None]) -> None:
     try:
         connection.deliver(await answer)
     except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
-        answered(connection, frame, error)
+        refused(answered(connection, frame, error))
 
 
 class Inline:
@@ -97,23 +100,27 @@ class Inline:
         self.work = work
 
 
-def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:
-    """The error frame for what went wrong with a client's frame."""
+def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> str:
+    """Sends the error frame for what went wrong with a client's frame; returns its code."""
     ref = frame.get("client_id") if frame else None
     if isinstance(error, ProtocolError):
         connection.deliver(error.frame(ref=ref))
-    elif isinstance(error, (Conflict, IllegalMove)):
+        return error.code
+    if isinstance(error, (Conflict, IllegalMove)):
         # Someone else changed the conversation first (another agent claimed it).
         connection.deliver(ProtocolError("conflict", str(error)).frame())
-    elif isinstance(error, OperationalError):
+        return "conflict"
+    if isinstance(error, OperationalError):
         # The database is locked or gone: the transaction rolled back, nothing is stored.
         log.error("store.unavailable", frame=frame.type if frame else None, exc_info=error)
         connection.deliver(ProtocolError(
             "unavailable", "cannot store anything right now: try again").frame(ref=ref))
-    else:  # not the client's doing: logged for the operators, and the socket carries on
-        log.error("frame.failed", frame=frame.type if frame else None, exc_info=error)
-        connection.deliver(ProtocolError(
-            "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
+        return "unavailable"
+    # Not the client's doing: logged for the operators, and the socket carries on.
+    log.error("frame.failed", frame=frame.type if frame else None, exc_info=error)
+    connection.deliver(ProtocolError(
+        "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
+    return "internal_error"
 
 
 def verified(token: Optional[str], rules: TokenRules) -> Tuple[Optional[Identity], Optional[str]]:
@@ -131,6 +138,7 @@ class Socket(Generic[Party]):
     """One open socket of the hub, and who is at its other end once its opening frame said so."""
 
     frames: ClassVar[Mapping[str, Mapping[str, Field]]]
+    kind: ClassVar[str]  # its label in the hub's metrics
 
     def __init__(self, hub: Hub, connection: Connection, address: Optional[str] = None) -> None:
         self.hub = hub
@@ -152,10 +160,14 @@ class Socket(Generic[Party]):
 async def serve_socket(request: Any, ws: Any, kind: Type[Socket]) -> None:
     """Serves one socket of `kind` until it closes."""
     socket = kind(request.app.ctx.hub, Connection(ws), request.ip or None)
+    metrics = socket.hub.metrics
+    open_sockets = metrics.sockets[kind.kind]
+    open_sockets.inc()
     try:
         await serve(ws, socket.connection, socket.hub.settings, request.app.ctx.limiter,
-                    kind.frames, socket.handle, socket.rate_keys)
+                    kind.frames, socket.handle, socket.rate_keys, metrics.refused)
     finally:
+        open_sockets.dec()
         if socket.party is not None:
             socket.closed(socket.party)
 
@@ -164,6 +176,7 @@ class ChatSocket(Socket[Visitor]):
     """/ws/chat: a user's conversation, opened by a hello frame."""
 
     frames = CHAT_FRAMES
+    kind = "chat"
 
     def handle(self, frame: Frame) -> Answer:
         if frame.type == "hello":
@@ -230,6 +243,7 @@ class AgentSocket(Socket[Agent]):
     """/ws/agent: an agent's desk, opened by a login frame."""
 
     frames = AGENT_FRAMES
+    kind = "agent"
     session: Optional[str] = None
 
     def handle(self, frame: Frame) -> Answer:
