@@ -26,6 +26,7 @@
 | BOLT_TOKEN_AUDIENCE           | (none: not required)                      | the `aud` every help-center token must carry     |
 | BOLT_TOKEN_MAX_LIFETIME_SECONDS | 86400                                   | a help-center token whose `exp - iat` is longer is refused |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
+| BOLT_HUB_METRICS_SECONDS      | 5                                         | how often the gauges read from the database, and Rasa's state, are refreshed |
 | BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
 | BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
 | BOLT_HUB_TRUSTED_PROXIES      | (none: the socket's peer is the client)   | comma-separated addresses / CIDR blocks of proxies whose X-Forwarded-For names the client |
@@ -34,6 +35,7 @@
 | BOLT_HUB_ADDRESS_RATE_PER_SECOND | 50                                     | sustained frames per second per client address, all its sockets together |
 | BOLT_HUB_ADDRESS_RATE_BURST   | 200                                       | frames per client address allowed at once before that rate applies |
 | BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
+| BOLT_LOG_FORMAT, BOLT_LOG_LEVEL (bolt/core/settings.py) | text, info | the log lines (bolt/core/logs.py) |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -77,6 +79,7 @@ class HubSettings:
     rasa_token: str
     demo: bool = False
     metrics_token: Optional[str] = None
+    metrics_seconds: float = 5.0
     token_kid: str = DEFAULT_TOKEN_KID
     previous_token_keys: Tuple[Tuple[str, str], ...] = ()
     token_issuer: Optional[str] = None
@@ -100,6 +103,8 @@ class HubSettings:
     retention_days: float = 90.0
     audit_retention_days: float = 400.0
     retention_sweep_seconds: float = 3600.0
+    log_format: str = "text"
+    log_level: str = "info"
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -154,6 +159,7 @@ class HubSettings:
             rasa_token=secrets.rasa_token,
             demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
+            metrics_seconds=positive_number(env, "BOLT_HUB_METRICS_SECONDS", 5.0),
             token_kid=secrets.token_kid,
             previous_token_keys=tuple((kid, secret) for kid, secret in secrets.token_keys().items()
                                       if kid != secrets.token_kid),
@@ -173,6 +179,8 @@ class HubSettings:
             retention_days=bolt.retention_days,
             audit_retention_days=bolt.audit_retention_days,
             retention_sweep_seconds=bolt.retention_sweep_seconds,
+            log_format=bolt.log_format,
+            log_level=bolt.log_level,
         )
 
 

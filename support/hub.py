@@ -3,6 +3,7 @@ handoff request the action server sends it (docs/handoff-api.md), and a hub with
 behind it."""
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -111,6 +112,20 @@ class Hub:
         async with aiohttp.ClientSession() as session:
             async with session.get(self.url + path, headers=headers) as response:
                 return response.status, await response.text()
+
+    async def metrics(self, *lines: str, timeout: float = 10.0) -> str:
+        """The hub's /metrics once it holds every one of `lines` (its gauges are refreshed in
+        the background); fails with the last text when they do not all come in time."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            status, text = await self.get("/metrics", token=METRICS_TOKEN)
+            assert status == 200, text
+            missing = [line for line in lines if line not in text.splitlines()]
+            if not missing:
+                return text
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"/metrics lacks {missing}:\n{text}")
+            await asyncio.sleep(0.05)
 
     async def headers(self, path: str) -> Tuple[int, Mapping[str, str]]:
         async with aiohttp.ClientSession() as session:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+from bolt.core import logs
 from bolt.core.identity import LEEWAY_SECONDS, Identity, sign_claims
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
@@ -28,6 +29,7 @@ from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
 SUMMARY_MESSAGES = 5
+log = logs.get_logger(__name__)
 
 
 @dataclass
@@ -169,7 +171,8 @@ class Conversations:
             if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
                 raise BotUnavailable("Rasa could not be resumed")
             replies = await self.bot.send(conversation_id, text, metadata)
-        except BotUnavailable:
+        except BotUnavailable as error:
+            log.warning("bot.unavailable", conversation_id=conversation_id, error=str(error))
             self.metrics.count("bolt_hub_bot_failures_total")
             self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
             return
