@@ -136,6 +136,16 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def existing_store(url: str) -> Optional[Engine]:
+    """The store, when there is one: a SQLite file that does not exist is no store (nothing is
+    created by looking); a database server's store is opened."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not (
+            parsed.database and Path(parsed.database).is_file()):
+        return None
+    return open_engine(url)
+
+
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = connection.cursor()
     # Readers in the servers never wait for an import, nor an import for them.
