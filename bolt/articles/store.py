@@ -170,15 +170,16 @@ def section_rows(article_id: int, article: ArticleIn) -> List[Dict[str, object]]
     rows = []
     for section in article.sections():
         heading = "" if section.heading == article.title else section.heading
+        # The text is its sentences: analysed once, for the snippets and the ranking alike.
+        sentences = [[sentence, search_terms(sentence, article.language)]
+                     for sentence in section.sentences()]
         rows.append({
             "article_id": article_id, "position": section.position,
             "heading": section.heading, "anchor": section.anchor, "text": section.text,
             "title_terms": " ".join(search_terms(
                 "\n".join([article.title, heading, *article.labels]), article.language)),
-            "body_terms": " ".join(search_terms(section.text, article.language)),
-            "sentence_terms": json.dumps(
-                [[sentence, search_terms(sentence, article.language)]
-                 for sentence in section.sentences()], ensure_ascii=False),
+            "body_terms": " ".join(term for _, terms in sentences for term in terms),
+            "sentence_terms": json.dumps(sentences, ensure_ascii=False),
             "analysis": ANALYSIS_VERSION,
         })
     return rows
