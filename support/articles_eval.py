@@ -11,11 +11,12 @@ part, measured with the "not ours" held-out messages of tests/data/out_of_scope/
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import yaml
 
@@ -104,6 +105,31 @@ def misses(search: ArticleSearch, part: str, floor: float) -> List[str]:
             lines.append(f"{question.language}: {question.text!r} wants "
                          f"{'/'.join(question.sections)}; got {shown or 'nothing'}")
     return lines
+
+
+def conversation_suggests(agent: Any, search: ArticleSearch, floor: float
+                          ) -> Dict[str, Dict[str, float]]:
+    """Per language, the share of held-out "not ours" messages that would get a suggestion in a
+    conversation: Bolt abstains (the trained model's decision), the NLU does not label the
+    message "not ours", and a section reaches the floor."""
+    from bolt.articles.search import NOT_OURS
+    from support.abstention_eval import ABSTAINED, decided
+
+    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+        return [await agent.parse_message(text) for text in texts]
+
+    measured = {}
+    for language in SUPPORTED_LANGUAGES:
+        texts = [text for lang, text in not_ours(NOT_OURS_HELD_OUT) if lang == language]
+        parses = asyncio.run(parse_all(texts))
+        suggested = 0
+        for text, parse in zip(texts, parses):
+            if decided(parse) != ABSTAINED or parse["intent"]["name"] == NOT_OURS:
+                continue
+            suggested += any(s.score >= floor for s in search.ranked(text, language, TOP))
+        measured[language] = {"not_ours": len(texts),
+                              "not_ours_suggested": suggested / len(texts)}
+    return measured
 
 
 def main(argv: Sequence[str] = ()) -> int:

@@ -1,7 +1,8 @@
 """Suggesting sections for a question: `suggest(question, language, limit)`.
 
-The hub and the action server call `suggest`; it returns up to `limit` sections of the user's
-language, best first, each with its article's title, its link (url#anchor), the sentence that
+The hub and the action server call `suggest` (the action server when Bolt abstains, with the
+NLU's label: a message it labels "not ours" gets nothing); it returns up to `limit` sections of
+the user's language, best first, each with its article's title, its link (url#anchor), the sentence that
 best matches the question and its score, or nothing when no section reaches the relevance floor
 (bolt/articles/relevance_floor.json, calibrated, never set by hand). The index is built from
 the store once, and built again when the store's generation number changed: the number is read
@@ -25,6 +26,10 @@ from bolt.core.search_terms import search_terms
 
 CHECK_EVERY = 1.0
 DEFAULT_LIMIT = 3
+# The NLU's label for a message that is not about the product at all ("not ours": alarms, the
+# weather, another company's service). Words such as "cancel my subscription" match articles
+# however well the floor is set; the classifier, which reads the whole message, knows better.
+NOT_OURS = "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,10 @@ def default_search() -> ArticleSearch:
         return _default
 
 
-def suggest(question: str, language: str, limit: int = DEFAULT_LIMIT) -> List[Suggestion]:
-    """Up to `limit` sections that answer the question, best first; none under the floor."""
+def suggest(question: str, language: str, limit: int = DEFAULT_LIMIT,
+            intent: Optional[str] = None) -> List[Suggestion]:
+    """Up to `limit` sections that answer the question, best first; none under the floor, and
+    none for a message the NLU labelled `intent` NOT_OURS."""
+    if intent == NOT_OURS:
+        return []
     return default_search().search(question, language, limit)

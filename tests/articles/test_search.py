@@ -119,6 +119,8 @@ def test_suggest_reads_the_store_the_settings_name(tmp_path, monkeypatch):
     found = search_module.suggest("Abo kündigen", "de", 2)
     assert 1 <= len(found) <= 2 and found[0].anchor == "cancel"
     assert search_module.suggest("Abo kündigen", "de", 2) == found
+    assert search_module.suggest("Abo kündigen", "de", 2, intent="product_question") == found
+    assert search_module.suggest("Abo kündigen", "de", 2, intent=search_module.NOT_OURS) == []
 
 
 def test_the_report_lists_articles_never_suggested_and_questions_without_one(engine, tmp_path):
