@@ -40,6 +40,19 @@ class ArticleIn:
 
 
 @dataclass(frozen=True)
+class StoredArticle:
+    """One language version of an article, as the store keeps it."""
+
+    source: str
+    external_id: str
+    language: str
+    title: str
+    url: str
+    body: str
+    body_format: str
+
+
+@dataclass(frozen=True)
 class Problem:
     where: str  # the file, and the article in it
     message: str

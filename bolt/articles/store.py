@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 
-from bolt.articles.model import ArticleIn
+from bolt.articles.model import ArticleIn, StoredArticle
 from bolt.articles.sections import Section
 from bolt.core.search_terms import search_terms
 
@@ -261,17 +261,6 @@ def load_sections(connection: Connection, language: Optional[str] = None
         yield StoredSection(row.id, row.source, row.external_id, row.language,
                             row.article_title, row.url, row.heading, row.anchor, row.text,
                             title_terms, body_terms, sentences)
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    source: str
-    external_id: str
-    language: str
-    title: str
-    url: str
-    body: str
-    body_format: str
 
 
 def load_articles(connection: Connection) -> List[StoredArticle]:

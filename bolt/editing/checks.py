@@ -11,9 +11,8 @@ from typing import (
     Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple,
 )
 
-from bolt.articles.model import MARKDOWN
+from bolt.articles.model import MARKDOWN, StoredArticle
 from bolt.articles.sections import html_sections, markdown_sections
-from bolt.articles.store import StoredArticle
 from bolt.editing import facts as fact_rules
 from bolt.editing.findings import Finding
 from bolt.editing.tree import (

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
-from sqlalchemy.engine import Engine
-
-from bolt.articles.store import StoredArticle, load_articles
+from bolt.articles.model import StoredArticle
 from bolt.editing.checks import CHECKS, Project, check_article_facts
 from bolt.editing.findings import Finding, sorted_findings
 from bolt.editing.tree import ContentPaths, read_tree
 from bolt.core.phonebook import PhoneBook, PhoneBookError, load_phonebook
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 PHONE_TABLE = "phone_numbers.yml"
 
@@ -34,11 +35,13 @@ def validate(home: Path) -> List[Finding]:
     return sorted_findings(finding for check in CHECKS for finding in check(project))
 
 
-def validate_articles(home: Path, article_store: Engine) -> List[Finding]:
+def validate_articles(home: Path, article_store: "Engine") -> List[Finding]:
     """What differs between the language versions of the help center's imported articles.
 
     Editors correct these in the help center, not in Bolt's content, so they are reported
     beside the content's findings and never stop a training."""
+    from bolt.articles.store import load_articles  # SQLAlchemy: only when there are articles
+
     with article_store.connect() as connection:
         articles = load_articles(connection)
     project = load_project(ContentPaths.of_project(home), articles)
