@@ -38,7 +38,8 @@ run: model
 
 test: model browser
 	$(BIN)/python -m pytest
-	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py tests/articles
+	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
+	scripts/with-scale-services $(BIN)/python -m pytest tests/articles -k postgresql
 	scripts/with-scale-services $(BIN)/python -m pytest -m model tests/scale
 
 # Each benchmark is a module of bench/, run from the repository so that support/ is importable.
