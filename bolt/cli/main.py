@@ -6,12 +6,12 @@ import sys
 from typing import List, Optional
 
 from bolt.cli import accounts as accounts_cli
+from bolt.cli import agents as agents_cli
 from bolt.cli import articles as articles_cli
 from bolt.cli import audit as audit_cli
 from bolt.cli import content as content_cli
 from bolt.cli import privacy as privacy_cli
 from bolt.core.settings import Settings
-from bolt.cli import agents as agents_cli
 
 
 def main(argv: Optional[List[str]] = None) -> int:
