@@ -43,6 +43,7 @@ run: model
 test: model browser prometheus
 	$(BIN)/python -m pytest
 	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
+	scripts/with-scale-services $(BIN)/python -m pytest tests/articles -k postgresql
 	scripts/with-scale-services $(BIN)/python -m pytest -m model tests/scale
 
 # Each benchmark is a module of bench/, run from the repository so that support/ is importable.
@@ -52,6 +53,7 @@ bench: model
 	$(BIN)/python -m bench.accounts_bench
 	$(BIN)/python -m bench.hub_bench
 	$(BIN)/python -m bench.content_bench
+	$(BIN)/python -m bench.articles_bench
 	scripts/with-scale-services $(BIN)/python -m bench.scale_bench
 	$(BIN)/python -m bench.relay_bench
 	$(BIN)/python -m bench.capacity_bench
