@@ -8,6 +8,17 @@ import {button, buildPanel, element, messageNode} from "./view.js";
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
 const BOT_TYPING_MS = 20000;
 const TYPING_IDLE_MS = 3000;
+// The hub's refusals a user can meet, each said in the page's language (the frame's own message
+// is the hub's English, for developers).
+const REFUSALS = {
+  rate_limited: "web_refused_rate_limited",
+  frame_too_large: "web_refused_too_long",
+  text_too_long: "web_refused_too_long",
+  too_many_conversations: "web_refused_too_many",
+  too_many_connections: "web_refused_too_many",
+  unavailable: "web_refused_unavailable",
+};
+const CROWDED = ["too_many_conversations", "too_many_connections"];
 
 export class Sidebar {
   constructor(root, options, hub) {
@@ -26,6 +37,7 @@ export class Sidebar {
     this.socket = null;
     this.stopped = false;
     this.typingSent = false;
+    this.crowded = false;
     this.t = translator({});
   }
 
@@ -67,7 +79,8 @@ export class Sidebar {
     socket.onclose = () => {
       if (this.socket !== socket || this.stopped) return;
       this.socket = null;
-      this.setStatus(this.t("web_reconnecting"), "offline");
+      this.setStatus(this.t(this.crowded ? "web_refused_too_many" : "web_reconnecting"), "offline");
+      this.crowded = false;
       const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
       this.attempt += 1;
       this.reconnectTimer = setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
@@ -112,13 +125,20 @@ export class Sidebar {
       if (this.socket) this.socket.close();
       return;
     }
+    if (!this.welcomed && CROWDED.includes(frame.code)) {
+      // The hub closes this socket next; the sidebar says why and tries again after its backoff.
+      this.crowded = true;
+      this.setStatus(this.t("web_refused_too_many"), "offline");
+      return;
+    }
     if (frame.ref) {
       this.saved.outbox = this.saved.outbox.filter((p) => p.client_id !== frame.ref);
       this.save();
       const node = this.log.querySelector('[data-client-id="' + CSS.escape(frame.ref) + '"]');
       if (node) {
         node.classList.add("bolt-failed");
-        node.appendChild(element("p", "bolt-error", this.t("web_not_sent", {reason: frame.message})));
+        const reason = this.t(REFUSALS[frame.code] || "web_refused_other");
+        node.appendChild(element("p", "bolt-error", this.t("web_not_sent", {reason})));
       }
     }
   }
