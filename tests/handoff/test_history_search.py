@@ -77,8 +77,8 @@ def test_each_language_is_found_by_its_own_words_japanese_as_the_bot_segments_it
 
 def test_snippets_mark_the_words_found_and_keep_the_text_as_written():
     pieces = snippet("ドイツの電話番号を教えてください", terms("電話番号"))
-    assert pieces == [{"text": "ドイツの", "match": False}, {"text": "電話", "match": True},
-                      {"text": "番号", "match": True}, {"text": "を教えてください", "match": False}]
+    assert pieces == [{"text": "ドイツの", "match": False}, {"text": "電話番号", "match": True},
+                      {"text": "を教えてください", "match": False}]
     written = "<img src=x onerror=alert(1)> my Password & more"
     assert "".join(p["text"] for p in snippet(written, terms("password"))) == written
     assert [p["text"] for p in snippet(written, terms("password")) if p["match"]] == ["Password"]
@@ -258,7 +258,7 @@ async def test_who_sees_a_customers_history_and_what_search_finds(bolt, agents, 
         assert result_ids(answer) == ["c-past"] and answer["total"] == 1
         match = answer["results"][0]["match"]
         assert (match["seq"], match["speaker"]) == (1, "user")
-        assert [p["text"] for p in match["snippet"] if p["match"]] == ["電話", "番号"]
+        assert [p["text"] for p in match["snippet"] if p["match"]] == ["電話番号"]
         for other in ("c-other", "c-anon"):
             await anna.send(type="transcript", conversation_id=other)
             assert (await anna.expect("error"))["code"] == "forbidden"

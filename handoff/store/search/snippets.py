@@ -17,10 +17,18 @@ Piece = Dict[str, Union[str, bool]]
 
 
 def matched_spans(text: str, query_terms: Sequence[str]) -> List[Tuple[int, int]]:
-    """(start, end) of each word of the text that has one of the terms."""
+    """(start, end) of each run of words of the text that have one of the terms (Japanese
+    words that touch are one run: 請求書 is marked whole, not as 請求 and 書)."""
     wanted = set(query_terms)
-    return [(word.start, word.end) for word in words(text)
-            if wanted.intersection(PART.findall(word.lemma.casefold()))]
+    spans: List[Tuple[int, int]] = []
+    for word in words(text):
+        if not wanted.intersection(PART.findall(word.lemma.casefold())):
+            continue
+        if spans and spans[-1][1] == word.start:
+            spans[-1] = (spans[-1][0], word.end)
+        else:
+            spans.append((word.start, word.end))
+    return spans
 
 
 def snippet(text: str, query_terms: Sequence[str], width: int = WIDTH) -> List[Piece]:
