@@ -4,7 +4,8 @@ Each part is given the parts it uses and nothing else; this record of them is re
 web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick and stop
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
-Desk are what users and agents can do on their sockets.
+Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
+chats (a customer's history, search).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from handoff.services.conversations import Conversations
 from handoff.services.desk import Desk
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import Handoffs
+from handoff.services.lookups import Lookups
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.retention import Retention
@@ -48,6 +50,7 @@ class Hub:
     desk: Desk
     audit: Audit
     retention: Retention
+    lookups: Lookups
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -77,7 +80,8 @@ class Hub:
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
-                                       settings.audit_retention_days, clock))
+                                       settings.audit_retention_days, clock),
+                   lookups=Lookups(repository, audit))
 
     def start(self) -> None:
         self.desk.start()

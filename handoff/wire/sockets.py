@@ -334,6 +334,13 @@ class AgentSocket(Socket[Agent]):
                                 origin=self.address)
         elif kind == "audit":
             return desk.audit_entries(agent, frame)
+        elif kind == "customer_history":
+            return self.hub.lookups.customer_history(agent, frame["conversation_id"])
+        elif kind == "transcript":
+            return self.hub.lookups.transcript(agent, frame["conversation_id"],
+                                               origin=self.address)
+        elif kind == "search":
+            return self.hub.lookups.search(agent, frame)
         elif kind == "tickets":
             return desk.tickets(agent)
         elif kind == "ticket":

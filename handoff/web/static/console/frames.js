@@ -2,6 +2,7 @@
 import {SESSION, changed, state} from "./state.js";
 import {acknowledged, addEvent, ensureChat, removeChat} from "./chats.js";
 import {notify} from "./notify.js";
+import {forgetHistory, lookupHandlers} from "./lookups.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
@@ -79,6 +80,7 @@ const handlers = {
   },
 
   released(frame) {
+    forgetHistory(frame.conversation_id);
     removeChat(frame.conversation_id);
   },
 
@@ -107,6 +109,8 @@ const handlers = {
     changed();
   }
 };
+
+Object.assign(handlers, lookupHandlers);
 
 export function receive(frame) {
   if (Object.prototype.hasOwnProperty.call(handlers, frame.type)) handlers[frame.type](frame);

@@ -7,6 +7,7 @@ import {cannedResponses, saveCanned} from "../canned.js";
 import {send} from "../socket.js";
 import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
+import {CustomerHistory} from "./history.js";
 import {t} from "../../shared/texts.js";
 
 const TYPING_IDLE_MS = 3000;
@@ -169,6 +170,7 @@ function Panel({id, chat, selected}) {
           <h3>${t("console_summary")}</h3>
           <p class="summary">${chat.card.summary || t("console_no_summary")}</p>
         </div>
+        <${CustomerHistory} chat=${chat}/>
         <${Notes} chat=${chat}/>
         <${Transfer} id=${id}/>
         <${Resolve} id=${id}/>
