@@ -23,7 +23,7 @@ from support.client import Client
 from support.live_bolt import settings_on_free_ports
 
 # What each server's command line holds (bolt/processes.py).
-MARKS = {"hub": "-m handoff", "action server": "-m rasa_sdk", "Rasa server": "bot.rasa_server"}
+MARKS = {"hub": "-m handoff", "action server": "-m actions.server", "Rasa server": "bot.rasa_server"}
 STOP_SECONDS = 60.0
 
 

@@ -10,12 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Protocol
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, create_engine, select
+from sqlalchemy import Boolean, Column, ForeignKey, String, create_engine, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from actions.accounts.policy import Member
+from actions.metrics import DIRECTORY_ERRORS
 from bolt.core.accounts import Account, DirectoryData, User
 from bolt.core.private_files import private_sqlite
 
@@ -109,6 +110,23 @@ class SqlAccountDirectory:
         with self._unavailable_on_error(), Session(self._engine) as session:
             return [AccountUser(_account(a), _user(u)) for a, u in session.execute(query)]
 
+    def entries_of(self, user_id: str) -> List[AccountUser]:
+        """The user's entries, in every account that has them (`bolt privacy export`)."""
+        query = (
+            select(AccountRow, UserRow)
+            .join(UserRow, UserRow.account_id == AccountRow.account_id)
+            .where(UserRow.user_id == user_id)
+            .order_by(AccountRow.account_id)
+        )
+        with self._unavailable_on_error(), Session(self._engine) as session:
+            return [AccountUser(_account(a), _user(u)) for a, u in session.execute(query)]
+
+    def erase_user(self, user_id: str) -> int:
+        """Deletes the user's entries (`bolt privacy erase`); their accounts stay. The help
+        center's next import of them brings them back."""
+        with self._unavailable_on_error(), Session(self._engine) as session, session.begin():
+            return session.execute(delete(UserRow).where(UserRow.user_id == user_id)).rowcount
+
     def save(self, data: DirectoryData) -> None:
         """Adds or updates every account and user, all in one transaction."""
         with self._unavailable_on_error(), Session(self._engine) as session, session.begin():
@@ -133,6 +151,7 @@ class SqlAccountDirectory:
         try:
             yield
         except SQLAlchemyError as error:
+            DIRECTORY_ERRORS.inc()
             where = self._engine.url.render_as_string(hide_password=True)
             raise DirectoryUnavailable(f"the account directory {where} failed: {error}") from error
 

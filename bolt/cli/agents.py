@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import sys
 from typing import List
@@ -37,29 +38,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from handoff.config import HubSettings
+    from handoff.services import audit
     from handoff.store.repository import Conflict, NotFound
 
     settings = HubSettings.from_env()
     repository = open_repository(settings.database_url)
+    record = functools.partial(audit.Audit(repository).record, audit.command_line_actor())
     try:
         if args.agents_command == "add":
             password = _read_password(args.password_stdin)
             agent = add_agent(repository, args.name, _languages(args.languages), args.capacity,
                               password, args.display_name, args.supervisor,
                               settings.password_cost)
+            record(audit.AGENT_ADDED, agent=agent.name, languages=sorted(agent.language_set),
+                   capacity=agent.capacity, supervisor=agent.supervisor)
             print(f"Added agent {agent.name} ({', '.join(sorted(agent.language_set))}, "
                   f"{agent.capacity} chats at once{', supervisor' if agent.supervisor else ''})")
         elif args.agents_command == "passwd":
             repository.set_password(args.name, hash_password(_read_password(args.password_stdin),
                                                                settings.password_cost))
+            record(audit.AGENT_PASSWORD_CHANGED, agent=args.name)
             print(f"Changed the password of {args.name}")
         elif args.agents_command == "list":
             for line in agent_lines(repository.agents()):
                 print(line)
         elif args.agents_command == "remove":
             if repository.remove_agent(args.name):
+                record(audit.AGENT_REMOVED, agent=args.name)
                 print(f"Removed agent {args.name}")
             else:
+                record(audit.AGENT_DISABLED, agent=args.name)
                 print(f"Disabled agent {args.name}: they held chats, which keep their name; "
                       "they can no longer sign in and their open sockets close")
     except (ValueError, Conflict, NotFound) as error:

@@ -5,7 +5,7 @@ import argparse
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from bolt.editing.retrain import DEFAULT_EPOCH_FRACTION
 from bolt.core.settings import Settings
@@ -65,6 +65,7 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     findings = validate(settings.home)
     for finding in findings:
         print(finding.render(settings.home))
+    _report_articles(settings)
     seconds = time.monotonic() - started
     if findings:
         files = len({f.path for f in findings})
@@ -73,6 +74,24 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"The content is valid ({seconds:.1f} s).")
     return 0
+
+
+def _report_articles(settings: Settings) -> None:
+    """The imported articles' disagreements: said, but fixed in the help center, so they never
+    make the content invalid."""
+    from bolt.articles.settings import articles_url
+    from bolt.articles.store import existing_store
+    from bolt.editing.validate import validate_articles
+
+    store = existing_store(articles_url())
+    if store is None:
+        return
+    findings = validate_articles(settings.home, store)
+    for finding in findings:
+        print(finding.render(settings.home))
+    if findings:
+        print(f"{len(findings)} difference(s) between the language versions of imported "
+              "articles: correct them in the help center and import it again.", file=sys.stderr)
 
 
 def run_train(args: argparse.Namespace, settings: Settings) -> int:
@@ -118,6 +137,28 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{result.live} was already live; it was loaded again.")
     else:
         print(f"Live now: {result.live} (before: {result.previous or 'no model'}).")
+    return record_publish(result.live, result.previous)
+
+
+def record_publish(live: str, previous: Optional[str]) -> int:
+    """Records the publish in the hub's audit log (its database, by its URL); a publish that
+    brings back an earlier model is how content is rolled back, and reads so."""
+    from handoff.config import HubSettings
+    from handoff.services import audit
+    from handoff.services.agents import open_repository
+
+    try:
+        repository = open_repository(HubSettings.from_env().database_url)
+        try:
+            audit.Audit(repository).record(audit.command_line_actor(), audit.CONTENT_PUBLISHED,
+                                           model=live, previous=previous)
+        finally:
+            repository.close()
+            repository.engine.dispose()
+    except Exception as error:  # noqa: BLE001 - the model is live; the operator must know
+        print(f"Error: the model is live, but the audit log could not record it: {error}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -31,12 +31,14 @@ class StoreSettingError(ValueError):
 
 
 def tracker_store(url: str) -> Dict[str, Any]:
-    """Rasa's SQLTrackerStore section for a SQLAlchemy URL."""
+    """The tracker store section for a SQLAlchemy URL: Rasa's SQLTrackerStore with Bolt's
+    retention sweep (bot/stores/retained.py)."""
     try:
         parsed = make_url(url)
     except Exception as error:
         raise StoreSettingError(f"BOLT_TRACKER_STORE_URL is not a database URL: {error}") from None
-    section: Dict[str, Any] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
+    section: Dict[str, Any] = {"type": "bot.stores.retained.RetainedSQLTrackerStore",
+                               "dialect": parsed.drivername, "db": parsed.database}
     for key, value in (("url", parsed.host), ("port", parsed.port),
                        ("username", parsed.username), ("password", parsed.password)):
         if value is not None:

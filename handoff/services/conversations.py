@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
 
+from bolt.core import logs
 from bolt.core.identity import LEEWAY_SECONDS, Identity, sign_claims
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
@@ -31,6 +32,7 @@ from handoff.wire.protocol import Frame, ProtocolError
 SUMMARY_MESSAGES = 5
 # Events of a replay read and queued at a time (each page once the client took the last one).
 REPLAY_PAGE = 200
+log = logs.get_logger(__name__)
 
 
 @dataclass
@@ -170,7 +172,8 @@ class Conversations:
             if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
                 raise BotUnavailable("Rasa could not be resumed")
             replies = await self.bot.send(conversation_id, text, metadata)
-        except BotUnavailable:
+        except BotUnavailable as error:
+            log.warning("bot.unavailable", conversation_id=conversation_id, error=str(error))
             self.metrics.count("bolt_hub_bot_failures_total")
             return None
         self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)

@@ -4,25 +4,30 @@ Each part is given the parts it uses and nothing else; this record of them is re
 web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick and stop
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
-Desk are what users and agents can do on their sockets.
+Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
+chats (a customer's history, search).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Optional, Tuple
 
 from handoff.config import HubSettings
 from handoff.metrics import Metrics
 from handoff.services import topics
+from handoff.services.attempt_counts import AttemptCounts
+from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.conversations import Conversations
 from handoff.services.desk import Desk
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import Handoffs
+from handoff.services.lookups import Lookups
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
+from handoff.services.retention import Retention
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -43,12 +48,18 @@ class Hub:
     handoffs: Handoffs
     conversations: Conversations
     desk: Desk
+    audit: Audit
+    retention: Retention
+    lookups: Lookups
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
                  rasa: RasaClient, texts: Texts, metrics: Metrics,
-                 clock: Callable[[], datetime] = utcnow, hub_id: str = "local") -> "Hub":
+                 clock: Callable[[], datetime] = utcnow, hub_id: str = "local",
+                 attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
+                 ) -> "Hub":
         background = BackgroundTasks()
+        audit = Audit(repository, clock)
         bot = Bot(rasa, repository)
         presence = Presence(hub_id, settings.presence_seconds)
         timeline = Timeline(repository, broker, texts, metrics)
@@ -60,16 +71,21 @@ class Hub:
                                       settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
-                    settings.password_cost, settings.session_hours)
+                    settings.password_cost, settings.session_hours, attempts,
+                    audit=audit)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
         return cls(settings=settings, repository=repository, broker=broker, rasa=rasa,
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
-                   handoffs=handoffs, conversations=conversations, desk=desk)
+                   handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
+                   retention=Retention(repository, audit, settings.retention_days,
+                                       settings.audit_retention_days, clock),
+                   lookups=Lookups(repository, audit))
 
     def start(self) -> None:
         self.desk.start()
+        self.audit.record_settings(self.settings.access_settings())
 
     def tick(self) -> None:
         """Presence announced, offers expired, breaches escalated, vanished agents' chats
@@ -81,5 +97,7 @@ class Hub:
     async def stop(self) -> None:
         self.desk.stop()
         self.dispatcher.stop()
+        await self.desk.sign_in.names.close()
+        await self.desk.sign_in.addresses.close()
         await self.background.stop()
         await self.rasa.close()

@@ -7,9 +7,11 @@ The statements are few and go to the driver as SQL text with prepared parameter 
 building and compiling a Core expression per group cost more CPU than SQLite took to run it,
 and every statement the driver runs lets go of the GIL and waits to get it back from a busy
 event loop (handoff/store/writer.py). On PostgreSQL a group of messages is one UPDATE and one
-INSERT (per chunk of rows), whatever its size. On SQLite the database numbers the events
-and moves `last_seq` on itself (migration 0002): a group of messages is the INSERT alone, and
-the UPDATE is left for the conversations' other columns.
+INSERT (per chunk of rows), whatever its size, and the INSERT of their search rows
+(handoff/store/search/). On SQLite the database numbers the events
+and moves `last_seq` on itself (migration 0002) and its trigger fills the search index
+(migration 0005): a group of messages is the INSERT alone, and the UPDATE is left for the
+conversations' other columns.
 
 The per-conversation rules are those of one append at a time: events are numbered by the
 conversation's `last_seq`, a client id already stored is answered with its stored event, and
@@ -27,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.store.errors import Conflict, NotFound
 from handoff.store.schema import Conversation, Event, event_frame, utcnow
+from handoff.store.search.postgres_index import index_events
 from handoff.store.states import KnownStates
 
 CONVERSATIONS = Conversation.__table__
@@ -161,6 +164,8 @@ def store(connection: Connection, requests: List[AppendRequest],
             if OUT_OF_TURN in str(error.orig):
                 raise ChangedElsewhere() from error
             raise
+        if connection.dialect.name == "postgresql":  # SQLite's trigger indexes them itself
+            index_events(connection, rows)
     if known is not None:
         known.stage(states)
     return outcomes

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
 from bolt.core.private_files import private_sqlite
+from handoff.store.search.sqlite_index import add_search_function
 
 MIGRATIONS = Path(str(resources.files("handoff.migrations")))
 
@@ -42,6 +43,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The search index's trigger analyses each stored message with it (migration 0005).
+    add_search_function(dbapi_connection)
 
 
 def _no_automatic_checkpoints(dbapi_connection, _record) -> None:

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
 from sqlalchemy import (
-    JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
-    false,
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+    UniqueConstraint, false,
 )
 from sqlalchemy.orm import declarative_base
 
@@ -43,7 +43,7 @@ class Conversation(Base):
     bot_failed = Column(Boolean, nullable=False, default=False)
     rasa_resume_pending = Column(Boolean, nullable=False, default=False)
     last_seq = Column(Integer, nullable=False, default=0)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
     # Every change is `UPDATE ... WHERE id = :id AND last_seq = :read`: of two hubs that read the
     # same state (two agents claiming one chat), only the first commits. PostgreSQL's row lock
@@ -170,10 +170,48 @@ class Resolution(Base):
     __tablename__ = "resolutions"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False,
+                             index=True)
     agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
     handle_seconds = Column(Float, nullable=False)
     resolved_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, when and from where (handoff/services/audit.py). Only ever added to, and
+    deleted only by its own retention: the database refuses an UPDATE (migration 0004)."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(128), nullable=False)
+    action = Column(String(64), nullable=False)
+    details = Column(JSON, nullable=False)
+    origin = Column(String(128), nullable=False)  # a client address, or "command line"
+
+
+class DailyCounts(Base):
+    """What a day's conversations amounted to, per language, without anyone in them: added to
+    as the conversations are deleted (retention or erasure), so that each counts once."""
+
+    __tablename__ = "daily_counts"
+
+    day = Column(Date, primary_key=True)
+    language = Column(String(8), primary_key=True)
+    conversations = Column(Integer, nullable=False, default=0)
+    user_messages = Column(Integer, nullable=False, default=0)
+    bot_messages = Column(Integer, nullable=False, default=0)
+    agent_messages = Column(Integer, nullable=False, default=0)
+    handed_off = Column(Integer, nullable=False, default=0)
+    agent_chats = Column(Integer, nullable=False, default=0)
+    resolved = Column(Integer, nullable=False, default=0)
+    handle_seconds = Column(Float, nullable=False, default=0.0)
+    tickets = Column(Integer, nullable=False, default=0)
+
+
+DAILY_COUNTS = tuple(column.name for column in DailyCounts.__table__.columns
+                     if column.name not in ("day", "language"))
 
 
 def parse_ticket_id(public_id: str) -> Optional[int]:

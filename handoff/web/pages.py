@@ -1,5 +1,5 @@
 """The web pages the hub serves: the demo help-center page with Bolt in its sidebar, the agent
-console, their static files and the sidebar's texts; in demo mode, demo sign-ins."""
+console, their static files and the pages' texts; in demo mode, demo sign-ins."""
 from __future__ import annotations
 
 import html
@@ -20,7 +20,8 @@ from handoff.web.article import article_path, article_title, render_article
 from handoff.store.repository import Repository
 
 STATIC = Path(__file__).resolve().parent / "static"
-WEB_FILE = "web.yml"
+# The pages' texts: the sidebar's and the demo page's, then the agent console's.
+WEB_FILES = ("web.yml", "console.yml")
 DEMO_TOKEN_SECONDS = 3600
 # The name of each language in itself, for the page's language switch.
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ru": "Русский", "id": "Bahasa Indonesia",
@@ -33,11 +34,13 @@ web.static("/static", str(STATIC), name="static")
 
 
 def load_web_texts(content_dir: Path) -> Dict[str, Dict[str, str]]:
-    """The `messages:` of data/responses/<lang>/web.yml: every text the pages show a user."""
+    """The `messages:` of data/responses/<lang>/web.yml and console.yml: every text the pages
+    show, one catalogue per language (English where a language lacks a text)."""
     root = Path(content_dir) / RESPONSES_DIR
-    answers = Answers([read_answer_file(root / language / WEB_FILE, root)
-                       for language in SUPPORTED_LANGUAGES])
-    english = next(f.messages for f in answers.files if f.language == DEFAULT_LANGUAGE)
+    answers = Answers([read_answer_file(root / language / name, root)
+                       for language in SUPPORTED_LANGUAGES for name in WEB_FILES])
+    english = {name: text for f in answers.files if f.language == DEFAULT_LANGUAGE
+               for name, text in f.messages.items()}
     return {language: {name: answers.message(language, name) or text
                        for name, text in english.items()}
             for language in SUPPORTED_LANGUAGES}
@@ -101,10 +104,23 @@ async def texts(request: Request, language: str) -> HTTPResponse:
     if language not in all_texts:
         return json_response({"error": f"no texts in {language!r}"}, status=404)
     # The sidebar embedded in a help center on another origin fetches its texts from here.
+    return json_response(all_texts[language], headers=_cross_origin(request))
+
+
+@web.on_response
+async def static_cross_origin(request: Request, response: HTTPResponse) -> None:
+    # The sidebar's modules are loaded by help centers on other origins, and a browser runs a
+    # module script from another origin only if the answer allows that origin.
+    if request.path.startswith("/static/"):
+        for name, value in _cross_origin(request).items():
+            response.headers.setdefault(name, value)
+
+
+def _cross_origin(request: Request) -> Dict[str, str]:
     origin = request.headers.get("origin")
-    allowed = origin and request.app.ctx.hub.settings.origin_allowed(origin)
-    return json_response(all_texts[language],
-                         headers={"Access-Control-Allow-Origin": origin} if allowed else None)
+    if origin and request.app.ctx.hub.settings.origin_allowed(origin):
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {}
 
 
 @web.get("/api/demo/users")

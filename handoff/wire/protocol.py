@@ -11,6 +11,8 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from bolt.core.jsontext import dumps
 from bolt.core.languages import SUPPORTED_LANGUAGES
+from handoff.rules.queue_order import PRIORITIES
+from handoff.store.search.finding import STATUSES
 
 ID_CHARS = 128
 # The largest number a database column holds (a signed 64-bit integer).
@@ -83,6 +85,19 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "history": {**CONVERSATION, "after_seq": Field(int, required=False)},
     "tickets": {},
     "ticket": {"ticket_id": ID},
+    "audit": {"since": Field(str, required=False, max_chars=40), "actor": OPTIONAL_ID,
+              "action": Field(str, required=False, max_chars=64),
+              "limit": Field(int, required=False)},
+    "customer_history": CONVERSATION,
+    "transcript": CONVERSATION,
+    "search": {"query": Field(str, max_chars=200),
+               "language": Field(str, required=False, choices=SUPPORTED_LANGUAGES),
+               "priority": Field(str, required=False, choices=PRIORITIES),
+               "status": Field(str, required=False, choices=STATUSES),
+               "agent": OPTIONAL_ID, "account": OPTIONAL_ID,
+               "since": Field(str, required=False, max_chars=40),
+               "until": Field(str, required=False, max_chars=40),
+               "page": Field(int, required=False)},
     "sign_out": {},
     "ping": {},
 }

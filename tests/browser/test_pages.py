@@ -39,6 +39,10 @@ def test_the_sidebar_in_japanese_and_at_phone_width(bolt_site, chromium):
         user.bot_says(answer("ja", "web_ticket"))
         expect(user.log.locator(".bolt-from-user .bolt-speaker").first).to_have_text(
             web_text("ja", "web_speaker_user"))
+        # A refusal is said in the page's language, not in the hub's English.
+        page.evaluate("window.BoltSidebar.current.sendMessage('x'.repeat(4001), null)")
+        expect(user.log.locator(".bolt-failed .bolt-error")).to_have_text(web_text(
+            "ja", "web_not_sent", reason=web_text("ja", "web_refused_too_long")))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
         page.evaluate("window.scrollTo(0, 0)")

@@ -20,6 +20,7 @@ from handoff.store.appends import (CONVERSATIONS_PER_UPDATE, EVENTS_PER_INSERT, 
                                    _update_conversations, store)
 from handoff.store.database import connect, migrate
 from handoff.store.repository import Conflict, NotFound, Repository
+from handoff.store.search.sqlite_index import add_search_function
 from handoff.store.states import KnownStates
 
 
@@ -157,6 +158,7 @@ async def test_a_failing_transaction_fails_every_waiting_append_and_stores_nothi
     # The same database, giving up on a lock after 0.1 s instead of 5.
     impatient = create_engine(f"sqlite:///{database}", future=True, poolclass=QueuePool,
                               connect_args={"timeout": 0.1, "check_same_thread": False})
+    event.listen(impatient, "connect", lambda dbapi, _record: add_search_function(dbapi))
     repository = Repository(impatient)
     conversations = [new_conversation(repository) for _ in range(3)]
     lock = sqlite3.connect(database, isolation_level=None)
@@ -297,6 +299,7 @@ def test_sqlite_refuses_an_event_out_of_turn_with_the_rest_of_its_statement(tmp_
                                        " '2026-12-02 00:00:00')" for seq in seqs))
 
     with sqlite3.connect(database, isolation_level=None) as other:
+        add_search_function(other)  # as every connection of the hub's engine has it
         for out_of_turn in (insert(0), insert(2), insert(1, 3), insert(1, 1)):
             with pytest.raises(sqlite3.IntegrityError, match=OUT_OF_TURN):
                 other.execute(out_of_turn)

@@ -1,31 +1,6 @@
-"""What the hub keeps for users who came and went is bounded: rate-limit buckets that have
-refilled are forgotten, and closed sockets' objects (a cycle) are collected once enough closed."""
+"""What the hub keeps of sockets that came and went is bounded: their objects (a cycle) are
+collected once enough of them have closed."""
 from handoff.gc_tuning import ClosedSockets
-from handoff.rules.rate_limits import PRUNE_SECONDS, Limiter
-
-
-def test_refilled_buckets_are_forgotten_and_the_others_kept():
-    limiter = Limiter(rate_per_second=1, burst=5)
-    for key in ("user:a", "user:b"):
-        assert limiter.allow(0.0, key)
-    for _ in range(4):
-        assert limiter.allow(3.0, "user:b")  # b: 4 tokens left at 3 s, then none
-    limiter.prune(4.5)  # a has refilled (4 + 4.5 s); b has 1.5 of 5
-    assert set(limiter.buckets) == {"user:b"}
-    limiter.prune(4.5 + PRUNE_SECONDS - 1)  # not again within the minute
-    assert set(limiter.buckets) == {"user:b"}
-    limiter.prune(4.5 + PRUNE_SECONDS)
-    assert limiter.buckets == {}
-
-
-def test_a_pruned_bucket_allows_what_it_would_have_allowed():
-    kept, pruned = Limiter(rate_per_second=2, burst=3), Limiter(rate_per_second=2, burst=3)
-    for limiter in (kept, pruned):
-        for _ in range(3):
-            limiter.allow(0.0, "agent:1")
-    pruned.prune(100.0)
-    assert [kept.allow(100.0, "agent:1") for _ in range(5)] == [
-        pruned.allow(100.0, "agent:1") for _ in range(5)] == [True, True, True, False, False]
 
 
 def test_the_oldest_generation_is_collected_after_half_the_open_sockets_closed():

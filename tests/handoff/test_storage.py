@@ -8,6 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 from bolt.cli.main import main
 from handoff.services.agents import open_repository
@@ -15,15 +16,25 @@ from handoff.config import HubSettings
 from handoff.services.passwords import check_password
 from handoff.store.database import alembic_config, connect, migrate
 from handoff.store.schema import Base
+from handoff.store.search import TABLES as SEARCH_TABLES
+from handoff.store.search.sqlite_index import add_search_function
 
 
 def test_the_migrations_match_the_models_and_run_twice_harmlessly(hub_env):
     engine = connect(HubSettings.from_env(hub_env).database_url)
     migrate(engine)
     migrate(engine)
+    # The search index's tables are the migration's own (handoff/store/search/).
+    models_only = {"include_name": lambda name, kind, _parent: not (
+        kind == "table" and name in SEARCH_TABLES)}
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection, opts=models_only),
+                                       Base.metadata)
+        tables = set(inspect(connection).get_table_names())
     assert differences == []
+    expected = ({"search_index", "search_index_data"} if engine.dialect.name == "sqlite"
+                else {"search_entries"})
+    assert expected <= tables & SEARCH_TABLES
 
 
 def test_bolt_agents_add_list_remove(tmp_path, monkeypatch, capsys):
@@ -89,6 +100,7 @@ def test_a_database_of_the_first_schema_gets_sqlites_numbering_and_gives_it_back
 
     migrate_to("0001")
     with sqlite3.connect(database, isolation_level=None) as other:
+        add_search_function(other)  # as every connection of the hub's engine has it
         other.execute("INSERT INTO conversations (id, resume_key_hash, language, owner, escalated,"
                       " auto_escalation, breached, bot_failed, rasa_resume_pending, last_seq,"
                       " created_at)"

@@ -37,7 +37,11 @@ async def test_the_demo_page_shows_the_article_in_each_language_with_the_sidebar
         status, script = await hub.get("/static/bolt-sidebar.js")
         assert status == 200 and "BoltSidebar" in script
         status, console = await hub.get("/console")
-        assert status == 200 and 'id="sign-in"' in console
+        assert status == 200 and '<script type="module" src="/static/console/main.js">' in console
+        for module in ("console/main.js", "console/views/sign-in.js", "shared/texts.js",
+                       "vendor/preact.module.js", "vendor/htm.module.js"):
+            status, _ = await hub.get(f"/static/{module}")
+            assert status == 200, module
 
 
 async def test_the_sidebar_texts_come_in_every_language(bolt):
@@ -55,6 +59,22 @@ async def test_the_sidebar_texts_come_in_every_language(bolt):
                                        headers={"Origin": origin}) as response:
                     given = response.headers.get("Access-Control-Allow-Origin")
                     assert given == (origin if allowed else None)
+
+
+async def test_the_sidebar_modules_may_be_loaded_by_the_allowed_help_centers_only(bolt):
+    # A browser runs a module script from another origin only if the answer names that origin.
+    async with bolt() as (hub, _rasa):
+        async with aiohttp.ClientSession() as session:
+            for path in ("/static/bolt-sidebar.js", "/static/sidebar/sidebar.js",
+                         "/static/shared/texts.js"):
+                for origin, allowed in (("https://help.example.com", True),
+                                        ("https://evil.example.net", False)):
+                    async with session.get(hub.url + path,
+                                           headers={"Origin": origin}) as response:
+                        assert response.status == 200
+                        given = response.headers.get("Access-Control-Allow-Origin")
+                        assert given == (origin if allowed else None), (path, origin)
+                        assert response.content_type == "text/javascript"
 
 
 async def test_demo_mode_signs_in_demo_users_and_seeds_one_agent(bolt):
@@ -128,7 +148,7 @@ def test_the_article_format_renders_headings_tables_and_escapes_everything():
                           "Country | Number |\nJapan | +81 <script> |\nEmpty |\n")
     assert "<h1>Title &lt;b&gt;</h1>" in html
     assert "<p>Intro &amp; more</p>" in html
-    assert "<h2>Phones</h2>" in html
+    assert '<h2 id="phones">Phones</h2>' in html  # the anchor a suggested section links to
     assert '<th scope="col">Country</th><th scope="col">Number</th>' in html
     assert '<tr><th scope="row">Japan</th><td>+81 &lt;script&gt;</td></tr>' in html
     assert '<tr><th scope="row">Empty</th><td></td></tr>' in html

@@ -45,7 +45,7 @@ def test_there_is_a_unit_for_each_of_the_three_processes_of_the_deployment():
     commands = {unit.name: service_section(unit)["ExecStart"] for unit in UNITS}
     assert commands["bolt-hub.service"].endswith("python -m handoff")
     assert "-m bot.rasa_server run" in commands["bolt-rasa.service"]
-    assert "-m rasa_sdk --actions actions" in commands["bolt-actions.service"]
+    assert "-m actions.server --actions actions" in commands["bolt-actions.service"]
 
 
 @pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -107,9 +108,11 @@ def test_the_wheel_holds_every_file_read_at_run_time(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     wanted = set(PACKAGE_FILES) | {
         path.relative_to(REPOSITORY).as_posix()
-        for folder in PACKAGE_FOLDERS for path in (REPOSITORY / folder).iterdir()
-        if path.is_file() and path.suffix != ".pyc"}
-    assert {"handoff/web/static/console.html",
+        for folder in PACKAGE_FOLDERS for path in (REPOSITORY / folder).rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts}
+    assert {"handoff/web/static/console.html", "handoff/web/static/console/main.js",
+            "handoff/web/static/console/views/chat.js", "handoff/web/static/vendor/LICENSE-preact",
+            "handoff/web/static/vendor/preact.module.js",
             "handoff/migrations/versions/0001_initial.py"} <= wanted
     assert sorted(wanted - names) == []
 
@@ -197,6 +200,7 @@ def servers(installed, tmp_path, monkeypatch) -> Iterator[Settings]:
         "BOLT_HOME": str(installed.folder), "BOLT_STATE_DIR": str(tmp_path / "state"),
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
         "BOLT_HUB_PORT": str(free_port()), "BOLT_DEMO": "true",  # demo sign-ins and accounts
+        "BOLT_ACTIONS_METRICS_PORT": str(free_port()),
     })
     services = [service for service in bolt_services(settings, model=tmp_path / "no-model")
                 if service.name in ("action server", "hub")]
@@ -220,7 +224,11 @@ def test_the_hub_and_the_action_server_run_from_the_wheel(servers):
     status, kind, body = get(f"{servers.hub_url}/static/bolt-sidebar.js")
     assert status == 200 and "javascript" in kind and b"BoltSidebar" in body
     status, kind, body = get(f"{servers.hub_url}/console")
-    assert status == 200 and "html" in kind and b"console.js" in body
+    assert status == 200 and "html" in kind and b"/static/console/main.js" in body
+    for module in ("console/main.js", "console/views/chat.js", "shared/texts.js",
+                   "vendor/preact.module.js", "vendor/htm.module.js"):
+        status, kind, body = get(f"{servers.hub_url}/static/{module}")
+        assert status == 200 and "javascript" in kind and re.search(rb"\b(import|export)\b", body), module
     # The demo page: an article of the package and the sidebar's texts of the content folder.
     status, kind, body = get(f"{servers.hub_url}/help/de")
     assert status == 200 and "html" in kind and "Support-Leitlinien" in body.decode()

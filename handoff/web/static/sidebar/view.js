@@ -1,0 +1,82 @@
+/* The sidebar's DOM: the panel with its header, log, typing line, action buttons and message
+ * form. Every text a user or an agent wrote goes in through textContent: shown, never parsed. */
+
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+export function button(className, label, onClick) {
+  const node = element("button", className, label);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+/** Builds the panel in `root`; `onSend(text)` gets what the user submits, `onInput()` each key. */
+export function buildPanel(root, t, language, onSend, onInput) {
+  root.textContent = "";
+  root.classList.add("bolt");
+  root.setAttribute("lang", language);
+  const panel = element("section", "bolt-panel");
+  panel.setAttribute("aria-label", t("web_sidebar_label"));
+  const header = element("header", "bolt-header");
+  const title = element("h2", "bolt-title", t("web_title"));
+  const status = element("p", "bolt-status");
+  status.setAttribute("role", "status");
+  header.appendChild(title);
+  header.appendChild(status);
+  const log = element("div", "bolt-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", t("web_log_label"));
+  log.tabIndex = 0;
+  const typing = element("p", "bolt-typing");
+  typing.setAttribute("aria-live", "polite");
+  const actions = element("div", "bolt-actions");
+  const form = element("form", "bolt-form");
+  const label = element("label", "bolt-visually-hidden", t("web_input_label"));
+  const inputId = "bolt-input-" + Math.random().toString(36).slice(2);
+  label.htmlFor = inputId;
+  const input = element("textarea", "bolt-input");
+  input.id = inputId;
+  input.rows = 2;
+  input.placeholder = t("web_placeholder");
+  input.maxLength = 4000;
+  const send = element("button", "bolt-send", t("web_send"));
+  send.type = "submit";
+  form.appendChild(label);
+  form.appendChild(input);
+  form.appendChild(send);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    onSend(text);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener("input", onInput);
+  panel.appendChild(header);
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(actions);
+  panel.appendChild(form);
+  root.appendChild(panel);
+  return {title, status, log, typing, actions, input};
+}
+
+export function messageNode(speaker, name, text, clientId) {
+  const node = element("article", "bolt-msg bolt-from-" + speaker);
+  if (clientId) node.dataset.clientId = clientId;
+  node.appendChild(element("p", "bolt-speaker", name));
+  node.appendChild(element("p", "bolt-text", text || ""));
+  return node;
+}

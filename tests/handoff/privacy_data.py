@@ -1,0 +1,137 @@
+"""The three stores `bolt privacy` works over, filled with two users' data: the hub's database
+(SQLite, or PostgreSQL inside scripts/with-scale-services), Rasa's tracker store (the embedded
+SQLite store, or Rasa's SQL store on PostgreSQL) and the account directory (likewise)."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from datetime import datetime, timedelta
+from typing import Dict, Iterator, List, Optional
+
+from sqlalchemy import text
+
+from bolt.core.accounts import Account, DirectoryData, User
+from handoff.config import HubSettings
+from handoff.services.agents import add_agent, open_repository
+from handoff.store.repository import Repository
+from handoff.store.schema import utcnow
+from support import services
+from support.tokens import PASSWORD
+
+DAY = 86400.0
+
+
+@contextlib.contextmanager
+def store_urls(tmp_path) -> Iterator[Dict[str, str]]:
+    """BOLT_TRACKER_STORE_URL and BOLT_ACCOUNTS_DATABASE_URL, each a store of its own."""
+    if services.postgres_url() is None:
+        yield {"BOLT_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'trackers.db'}",
+               "BOLT_ACCOUNTS_DATABASE_URL": f"sqlite:///{tmp_path / 'accounts.db'}"}
+        return
+    with services.fresh_postgres_database(services.postgres_url()) as trackers, \
+            services.fresh_postgres_database(services.postgres_url()) as accounts:
+        yield {"BOLT_TRACKER_STORE_URL": trackers, "BOLT_ACCOUNTS_DATABASE_URL": accounts}
+
+
+def tracker_store(url: str):
+    """Rasa's tracker store at `url`, made the way Rasa makes it from its endpoints."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.stores.scale_out import tracker_store as section
+
+    if url.startswith("sqlite"):
+        config = EndpointConfig(type="bot.stores.sqlite_trackers.SQLiteTrackerStore",
+                                dialect="sqlite", db=url.split("sqlite:///", 1)[1])
+    else:
+        fields = section(url)
+        config = EndpointConfig(url=fields.pop("url"), **fields)
+    return TrackerStore.create(config, Domain.empty())
+
+
+def save_tracker(store, sender: str, texts: List[str], days_ago: float = 0.0) -> None:
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    at = time.time() - days_ago * DAY
+    tracker = DialogueStateTracker(sender, [])
+    for index, message in enumerate(texts):
+        tracker.update(UserUttered(message, {"name": "greet"}, timestamp=at + index))
+    asyncio.run(store.save(tracker))
+
+
+def fill_directory(url: str) -> None:
+    from actions.accounts.directory import SqlAccountDirectory
+
+    directory = SqlAccountDirectory.from_url(url)
+    directory.create_schema()
+    directory.save(DirectoryData(
+        accounts=[Account("acme", "Acme", "business", "premier"),
+                  Account("globex", "Globex", "pro", "access")],
+        users=[User("acme", "u-1", "Erika Muster", "admin", True, "DE", "de"),
+               User("globex", "u-1", "Erika Muster", "member", False, "DE", "de"),
+               User("acme", "u-2", "Ben Other", "member", True, "US", "en")]))
+    directory.dispose()
+
+
+def hub_repository(hub_env: Dict[str, str]) -> Repository:
+    return open_repository(HubSettings.from_env(hub_env).database_url)
+
+
+def conversation(repository: Repository, conversation_id: str, user_id: Optional[str],
+                 texts: List[str], days_ago: float = 0.0, owner: str = "bot",
+                 ticket: bool = False, note: Optional[str] = None,
+                 resolved_by: Optional[int] = None) -> None:
+    """A conversation with the user's messages and the bot's replies, `days_ago` old."""
+    repository.create_conversation(
+        id=conversation_id, user_id=user_id, account_id="acme" if user_id else None,
+        user_name="Erika Muster" if user_id == "u-1" else None, resume_key_hash="0" * 64,
+        language="de", owner="bot")
+    for index, message in enumerate(texts):
+        repository.append(conversation_id, "message", "user", text=message,
+                          client_id=f"user:{conversation_id}:{index}")
+        repository.append(conversation_id, "message", "bot", text=f"bot: {message}")
+    if note is not None:
+        repository.append(conversation_id, "queued", "system")
+        repository.append(conversation_id, "agent_joined", "system")
+        repository.append(conversation_id, "note", "agent", text=note, agents_only=True,
+                          agent_name="Anna")
+    if ticket:
+        repository.open_ticket(conversation_id, status="open", language="de", priority="P3",
+                               reason="no_agents", summary=texts[0])
+    if resolved_by is not None:
+        repository.record_resolution(conversation_id, resolved_by, 120.0)
+    if owner != "bot":
+        repository.update(conversation_id, owner=owner)
+    if days_ago:
+        age(repository, conversation_id, days_ago)
+
+
+def age(repository: Repository, conversation_id: str, days_ago: float) -> None:
+    """Moves the conversation and everything in it `days_ago` into the past."""
+    at = utcnow() - timedelta(days=days_ago)
+    with repository.engine.begin() as connection:
+        for table, column in (("conversations", "id"), ("events", "conversation_id"),
+                              ("tickets", "conversation_id")):
+            connection.execute(text(f"UPDATE {table} SET created_at = :at WHERE {column} = :id"),
+                               {"at": at, "id": conversation_id})
+        connection.execute(text("UPDATE resolutions SET resolved_at = :at "
+                                "WHERE conversation_id = :id"), {"at": at, "id": conversation_id})
+
+
+def an_agent(repository: Repository, hub_env: Dict[str, str], name: str = "anna") -> int:
+    settings = HubSettings.from_env(hub_env)
+    return add_agent(repository, name, ["de"], 2, PASSWORD, cost=settings.password_cost).id
+
+
+def daily_counts(repository: Repository) -> List[dict]:
+    from handoff.store.forgetting import daily_counts as read
+
+    with repository.engine.connect() as connection:
+        return read(connection)
+
+
+def days_ago(days: float) -> datetime:
+    return utcnow() - timedelta(days=days)
