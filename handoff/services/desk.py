@@ -10,7 +10,7 @@ from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
 from handoff.services.agents import DEMO_AGENT
 from handoff.services.audit import (
-    CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
+    ACTIONS, CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
 )
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -330,7 +330,8 @@ class Desk:
             if since.tzinfo is not None:
                 since = since.astimezone(timezone.utc).replace(tzinfo=None)
         return {"type": "audit", "entries": self.audit.entries(
-            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100)}
+            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100,
+            frame.get("before")), "actions": sorted(ACTIONS)}
 
     def tickets(self) -> Dict[str, Any]:
         return {"type": "tickets", "tickets": [t.card() for t in self.repository.tickets()]}

@@ -4,7 +4,7 @@ Each part is given the parts it uses and nothing else; this record of them is re
 web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick and stop
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
-Desk are what users and agents can do on their sockets.
+Desk are what users and agents can do on their sockets, Replies the canned replies agents share.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Callable
 from handoff.config import HubSettings
 from handoff.metrics import Metrics
 from handoff.services import topics
+from handoff.services.answers import BoltAnswers
 from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -24,6 +25,7 @@ from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import Handoffs
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
+from handoff.services.replies import Replies
 from handoff.services.retention import Retention
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
@@ -47,6 +49,7 @@ class Hub:
     desk: Desk
     audit: Audit
     retention: Retention
+    replies: Replies
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -73,7 +76,9 @@ class Hub:
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
-                                       settings.audit_retention_days, clock))
+                                       settings.audit_retention_days, clock),
+                   replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
+                                   clock))
 
     def start(self) -> None:
         self.desk.start()
