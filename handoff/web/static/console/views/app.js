@@ -1,18 +1,25 @@
-/* The whole console: the top bar, then the sign-in form or the desk (queue and chats). */
+/* The whole console: the top bar, then the sign-in form, or the views of the desk: the queue
+ * and chats, the replies, and for supervisors the audit log. */
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {Header} from "./header.js";
 import {SignIn} from "./sign-in.js";
 import {Queue} from "./queue.js";
 import {Chats} from "./chat.js";
+import {Nav} from "./nav.js";
+import {Replies} from "./replies.js";
+import {AuditLog} from "./audit.js";
 
 export function App() {
   return html`
     <${Header}/>
+    <${Nav}/>
     <${SignIn}/>
     <div id="desk-view" class="desk" hidden=${state.view !== "desk"}>
       <${Queue}/>
       <${Chats}/>
     </div>
+    <${Replies}/>
+    <${AuditLog}/>
     <p id="announce" class="visually-hidden" aria-live="polite">${state.announce}</p>`;
 }
