@@ -1,7 +1,8 @@
 """Shared replies and the audit log in the console: a supervisor adds a shared reply that another
 agent, in a chat, inserts by its code without reloading; the supervisor finds that, and the
-agent's claim, in the audit log, filtered; an agent who is not a supervisor has no audit log; the
-replies a browser kept by itself move to the hub as the agent's own. Real trained Bolt, real hub,
+agent's claim, in the audit log, filtered; an agent who is not a supervisor has no audit log; a
+German supervisor reads it in German; the replies a browser kept by itself move to the hub as the
+agent's own. Real trained Bolt, real hub,
 headless chromium."""
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from handoff.services.agents import add_agent, open_repository
 from support.tokens import PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, watch_content_security_policy
 from tests.browser.pages import Console, claimed_chat, hub_database, web_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -124,3 +125,23 @@ def test_replies_a_browser_kept_move_to_the_hub(bolt_site, context):
     expect(kept).to_have_count(1)
     kept.locator(".reply-delete").click()
     expect(kept).to_have_count(0)
+
+
+def test_a_german_supervisor_reads_the_audit_log_in_german(bolt_site, chromium, supervisor):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    refused = watch_content_security_policy(context)
+    try:
+        page = context.new_page()
+        Console(page).sign_in(bolt_site.hub_url, supervisor, status="away")
+        page.locator(".nav-audit").click()
+        audit = page.locator("#audit-view")
+        expect(audit.locator("h2")).to_have_text(web_text("de", "console_audit_title"))
+        started = audit.locator('.audit-entry[data-action="settings.changed"]').first
+        expect(started.locator(".action")).to_have_text(
+            web_text("de", "console_audit_action_settings_changed"))
+        expect(audit.locator(".audit-action option").first).to_have_text(
+            web_text("de", "console_audit_any_action"))
+        expect(audit.locator(".audit-older")).to_have_text(web_text("de", "console_audit_older"))
+        assert not refused, refused
+    finally:
+        context.close()
