@@ -88,6 +88,8 @@ class Replies:
         return self._changed(agent, frame, reply)
 
     def edit(self, agent: Agent, frame: Frame, origin: Optional[str]) -> Dict[str, Any]:
+        if not (frame.get("code") or frame.get("text")):
+            raise ProtocolError("missing_field", "'code' or 'text' is required", field="text")
         before = self._changeable(agent, frame["reply_id"])
         code = checked_code(frame["code"]) if frame.get("code") else before["code"]
         text = frame.get("text") or before["text"]
@@ -95,7 +97,10 @@ class Replies:
 
         def store() -> Dict[str, Any]:
             with engine.begin() as connection:
-                return table.change(connection, before["id"], code, text, at, agent.name)
+                changed = table.change(connection, before["id"], code, text, at, agent.name)
+            if changed is None:
+                raise not_found()
+            return changed
 
         reply = self._stored(store)
         if before["agent_id"] is None:

@@ -50,7 +50,8 @@ def add(connection: Connection, agent_id: Optional[int], language: str, code: st
 
 
 def change(connection: Connection, reply_id: int, code: str, text: str, at: datetime,
-           by: str) -> Dict[str, Any]:
+           by: str) -> Optional[Dict[str, Any]]:
+    """The reply as changed, or None when it is gone (deleted meanwhile)."""
     connection.execute(update(TABLE).where(TABLE.c.id == reply_id).values(
         code=code, text=text, updated_at=at, updated_by=by))
     return one(connection, reply_id)

@@ -85,6 +85,8 @@ async def test_only_supervisors_change_shared_replies_and_each_change_is_audited
         await anna.send(type="reply_delete", client_id="r3", reply_id=reply_id)
         await refused(anna, "forbidden", "reply_id")
 
+        await sam.send(type="reply_edit", client_id="s1b", reply_id=reply_id)
+        await refused(sam, "missing_field", "text")
         await sam.send(type="reply_edit", client_id="s2", reply_id=reply_id, code="stoerung",
                        text="Eine Störung ist bekannt: status.example.com")
         edited = (await sam.expect("reply_done", client_id="s2"))["reply"]
