@@ -1,8 +1,8 @@
 /* Replies the agent inserts by a code typed after "/": the shared ones and the agent's own, kept
  * by the hub per language, with Bolt's own FAQ answers in that language (the `replies` frames of
  * docs/protocol.md). Loaded for each chat's language and for the replies view; the hub tells
- * every console of a change. Replies this browser kept by itself before the hub kept them are
- * moved to the hub as the agent's own, then forgotten here. */
+ * every console of a change. Replies a browser keeps by itself (texts per language in its
+ * localStorage) are moved to the hub as the agent's own, then forgotten there. */
 import {changed, clientId, state} from "./state.js";
 import {send} from "./socket.js";
 import {LANGUAGES} from "../shared/texts.js";
