@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help setup browser model run test bench constraints clean
+.PHONY: help setup browser prometheus model run test bench constraints clean
 
 help:
 	@echo "make run    set up (venv, install, train if needed) and start Bolt in demo mode"
@@ -27,6 +27,10 @@ $(INSTALLED): pyproject.toml constraints.txt scripts/find-python310
 browser:
 	@scripts/install-browser
 
+# Debian's prometheus (the server and promtool) for tests/monitoring/, installed only when missing.
+prometheus:
+	@scripts/install-prometheus
+
 setup: $(INSTALLED)
 
 # `bolt train` fingerprints config, domain, data and the custom components: an unchanged tree does not retrain.
@@ -36,9 +40,10 @@ model: setup
 run: model
 	BOLT_DEMO=true $(BIN)/bolt run
 
-test: model browser
+test: model browser prometheus
 	$(BIN)/python -m pytest
 	scripts/with-scale-services $(BIN)/python -m pytest -m "not model" tests/handoff tests/scale tests/actions/test_directory.py
+	scripts/with-scale-services $(BIN)/python -m pytest tests/articles -k postgresql
 	scripts/with-scale-services $(BIN)/python -m pytest -m model tests/scale
 
 # Each benchmark is a module of bench/, run from the repository so that support/ is importable.
@@ -48,6 +53,7 @@ bench: model
 	$(BIN)/python -m bench.accounts_bench
 	$(BIN)/python -m bench.hub_bench
 	$(BIN)/python -m bench.content_bench
+	$(BIN)/python -m bench.articles_bench
 	scripts/with-scale-services $(BIN)/python -m bench.scale_bench
 	$(BIN)/python -m bench.relay_bench
 	$(BIN)/python -m bench.capacity_bench

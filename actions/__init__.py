@@ -1,1 +1,1 @@
-"""Bolt's custom actions, served by the rasa-sdk action server (`rasa run actions`)."""
+"""Bolt's custom actions, served by the rasa-sdk action server (`python -m actions.server`)."""

@@ -11,6 +11,8 @@
 | BOLT_TRIAGE_CUES           | actions/triage_cues.yml                    |
 | BOLT_HUB_URL               | http://$BOLT_HOST:$BOLT_HUB_PORT (5080)    |
 | BOLT_HUB_TIMEOUT           | 5 (seconds)                                |
+| BOLT_LOG_FORMAT, BOLT_LOG_LEVEL (bolt/core/settings.py) | text, info          |
+| BOLT_METRICS_HOST, BOLT_ACTIONS_METRICS_PORT (bolt/core/settings.py) | 127.0.0.1, 5056: where actions/server.py exports the metrics |
 
 The hub's claims secret and service token come from bolt/core/secrets.py. docs/accounts.md says
 what each setting does.
@@ -40,6 +42,10 @@ class ActionSettings:
     triage_cues: Path
     hub_url: str
     hub_timeout: float
+    log_format: str = "text"
+    log_level: str = "info"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 5056
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> ActionSettings:
@@ -61,6 +67,10 @@ class ActionSettings:
             triage_cues=Path(env.get("BOLT_TRIAGE_CUES") or ACTIONS_DIR / "triage_cues.yml"),
             hub_url=(env.get("BOLT_HUB_URL") or bolt.hub_url).rstrip("/"),
             hub_timeout=_seconds(env, "BOLT_HUB_TIMEOUT", DEFAULT_HUB_TIMEOUT),
+            log_format=bolt.log_format,
+            log_level=bolt.log_level,
+            metrics_host=bolt.metrics_host,
+            metrics_port=bolt.actions_metrics_port,
         )
 
 

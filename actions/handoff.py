@@ -9,7 +9,6 @@ and asks the hub to queue the conversation (docs/handoff-api.md).
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -24,9 +23,10 @@ from actions.alternatives import alternative_topics, topic_buttons
 from actions.hub_client import HandoffRequest, HubUnavailable, NoAgents
 from actions.messages import render
 from actions.services import Services, services
+from bolt.core import logs
 from bolt.core.languages import DEFAULT_LANGUAGE
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 REASON_SLOT = "handoff_reason"
 PRIORITY_ENTITY = "priority"
@@ -131,11 +131,13 @@ class ActionRequestHandoff(Action):
         reason = handoff_reason(tracker)
         check = await services_.check(tracker)
         if not check.has("live_chat"):
+            log.info("handoff.refused", reason=reason, standing=check.standing.value)
             refuse(dispatcher, check, language, services_)
             return [SlotSet(REASON_SLOT, None)]
         summary = summary_of(user_texts(tracker))
         priority = chosen_priority(tracker.latest_message) or services_.cues.priority_of(summary)
         if priority is None and not impact_was_just_asked(tracker):
+            log.info("handoff.impact_asked", reason=reason)
             dispatcher.utter_message(
                 text=render("impact_question", language),
                 buttons=[{"title": render(f"impact_{p}", language), "payload": impact_payload(p)}
@@ -155,11 +157,14 @@ class ActionRequestHandoff(Action):
         try:
             await services_.hub.request_handoff(request)
         except NoAgents:
+            log.info("handoff.no_agents", language=language, priority=priority)
             return await self._open_ticket(dispatcher, services_, request, language, target)
         except HubUnavailable as error:
-            logger.error("handoff of %s failed: %s", tracker.sender_id, error)
+            log.error("handoff.hub_unavailable", error=str(error))
             self._hub_unavailable(dispatcher, language)
             return [SlotSet(REASON_SLOT, None)]
+        log.info("handoff.queued", reason=reason, language=language, priority=priority,
+                 first_response_hours=hours)
         dispatcher.utter_message(text=render(
             "handoff_requested", language, priority=priority,
             priority_name=render(f"priority_name_{priority}", language), target=target,
@@ -173,9 +178,10 @@ class ActionRequestHandoff(Action):
         try:
             ticket = await services_.hub.open_ticket(request, reason="no_agents")
         except HubUnavailable as error:
-            logger.error("ticket for %s failed: %s", request.conversation_id, error)
+            log.error("ticket.hub_unavailable", error=str(error))
             self._hub_unavailable(dispatcher, language)
         else:
+            log.info("ticket.opened", ticket_id=ticket.ticket_id, reason="no_agents")
             dispatcher.utter_message(
                 text=render("ticket_opened", language, ticket=ticket.ticket_id, target=target))
         return [SlotSet(REASON_SLOT, None)]

@@ -19,7 +19,10 @@ from actions.accounts.check import AccountCheck
 from actions.alternatives import topic_buttons
 from actions.messages import render
 from actions.services import services
+from bolt.core import logs
 from bolt.core.languages import DEFAULT_LANGUAGE
+
+log = logs.get_logger(__name__)
 
 MAX_SUGGESTIONS = 3
 # A topic is offered when its probability is at least this share of the answering threshold.
@@ -76,6 +79,10 @@ class ActionAbstain(Action):
         dispatcher.utter_message(text=render("abstain_not_ours" if not_ours else "abstain",
                                              language))
         topics = [] if not_ours else close_topics(parse_data)
+        decision = parse_data.get("abstention") or {}
+        log.info("answer.abstained", language=language, not_ours=not_ours,
+                 label=decision.get("label"), confidence=decision.get("confidence"),
+                 threshold=decision.get("threshold"), topics_offered=len(topics))
         if topics:
             dispatcher.utter_message(text=render("abstain_close", language),
                                      buttons=topic_buttons(topics, language))

@@ -6,15 +6,17 @@ speaks it. The hand-off's body is bolt/core/handoff_request.py, which the hub re
 from __future__ import annotations
 
 import asyncio
-import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 import aiohttp
 
+from actions.metrics import HUB_SECONDS
+from bolt.core import logs
 from bolt.core.handoff_request import HandoffRequest
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 
 class HubError(RuntimeError):
@@ -76,6 +78,7 @@ class HubClient:
     async def _post(self, path: str, payload: Dict[str, Any]) -> tuple[int, Dict[str, Any]]:
         url = f"{self._base_url}{path}"
         headers = {"Authorization": f"Bearer {self._service_token}"}
+        started = time.perf_counter()
         try:
             async with aiohttp.ClientSession(timeout=self._timeout) as session:
                 async with session.post(url, json=payload, headers=headers) as response:
@@ -83,14 +86,16 @@ class HubClient:
                         body = await response.json(content_type=None)
                     except ValueError:
                         body = None
+                    HUB_SECONDS.labels(path, "answered").observe(time.perf_counter() - started)
                     return response.status, body if isinstance(body, dict) else {}
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            HUB_SECONDS.labels(path, "unreachable").observe(time.perf_counter() - started)
             raise HubUnavailable(f"{url}: {type(error).__name__} {error}") from error
 
     @staticmethod
     def _refused(what: str, status: int, body: Dict[str, Any]) -> HubUnavailable:
         # 400/401/404 mean Bolt or its configuration is wrong: loud in the log, and for the user
         # the same as an unreachable hub (never a promise of an agent).
-        log = logger.warning if status >= 500 else logger.error
-        log("the hub refused the %s request: %s %s", what, status, body)
+        say = log.warning if status >= 500 else log.error
+        say("hub.refused", request=what, status=status, error=body.get("error"))
         return HubUnavailable(f"the hub answered {status}: {body.get('error') or body}")

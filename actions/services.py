@@ -6,7 +6,6 @@ and the demo accounts when it is empty and demo mode (BOLT_DEMO) is on (actions/
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,11 +21,12 @@ from actions.accounts.policy import SupportPolicy, load_policy
 from actions.config import ActionSettings, settings
 from actions.hub_client import HubClient
 from actions.triage import TriageCues, load_cues
+from bolt.core import logs
 from bolt.core.accounts import DEMO_ACCOUNTS_FILE
 from bolt.core.accounts_csv import parse_accounts_csv
 from bolt.core.secrets import load_secrets
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 
 
@@ -47,7 +47,7 @@ class PreparedDirectory:
             if self._demo_file is not None and self.directory.is_empty():
                 text = self._demo_file.read_text(encoding="utf-8")
                 self.directory.save(parse_accounts_csv(text, str(self._demo_file)))
-                logger.info("the account directory was empty: loaded %s", self._demo_file)
+                log.info("account.demo_accounts_loaded", file=str(self._demo_file))
             self._ready = True
 
     def find(self, account_id: str, user_id: str) -> Optional[AccountUser]:
@@ -74,7 +74,12 @@ class Services:
         """The account check of whoever sent the tracker's latest message."""
         identity = identity_of(tracker, self.claims_secret)
         # The directory is a blocking database call: kept off the action server's event loop.
-        return await asyncio.to_thread(check_account, identity, self.directory, self.policy)
+        check = await asyncio.to_thread(check_account, identity, self.directory, self.policy)
+        entry = check.entry
+        log.info("account.checked", standing=check.standing.value, rights=sorted(check.rights),
+                 plan=entry.account.plan if entry else None,
+                 support_plan=entry.account.support_plan if entry else None)
+        return check
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ class Service:
     env: Dict[str, str] = field(default_factory=dict)
     folders: Tuple[Path, ...] = ()  # created before the service starts
     process: Optional[subprocess.Popen] = None
+    metrics_url: str = ""  # where Prometheus scrapes it (the hub's asks for its token)
 
 
 def bolt_services(settings: Settings, model: Path) -> List[Service]:
@@ -38,15 +39,20 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
                "BOLT_CLAIMS_SECRET": shared.claims_secret,
                "BOLT_RASA_TOKEN": shared.rasa_token}
     demo = {"BOLT_DEMO": "true" if settings.demo else "false"}
+    metrics = f"http://{settings.metrics_host}:{{}}/metrics"
     return [
         Service(
             name="action server",
-            command=[python, "-m", "rasa", "run", "actions", "--actions", "actions",
+            # rasa-sdk's server with Bolt's log set-up and its metrics (actions/server.py).
+            command=[python, "-m", "actions.server", "--actions", "actions",
                      "--port", str(settings.actions_port)],
             health_url=f"http://{settings.actions_host}:{settings.actions_port}/health",
             # rasa-sdk reads its bind address from SANIC_HOST (it would otherwise take 0.0.0.0).
             env={"SANIC_HOST": settings.actions_host, "BOLT_STATE_DIR": str(settings.state_dir),
-                 "BOLT_HUB_URL": settings.hub_url, **demo, **secrets},
+                 "BOLT_HUB_URL": settings.hub_url, "BOLT_METRICS_HOST": settings.metrics_host,
+                 "BOLT_ACTIONS_METRICS_PORT": str(settings.actions_metrics_port),
+                 **demo, **secrets},
+            metrics_url=metrics.format(settings.actions_metrics_port),
         ),
         Service(
             name="Rasa server",
@@ -63,8 +69,10 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
             env={"BOLT_ACTIONS_URL": settings.actions_url,
                  "BOLT_TRACKER_DB": str(tracker_db(settings)),
                  speedups.SETTING: "on" if speedups.enabled() else "off",
-                 "BOLT_RASA_TOKEN": shared.rasa_token},
+                 "BOLT_RASA_TOKEN": shared.rasa_token, "BOLT_METRICS_HOST": settings.metrics_host,
+                 "BOLT_RASA_METRICS_PORT": str(settings.rasa_metrics_port)},
             folders=(settings.state_dir,),
+            metrics_url=metrics.format(settings.rasa_metrics_port),
         ),
         Service(
             name="hub",
@@ -73,6 +81,7 @@ def bolt_services(settings: Settings, model: Path) -> List[Service]:
             env={"BOLT_HOST": settings.host, "BOLT_HUB_PORT": str(settings.hub_port),
                  "BOLT_STATE_DIR": str(settings.state_dir), "BOLT_RASA_URL": settings.rasa_url,
                  **demo, **secrets},
+            metrics_url=f"{settings.hub_url}/metrics",
         ),
     ]
 

@@ -17,6 +17,7 @@
 | BOLT_HUB_TICK_SECONDS         | 1                                         | how often deadlines and offers are checked      |
 | BOLT_HUB_FALLBACK_RESPONSE_HOURS | 24                                     | first-response target of a chat queued by the hub itself (bot unreachable) |
 | BOLT_HUB_REDIS_URL            | (none: one hub, in-process fan-out)       | Redis that carries frames between several hubs (redis://host:port/db) |
+| BOLT_HUB_REDIS_PREFIX         | bolt:                                     | start of every Redis key and channel the hubs use (several deployments on one Redis each take their own) |
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN, BOLT_CLAIMS_SECRET, BOLT_RASA_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
@@ -25,9 +26,16 @@
 | BOLT_TOKEN_AUDIENCE           | (none: not required)                      | the `aud` every help-center token must carry     |
 | BOLT_TOKEN_MAX_LIFETIME_SECONDS | 86400                                   | a help-center token whose `exp - iat` is longer is refused |
 | BOLT_HUB_METRICS_TOKEN        | (none: /metrics refuses everyone)         | bearer token that GET /metrics requires          |
+| BOLT_HUB_METRICS_SECONDS      | 5                                         | how often the gauges read from the database, and Rasa's state, are refreshed |
 | BOLT_HUB_PASSWORD_COST        | 17                                        | scrypt's cost for agent passwords, as log2 of N (r = 8, p = 1); 10 at the least, for tests only |
 | BOLT_HUB_SESSION_HOURS        | 12                                        | how long an agent's session token signs them in |
+| BOLT_HUB_TRUSTED_PROXIES      | (none: the socket's peer is the client)   | comma-separated addresses / CIDR blocks of proxies whose X-Forwarded-For names the client |
+| BOLT_HUB_SOCKETS_PER_ADDRESS  | 100                                       | open sockets (chat and agent) per client address |
+| BOLT_HUB_ANONYMOUS_CONVERSATIONS_PER_HOUR | 60                            | new anonymous conversations per client address (a burst of as many, then spread over the hour) |
+| BOLT_HUB_ADDRESS_RATE_PER_SECOND | 50                                     | sustained frames per second per client address, all its sockets together |
+| BOLT_HUB_ADDRESS_RATE_BURST   | 200                                       | frames per client address allowed at once before that rate applies |
 | BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
+| BOLT_LOG_FORMAT, BOLT_LOG_LEVEL (bolt/core/settings.py) | text, info | the log lines (bolt/core/logs.py) |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -40,6 +48,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
 from bolt.core.settings import Settings, positive_number
+from handoff.rules.client_address import Network, parse_networks
 from handoff.services.passwords import MIN_LOG2_N, STRONG, STRONG_LOG2_N, PasswordCost
 
 TICK_SECONDS = 1.0
@@ -70,6 +79,7 @@ class HubSettings:
     rasa_token: str
     demo: bool = False
     metrics_token: Optional[str] = None
+    metrics_seconds: float = 5.0
     token_kid: str = DEFAULT_TOKEN_KID
     previous_token_keys: Tuple[Tuple[str, str], ...] = ()
     token_issuer: Optional[str] = None
@@ -84,9 +94,17 @@ class HubSettings:
                           max_lifetime_seconds=self.token_max_lifetime_seconds)
     password_cost: PasswordCost = STRONG
     session_hours: float = 12.0
+    trusted_proxies: Tuple[Network, ...] = ()
+    sockets_per_address: int = 100
+    anonymous_conversations_per_hour: int = 60
+    address_rate_per_second: float = 50.0
+    address_rate_burst: int = 200
+    redis_prefix: str = "bolt:"
     retention_days: float = 90.0
     audit_retention_days: float = 400.0
     retention_sweep_seconds: float = 3600.0
+    log_format: str = "text"
+    log_level: str = "info"
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -141,6 +159,7 @@ class HubSettings:
             rasa_token=secrets.rasa_token,
             demo=bolt.demo,
             metrics_token=env.get("BOLT_HUB_METRICS_TOKEN") or None,
+            metrics_seconds=positive_number(env, "BOLT_HUB_METRICS_SECONDS", 5.0),
             token_kid=secrets.token_kid,
             previous_token_keys=tuple((kid, secret) for kid, secret in secrets.token_keys().items()
                                       if kid != secrets.token_kid),
@@ -150,9 +169,18 @@ class HubSettings:
                 env, "BOLT_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_MAX_LIFETIME_SECONDS),
             password_cost=_password_cost(env),
             session_hours=positive_number(env, "BOLT_HUB_SESSION_HOURS", 12.0),
+            trusted_proxies=_trusted_proxies(env),
+            sockets_per_address=int(positive_number(env, "BOLT_HUB_SOCKETS_PER_ADDRESS", 100)),
+            anonymous_conversations_per_hour=int(positive_number(
+                env, "BOLT_HUB_ANONYMOUS_CONVERSATIONS_PER_HOUR", 60)),
+            address_rate_per_second=positive_number(env, "BOLT_HUB_ADDRESS_RATE_PER_SECOND", 50.0),
+            address_rate_burst=int(positive_number(env, "BOLT_HUB_ADDRESS_RATE_BURST", 200)),
+            redis_prefix=env.get("BOLT_HUB_REDIS_PREFIX") or "bolt:",
             retention_days=bolt.retention_days,
             audit_retention_days=bolt.audit_retention_days,
             retention_sweep_seconds=bolt.retention_sweep_seconds,
+            log_format=bolt.log_format,
+            log_level=bolt.log_level,
         )
 
 
@@ -161,3 +189,10 @@ def _password_cost(env: Mapping[str, str]) -> PasswordCost:
     if not MIN_LOG2_N <= log2_n <= 20:
         raise SystemExit(f"BOLT_HUB_PASSWORD_COST must be {MIN_LOG2_N} to 20, got {log2_n}")
     return PasswordCost(log2_n)
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> Tuple[Network, ...]:
+    try:
+        return parse_networks(env.get("BOLT_HUB_TRUSTED_PROXIES") or "")
+    except ValueError as error:
+        raise SystemExit(f"BOLT_HUB_TRUSTED_PROXIES: {error}") from None

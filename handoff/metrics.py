@@ -1,116 +1,166 @@
-"""The hub's counters and histograms, and the Prometheus text format they are read in."""
+"""The hub's metrics, in a Prometheus registry of each app's own (tests run several hubs in one
+process, and each exports only its own).
+
+Counters and histograms are counted where things happen (`count`, `observe`, or one of the
+children bound here for what happens per frame or per commit). The gauges read from the database
+and the agents' presence are set by the hub's background refresh (handoff/services/gauges.py):
+a scrape renders what is held, never queries the database. Labels take bounded values only:
+languages, priorities, owners, speakers, socket kinds, error codes; never a conversation or a
+user.
+"""
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Mapping, Tuple
+from typing import Any, Callable, Dict, Iterable, Mapping, Set, Tuple
 
-Labels = Tuple[Tuple[str, str], ...]
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.metrics import MetricWrapperBase
+
+from bolt.core.languages import SUPPORTED_LANGUAGES
+from bolt.core.metrics import exported_names
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 WAIT_BUCKETS = (10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
-
-
-def labels(**values: str) -> Labels:
-    return tuple(sorted(values.items()))
-
-
-@dataclass
-class Histogram:
-    buckets: Tuple[float, ...]
-    counts: List[int] = field(default_factory=list)
-    total: float = 0.0
-    observations: int = 0
-
-    def __post_init__(self) -> None:
-        self.counts = [0] * len(self.buckets)
-
-    def observe(self, value: float) -> None:
-        index = bisect_left(self.buckets, value)
-        if index < len(self.counts):
-            self.counts[index] += 1
-        self.total += value
-        self.observations += 1
-
-
-@dataclass(frozen=True)
-class Family:
-    name: str
-    kind: str  # counter, gauge, histogram
-    help: str
-
-
-FAMILIES = {
-    family.name: family for family in (
-        Family("bolt_hub_messages_relayed_total", "counter",
-               "Messages stored and delivered, by who sent them"),
-        Family("bolt_hub_bot_replies_total", "counter", "Replies received from Rasa"),
-        Family("bolt_hub_bot_failures_total", "counter", "User messages Rasa did not answer"),
-        Family("bolt_hub_bot_latency_seconds", "histogram", "Time Rasa took to answer a message"),
-        Family("bolt_hub_queue_wait_seconds", "histogram",
-               "Time from entering the queue to an agent taking the chat"),
-        Family("bolt_hub_sla_breaches_total", "counter",
-               "Queued chats that passed their first-response deadline"),
-        Family("bolt_hub_queue_length", "gauge", "Chats waiting, by priority and language"),
-        Family("bolt_hub_queue_oldest_wait_seconds", "gauge",
-               "How long the longest-waiting chat has waited, by language"),
-        Family("bolt_hub_conversations", "gauge", "Conversations by who holds them"),
-        Family("bolt_hub_agents_available", "gauge", "Agents online with a socket, by language"),
-    )
-}
+COMMIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+BROKER_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
+PRIORITIES = ("P1", "P2", "P3", "P4")
+OWNERS = ("bot", "queue", "agent")
+SOCKETS = ("chat", "agent")
+# Gauge values keyed by metric name and its label values, in the metric's label order.
+Figures = Mapping[Tuple[str, Tuple[str, ...]], float]
 
 
 class Metrics:
     def __init__(self) -> None:
-        self.counters: Dict[Tuple[str, Labels], float] = {}
-        self.histograms: Dict[Tuple[str, Labels], Histogram] = {}
+        self.registry = CollectorRegistry()
+        registry = self.registry
+        self.relayed = Counter("bolt_hub_messages_relayed_total",
+                               "Messages stored and delivered, by who sent them", ["speaker"],
+                               registry=registry)
+        self.bot_replies = Counter("bolt_hub_bot_replies_total", "Replies received from Rasa",
+                                   registry=registry)
+        self.bot_failures = Counter("bolt_hub_bot_failures_total",
+                                    "User messages Rasa did not answer", registry=registry)
+        self.bot_latency = Histogram("bolt_hub_bot_latency_seconds",
+                                     "Time Rasa took to answer a message",
+                                     buckets=LATENCY_BUCKETS, registry=registry)
+        self.queue_wait = Histogram("bolt_hub_queue_wait_seconds",
+                                    "Time from entering the queue to an agent taking the chat",
+                                    ["language"], buckets=WAIT_BUCKETS, registry=registry)
+        self.sla_breaches = Counter("bolt_hub_sla_breaches_total",
+                                    "Queued chats that passed their first-response deadline",
+                                    ["language", "priority"], registry=registry)
+        self.queue_length = Gauge("bolt_hub_queue_length",
+                                  "Chats waiting, by priority and language",
+                                  ["language", "priority"], registry=registry)
+        self.oldest_wait = Gauge("bolt_hub_queue_oldest_wait_seconds",
+                                 "How long the longest-waiting chat has waited, by language",
+                                 ["language"], registry=registry)
+        self.conversations = Gauge("bolt_hub_conversations", "Conversations by who holds them",
+                                   ["owner"], registry=registry)
+        self.agents_available = Gauge("bolt_hub_agents_available",
+                                      "Agents online with a socket, by language", ["language"],
+                                      registry=registry)
+        self.connections = Gauge("bolt_hub_connections", "Open sockets, by kind", ["socket"],
+                                 registry=registry)
+        self.frames_refused = Counter("bolt_hub_frames_refused_total",
+                                      "Client frames answered with an error frame, by its code",
+                                      ["code"], registry=registry)
+        self.store_commit = Histogram("bolt_hub_store_commit_seconds",
+                                      "Time one group commit of the database writer took",
+                                      buckets=COMMIT_BUCKETS, registry=registry)
+        self.broker_lag = Histogram("bolt_hub_broker_lag_seconds",
+                                    "Time from another hub publishing a frame to this hub "
+                                    "receiving it (several hubs only)",
+                                    buckets=BROKER_BUCKETS, registry=registry)
+        self.broker_backlog = Gauge("bolt_hub_broker_outgoing_frames",
+                                    "Frames published here and not yet sent to Redis",
+                                    registry=registry)
+        self.rasa_up = Gauge("bolt_hub_rasa_up",
+                             "Whether Rasa answered the hub's last look (1) or not (0)",
+                             registry=registry)
+        self.refreshed = Gauge("bolt_hub_gauges_refreshed_timestamp_seconds",
+                                 "When the gauges read from the database were last refreshed",
+                                 registry=registry)
+        self._by_name: Dict[str, MetricWrapperBase] = {
+            "bolt_hub_messages_relayed_total": self.relayed,
+            "bolt_hub_bot_replies_total": self.bot_replies,
+            "bolt_hub_bot_failures_total": self.bot_failures,
+            "bolt_hub_bot_latency_seconds": self.bot_latency,
+            "bolt_hub_queue_wait_seconds": self.queue_wait,
+            "bolt_hub_sla_breaches_total": self.sla_breaches,
+        }
+        # Every deadline series from the start: a rule's increase() sees the first breach.
+        for language in SUPPORTED_LANGUAGES:
+            for priority in PRIORITIES:
+                self.sla_breaches.labels(language, priority)
+        # Bound once: what happens per frame or per socket only increments.
+        self.sockets = {kind: self.connections.labels(kind) for kind in SOCKETS}
+        self._refused: Dict[str, Callable[[], None]] = {}
+        self._children: Dict[Tuple[Any, ...], Any] = {}
+        self.rasa_up.set(0)
+        self._figures: Dict[str, Gauge] = {
+            "bolt_hub_queue_length": self.queue_length,
+            "bolt_hub_queue_oldest_wait_seconds": self.oldest_wait,
+            "bolt_hub_conversations": self.conversations,
+            "bolt_hub_agents_available": self.agents_available,
+        }
+        self._known: Dict[str, Set[Tuple[str, ...]]] = {name: set() for name in self._figures}
+        self.set_figures(zero_figures())
 
     def count(self, name: str, amount: float = 1.0, **label_values: str) -> None:
-        key = (name, labels(**label_values))
-        self.counters[key] = self.counters.get(key, 0.0) + amount
+        self._child(name, label_values).inc(amount)
 
     def observe(self, name: str, value: float, **label_values: str) -> None:
-        buckets = LATENCY_BUCKETS if name.endswith("latency_seconds") else WAIT_BUCKETS
-        key = (name, labels(**label_values))
-        self.histograms.setdefault(key, Histogram(buckets)).observe(value)
+        self._child(name, label_values).observe(value)
 
-    def render(self, gauges: Mapping[Tuple[str, Labels], float]) -> str:
+    def _child(self, name: str, label_values: Dict[str, str]) -> Any:
+        # Kept once made: prometheus_client's labels() checks and sorts the names each time.
+        key = (name, *label_values.items())
+        child = self._children.get(key)
+        if child is None:
+            metric = self._by_name[name]
+            child = self._children[key] = (metric.labels(**label_values) if label_values
+                                           else metric)
+        return child
+
+    def refused(self, code: str) -> None:
+        """One frame answered with the error `code` (a constant of the hub's, never the
+        client's words)."""
+        increment = self._refused.get(code)
+        if increment is None:
+            increment = self._refused[code] = self.frames_refused.labels(code).inc
+        increment()
+
+    def set_figures(self, figures: Figures) -> None:
+        """The gauges read from the database: a series seen before and absent now reads 0."""
+        fresh: Dict[str, Dict[Tuple[str, ...], float]] = {name: {} for name in self._figures}
+        for (name, label_values), value in figures.items():
+            fresh[name][label_values] = value
+        for name, values in fresh.items():
+            gauge, known = self._figures[name], self._known[name]
+            for label_values in known - values.keys():
+                gauge.labels(*label_values).set(0)
+            for label_values, value in values.items():
+                gauge.labels(*label_values).set(value)
+            known.update(values)
+
+    def exposition(self) -> bytes:
         """Everything, in the Prometheus text exposition format (version 0.0.4)."""
-        lines: List[str] = []
-        for family in FAMILIES.values():
-            lines.append(f"# HELP {family.name} {family.help}")
-            lines.append(f"# TYPE {family.name} {family.kind}")
-            if family.kind == "histogram":
-                lines.extend(self._histogram_lines(family.name))
-            else:
-                source = gauges if family.kind == "gauge" else self.counters
-                for (name, label_set), value in sorted(source.items()):
-                    if name == family.name:
-                        lines.append(f"{name}{_format(label_set)} {_number(value)}")
-        return "\n".join(lines) + "\n"
+        return generate_latest(self.registry)
 
-    def _histogram_lines(self, name: str) -> Iterable[str]:
-        for (metric, label_set), histogram in sorted(self.histograms.items()):
-            if metric != name:
-                continue
-            cumulative = 0
-            for bound, count in zip(histogram.buckets, histogram.counts):
-                cumulative += count
-                yield f"{name}_bucket{_format(label_set + (('le', _number(bound)),))} {cumulative}"
-            yield f"{name}_bucket{_format(label_set + (('le', '+Inf'),))} {histogram.observations}"
-            yield f"{name}_sum{_format(label_set)} {_number(histogram.total)}"
-            yield f"{name}_count{_format(label_set)} {histogram.observations}"
+    def names(self) -> Iterable[str]:
+        """Every series name this registry can export (what dashboards and alerts may use)."""
+        return exported_names(self.registry)
 
 
-def _format(label_set: Labels) -> str:
-    if not label_set:
-        return ""
-    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in label_set) + "}"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def zero_figures() -> Dict[Tuple[str, Tuple[str, ...]], float]:
+    """Every gauge series an idle hub has: nothing waiting and no agent, in every language."""
+    figures: Dict[Tuple[str, Tuple[str, ...]], float] = {}
+    for owner in OWNERS:
+        figures[("bolt_hub_conversations", (owner,))] = 0
+    for language in SUPPORTED_LANGUAGES:
+        figures[("bolt_hub_queue_oldest_wait_seconds", (language,))] = 0
+        figures[("bolt_hub_agents_available", (language,))] = 0
+        for priority in PRIORITIES:
+            figures[("bolt_hub_queue_length", (language, priority))] = 0
+    return figures

@@ -45,8 +45,14 @@ class FakeRasa:
         self.tracker_events.append((request.match_info["sender"], await request.json()))
         return web.json_response({"events": []})
 
+    async def version(self, request: web.Request) -> web.Response:
+        # Rasa answers it without a token once its model is loaded: the hub's look at Rasa.
+        return web.json_response({"version": "3.6.21"})
+
     async def start(self) -> None:
+        """Listens on its port (again, after `stop()`: Rasa restarted on the same address)."""
         app = web.Application()
+        app.router.add_get("/version", self.version)
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
         app.router.add_post("/conversations/{sender}/tracker/events", self.events)
         self.runner = web.AppRunner(app)

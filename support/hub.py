@@ -3,6 +3,7 @@ handoff request the action server sends it (docs/handoff-api.md), and a hub with
 behind it."""
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,18 @@ QUICK_FAULTS: Mapping[str, str] = MappingProxyType({
 MANY_SENDERS: Mapping[str, str] = MappingProxyType({
     "BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000"})
 
+# Every test's clients connect from 127.0.0.1, so that one address is a whole crowd: the limits
+# per client address are set for one, unless a test sets them (or empties them: the defaults).
+ONE_ADDRESS_CROWD: Mapping[str, str] = MappingProxyType({
+    "BOLT_HUB_SOCKETS_PER_ADDRESS": "100000",
+    "BOLT_HUB_ANONYMOUS_CONVERSATIONS_PER_HOUR": "1000000",
+    "BOLT_HUB_ADDRESS_RATE_PER_SECOND": "1000000", "BOLT_HUB_ADDRESS_RATE_BURST": "1000000"})
+# What hub_environment sets for tests where the hub's own defaults are stronger: emptied, each
+# takes the hub's default (tests/reliability/test_security.py runs so).
+TEST_RELAXATIONS: Mapping[str, str] = MappingProxyType({
+    **{key: "" for key in ONE_ADDRESS_CROWD},
+    "BOLT_HUB_PASSWORD_COST": "", "BOLT_HUB_METRICS_TOKEN": ""})
+
 
 def hub_environment(state_dir: Path, rasa_url: str = "",
                     preset: Mapping[str, str] = MappingProxyType({}),
@@ -47,7 +60,7 @@ def hub_environment(state_dir: Path, rasa_url: str = "",
         "BOLT_SERVICE_TOKEN": SERVICE_TOKEN, "BOLT_HUB_METRICS_TOKEN": METRICS_TOKEN,
         "BOLT_CLAIMS_SECRET": CLAIMS_SECRET, "BOLT_RASA_TOKEN": RASA_TOKEN,
         "BOLT_RASA_URL": rasa_url, "BOLT_HUB_PASSWORD_COST": TEST_PASSWORD_COST,
-        **preset, **overrides,
+        **ONE_ADDRESS_CROWD, **preset, **overrides,
     }
     return {key: value for key, value in env.items() if value}
 
@@ -99,6 +112,20 @@ class Hub:
         async with aiohttp.ClientSession() as session:
             async with session.get(self.url + path, headers=headers) as response:
                 return response.status, await response.text()
+
+    async def metrics(self, *lines: str, timeout: float = 10.0) -> str:
+        """The hub's /metrics once it holds every one of `lines` (its gauges are refreshed in
+        the background); fails with the last text when they do not all come in time."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            status, text = await self.get("/metrics", token=METRICS_TOKEN)
+            assert status == 200, text
+            missing = [line for line in lines if line not in text.splitlines()]
+            if not missing:
+                return text
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"/metrics lacks {missing}:\n{text}")
+            await asyncio.sleep(0.05)
 
     async def headers(self, path: str) -> Tuple[int, Mapping[str, str]]:
         async with aiohttp.ClientSession() as session:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from bolt.core.identity import Identity, sign_claims
+from bolt.core.private_files import private_folder
 from bolt.core.settings import Settings
 from bolt.processes import Service, bolt_services, start, stop, wait_healthy
 from support import REPOSITORY
@@ -30,26 +31,48 @@ PROJECT_PARTS = ("config.yml", "constraints.txt", "pyproject.toml", "bot", "bolt
 
 
 def settings_on_free_ports(home: Path, **env: str) -> Settings:
-    """Bolt's settings for `home` with Rasa, the action server and the hub on free ports of
-    127.0.0.1; `env` adds to them."""
+    """Bolt's settings for `home` with Rasa, the action server, the hub and the metrics of the
+    first two on free ports of 127.0.0.1; `env` adds to them."""
     return Settings.from_env({
         "BOLT_HOME": str(home), "BOLT_HOST": "127.0.0.1",
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-        "BOLT_HUB_PORT": str(free_port()), **env,
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_RASA_METRICS_PORT": str(free_port()),
+        "BOLT_ACTIONS_METRICS_PORT": str(free_port()), **env,
     })
 
 
 @contextmanager
-def serving(services: List[Service], cwd: Path, timeout: float) -> Iterator[List[Service]]:
+def serving(services: List[Service], cwd: Path, timeout: float,
+            logs: Optional[Path] = None) -> Iterator[List[Service]]:
     """The services started in order, each waited for until it answers its health check (at
-    most `timeout` seconds); all of them stopped on the way out."""
+    most `timeout` seconds); all of them stopped on the way out. With `logs`, what each one
+    writes goes to `<logs>/<name>.log` (`log_file`) instead of the tests' own output."""
     try:
         for service in services:
-            start(service, cwd)
+            if logs is None:
+                start(service, cwd)
+            else:
+                start_logged(service, cwd, log_file(logs, service))
             wait_healthy(service, timeout=timeout)
         yield services
     finally:
         stop(services)
+
+
+def log_file(folder: Path, service: Service) -> Path:
+    return folder / f"{service.name.replace(' ', '-')}.log"
+
+
+def start_logged(service: Service, cwd: Path, output: Path) -> None:
+    """`bolt.processes.start`, with the service's standard output and error written to
+    `output`."""
+    for folder in service.folders:
+        private_folder(folder)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("ab") as sink:
+        service.process = subprocess.Popen(
+            service.command, cwd=cwd, env={**os.environ, **service.env},
+            start_new_session=True, stdout=sink, stderr=subprocess.STDOUT)
 
 
 def copy_project(target: Path, model: Path) -> Settings:

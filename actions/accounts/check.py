@@ -1,16 +1,17 @@
 """The account check: what a verified identity may have, from the directory and the policy."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, FrozenSet, List, Optional
 
 from actions.accounts.directory import AccountDirectory, AccountUser, DirectoryUnavailable
 from actions.accounts.policy import RIGHTS, Member, SupportPolicy
+from actions.metrics import ACCOUNT_CHECKS
+from bolt.core import logs
 from bolt.core.identity import Identity
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 
 class Standing(Enum):
@@ -33,18 +34,20 @@ def check_account(
     identity: Optional[Identity], directory: AccountDirectory, policy: SupportPolicy
 ) -> AccountCheck:
     if identity is None:
+        ACCOUNT_CHECKS.labels("anonymous").inc()
         return AccountCheck(Standing.ANONYMOUS)
     try:
         entry = directory.find(identity.account_id, identity.user_id)
     except DirectoryUnavailable as error:
-        logger.error("account check impossible for %s: %s", identity.user_id, error)
+        log.error("account.directory_unavailable", error=str(error))
+        ACCOUNT_CHECKS.labels("unavailable").inc()
         return AccountCheck(Standing.UNAVAILABLE)
     if entry is None:
-        logger.warning(
-            "user %s of account %s is not in the directory: treated as anonymous",
-            identity.user_id, identity.account_id,
-        )
+        log.warning("account.unknown_user", account_id=identity.account_id,
+                    user_id=identity.user_id, treated_as="anonymous")
+        ACCOUNT_CHECKS.labels("unknown_user").inc()
         return AccountCheck(Standing.ANONYMOUS)
+    ACCOUNT_CHECKS.labels("member").inc()
     return AccountCheck(Standing.MEMBER, policy.rights(entry.member), entry)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from actions.accounts.policy import Member
+from actions.metrics import DIRECTORY_ERRORS
 from bolt.core.accounts import Account, DirectoryData, User
 from bolt.core.private_files import private_sqlite
 
@@ -150,6 +151,7 @@ class SqlAccountDirectory:
         try:
             yield
         except SQLAlchemyError as error:
+            DIRECTORY_ERRORS.inc()
             where = self._engine.url.render_as_string(hide_password=True)
             raise DirectoryUnavailable(f"the account directory {where} failed: {error}") from error
 

@@ -8,15 +8,15 @@ anything the user types) is an anonymous visitor.
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from bolt.core import logs
 from bolt.core.identity import Identity, InvalidToken, verify_claims
 
-logger = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 CLAIMS_KEY = "claims"
 IDENTITY_SLOTS = ("user_id", "account_id", "user_name")
@@ -30,7 +30,7 @@ def identity_from_metadata(metadata: Any, secret: str, sender_id: str) -> Option
     try:
         return verify_claims(claims, secret, sender_id)
     except InvalidToken as refused:
-        logger.info("claims refused, treating the visitor as anonymous: %s", refused)
+        log.info("claims.refused", reason=str(refused), treated_as="anonymous")
         return None
 
 

@@ -6,11 +6,12 @@ import sys
 from typing import List, Optional
 
 from bolt.cli import accounts as accounts_cli
+from bolt.cli import agents as agents_cli
+from bolt.cli import articles as articles_cli
 from bolt.cli import audit as audit_cli
 from bolt.cli import content as content_cli
 from bolt.cli import privacy as privacy_cli
 from bolt.core.settings import Settings
-from bolt.cli import agents as agents_cli
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -27,6 +28,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     content_cli.register(commands)
     privacy_cli.register(commands)
     audit_cli.register(commands)
+    articles_cli.register(commands)
 
     args = parser.parse_args(argv)
     if hasattr(args, "handler"):
@@ -54,10 +56,21 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         if settings.demo:
             print(DEMO_NOTICE, flush=True)
+            _import_demo_articles()
         model = ensure_model(settings)
         return run_until_stopped(bolt_services(settings, model), cwd=settings.home)
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _import_demo_articles() -> None:
+    from bolt.articles.demo import import_demo
+    from bolt.articles.settings import articles_url
+    from bolt.articles.store import open_engine
+
+    imported = import_demo(open_engine(articles_url()))
+    print(f"Demo help center: {imported.articles} article versions in the article store "
+          f"({imported.count.added} added, {imported.count.updated} updated).", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,18 +10,25 @@
 | BOLT_ACTIONS_HOST  | 127.0.0.1            | address the action server binds to               |
 | BOLT_ACTIONS_PORT  | 5055                 | action server                                    |
 | BOLT_HUB_PORT      | 5080                 | the hub (sidebar, agent console, /api/handoffs)  |
+| BOLT_METRICS_HOST  | 127.0.0.1            | address the Rasa and action servers' metrics listen on |
+| BOLT_RASA_METRICS_PORT | 5006             | the Rasa server's metrics (GET /metrics)         |
+| BOLT_ACTIONS_METRICS_PORT | 5056          | the action server's metrics (GET /metrics)       |
 | BOLT_STATE_DIR     | $BOLT_HOME/var       | SQLite databases and generated secrets           |
 | BOLT_DEMO          | false                | demo mode: demo sign-ins, the agent `demo`, the demo accounts |
 | BOLT_RETENTION_DAYS | 90                  | transcripts, tickets and Rasa's trackers older than this are deleted |
 | BOLT_AUDIT_RETENTION_DAYS | 400           | audit log entries older than this are deleted    |
 | BOLT_RETENTION_SWEEP_SECONDS | 3600       | how often the hub and Rasa delete what is due    |
+| BOLT_LOG_FORMAT    | text                 | every process's log lines: readable `text` or one `json` object a line |
+| BOLT_LOG_LEVEL     | info                 | the lowest level logged: debug, info, warning or error |
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
+
+from bolt.core.logs import FORMATS as LOG_FORMATS, LEVELS as LOG_LEVELS
 
 LOOPBACK = "127.0.0.1"
 
@@ -43,6 +50,13 @@ class Settings:
     retention_days: float = 90.0
     audit_retention_days: float = 400.0
     retention_sweep_seconds: float = 3600.0
+    # Read here so that each process's settings module has them (bolt/core/logs.py).
+    log_format: str = "text"
+    log_level: str = "info"
+    # The hub serves its metrics itself, behind its token; these two have no token: loopback.
+    metrics_host: str = LOOPBACK
+    rasa_metrics_port: int = 5006
+    actions_metrics_port: int = 5056
 
     @property
     def config_file(self) -> Path:
@@ -95,6 +109,11 @@ class Settings:
             audit_retention_days=positive_number(env, "BOLT_AUDIT_RETENTION_DAYS", 400, "days"),
             retention_sweep_seconds=positive_number(env, "BOLT_RETENTION_SWEEP_SECONDS", 3600,
                                                     "seconds"),
+            log_format=one_of(env, "BOLT_LOG_FORMAT", "text", LOG_FORMATS),
+            log_level=one_of(env, "BOLT_LOG_LEVEL", "info", LOG_LEVELS),
+            metrics_host=env.get("BOLT_METRICS_HOST") or LOOPBACK,
+            rasa_metrics_port=_port(env, "BOLT_RASA_METRICS_PORT", 5006),
+            actions_metrics_port=_port(env, "BOLT_ACTIONS_METRICS_PORT", 5056),
         )
 
 
@@ -124,6 +143,17 @@ def positive_number(env: Mapping[str, str], name: str, default: float, unit: str
     if value <= 0:
         raise SystemExit(f"{name} must be more than 0{' ' + unit if unit else ''}, got {raw}")
     return value
+
+
+def one_of(env: Mapping[str, str], name: str, default: str, allowed: Tuple[str, ...]) -> str:
+    """One of `allowed` (in any case) from the environment, or the default; a clear exit when it
+    is none of them."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise SystemExit(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
 
 
 def flag(env: Mapping[str, str], name: str, default: bool) -> bool:

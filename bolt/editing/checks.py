@@ -11,6 +11,8 @@ from typing import (
     Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple,
 )
 
+from bolt.articles.model import MARKDOWN, StoredArticle
+from bolt.articles.sections import html_sections, markdown_sections
 from bolt.editing import facts as fact_rules
 from bolt.editing.findings import Finding
 from bolt.editing.tree import (
@@ -48,6 +50,8 @@ class Project:
     tree: ContentTree
     phonebook: Optional[PhoneBook]
     phonebook_path: Path
+    # The help center's imported articles, every language version (bolt/articles/store.py).
+    articles: Sequence[StoredArticle] = ()
 
 
 Check = Callable[[Project], Iterable[Finding]]
@@ -343,6 +347,43 @@ def check_facts_agree(project: Project) -> Iterable[Finding]:
                           f"`{name}`: the {_fact_title(found.kind, found.subject, countries)} "
                           f"differs between languages ({versions}); make every language say "
                           "the same")
+
+
+def check_article_facts(project: Project) -> Iterable[Finding]:
+    """Phone numbers, hours and priorities in an imported article are the same in each of its
+    language versions, as in Bolt's own answers."""
+    known_codes, countries = _calling_codes(project.phonebook)
+    versions: Dict[Tuple[str, str], Dict[str, StoredArticle]] = defaultdict(dict)
+    for article in project.articles:
+        versions[(article.source, article.external_id)][article.language] = article
+    for (source, external_id), by_language in sorted(versions.items()):
+        if len(by_language) < 2:
+            continue
+        facts_by_language = {language: fact_rules.facts_of_text(_article_lines(article),
+                                                                 known_codes)
+                             for language, article in by_language.items()}
+        for found in fact_rules.disagreements(facts_by_language):
+            article = by_language[found.language]
+            versions_said = "; ".join(
+                f"{', '.join(languages)}: "
+                f"{fact_rules.describe_version(version, found.shown, found.kind)}"
+                for version, languages in found.others.items())
+            yield Finding(Path("articles", source, external_id, found.language),
+                          fact_rules.first_line(found.facts, 1), "facts",
+                          f"article \"{article.title}\" ({article.url}): the "
+                          f"{_fact_title(found.kind, found.subject, countries)} differs between "
+                          f"its languages ({versions_said}); correct it in the help center and "
+                          "import it again")
+
+
+def _article_lines(article: StoredArticle) -> List[Tuple[int, str]]:
+    """The article's text, line by line, numbered from 1 (headings included)."""
+    read = markdown_sections if article.body_format == MARKDOWN else html_sections
+    lines: List[str] = []
+    for section in read(article.title, article.body):
+        lines.append(section.heading)
+        lines.extend(section.text.splitlines())
+    return list(enumerate(lines, start=1))
 
 
 def _fact_title(kind: str, subject: str, countries: Mapping[str, Sequence[str]]) -> str:

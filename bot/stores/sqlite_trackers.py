@@ -44,8 +44,12 @@ from bolt.core.private_files import private_file
 from bot.stores.tracker_privacy import TrackerSweeps
 
 POOL_SIZE = 4
-# Conversations whose current session stays in memory (least recently used ones leave first).
+# Conversations whose current session stays in memory (least recently used ones leave first),
+# bounded in count and in the bytes of their stored events' JSON; a session bigger than
+# CACHED_SESSION_BYTES is never kept, and is read from the database on each message instead.
 CACHED_CONVERSATIONS = 1000
+CACHED_BYTES = 64 * 2**20
+CACHED_SESSION_BYTES = 2**20
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -60,6 +64,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 class SQLiteTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cached_conversations: int = CACHED_CONVERSATIONS,
+                 cached_bytes: int = CACHED_BYTES, cached_session_bytes: int = CACHED_SESSION_BYTES,
                  **kwargs: Any) -> None:
         kwargs.setdefault("dialect", "sqlite")
         if kwargs["dialect"] != "sqlite":
@@ -78,13 +83,22 @@ class SQLiteTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine, future=True)
         self.table = self.SQLEvent.__table__
         self.cached_conversations = cached_conversations
+        self.cached_bytes = cached_bytes
+        self.cached_session_bytes = min(cached_session_bytes, cached_bytes)
         # sender id -> each stored event of its latest session, in order.
         self._sessions: "OrderedDict[Text, List[Event]]" = OrderedDict()
+        # sender id -> the bytes of its cached events' JSON, and their sum.
+        self._sizes: Dict[Text, int] = {}
+        self._cached_total = 0
         self.sweeps = TrackerSweeps(self.engine, self.forget_cached)
 
     def forget_cached(self, sender_ids: Any) -> None:
         for sender_id in sender_ids:
-            self._sessions.pop(sender_id, None)
+            self._forget(sender_id)
+
+    def _forget(self, sender_id: Text) -> None:
+        self._sessions.pop(sender_id, None)
+        self._cached_total -= self._sizes.pop(sender_id, 0)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -104,7 +118,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         rows = self._read_latest_session(sender_id)
         stored = deserialise_events([json.loads(data) for data in rows])
         if stored:
-            self._remember(sender_id, stored)
+            self._remember(sender_id, stored, sum(len(data) for data in rows))
         return stored
 
     def _read_latest_session(self, sender_id: Text) -> List[Text]:
@@ -120,11 +134,16 @@ class SQLiteTrackerStore(SQLTrackerStore):
         with self.engine.connect() as connection:
             return list(connection.execute(query).scalars())
 
-    def _remember(self, sender_id: Text, stored: List[Event]) -> None:
+    def _remember(self, sender_id: Text, stored: List[Event], size: int) -> None:
+        self._forget(sender_id)
+        if size > self.cached_session_bytes:
+            return
         self._sessions[sender_id] = stored
-        self._sessions.move_to_end(sender_id)
-        while len(self._sessions) > self.cached_conversations:
-            self._sessions.popitem(last=False)
+        self._sizes[sender_id] = size
+        self._cached_total += size
+        while (len(self._sessions) > self.cached_conversations
+               or self._cached_total > self.cached_bytes):
+            self._forget(next(iter(self._sessions)))
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -132,6 +151,9 @@ class SQLiteTrackerStore(SQLTrackerStore):
         self.sweeps.start()
         await self.stream_events(tracker)
         stored = self._latest_session(tracker.sender_id)
+        # A stored session not in memory now was too big to keep: it is read anew each time.
+        kept = self._sizes.get(tracker.sender_id, 0) if stored else 0
+        keep = not stored or tracker.sender_id in self._sizes
         # Only the events after the stored ones: no copy of the whole session per message.
         new_events = list(itertools.islice(tracker.events, len(stored), None))
         if not new_events:
@@ -141,14 +163,15 @@ class SQLiteTrackerStore(SQLTrackerStore):
             with self.engine.begin() as connection:
                 connection.execute(self.table.insert(), rows)
         except Exception:
-            self._sessions.pop(tracker.sender_id, None)  # the database decides, next time
+            self._forget(tracker.sender_id)  # the database decides, next time
             raise
         if any(event.type_name == SessionStarted.type_name for event in new_events):
             # A new session: which events are "latest" is the database's rule; read it anew.
-            self._sessions.pop(tracker.sender_id, None)
-        else:
+            self._forget(tracker.sender_id)
+        elif keep:
             stored.extend(new_events)
-            self._remember(tracker.sender_id, stored)
+            self._remember(tracker.sender_id, stored,
+                           kept + sum(len(row["data"]) for row in rows))
 
     @staticmethod
     def _row(sender_id: Text, event: Any) -> Dict[Text, Any]:

@@ -4,6 +4,9 @@ with each further failure; the clock is passed in.
 Failures are counted per key. The first `free_failures` cost nothing; each one after that
 doubles the wait before the key may try again, up to `max_delay`. A success clears the key, and
 a key that has not failed for `forget_after` seconds starts over.
+
+`SignInLimits` keeps the counts itself (one hub); `allowed_at` is the rule alone, for counts kept
+elsewhere (handoff/services/attempt_counts.py keeps them in Redis for several hubs).
 """
 from __future__ import annotations
 
@@ -27,6 +30,13 @@ class SignInLimits:
         self.forget_after = forget_after
         self.failures: Dict[str, Failures] = {}
 
+    def allowed_at(self, count: int, last_failure: float) -> float:
+        """When a key that failed `count` times, the last at `last_failure`, may try again."""
+        over = count - self.free_failures
+        if over <= 0:
+            return last_failure
+        return last_failure + min(self.max_delay, self.base_delay * 2 ** (over - 1))
+
     def wait(self, now: float, *keys: str) -> float:
         """Seconds until every one of `keys` may try again (0: now)."""
         waits = [self._current(key, now).allowed_at - now for key in keys]
@@ -37,10 +47,7 @@ class SignInLimits:
             record = self._current(key, now)
             record.count += 1
             record.last = now
-            over = record.count - self.free_failures
-            if over > 0:
-                delay = min(self.max_delay, self.base_delay * 2 ** (over - 1))
-                record.allowed_at = now + delay
+            record.allowed_at = self.allowed_at(record.count, now)
 
     def succeeded(self, key: str) -> None:
         self.failures.pop(key, None)

@@ -1,13 +1,13 @@
 """Rasa's side of a conversation: asking the bot, and pausing or resuming it around a hand-off."""
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Mapping
 
+from bolt.core import logs
 from handoff.services.rasa_client import BotUnavailable, RasaClient
 from handoff.store.repository import Repository
 
-log = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 
 
 class Bot:
@@ -25,7 +25,7 @@ class Bot:
         try:
             await self.rasa.resume(conversation_id)
         except BotUnavailable as error:
-            log.warning("could not resume %s in Rasa yet: %s", conversation_id, error)
+            log.warning("bot.resume_pending", conversation_id=conversation_id, error=str(error))
             return False
         self.repository.update(conversation_id, rasa_resume_pending=False)
         return True
@@ -34,4 +34,4 @@ class Bot:
         try:
             await self.rasa.pause(conversation_id)
         except BotUnavailable as error:
-            log.warning("could not pause %s in Rasa: %s", conversation_id, error)
+            log.warning("bot.pause_failed", conversation_id=conversation_id, error=str(error))

@@ -36,6 +36,10 @@ class Broker(ABC):
     async def stop(self) -> None:
         """Lets published frames leave, then disconnects."""
 
+    async def answers(self) -> bool:
+        """Whether what carries frames between hubs answers now (in one process, always)."""
+        return True
+
 
 class LocalBroker(Broker):
     """One hub process: topics are sets of the sockets connected to it."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+from bolt.core import logs
 from bolt.core.identity import LEEWAY_SECONDS, Identity, sign_claims
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
@@ -28,6 +29,7 @@ from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
 SUMMARY_MESSAGES = 5
+log = logs.get_logger(__name__)
 
 
 @dataclass
@@ -48,6 +50,14 @@ class Visitor:
         return f"user:{self.identity.account_id}/{self.identity.user_id}" if self.identity else None
 
 
+@dataclass
+class BotTurns:
+    """One conversation's bot turns: asked or running, one at a time."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: int = 0
+
+
 class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
@@ -64,7 +74,9 @@ class Conversations:
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
-        self.bot_turns: Dict[str, asyncio.Lock] = {}
+        # Only conversations with a bot turn asked or running: kept for every conversation ever
+        # asked, the table grew with the hub's uptime.
+        self.bot_turns: Dict[str, BotTurns] = {}
 
     # --- opening and resuming -------------------------------------------------------------------
 
@@ -133,31 +145,44 @@ class Conversations:
 
     async def ask_bot(self, conversation_id: str, text: str, visitor: Visitor) -> None:
         # One bot turn at a time per conversation, so that replies come in the order asked.
-        async with self.bot_turns.setdefault(conversation_id, asyncio.Lock()):
-            state = self.repository.bot_turn_state(conversation_id)
-            if state is None or not bot_answers(Owner(state.owner)):
-                return  # handed over while an earlier turn was still being answered
-            metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
-            now = self.wall_clock()
-            if visitor.identity is not None and visitor.still_valid(now):
-                metadata["claims"] = sign_claims(self.claims_secret, visitor.identity,
-                                                 conversation_id, now=now)
-            started = time.monotonic()
-            try:
-                if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
-                    raise BotUnavailable("Rasa could not be resumed")
-                replies = await self.bot.send(conversation_id, text, metadata)
-            except BotUnavailable:
-                self.metrics.count("bolt_hub_bot_failures_total")
-                self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
-                return
-            self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
-            for reply in replies:
-                data = {k: v for k, v in reply.items() if k != "text"}
-                await self.timeline.relay(conversation_id, "message", "bot",
-                                          text=reply.get("text"), data=data,
-                                          changes={"bot_failed": False})
-                self.metrics.count("bolt_hub_bot_replies_total")
+        turns = self.bot_turns.get(conversation_id)
+        if turns is None:
+            turns = self.bot_turns[conversation_id] = BotTurns()
+        turns.waiting += 1
+        try:
+            async with turns.lock:
+                await self._bot_turn(conversation_id, text, visitor)
+        finally:
+            turns.waiting -= 1
+            if not turns.waiting:
+                del self.bot_turns[conversation_id]
+
+    async def _bot_turn(self, conversation_id: str, text: str, visitor: Visitor) -> None:
+        state = self.repository.bot_turn_state(conversation_id)
+        if state is None or not bot_answers(Owner(state.owner)):
+            return  # handed over while an earlier turn was still being answered
+        metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
+        now = self.wall_clock()
+        if visitor.identity is not None and visitor.still_valid(now):
+            metadata["claims"] = sign_claims(self.claims_secret, visitor.identity,
+                                             conversation_id, now=now)
+        started = time.monotonic()
+        try:
+            if state.rasa_resume_pending and not await self.bot.resume(conversation_id):
+                raise BotUnavailable("Rasa could not be resumed")
+            replies = await self.bot.send(conversation_id, text, metadata)
+        except BotUnavailable as error:
+            log.warning("bot.unavailable", conversation_id=conversation_id, error=str(error))
+            self.metrics.count("bolt_hub_bot_failures_total")
+            self._bot_unavailable(self.repository.conversation(conversation_id), visitor)
+            return
+        self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
+        for reply in replies:
+            data = {k: v for k, v in reply.items() if k != "text"}
+            await self.timeline.relay(conversation_id, "message", "bot",
+                                      text=reply.get("text"), data=data,
+                                      changes={"bot_failed": False})
+            self.metrics.count("bolt_hub_bot_replies_total")
 
     def _bot_unavailable(self, conversation: Conversation, visitor: Visitor) -> None:
         if visitor.identity is None:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
+from handoff.services.agent_view import AgentView, may_see, ticket_visible, within_reach
 from handoff.services.agents import DEMO_AGENT
+from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.audit import (
     ACTIONS, CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
 )
@@ -17,7 +19,7 @@ from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import off_the_queue
-from handoff.services.passwords import STRONG, PasswordCost
+from handoff.services.passwords import STRONG, PasswordCost, token_hash
 from handoff.services.presence import Presence
 from handoff.services.sign_in import SignIn
 from handoff.services.tasks import BackgroundTasks
@@ -38,8 +40,9 @@ class Desk:
                  dispatcher: Dispatcher, timeline: Timeline, bot: Bot,
                  background: BackgroundTasks, metrics: Metrics, clock: Callable[[], datetime],
                  grace_seconds: float, demo: bool = False,
-                 password_cost: PasswordCost = STRONG, session_hours: float = 12.0, *,
-                 audit: Audit) -> None:
+                 password_cost: PasswordCost = STRONG, session_hours: float = 12.0,
+                 attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
+                 *, audit: Audit) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -53,7 +56,11 @@ class Desk:
         self.demo = demo
         self.audit = audit
         self.grace: Dict[int, asyncio.TimerHandle] = {}
-        self.sign_in = SignIn(repository, password_cost, session_hours, clock, self.may_sign_in)
+        # This hub's signed-in sockets: the hash of the session each signed in with.
+        self.session_of: Dict[Connection, str] = {}
+        self.views: Dict[Connection, AgentView] = {}
+        self.sign_in = SignIn(repository, password_cost, session_hours, clock, self.may_sign_in,
+                              *attempts)
 
     def start(self) -> None:
         """After a restart nobody is connected: agents holding chats get their grace period."""
@@ -61,24 +68,29 @@ class Desk:
 
     def watch(self) -> None:
         """Agents who hold chats but have no socket on any live hub (theirs died) get their grace
-        period, and the sockets of agents disabled since they signed in (by `bolt agents
-        remove`, on any machine) are closed; run at start and at every tick."""
-        self.close_disabled()
+        period, and the sockets whose session ended since they signed in are closed; run at
+        start and at every tick."""
+        self.close_revoked()
         for agent_id in self.repository.held_counts():
             if (agent_id is not None and agent_id not in self.grace
                     and not self.presence.connected(agent_id)):
                 self._start_grace(agent_id)
 
-    def close_disabled(self) -> None:
-        here = self.presence.connections
-        if not here:
+    def close_revoked(self) -> None:
+        """Closes the sockets whose session no longer signs anyone in: the password changed
+        (`bolt agents passwd`), the agent was disabled or removed (`bolt agents remove`), or the
+        session expired. Those commands change only the shared database, from any machine, so
+        every hub looks there itself."""
+        session_of = self.session_of
+        if not session_of:
             return
-        for agent in self.repository.agents():
-            if agent.id in here and not self.may_sign_in(agent):
-                for connection in list(here[agent.id]):
-                    connection.stop()
-                    asyncio.get_running_loop().create_task(
-                        connection.ws.close(code=1008, reason="agent disabled"))
+        live = self.repository.live_sessions(set(session_of.values()), self.clock())
+        for connection, session in list(session_of.items()):
+            if session not in live:
+                del session_of[connection]
+                connection.stop()
+                asyncio.get_running_loop().create_task(
+                    connection.ws.close(code=1008, reason="session ended"))
 
     def may_sign_in(self, agent: Agent) -> bool:
         """Not a disabled agent, nor demo mode's agent when demo mode is off."""
@@ -113,6 +125,8 @@ class Desk:
         if timer is not None:
             timer.cancel()
         self.presence.join(agent.id, connection)
+        self.session_of[connection] = token_hash(session)
+        view = self.views[connection] = AgentView(agent, connection)
         self.announce_presence()
         broker = self.broker
         connection.deliver({
@@ -120,15 +134,19 @@ class Desk:
             "chats": [conversation_card(c, self.repository)
                       for c in self.repository.held_by(agent.id)],
         })
-        connection.deliver(self.dispatcher.agents_frame())
+        view.deliver(self.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)
-        broker.subscribe(topics.AGENTS, connection)
+        broker.subscribe(topics.AGENTS, view)
         if agent.supervisor:
             broker.subscribe(topics.SUPERVISORS, connection)
         self.dispatcher.run()
 
     def detach(self, agent: Agent, connection: Connection) -> None:
-        for topic in (topics.agent(agent.id), topics.AGENTS, topics.SUPERVISORS):
+        self.session_of.pop(connection, None)
+        view = self.views.pop(connection, None)
+        if view is not None:
+            self.broker.unsubscribe(topics.AGENTS, view)
+        for topic in (topics.agent(agent.id), topics.SUPERVISORS):
             self.broker.unsubscribe(topic, connection)
         if self.presence.leave(agent.id, connection):
             self.announce_presence()
@@ -168,16 +186,20 @@ class Desk:
 
     def take(self, agent: Agent, conversation_id: str, claim: bool,
              origin: Optional[str] = None) -> None:
-        """Accepts the chat offered to the agent, or claims any waiting chat if they have room
-        (recorded in the audit log: it takes a chat out of the queue's order)."""
+        """Accepts the chat offered to the agent, or claims one waiting in their languages (any,
+        for a supervisor) if they have room (a claim is recorded in the audit log: it takes a
+        chat out of the queue's order)."""
         conversation = self.repository.conversation(conversation_id)
         if conversation is None or conversation.owner != Owner.QUEUE.value:
             raise ProtocolError("not_waiting", "that chat is not waiting in the queue",
                                 field="conversation_id")
+        agent = self.repository.agent(agent.id)
+        if not may_see(agent, conversation):
+            raise ProtocolError("forbidden", "that chat waits for agents of another language",
+                                field="conversation_id")
         dispatcher = self.dispatcher
         if not claim and dispatcher.offered_to(conversation_id) != agent.id:
             raise ProtocolError("no_offer", "that chat is not offered to you: claim it instead")
-        agent = self.repository.agent(agent.id)
         if len(self.repository.held_by(agent.id)) >= agent.capacity:
             raise ProtocolError("at_capacity", f"you hold {agent.capacity} chats already")
         if dispatcher.offered_to(conversation_id) == agent.id:
@@ -292,6 +314,9 @@ class Desk:
         self.background.spawn(self.bot.resume(conversation_id))
         self.dispatcher.run()
 
+    def _held_ids(self, agent: Agent) -> frozenset:
+        return frozenset(c.id for c in self.repository.held_by(agent.id))
+
     def _released(self, agent_id: int, conversation_id: str, reason: str) -> None:
         self.broker.publish(topics.agent(agent_id), {
             "type": "released", "conversation_id": conversation_id, "reason": reason})
@@ -301,11 +326,9 @@ class Desk:
     def history(self, agent: Agent, conversation_id: str, after_seq: int,
                 origin: Optional[str] = None) -> Dict[str, Any]:
         """A conversation's events; a supervisor's read of one that is neither theirs nor
-        waiting is recorded in the audit log."""
+        waiting in their languages is recorded in the audit log."""
         conversation = self.repository.conversation(conversation_id)
-        as_agent = conversation is not None and (
-            conversation.owner == Owner.QUEUE.value
-            or (conversation.owner == Owner.AGENT.value and conversation.agent_id == agent.id))
+        as_agent = conversation is not None and within_reach(agent, conversation)
         if not as_agent and not (conversation is not None and agent.supervisor):
             raise ProtocolError("forbidden", "you may not read that conversation",
                                 field="conversation_id")
@@ -333,12 +356,16 @@ class Desk:
             since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100,
             frame.get("before")), "actions": sorted(ACTIONS)}
 
-    def tickets(self) -> Dict[str, Any]:
-        return {"type": "tickets", "tickets": [t.card() for t in self.repository.tickets()]}
+    def tickets(self, agent: Agent) -> Dict[str, Any]:
+        held = self._held_ids(agent)
+        return {"type": "tickets", "tickets": [
+            card for card in (t.card() for t in self.repository.tickets())
+            if ticket_visible(agent, card, held)]}
 
-    def ticket(self, public_id: str) -> Dict[str, Any]:
+    def ticket(self, agent: Agent, public_id: str) -> Dict[str, Any]:
         number = parse_ticket_id(public_id)
         ticket = self.repository.ticket(number) if number is not None else None
-        if ticket is None:
+        # Another language's ticket is answered as one that does not exist.
+        if ticket is None or not ticket_visible(agent, ticket.card(), self._held_ids(agent)):
             raise ProtocolError("not_found", "no such ticket", field="ticket_id")
         return {"type": "ticket", "ticket": ticket.card(with_transcript=True)}

@@ -132,8 +132,10 @@ class Dispatcher:
         `announce`: the queue changed here, so the other hubs are told to look again."""
         waiting = self.repository.waiting()
         by_id = {c.id: c for c in waiting}
-        for conversation_id in [cid for cid in self.offers if cid not in by_id]:
-            self.forget(conversation_id)  # taken on another hub, or gone back to the bot
+        # Taken on another hub, or gone back to the bot: what this hub kept of it goes too.
+        kept = {*self.offers, *self.declined, *self.sent_positions}
+        for conversation_id in [cid for cid in kept if cid not in by_id]:
+            self.forget(conversation_id)
         # Nobody waiting, nothing to offer: the agents and their loads are not read (on every
         # tick, with messages being stored, those reads stopped the loop for 40-90 ms).
         slots = self.slots(here_only=True) if waiting else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
+from bolt.core import logs
 from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
 from handoff.services.bot import Bot
@@ -16,6 +17,8 @@ from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation, Ticket
+
+log = logs.get_logger(__name__)
 
 
 class NoAgents(Exception):
@@ -48,6 +51,8 @@ class Handoffs:
         if conversation.owner != Owner.BOT.value:
             return False, self.queue_status(conversation)
         if not self.dispatcher.agents_available(request.language):
+            log.info("handoff.no_agents", conversation_id=conversation.id,
+                     language=request.language, priority=request.priority)
             raise NoAgents(request.language)
         now = self.clock()
         conversation = self.timeline.move(
@@ -89,6 +94,8 @@ class Handoffs:
         )
         if not created:
             return ticket, False
+        log.info("ticket.opened", conversation_id=conversation.id, ticket_id=ticket.public_id,
+                 language=request.language, reason=request.reason)
         if conversation.owner == Owner.QUEUE.value:
             conversation = self.leave_queue(conversation, message=None)
         self.timeline.say(conversation, "ticket_opened", "hub_ticket_opened",

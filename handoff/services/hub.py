@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Optional, Tuple
 
 from handoff.config import HubSettings
 from handoff.metrics import Metrics
 from handoff.services import topics
 from handoff.services.answers import BoltAnswers
+from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -54,7 +55,9 @@ class Hub:
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
                  rasa: RasaClient, texts: Texts, metrics: Metrics,
-                 clock: Callable[[], datetime] = utcnow, hub_id: str = "local") -> "Hub":
+                 clock: Callable[[], datetime] = utcnow, hub_id: str = "local",
+                 attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
+                 ) -> "Hub":
         background = BackgroundTasks()
         audit = Audit(repository, clock)
         bot = Bot(rasa, repository)
@@ -68,7 +71,8 @@ class Hub:
                                       settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
-                    settings.password_cost, settings.session_hours, audit=audit)
+                    settings.password_cost, settings.session_hours, attempts,
+                    audit=audit)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
@@ -94,5 +98,7 @@ class Hub:
     async def stop(self) -> None:
         self.desk.stop()
         self.dispatcher.stop()
+        await self.desk.sign_in.names.close()
+        await self.desk.sign_in.addresses.close()
         await self.background.stop()
         await self.rasa.close()

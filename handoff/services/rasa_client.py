@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import aiohttp
 
 REPLY_FIELDS = ("text", "buttons", "custom", "image", "attachment")
-
-
+# The longest wait for Rasa's /version when the hub looks whether Rasa answers.
+LOOK_SECONDS = 2.0
 
 
 class BotUnavailable(Exception):
@@ -45,6 +45,18 @@ class RasaClient:
             raise BotUnavailable("the REST channel answered with something other than a list")
         return [{k: reply[k] for k in REPLY_FIELDS if reply.get(k) is not None}
                 for reply in replies if isinstance(reply, dict)]
+
+    async def answers(self) -> bool:
+        """Whether Rasa answers `/version` now (it does once its model is loaded)."""
+        if self._session is None:
+            return False
+        try:
+            async with self._session.get(self.base_url + "/version",
+                                         timeout=aiohttp.ClientTimeout(total=LOOK_SECONDS)
+                                         ) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
 
     async def pause(self, sender: str) -> None:
         await self._events(sender, {"event": "pause"})

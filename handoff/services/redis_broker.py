@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Tuple
 
 import redis.asyncio as redis
 
@@ -31,6 +32,8 @@ POLL_SECONDS = 0.2
 STOP_SECONDS = 5.0
 # Frames sent to Redis in one round trip at most.
 BATCH = 500
+# The longest wait for Redis's PING when the hub looks whether Redis answers.
+LOOK_SECONDS = 2.0
 
 
 class RedisBroker(LocalBroker):
@@ -44,6 +47,8 @@ class RedisBroker(LocalBroker):
         self.client: Optional[redis.Redis] = None
         self.tasks: List[asyncio.Task] = []
         self.listening = asyncio.Event()
+        # Told how long each frame from another hub took to arrive (the hub's metrics).
+        self.lag: Optional[Callable[[float], None]] = None
 
     async def start(self) -> None:
         self.client = redis.Redis.from_url(self.url)
@@ -64,9 +69,17 @@ class RedisBroker(LocalBroker):
         if self.client is not None:
             await self.client.close()
 
+    async def answers(self) -> bool:
+        if self.client is None:
+            return False
+        try:
+            return bool(await asyncio.wait_for(self.client.ping(), LOOK_SECONDS))
+        except (redis.RedisError, OSError, asyncio.TimeoutError):
+            return False
+
     def publish(self, topic: str, frame: Mapping[str, Any]) -> None:
         super().publish(topic, frame)
-        envelope = {"origin": self.origin, "frame": frame}
+        envelope = {"origin": self.origin, "frame": frame, "sent": time.time()}
         self.outgoing.put_nowait((self.prefix + topic, json.dumps(envelope, ensure_ascii=False)))
 
     def publish_local(self, topic: str, frame: Mapping[str, Any]) -> None:
@@ -120,5 +133,8 @@ class RedisBroker(LocalBroker):
             log.error("dropped a message on %s that is not a hub's frame", topic)
             return
         if origin != self.origin:
+            sent = envelope.get("sent")
+            if self.lag is not None and isinstance(sent, (int, float)):
+                self.lag(max(0.0, time.time() - sent))  # the hubs' clocks agree, roughly
             super().publish(topic, frame)
 

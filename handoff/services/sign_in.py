@@ -1,8 +1,9 @@
 """Agents signing in with a name and password: checked off the event loop, a few at once, as
 slowly for an unknown name as for a wrong password, and slowed down after repeated failures.
 
-The failure counts (handoff/rules/sign_in_limits.py) are kept in this process: each hub of a
-scale-out deployment counts the attempts made to it.
+The failure counts (handoff/rules/sign_in_limits.py) are kept where handoff/app.py chooses
+(handoff/services/attempt_counts.py): in this process for one hub, in Redis for several, so that
+failures on one hub slow the same name and address on every other.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Optional, Tuple
 
 from handoff.rules.sign_in_limits import SignInLimits
+from handoff.services.attempt_counts import AttemptCounts, LocalAttemptCounts
 from handoff.services.passwords import (
     PasswordCost, check_password, dummy_hash, hash_password, needs_rehash, new_token, token_hash,
 )
@@ -27,6 +29,14 @@ ADDRESS_FREE_FAILURES = 20
 CHECKS_AT_ONCE = 2
 
 
+def name_limits() -> SignInLimits:
+    return SignInLimits(free_failures=NAME_FREE_FAILURES)
+
+
+def address_limits() -> SignInLimits:
+    return SignInLimits(free_failures=ADDRESS_FREE_FAILURES)
+
+
 def refused() -> ProtocolError:
     return ProtocolError("login_failed", "wrong name, password or session")
 
@@ -34,16 +44,17 @@ def refused() -> ProtocolError:
 class SignIn:
     def __init__(self, repository: Repository, cost: PasswordCost, session_hours: float,
                  clock: Callable[[], datetime], may_sign_in: Callable[[Agent], bool],
-                 names: Optional[SignInLimits] = None, addresses: Optional[SignInLimits] = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 names: Optional[AttemptCounts] = None,
+                 addresses: Optional[AttemptCounts] = None,
+                 seconds: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.cost = cost
         self.session_hours = session_hours
         self.clock = clock
         self.may_sign_in = may_sign_in
-        self.names = names or SignInLimits(free_failures=NAME_FREE_FAILURES)
-        self.addresses = addresses or SignInLimits(free_failures=ADDRESS_FREE_FAILURES)
-        self.monotonic = monotonic
+        self.names = names or LocalAttemptCounts(name_limits())
+        self.addresses = addresses or LocalAttemptCounts(address_limits())
+        self.seconds = seconds
         self._checks: Optional[asyncio.Semaphore] = None
 
     async def with_password(self, name: str, password: str,
@@ -51,8 +62,8 @@ class SignIn:
         """(agent, new session token), or a ProtocolError: wrong, or too many failures lately."""
         names, addresses = self.names, self.addresses
         name_key, address_key = name.casefold(), address or ""
-        wait = max(names.wait(self.monotonic(), name_key),
-                   addresses.wait(self.monotonic(), address_key))
+        now = self.seconds()
+        wait = max(await names.wait(now, name_key), await addresses.wait(now, address_key))
         if wait > 0:
             raise ProtocolError("login_delayed",
                                 f"too many failed sign-ins: try again in {int(wait) + 1} s")
@@ -62,10 +73,11 @@ class SignIn:
                   else await self._off_the_loop(dummy_hash, self.cost))
         right = await self._off_the_loop(check_password, password, stored)
         if candidate is None or not right or not self.may_sign_in(candidate):
-            names.failed(self.monotonic(), name_key)
-            addresses.failed(self.monotonic(), address_key)
+            now = self.seconds()
+            await names.failed(now, name_key)
+            await addresses.failed(now, address_key)
             raise refused()
-        names.succeeded(name_key)  # not the address's: one agent's success clears no one else
+        await names.succeeded(name_key)  # not the address's: one agent's success clears no one else
         if needs_rehash(stored, self.cost):
             upgraded = await self._off_the_loop(hash_password, password, self.cost)
             self.repository.upgrade_password(candidate.id, stored, upgraded)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
+from bolt.core import logs
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner, next_owner
 from handoff.services import topics
@@ -19,6 +20,12 @@ from handoff.store.appends import Appended
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation, Event
 from handoff.wire.protocol import SharedFrame
+
+log = logs.get_logger(__name__)
+# The log event of each move (bolt/core/logs.py).
+MOVED = {Move.HAND_OFF: "conversation.handed_off", Move.ASSIGN: "conversation.assigned",
+         Move.TRANSFER_AGENT: "conversation.transferred", Move.REQUEUE: "conversation.requeued",
+         Move.RESOLVE: "conversation.resolved", Move.LEAVE_QUEUE: "conversation.left_queue"}
 
 
 class Timeline:
@@ -83,4 +90,9 @@ class Timeline:
         else:
             _, _, changed = self.say(conversation, kind, message, values, expect=expect,
                                      changes=changes, **fields)
+        data = fields.get("data") or {}
+        log.info(MOVED[move], conversation_id=changed.id, owner=changed.owner,
+                 agent_id=changed.agent_id, language=changed.language, priority=changed.priority,
+                 reason=data.get("reason") or (changed.reason if move is Move.HAND_OFF else None),
+                 to=data.get("to"))
         return changed

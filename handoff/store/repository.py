@@ -4,9 +4,9 @@ from __future__ import annotations
 import asyncio
 import functools
 from datetime import datetime
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple, TypeVar
 
-from sqlalchemy import JSON, func, select
+from sqlalchemy import JSON, false, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
@@ -252,6 +252,7 @@ class Repository:
                 agent.disabled = True
                 agent.status = "offline"
                 return False
+            session.flush()  # the sessions go first: they refer to the agent
             session.delete(agent)
             return True
 
@@ -275,6 +276,18 @@ class Repository:
                 return None
             agent = session.get(Agent, stored.agent_id)
             return None if agent is None or agent.disabled else agent
+
+    def live_sessions(self, token_hashes: Iterable[str], now: datetime) -> Set[str]:
+        """Those of `token_hashes` that still sign their agent in: not ended, not expired, and
+        their agent neither removed nor disabled."""
+        wanted = list(token_hashes)
+        if not wanted:
+            return set()
+        with self.sessions() as session:
+            return set(session.execute(
+                select(AgentSession.token_hash).join(Agent, Agent.id == AgentSession.agent_id)
+                .where(AgentSession.token_hash.in_(wanted), AgentSession.expires_at >= now,
+                       Agent.disabled == false())).scalars())
 
     # --- tickets and resolutions ---------------------------------------------------------------
 

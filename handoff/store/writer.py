@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import deque
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ class Writer:
         # SQLite has one hub: its writer thread is the one writer of the conversations.
         self.known = KnownStates(enabled=engine.dialect.name == "sqlite")
         self.autocommitting: Optional[Connection] = None  # the thread's, for single statements
+        # Told how long each group took to commit, in seconds (the hub's metrics).
+        self.committed: Optional[Callable[[float], None]] = None
 
     # --- asking ---------------------------------------------------------------------------------
 
@@ -165,7 +168,10 @@ class Writer:
                     if not self.pending:
                         return
                     batch = next_batch(self.pending, _is_append, self.max_batch)
+                started = time.perf_counter()
                 self._execute(batch)
+                if self.committed is not None:
+                    self.committed(time.perf_counter() - started)
                 self._finish(batch)
         finally:
             if self.autocommitting is not None:

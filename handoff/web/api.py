@@ -1,22 +1,24 @@
-"""The hub's HTTP endpoints: the action server's /api/handoffs and /api/tickets, health, metrics."""
+"""The hub's HTTP endpoints: the action server's /api/handoffs and /api/tickets, and /metrics
+(health is handoff/web/health.py)."""
 from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Optional
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json as json_response, text
+from sanic.response import HTTPResponse, json as json_response, raw
 
 from bolt.core.handoff_request import HandoffRequest
 from handoff.services.handoffs import Handoffs, NoAgents
 from handoff.services.hub import Hub
-from handoff.metrics import labels
 from handoff.services.handoff_requests import (
     InvalidRequest, TicketRequest, handoff_request, ticket_request,
 )
 
 api = Blueprint("hub_api")
+# What generate_latest() writes: the Prometheus text format, version 0.0.4.
+EXPOSITION = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def _bearer(request: Request, token: Optional[str]) -> bool:
@@ -75,13 +77,6 @@ def _open_ticket(handoffs: Handoffs, wanted: TicketRequest) -> HTTPResponse:
                          status=201 if created else 200)
 
 
-@api.get("/healthz")
-async def healthz(request: Request) -> HTTPResponse:
-    hub: Hub = request.app.ctx.hub
-    counts = hub.repository.counts_by_owner()
-    return json_response({"status": "ok", "conversations": counts})
-
-
 @api.get("/metrics")
 async def metrics(request: Request) -> HTTPResponse:
     hub: Hub = request.app.ctx.hub
@@ -89,26 +84,6 @@ async def metrics(request: Request) -> HTTPResponse:
     if not _bearer(request, hub.settings.metrics_token):
         return json_response({"error": "a valid metrics token is required"}, status=401,
                              headers={"WWW-Authenticate": "Bearer"})
-    return text(hub.metrics.render(_gauges(hub)),
-                content_type="text/plain; version=0.0.4; charset=utf-8")
-
-
-def _gauges(hub: Hub) -> Dict[Any, float]:
-    gauges: Dict[Any, float] = {}
-    for owner in ("bot", "queue", "agent"):
-        gauges[("bolt_hub_conversations", labels(owner=owner))] = 0
-    for owner, count in hub.repository.counts_by_owner().items():
-        gauges[("bolt_hub_conversations", labels(owner=owner))] = count
-    now = hub.clock()
-    for conversation in hub.repository.waiting():
-        key = ("bolt_hub_queue_length",
-               labels(priority=conversation.priority or "P4", language=conversation.language))
-        gauges[key] = gauges.get(key, 0) + 1
-        oldest = ("bolt_hub_queue_oldest_wait_seconds", labels(language=conversation.language))
-        waited = (now - conversation.queued_at).total_seconds() if conversation.queued_at else 0
-        gauges[oldest] = max(gauges.get(oldest, 0), round(waited, 3))
-    for slot in hub.dispatcher.slots():
-        for language in slot.languages:
-            key = ("bolt_hub_agents_available", labels(language=language))
-            gauges[key] = gauges.get(key, 0) + (1 if slot.available else 0)
-    return gauges
+    # Rendered from what is held: the gauges read from the database are refreshed in the
+    # background (handoff/services/gauges.py), never per scrape.
+    return raw(hub.metrics.exposition(), content_type=EXPOSITION)

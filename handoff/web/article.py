@@ -1,6 +1,7 @@
 """The demo help-center article: a small text format rendered to safe HTML.
 
-A file is blocks separated by blank lines. `# ` starts the title, `## ` a section heading;
+A file is blocks separated by blank lines. `# ` starts the title, `## ` a section heading (with the anchor the article store gives it, so that a suggested
+section's link lands on it);
 a block whose lines all contain ` | ` is a table (its first line the header row); any other
 line is a paragraph. Every piece of text is escaped: the article is content, never markup.
 """
@@ -10,6 +11,7 @@ import html
 from pathlib import Path
 from typing import List
 
+from bolt.articles.sections import slug
 from bolt.core.languages import SUPPORTED_LANGUAGES
 
 ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -29,7 +31,8 @@ def render_article(text: str) -> str:
             continue
         for line in block:
             if line.startswith("## "):
-                parts.append(f"<h2>{html.escape(line[3:].strip())}</h2>")
+                heading = line[3:].strip()
+                parts.append(f'<h2 id="{html.escape(slug(heading))}">{html.escape(heading)}</h2>')
             elif line.startswith("# "):
                 parts.append(f"<h1>{html.escape(line[2:].strip())}</h1>")
             else:

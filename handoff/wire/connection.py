@@ -1,5 +1,5 @@
 """One open socket: the frames the hub delivers to it are written in order, those delivered
-together in one write.
+together in one write. What waits for a slow client is bounded in frames and in bytes.
 
 A frame delivered schedules a write one turn of the loop later, so that what becomes ready
 with it (the ack that follows a sender's own event, the events of an agent's other chats) joins
@@ -23,6 +23,8 @@ from handoff.wire.writes import send_all, send_now
 
 # A client this far behind is cut off; it reconnects and resumes from its last sequence number.
 OUTBOX_FRAMES = 2000
+# ... or this many bytes behind: 2000 frames of the longest texts would be tens of MiB.
+OUTBOX_BYTES = 4 * 1024 * 1024
 # Frames written to a socket in one go, at most (a client far behind gets them in turns).
 WRITE_FRAMES = 64
 _numbers = itertools.count(1)
@@ -32,7 +34,10 @@ class Connection:
     def __init__(self, ws: Any):
         self.ws = ws
         self.key = f"connection:{next(_numbers)}"
-        self.outbox: Deque[Mapping[str, Any]] = deque()
+        # Encoded when delivered, so that its bytes are known (a frame shared by many sockets is
+        # encoded once: handoff/wire/protocol.py).
+        self.outbox: Deque[str] = deque()
+        self.outbox_bytes = 0
         self.closed = False
         self.write_scheduled = False
         self.waiting: Optional["asyncio.Task[None]"] = None  # writing to a held-back socket
@@ -40,11 +45,14 @@ class Connection:
     def deliver(self, frame: Mapping[str, Any]) -> None:
         if self.closed:
             return
-        if len(self.outbox) >= OUTBOX_FRAMES:
+        text = encode(frame)
+        if (len(self.outbox) >= OUTBOX_FRAMES
+                or self.outbox_bytes + len(text) > OUTBOX_BYTES):
             self.stop()
             asyncio.get_running_loop().create_task(self.ws.close(code=1013, reason="too slow"))
             return
-        self.outbox.append(frame)
+        self.outbox.append(text)
+        self.outbox_bytes += len(text)
         if not self.write_scheduled and self.waiting is None:
             self.write_scheduled = True
             asyncio.get_running_loop().call_soon(self._write, 1)
@@ -53,6 +61,7 @@ class Connection:
         """The socket is done with: nothing more is written to it."""
         self.closed = True
         self.outbox.clear()
+        self.outbox_bytes = 0
         if self.waiting is not None:
             self.waiting.cancel()
 
@@ -88,7 +97,8 @@ class Connection:
         outbox = self.outbox
         texts: List[str] = []
         while outbox and len(texts) < WRITE_FRAMES:
-            texts.append(encode(outbox.popleft()))
+            texts.append(outbox.popleft())
+        self.outbox_bytes -= sum(len(text) for text in texts)
         return texts
 
     def __hash__(self) -> int:

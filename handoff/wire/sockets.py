@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 import time
 from collections import deque
 from typing import (
@@ -14,6 +13,7 @@ from typing import (
 from sqlalchemy.exc import OperationalError
 from websockets.exceptions import ConnectionClosed
 
+from bolt.core import logs
 from bolt.core.identity import Identity, InvalidToken, TokenRules, verify_token
 from handoff.config import HubSettings
 from handoff.wire.connection import Connection
@@ -22,12 +22,16 @@ from handoff.services.desk import Desk
 from handoff.services import topics
 from handoff.services.hub import Hub
 from handoff.rules.ownership import IllegalMove
-from handoff.wire.protocol import AGENT_FRAMES, CHAT_FRAMES, Field, Frame, ProtocolError, parse
+from handoff.wire.protocol import (
+    AGENT_FRAMES, CHAT_FRAMES, Field, Frame, ProtocolError, encode, parse,
+)
+from handoff.rules.address_limits import AddressLimits
+from handoff.rules.client_address import client_address
 from handoff.rules.rate_limits import Limiter
 from handoff.store.repository import Conflict
 from handoff.store.schema import Agent
 
-log = logging.getLogger(__name__)
+log = logs.get_logger(__name__)
 # Messages of one socket being stored at once; past this, the socket waits before reading more.
 MAX_IN_FLIGHT = 64
 # Agent frames that need only who the agent is, not their current status or capacity.
@@ -39,7 +43,8 @@ Party = TypeVar("Party")
 
 async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter: Limiter,
                 frames: Mapping[str, Mapping[str, Field]], handle: Handler,
-                rate_keys: Callable[[], List[str]]) -> None:
+                rate_keys: Callable[[], List[str]], refused: Callable[[str], None],
+                address_allows: Callable[[float], bool] = lambda now: True) -> None:
     """Reads frames until the socket closes; a bad frame gets an error frame, nothing more.
 
     A message's store is queued when its frame is read (so a socket's frames are stored in the
@@ -52,9 +57,11 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
             raw = await ws.recv()
             if raw is None:
                 break
-            if not limiter.allow(time.monotonic(), connection.key, *rate_keys()):
+            now = time.monotonic()
+            if not (limiter.allow(now, connection.key, *rate_keys()) and address_allows(now)):
                 connection.deliver(
                     ProtocolError("rate_limited", "too many frames: slow down").frame())
+                refused("rate_limited")
                 continue
             frame: Optional[Frame] = None
             try:
@@ -63,14 +70,15 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
                 if isinstance(answer, Inline):  # the socket's next frame waits for this one
                     answer = await answer.work
             except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
-                answered(connection, frame, error)
+                refused(answered(connection, frame, error))
                 continue
             if inspect.isawaitable(answer):  # a message: stored off the loop, then answered
                 while in_flight and in_flight[0].done():
                     in_flight.popleft()
                 if len(in_flight) >= MAX_IN_FLIGHT:
                     await asyncio.wait({in_flight.popleft()})
-                in_flight.append(loop.create_task(_answer_when_stored(connection, frame, answer)))
+                in_flight.append(loop.create_task(
+                    _answer_when_stored(connection, frame, answer, refused)))
             elif answer is not None:
                 connection.deliver(answer)
     except ConnectionClosed:
@@ -82,11 +90,12 @@ async def serve(ws: Any, connection: Connection, settings: HubSettings, limiter:
 
 
 async def _answer_when_stored(connection: Connection, frame: Frame,
-                              answer: Awaitable[Dict[str, Any]]) -> None:
+                              answer: Awaitable[Dict[str, Any]],
+                              refused: Callable[[str], None]) -> None:
     try:
         connection.deliver(await answer)
     except Exception as error:  # noqa: BLE001 - answered() tells the client what it can
-        answered(connection, frame, error)
+        refused(answered(connection, frame, error))
 
 
 class Inline:
@@ -97,23 +106,27 @@ class Inline:
         self.work = work
 
 
-def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> None:
-    """The error frame for what went wrong with a client's frame."""
+def answered(connection: Connection, frame: Optional[Frame], error: Exception) -> str:
+    """Sends the error frame for what went wrong with a client's frame; returns its code."""
     ref = frame.get("client_id") if frame else None
     if isinstance(error, ProtocolError):
         connection.deliver(error.frame(ref=ref))
-    elif isinstance(error, (Conflict, IllegalMove)):
+        return error.code
+    if isinstance(error, (Conflict, IllegalMove)):
         # Someone else changed the conversation first (another agent claimed it).
         connection.deliver(ProtocolError("conflict", str(error)).frame())
-    elif isinstance(error, OperationalError):
+        return "conflict"
+    if isinstance(error, OperationalError):
         # The database is locked or gone: the transaction rolled back, nothing is stored.
-        log.error("database unavailable", exc_info=error)
+        log.error("store.unavailable", frame=frame.type if frame else None, exc_info=error)
         connection.deliver(ProtocolError(
             "unavailable", "cannot store anything right now: try again").frame(ref=ref))
-    else:  # not the client's doing: logged for the operators, and the socket carries on
-        log.error("a %s frame failed", frame.type if frame else "client", exc_info=error)
-        connection.deliver(ProtocolError(
-            "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
+        return "unavailable"
+    # Not the client's doing: logged for the operators, and the socket carries on.
+    log.error("frame.failed", frame=frame.type if frame else None, exc_info=error)
+    connection.deliver(ProtocolError(
+        "internal_error", "the hub failed to do this (its log says why)").frame(ref=ref))
+    return "internal_error"
 
 
 def verified(token: Optional[str], rules: TokenRules) -> Tuple[Optional[Identity], Optional[str]]:
@@ -131,11 +144,14 @@ class Socket(Generic[Party]):
     """One open socket of the hub, and who is at its other end once its opening frame said so."""
 
     frames: ClassVar[Mapping[str, Mapping[str, Field]]]
+    kind: ClassVar[str]  # its label in the hub's metrics
 
-    def __init__(self, hub: Hub, connection: Connection, address: Optional[str] = None) -> None:
+    def __init__(self, hub: Hub, connection: Connection, address: Optional[str] = None,
+                 floods: Optional[AddressLimits] = None) -> None:
         self.hub = hub
         self.connection = connection
-        self.address = address  # the client's, as the server sees it
+        self.address = address  # the client's (handoff/rules/client_address.py)
+        self.floods = floods
         self.party: Optional[Party] = None
 
     def handle(self, frame: Frame) -> Answer:
@@ -150,12 +166,29 @@ class Socket(Generic[Party]):
 
 
 async def serve_socket(request: Any, ws: Any, kind: Type[Socket]) -> None:
-    """Serves one socket of `kind` until it closes."""
-    socket = kind(request.app.ctx.hub, Connection(ws), request.ip or None)
+    """Serves one socket of `kind` until it closes; one address too many sockets gets an error
+    frame and the socket closes (1013: try again later)."""
+    hub: Hub = request.app.ctx.hub
+    metrics = hub.metrics
+    floods: AddressLimits = request.app.ctx.address_limits
+    address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+                             hub.settings.trusted_proxies)
+    if not floods.socket_opened(address):
+        metrics.refused("too_many_connections")
+        await ws.send(encode(ProtocolError(
+            "too_many_connections", "too many open sockets from your address").frame()))
+        await ws.close(code=1013, reason="too many connections")
+        return
+    socket = kind(hub, Connection(ws), address, floods)
+    open_sockets = metrics.sockets[kind.kind]
+    open_sockets.inc()
     try:
-        await serve(ws, socket.connection, socket.hub.settings, request.app.ctx.limiter,
-                    kind.frames, socket.handle, socket.rate_keys)
+        await serve(ws, socket.connection, hub.settings, request.app.ctx.limiter,
+                    kind.frames, socket.handle, socket.rate_keys, metrics.refused,
+                    lambda now: floods.frame(now, address))
     finally:
+        open_sockets.dec()
+        floods.socket_closed(address)
         if socket.party is not None:
             socket.closed(socket.party)
 
@@ -164,6 +197,7 @@ class ChatSocket(Socket[Visitor]):
     """/ws/chat: a user's conversation, opened by a hello frame."""
 
     frames = CHAT_FRAMES
+    kind = "chat"
 
     def handle(self, frame: Frame) -> Answer:
         if frame.type == "hello":
@@ -191,11 +225,21 @@ class ChatSocket(Socket[Visitor]):
             raise ProtocolError("already_open", "this socket has its conversation already")
         hub, connection, conversations = self.hub, self.connection, self.hub.conversations
         identity, token_error = verified(frame.get("token"), hub.settings.token_rules)
+        if (identity is None and frame.get("conversation_id") is None and self.floods
+                and not self.floods.new_anonymous_conversation(time.monotonic(),
+                                                               self.address or "")):
+            raise ProtocolError("too_many_conversations",
+                                "too many new conversations from your address: try again later")
         visitor = Visitor(identity=identity, locale=frame.get("locale"))
         conversation, resume_key = conversations.open(visitor, frame)
         visitor.conversation_id = conversation.id
         visitor.locale = visitor.locale or conversation.locale
         self.party = visitor
+        # The socket's task (and the bot turns it starts) logs in this conversation's context.
+        logs.bind_conversation(conversation.id)
+        log.info("conversation.started" if resume_key else "conversation.resumed",
+                 language=conversation.language, owner=conversation.owner,
+                 signed_in=identity is not None, token_refused=token_error)
         welcome: Dict[str, Any] = {
             "type": "welcome", "conversation_id": conversation.id, "owner": conversation.owner,
             "language": conversation.language, "last_seq": conversation.last_seq,
@@ -225,6 +269,7 @@ class AgentSocket(Socket[Agent]):
     """/ws/agent: an agent's desk, opened by a login frame."""
 
     frames = AGENT_FRAMES
+    kind = "agent"
     session: Optional[str] = None
 
     def handle(self, frame: Frame) -> Answer:
@@ -237,13 +282,21 @@ class AgentSocket(Socket[Agent]):
             raise ProtocolError("login_first", "sign in with a login frame first")
         if frame.type not in RELAYED_AS_SIGNED_IN:
             agent = self.hub.repository.agent(agent.id) or agent  # its status and capacity now
-        return self.act(agent, frame)
+        with logs.conversation(frame.get("conversation_id")):
+            return self.act(agent, frame)
 
     async def login(self, frame: Frame) -> None:
-        agent, session = await self.hub.desk.login(frame, self.address)
+        how = "session" if frame.get("session") else "password"
+        try:
+            agent, session = await self.hub.desk.login(frame, self.address)
+        except ProtocolError as refused:
+            log.info("agent.sign_in_refused", how=how, code=refused.code)
+            raise
         if self.party is not None or self.connection.closed:
             return  # signed in twice at once, or gone while the password was checked
         self.party, self.session = agent, session
+        logs.bind_agent(agent.id)
+        log.info("agent.signed_in", agent=agent.name, how=how)
         self.hub.desk.attach(agent, session, self.connection)
 
     def sign_out(self) -> None:
@@ -251,6 +304,7 @@ class AgentSocket(Socket[Agent]):
         if self.session:
             self.hub.desk.sign_out(self.session)
             self.session = None
+            log.info("agent.signed_out")
         self.connection.stop()
         asyncio.get_running_loop().create_task(self.connection.ws.close(code=1000,
                                                                         reason="signed out"))
@@ -262,6 +316,7 @@ class AgentSocket(Socket[Agent]):
             self.sign_out()
         elif kind == "status":
             self.party = desk.set_status(agent, frame["status"])
+            log.info("agent.status", status=frame["status"])
         elif kind in ("claim", "accept"):
             desk.take(agent, frame["conversation_id"], claim=kind == "claim", origin=self.address)
         elif kind == "decline":
@@ -288,9 +343,9 @@ class AgentSocket(Socket[Agent]):
         elif kind == "reply_delete":
             return self.hub.replies.delete(agent, frame, origin=self.address)
         elif kind == "tickets":
-            return desk.tickets()
+            return desk.tickets(agent)
         elif kind == "ticket":
-            return desk.ticket(frame["ticket_id"])
+            return desk.ticket(agent, frame["ticket_id"])
         return None
 
     def rate_keys(self) -> List[str]:
@@ -298,6 +353,7 @@ class AgentSocket(Socket[Agent]):
         return [f"agent:{agent.id}"] if agent else []
 
     def closed(self, agent: Agent) -> None:
+        log.info("agent.disconnected")
         self.hub.desk.detach(agent, self.connection)
 
 

@@ -1,6 +1,7 @@
 """Only claims the hub signed for this conversation name the user; everything else is an
 anonymous visitor."""
 import asyncio
+import logging
 
 import pytest
 
@@ -95,7 +96,9 @@ def test_unknown_users_are_anonymous_and_logged(directory, caplog):
     identity = verify_token(issue_token(TOKEN_SECRET, "ghost", "demo-pro-access"), TOKEN_SECRET)
     check = check_account(identity, directory, load_policy())
     assert check == AccountCheck(Standing.ANONYMOUS)
-    assert "ghost" in caplog.text and "treated as anonymous" in caplog.text
+    (logged,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert logged.startswith("account.unknown_user ")
+    assert "user_id='ghost'" in logged and "treated_as='anonymous'" in logged
     with pytest.raises(ValueError):
         account_card(check)
 

@@ -10,17 +10,23 @@ import asyncio
 import inspect
 import uuid
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import (Any, AsyncContextManager, AsyncIterator, Awaitable, Callable, Dict, Iterator,
                     List)
 
 import pytest
 from sanic import Sanic
 
+from bolt.core.secrets import Secrets, load_secrets
+from bolt.core.settings import Settings
+from bolt.processes import bolt_services
 from handoff.config import HubSettings
 from handoff.services.agents import add_agent, open_repository
 from handoff.wire.reads import HubProtocol
 from support import services
 from support.hub import Hub, hub_environment, with_fake_rasa
+from support.live_bolt import log_file, serving as serving_processes, settings_on_free_ports
 from support.ports import free_port
 from support.tokens import PASSWORD
 
@@ -82,7 +88,9 @@ def hub_env(tmp_path) -> Iterator[Dict[str, str]]:
         BOLT_HUB_TICK_SECONDS="0.1", BOLT_HUB_OFFER_SECONDS="30",
         BOLT_HUB_ALLOWED_ORIGINS="https://help.example.com")
     if services.redis_url():
+        # Keys of their own: one test's failed sign-ins slow no other test's agents.
         env["BOLT_HUB_REDIS_URL"] = services.redis_url()
+        env["BOLT_HUB_REDIS_PREFIX"] = f"bolt-test-{uuid.uuid4().hex}:"
     if services.postgres_url() is None:
         yield env
         return
@@ -112,3 +120,27 @@ def bolt(hub_env):
 
 def new_client_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+@dataclass(frozen=True)
+class LiveBolt:
+    settings: Settings
+    secrets: Secrets
+    logs: Dict[str, Path]  # what each process wrote, by its name in bolt/processes.py
+
+
+@pytest.fixture(scope="session")
+def live_bolt(trained_model, repository, tmp_path_factory) -> Iterator[LiveBolt]:
+    """The trained Bolt's three processes, started as `bolt run` starts them, in demo mode (the
+    demo accounts) with the agent erika (de), logging one JSON object a line into files."""
+    state, logs = tmp_path_factory.mktemp("state"), tmp_path_factory.mktemp("logs")
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state), BOLT_DEMO="true")
+    add_agent(open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3"), "erika", ["de"], 2,
+              PASSWORD, display_name="Erika")
+    processes = bolt_services(settings, trained_model)
+    assert [s.name for s in processes] == ["action server", "Rasa server", "hub"]
+    for process in processes:
+        process.env["BOLT_LOG_FORMAT"] = "json"
+    with serving_processes(processes, repository, timeout=240, logs=logs):
+        yield LiveBolt(settings, load_secrets(state),
+                       {p.name: log_file(logs, p) for p in processes})

@@ -1,5 +1,6 @@
 """Agents: offers and claims, capacity, transfers, drops and the grace period, notes, tickets."""
 import asyncio
+import io
 
 import pytest
 import websockets
@@ -51,16 +52,16 @@ async def test_offers_go_to_the_least_loaded_agent_who_speaks_the_language(bolt,
 
 async def test_claims_respect_capacity_and_an_offer_cannot_be_taken_by_another(bolt, agents):
     agents("anna", ["de"], capacity=1)
-    agents("ben", ["en"], capacity=1)
+    agents("ben", ["en", "de"], capacity=1)
     agents("sam", ["en"], supervisor=True)
     async with bolt() as (hub, rasa):
         anna = await hub.agent("anna")
-        ben = await hub.agent("ben")
+        ben = await hub.agent("ben", status="away")  # so that the offer goes to anna
         _, first = await queued_user(hub, "u-1")
         await anna.expect("offer")
         await ben.send(type="accept", conversation_id=first)
         assert (await ben.expect("error"))["code"] == "no_offer"
-        await ben.send(type="claim", conversation_id=first)  # any agent may claim
+        await ben.send(type="claim", conversation_id=first)  # any agent of its language may
         await ben.expect("assigned")
         await anna.expect("offer_withdrawn", reason="taken")
         _, second = await queued_user(hub, "u-2")
@@ -227,6 +228,35 @@ async def test_removing_an_agent_with_history_disables_them_and_closes_their_soc
                        if slot.agent_id == stored.id)
         await ben.close()
         await user.close()
+
+
+async def closed_code(client, seconds: float = 5) -> int:
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            await asyncio.wait_for(client.ws.recv(), seconds)
+    return closed.value.code
+
+
+async def test_a_password_change_or_removal_by_the_command_line_closes_the_agents_sockets(
+        bolt, agents, hub_env, monkeypatch, capsys):
+    agents("anna", ["de"])
+    agents("ben", ["de"])
+    agents("carl", ["de"])
+    async with bolt() as (hub, rasa):
+        first, second = await hub.agent("anna"), await hub.agent("anna")
+        ben, carl = await hub.agent("ben"), await hub.agent("carl")
+        for name, value in hub_env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr("sys.stdin", io.StringIO("a new passphrase\n"))
+        assert bolt_command(["agents", "passwd", "anna", "--password-stdin"]) == 0
+        assert [await closed_code(first), await closed_code(second)] == [1008, 1008]
+        assert bolt_command(["agents", "remove", "carl"]) == 0  # never held a chat: deleted
+        assert await closed_code(carl) == 1008
+        assert "Removed agent carl" in capsys.readouterr().out
+        # Nobody else's socket is touched.
+        await ben.send(type="tickets")
+        await ben.expect("tickets")
+        await ben.close()
 
 
 async def test_an_unanswered_offer_expires_and_comes_round_again(bolt, agents):

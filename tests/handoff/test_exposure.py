@@ -6,12 +6,15 @@ import json
 import logging
 import re
 
+from pathlib import Path
+
 import aiohttp
 from sqlalchemy import text
 
 from handoff.config import HubSettings
 from support.hub import handoff_body
-from support.tokens import METRICS_TOKEN, SERVICE_TOKEN
+from handoff.store.schema import Base
+from support.tokens import METRICS_TOKEN, SERVICE_TOKEN, user_token
 
 PAGES = ("/help/en", "/help/ja", "/console", "/static/bolt-sidebar.js", "/static/console/main.js",
          "/static/vendor/preact.module.js", "/static/sidebar/sidebar.js",
@@ -108,10 +111,12 @@ async def test_a_failing_http_call_answers_no_library_words(bolt, agents):
         user = await hub.user()
         with hub.app.ctx.engine.begin() as connection:
             connection.execute(text("ALTER TABLE conversations RENAME TO conversations_gone"))
-        for path in ("/healthz", "/metrics"):
-            status, body = await hub.get(path, token=METRICS_TOKEN)
-            assert status == 500 and not LIBRARY_WORDS.search(body), body
-            assert json.loads(body) == {"error": "the hub failed to do this (its log says why)"}
+        status, body = await hub.get("/readyz")
+        assert status == 503 and not LIBRARY_WORDS.search(body), body
+        assert json.loads(body)["store"] == "down"
+        # A scrape renders what the background refresh holds: it never reaches the store.
+        status, body = await hub.get("/metrics", token=METRICS_TOKEN)
+        assert status == 200 and not LIBRARY_WORDS.search(body)
         async with aiohttp.ClientSession() as session:
             async with session.post(hub.url + "/api/handoffs",
                                     json=handoff_body(user.welcome["conversation_id"]),
@@ -124,3 +129,55 @@ async def test_a_failing_http_call_answers_no_library_words(bolt, agents):
 def test_the_metrics_token_is_read_from_the_environment(hub_env):
     assert HubSettings.from_env({**hub_env, "BOLT_HUB_METRICS_TOKEN": "t"}).metrics_token == "t"
     assert HubSettings.from_env({**hub_env, "BOLT_HUB_METRICS_TOKEN": ""}).metrics_token is None
+
+
+async def test_no_row_rasa_message_or_log_line_holds_the_help_center_token(
+        bolt, agents, hub_env, caplog):
+    agents("erika", ["de"])
+    token = user_token("u-7", "acme")
+    expired = user_token("u-7", "acme", ttl=-3600)
+    with caplog.at_level(logging.INFO):
+        async with bolt() as (hub, rasa):
+            user = await hub.user(token=token)
+            conversation_id = user.welcome["conversation_id"]
+            await user.send(type="message", client_id="m1", text="Hallo")
+            await user.expect("event", kind="message", speaker="bot")
+            erika = await hub.agent("erika")
+            status, _ = await hub.hand_off(conversation_id)
+            assert status == 201
+            await erika.expect("offer")
+            await erika.send(type="accept", conversation_id=conversation_id)
+            await erika.expect("assigned")
+            await user.send(type="message", client_id="m2", text="Danke")
+            await erika.expect("event", kind="message", speaker="user")
+            await erika.send(type="resolve", conversation_id=conversation_id)
+            await user.event("resolved")
+            await user.close()
+            # Back with the same token, and with one expired: the refusal names no token either.
+            again = await hub.user(token=token, conversation_id=conversation_id)
+            await again.close()
+            stale = await hub.user(token=expired)
+            assert stale.welcome["identity"]["token_error"]
+            await stale.close()
+            await erika.close()
+            rows = stored_rows(hub.app.ctx.engine)
+            sent_to_rasa = json.dumps([rasa.messages, rasa.tracker_events], default=str)
+    files = b"".join(path.read_bytes() for path in Path(hub_env["BOLT_STATE_DIR"]).rglob("*")
+                     if path.is_file())
+    logged = "\n".join(record.getMessage() + (record.exc_text or "")
+                       for record in caplog.records if record.levelno >= logging.INFO)
+    # The hub's own lines were captured: the check below is not of an empty log.
+    assert any(record.name.startswith("handoff.") for record in caplog.records)
+    assert "u-7" in rows  # the verified claims are kept, the token that carried them is not
+    for where, content in (("a stored row", rows), ("what Rasa was sent", sent_to_rasa),
+                           ("a log line", logged),
+                           ("the state folder's files", files.decode("latin-1"))):
+        for secret in (token, expired, token.split(".")[2], expired.split(".")[2]):
+            assert secret not in content, f"{where} holds a help-center token"
+
+
+def stored_rows(engine) -> str:
+    """Every row of every table of the hub's database, as one text."""
+    with engine.connect() as connection:
+        return json.dumps([[list(row) for row in connection.execute(table.select())]
+                           for table in Base.metadata.sorted_tables], default=str)

@@ -169,9 +169,11 @@ async def test_frames_delivered_in_one_turn_and_the_next_go_out_in_one_write(mon
     assert [[json.loads(text)["n"] for text in texts] for texts in writes] == [[0, 1, 2], [3]]
 
 
-async def test_a_client_that_stops_reading_gets_every_frame_in_order_once_it_reads():
+async def test_a_client_that_stops_reading_gets_every_frame_in_order_once_it_reads(monkeypatch):
     """Its transport holds writes back: the frames wait for it, none is lost or reordered."""
     frames = 400
+    # 400 frames of 64 KiB: more than a socket may have waiting by default.
+    monkeypatch.setattr(connection_module, "OUTBOX_BYTES", 64 * 1024 * 1024)
     held_back = asyncio.Event()
 
     async def handler(ws: Any) -> None:
@@ -212,3 +214,29 @@ async def test_a_client_too_far_behind_is_cut_off_and_told_why(monkeypatch):
                 while True:
                     await asyncio.wait_for(ws.recv(), 10)
     assert (closed.value.code, closed.value.reason) == (1013, "too slow")
+
+
+async def test_a_client_behind_by_too_many_bytes_is_cut_off_before_the_frame_count_is_reached(
+        monkeypatch):
+    monkeypatch.setattr(connection_module, "OUTBOX_BYTES", 1024 * 1024)
+    delivered = []
+    cut_off = asyncio.Event()
+
+    async def handler(ws: Any) -> None:
+        connection = Connection(ws)
+        while not connection.closed:
+            connection.deliver({"n": len(delivered), "text": "x" * 65536})
+            delivered.append(1)
+            await asyncio.sleep(0)
+        cut_off.set()
+        await asyncio.sleep(5)
+
+    async with serving(handler) as url:
+        async with websockets.connect(url, max_size=2 ** 20, max_queue=4) as ws:
+            await asyncio.wait_for(cut_off.wait(), 20)
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+    assert (closed.value.code, closed.value.reason) == (1013, "too slow")
+    # What the kernel and the transport buffered, and 1 MiB: far fewer than the frame limit.
+    assert len(delivered) < connection_module.OUTBOX_FRAMES // 2

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from handoff.config import HubSettings
-from handoff.metrics import Metrics, labels
+from handoff.metrics import Metrics
 from handoff.services.passwords import check_password, hash_password, token_hash
 from handoff.rules.rate_limits import Limiter, TokenBucket
 from handoff.services.handoff_requests import InvalidRequest, handoff_request, ticket_request
@@ -42,13 +42,28 @@ def test_metrics_are_prometheus_text():
     metrics.count("bolt_hub_messages_relayed_total", speaker="user")
     metrics.count("bolt_hub_messages_relayed_total", speaker="user")
     metrics.observe("bolt_hub_bot_latency_seconds", 0.2)
-    text = metrics.render({("bolt_hub_queue_length", labels(priority="P1", language="de")): 3})
-    assert '# TYPE bolt_hub_messages_relayed_total counter' in text
-    assert 'bolt_hub_messages_relayed_total{speaker="user"} 2' in text
-    assert 'bolt_hub_queue_length{language="de",priority="P1"} 3' in text
-    assert 'bolt_hub_bot_latency_seconds_bucket{le="0.1"} 0' in text
-    assert 'bolt_hub_bot_latency_seconds_bucket{le="0.25"} 1' in text
-    assert 'bolt_hub_bot_latency_seconds_count 1' in text and text.endswith("\n")
+    metrics.set_figures({("bolt_hub_queue_length", ("de", "P1")): 3})
+    text = metrics.exposition().decode()
+    lines = text.splitlines()
+    assert '# TYPE bolt_hub_messages_relayed_total counter' in lines
+    assert 'bolt_hub_messages_relayed_total{speaker="user"} 2.0' in lines
+    assert 'bolt_hub_queue_length{language="de",priority="P1"} 3.0' in lines
+    assert 'bolt_hub_bot_latency_seconds_bucket{le="0.1"} 0.0' in lines
+    assert 'bolt_hub_bot_latency_seconds_bucket{le="0.25"} 1.0' in lines
+    assert 'bolt_hub_bot_latency_seconds_count 1.0' in lines and text.endswith("\n")
+
+
+def test_a_gauge_series_that_empties_reads_zero_and_each_hub_counts_its_own():
+    first, second = Metrics(), Metrics()
+    first.set_figures({("bolt_hub_queue_length", ("de", "P1")): 2})
+    first.set_figures({})
+    first.refused("rate_limited")
+    first.refused("rate_limited")
+    lines = first.exposition().decode().splitlines()
+    assert 'bolt_hub_queue_length{language="de",priority="P1"} 0.0' in lines
+    assert 'bolt_hub_agents_available{language="ja"} 0.0' in lines  # every language, idle
+    assert 'bolt_hub_frames_refused_total{code="rate_limited"} 2.0' in lines
+    assert "bolt_hub_frames_refused_total{" not in second.exposition().decode()
 
 
 @pytest.mark.parametrize("change,field", [

@@ -148,7 +148,7 @@ def test_the_article_format_renders_headings_tables_and_escapes_everything():
                           "Country | Number |\nJapan | +81 <script> |\nEmpty |\n")
     assert "<h1>Title &lt;b&gt;</h1>" in html
     assert "<p>Intro &amp; more</p>" in html
-    assert "<h2>Phones</h2>" in html
+    assert '<h2 id="phones">Phones</h2>' in html  # the anchor a suggested section links to
     assert '<th scope="col">Country</th><th scope="col">Number</th>' in html
     assert '<tr><th scope="row">Japan</th><td>+81 &lt;script&gt;</td></tr>' in html
     assert '<tr><th scope="row">Empty</th><td></td></tr>' in html

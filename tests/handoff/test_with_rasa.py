@@ -9,29 +9,17 @@ import pytest
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from bolt.processes import bolt_services
-from bolt.core.secrets import load_secrets
-from handoff.services.agents import add_agent, open_repository
 from support.client import Client
 from support.content import answer
 from support.hub import handoff_body
-from support.live_bolt import serving, settings_on_free_ports
 from support.tokens import PASSWORD
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 
-@pytest.fixture(scope="module")
-def bolt_running(trained_model, repository, tmp_path_factory):
-    state = tmp_path_factory.mktemp("state")
-    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state),
-                                      BOLT_DEMO="true")  # the demo accounts
-    add_agent(open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3"), "erika", ["de"], 2,
-              PASSWORD, display_name="Erika")
-    services = bolt_services(settings, trained_model)
-    assert [s.name for s in services] == ["action server", "Rasa server", "hub"]
-    with serving(services, repository, timeout=240):
-        yield settings, load_secrets(state)
+@pytest.fixture()
+def bolt_running(live_bolt):
+    return live_bolt.settings, live_bolt.secrets
 
 
 async def bot_text(user):

@@ -3,6 +3,8 @@ what they answer, and what they refuse to whoever reaches them without going thr
 import json
 import urllib.error
 import urllib.request
+import re
+from typing import Dict, FrozenSet, Tuple
 
 import pytest
 
@@ -22,7 +24,7 @@ REQUEST_HUMAN = "I want to speak to a human"
 
 
 @pytest.fixture(scope="module")
-def rasa_url(trained_model, repository, tmp_path_factory):
+def servers(trained_model, repository, tmp_path_factory):
     settings = settings_on_free_ports(repository, BOLT_DEMO="true")  # the demo accounts
     actions, rasa, _hub = bolt_services(settings, trained_model)
     # The account directory (demo accounts) and secrets of this run, not the worktree's var/.
@@ -30,7 +32,12 @@ def rasa_url(trained_model, repository, tmp_path_factory):
                         "BOLT_TOKEN_SECRET": TOKEN_SECRET, "BOLT_CLAIMS_SECRET": CLAIMS_SECRET})
     rasa.env["BOLT_RASA_TOKEN"] = RASA_TOKEN
     with serving([actions, rasa], repository, timeout=240):
-        yield f"http://127.0.0.1:{settings.rasa_port}"
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def rasa_url(servers):
+    return servers.rasa_url
 
 
 def status_of(method: str, url: str, body=None) -> int:
@@ -117,3 +124,56 @@ def test_when_unsure_bolt_says_so_and_a_topic_button_answers_exactly(rasa_url):
     payloads = [b["payload"] for r in replies for b in r.get("buttons") or []]
     assert all(p.startswith("/faq/") for p in payloads)
     assert chat.say("/faq/web_ticket") == answer("en", "web_ticket")
+
+
+Series = Dict[Tuple[str, FrozenSet[Tuple[str, str]]], float]
+
+
+def metrics_of(url: str) -> Series:
+    """A metrics address's series, by name and label set."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        text = response.read().decode()
+    series: Series = {}
+    for line in text.splitlines():
+        match = re.fullmatch(r"(\w+)(?:\{(.*)\})? (\S+)", line)
+        if match:
+            labels = frozenset(re.findall(r'(\w+)="([^"]*)"', match.group(2) or ""))
+            series[(match.group(1), labels)] = float(match.group(3))
+    return series
+
+
+def counted(series: Series, name: str, **labels: str) -> float:
+    """The sum over the series `name` that carry (at least) these labels."""
+    wanted = set(labels.items())
+    return sum(value for (metric, have), value in series.items()
+               if metric == name and wanted <= have)
+
+
+def test_rasa_and_the_action_server_export_their_metrics_on_loopback(servers, trained_model):
+    german = Chat(servers.rasa_url, locale="de-DE")
+    assert german.say("Wie kann ich ein Webticket beim Support einreichen?") == answer(
+        "de", "web_ticket")
+    unsure = Chat(servers.rasa_url, locale="en")
+    unsure.replies("qwpoeiru zxmcnv")
+    anonymous = Chat(servers.rasa_url, locale="en")
+    anonymous.say(REQUEST_HUMAN)
+    services = {service.name: service for service in bolt_services(servers, trained_model)}
+    assert services["Rasa server"].metrics_url.startswith("http://127.0.0.1:")
+
+    rasa = metrics_of(services["Rasa server"].metrics_url)
+    assert counted(rasa, "bolt_rasa_messages_total", language="de") >= 1
+    assert counted(rasa, "bolt_rasa_response_seconds_count", language="de") >= 1
+    assert counted(rasa, "bolt_rasa_nlu_decisions_total", intent="faq", decision="answered",
+                   language="de") >= 1
+    assert counted(rasa, "bolt_rasa_nlu_decisions_total", decision="abstained",
+                   language="en") >= 1
+    assert counted(rasa, "bolt_rasa_model_info", model=trained_model.name) == 1
+    assert counted(rasa, "bolt_rasa_model_loaded_timestamp_seconds") > 0
+
+    actions = metrics_of(services["action server"].metrics_url)
+    assert counted(actions, "bolt_actions_calls_total", outcome="ok") >= 1
+    assert counted(actions, "bolt_actions_calls_total", outcome="error") == 0
+    assert counted(actions, "bolt_actions_account_checks_total", result="anonymous") >= 1
+    # Labels stay bounded: no conversation is named in either.
+    values = {value for _, labels in (*rasa, *actions) for _, value in labels}
+    assert not {chat.sender for chat in (german, unsure, anonymous)} & values

@@ -200,6 +200,7 @@ def servers(installed, tmp_path, monkeypatch) -> Iterator[Settings]:
         "BOLT_HOME": str(installed.folder), "BOLT_STATE_DIR": str(tmp_path / "state"),
         "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
         "BOLT_HUB_PORT": str(free_port()), "BOLT_DEMO": "true",  # demo sign-ins and accounts
+        "BOLT_ACTIONS_METRICS_PORT": str(free_port()),
     })
     services = [service for service in bolt_services(settings, model=tmp_path / "no-model")
                 if service.name in ("action server", "hub")]

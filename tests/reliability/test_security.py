@@ -13,11 +13,23 @@ import pytest
 import websockets
 
 from bolt.core.identity import LEEWAY_SECONDS, issue_token
+from handoff.config import HubSettings
+from handoff.services.passwords import STRONG
 from support.client import Client
+from support.hub import TEST_RELAXATIONS
 from support.hub_process import HubProcess
 from support.tokens import TOKEN_SECRET, user_token
 
 SECRET_TEXT = "my IBAN is DE89 3704 0044 0532 0130 00"
+
+
+@pytest.fixture
+def hub_process(hub_process):
+    """The suite's hub process with the hub's own defaults wherever the tests' environment is
+    weaker (password cost, /metrics, per-address limits); demo mode off, as by default."""
+    def running(**overrides: str):
+        return hub_process(**{**TEST_RELAXATIONS, **overrides})
+    return running
 
 
 def unsigned(token: str, **claims: object) -> str:
@@ -187,3 +199,45 @@ async def test_a_flood_from_one_connection_is_limited_and_others_are_not_slowed(
         assert (await flooder.expect("error"))["code"] == "rate_limited"
         for client in (flooder, bystander):
             await client.close()
+
+
+async def test_these_tests_run_against_the_production_defaults(hub_process):
+    async with hub_process() as (hub, rasa):
+        defaults = HubSettings.from_env({"BOLT_HOME": "/nonexistent", **{
+            key: value for key, value in hub.env.items()
+            if key in ("BOLT_TOKEN_SECRET", "BOLT_SERVICE_TOKEN", "BOLT_CLAIMS_SECRET",
+                       "BOLT_RASA_TOKEN")}})
+        settings = hub.settings
+        assert "BOLT_DEMO" not in hub.env and not settings.demo
+        assert settings.password_cost == STRONG and settings.metrics_token is None
+        assert settings.trusted_proxies == ()
+        for name in ("sockets_per_address", "anonymous_conversations_per_hour",
+                     "address_rate_per_second", "address_rate_burst", "rate_per_second",
+                     "rate_burst", "max_frame_bytes", "max_text_chars", "session_hours",
+                     "token_max_lifetime_seconds"):
+            assert getattr(settings, name) == getattr(defaults, name), name
+
+
+async def test_a_login_flood_is_slowed_while_another_users_messages_are_answered(hub_process):
+    async with hub_process() as (hub, rasa):
+        async def flood() -> list:
+            codes = []
+            for number in range(30):
+                client = await Client.connect(hub.ws_url + "/ws/agent")
+                await client.send(type="login", name=f"guess-{number}", password="wrong")
+                codes.append((await client.expect("error", timeout=60))["code"])
+                await client.close()
+            return codes
+
+        async def talk() -> int:
+            user = await hub.user(token=user_token("u-2", "acme"))
+            for number in range(10):
+                await user.send(type="message", client_id=f"m{number}", text=f"hello {number}")
+                await user.expect("ack", client_id=f"m{number}", timeout=60)
+                await user.expect("event", kind="message", speaker="bot", timeout=60)
+            await user.close()
+            return number + 1
+
+        codes, answered = await asyncio.gather(flood(), talk())
+        assert answered == 10
+        assert codes[:20] == ["login_failed"] * 20 and "login_delayed" in codes[20:]

@@ -5,6 +5,7 @@ without BOLT_TEST_POSTGRES_URL and BOLT_TEST_REDIS_URL they are skipped, saying 
 """
 from __future__ import annotations
 
+import uuid
 from typing import Dict, Iterator, List
 
 import pytest
@@ -38,6 +39,7 @@ def shared_database(scale_services) -> Iterator[str]:
 def hub_processes(tmp_path, shared_database, scale_services):
     """`hub_processes(rasa_url)` starts one more hub on the shared database and Redis."""
     started: List[HubProcess] = []
+    prefix = f"bolt-test-{uuid.uuid4().hex}:"  # this test's hubs share keys no other test sees
 
     async def start(rasa_url: str, **overrides: str) -> HubProcess:
         env = hub_environment(
@@ -45,6 +47,7 @@ def hub_processes(tmp_path, shared_database, scale_services):
             **{"BOLT_HUB_DATABASE_URL": shared_database,
                "BOLT_HUB_REDIS_URL": scale_services["redis"], "BOLT_HUB_TICK_SECONDS": "0.2",
                "BOLT_HUB_PRESENCE_SECONDS": "2", "BOLT_HUB_AGENT_GRACE_SECONDS": "30",
+               "BOLT_HUB_REDIS_PREFIX": prefix,
                **overrides})
         hub = HubProcess(env, tmp_path / f"hub-{len(started)}.log")
         started.append(hub)

@@ -70,6 +70,27 @@ async def test_frames_reach_sockets_on_the_other_hub_once_and_in_order(redis_url
         await hub_b.stop()
 
 
+async def test_each_frame_from_another_hub_is_timed_and_redis_is_looked_at(redis_url):
+    prefix = "bolt:test-fan-out-lag:"
+    hub_a, hub_b = RedisBroker(redis_url, prefix), RedisBroker(redis_url, prefix)
+    assert not await hub_a.answers()  # not connected yet
+    await hub_a.start()
+    await hub_b.start()
+    lags_a: List[float] = []
+    lags_b: List[float] = []
+    hub_a.lag, hub_b.lag = lags_a.append, lags_b.append
+    try:
+        assert await hub_a.answers() and await hub_b.answers()
+        for seq in range(1, 11):
+            hub_a.publish(topics.chat("c-1"), {"type": "event", "seq": seq})
+        await wait_for(lambda: len(lags_b) == 10)
+        assert all(0 <= lag < 5 for lag in lags_b)
+        assert lags_a == []  # its own frames coming back are not another hub's
+    finally:
+        await hub_a.stop()
+        await hub_b.stop()
+
+
 async def test_a_wrong_redis_url_stops_the_hub_at_start():
     broker = RedisBroker("redis://127.0.0.1:1/0")
     with pytest.raises(redis.ConnectionError):

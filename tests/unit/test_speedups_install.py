@@ -124,7 +124,8 @@ def test_off_needs_no_tested_version(restored, monkeypatch):
     assert speedups.install_all({"BOLT_RASA_SPEEDUPS": "off"}) == []
 
 
-def test_the_rasa_server_refuses_to_start_before_rasa_runs(restored, monkeypatch):
+def test_the_rasa_server_refuses_to_start_before_rasa_runs(restored, logging_restored,
+                                                         monkeypatch):
     monkeypatch.setattr(guard, "installed_version", versions(rasa="3.7.0"))
     monkeypatch.setitem(sys.modules, "rasa.__main__", None)  # importing it would fail the test
     with pytest.raises(SystemExit) as refused:

@@ -1,5 +1,6 @@
 """bot/stores/sqlite_trackers.py keeps Rasa's rows and semantics: Rasa's own store reads what it wrote."""
 import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -91,6 +92,25 @@ def test_least_recently_used_conversations_leave_memory_not_the_database(db):
     assert list(store._sessions) == ["b", "c"]
     assert [e["text"] for e in as_dicts(run(store.retrieve("a"))) if e["event"] == "user"] == ["a"]
     assert list(store._sessions) == ["c", "a"]
+
+
+def test_memory_is_bounded_in_bytes_and_a_session_too_big_is_read_from_the_database(db):
+    one = sum(len(json.dumps(event.as_dict())) for event in turn("x"))
+    store = SQLiteTrackerStore(domain=DOMAIN, db=db, cached_bytes=2 * one + one // 2,
+                               cached_session_bytes=2 * one)
+    for sender in ("a", "b", "c"):
+        run(store.save(DialogueStateTracker.from_events(sender, turn(sender), DOMAIN.slots)))
+    assert list(store._sessions) == ["b", "c"] and store._cached_total <= store.cached_bytes
+    tracker = run(store.retrieve("c"))
+    for text in ("zwei", "drei"):  # the session grows past what one conversation may keep
+        for event in turn(text):
+            tracker.update(event)
+        run(store.save(tracker))
+    assert "c" not in store._sessions and store._cached_total == store._sizes["b"]
+    assert [e["text"] for e in as_dicts(run(store.retrieve("c"))) if e["event"] == "user"] == [
+        "c", "zwei", "drei"]
+    assert as_dicts(run(store.retrieve("c"))) == as_dicts(
+        run(SQLTrackerStore(domain=DOMAIN, db=db).retrieve("c")))
 
 
 def test_a_failed_write_leaves_the_database_to_decide(db, monkeypatch):

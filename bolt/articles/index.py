@@ -1,0 +1,101 @@
+"""The search index of one language's sections: BM25 over their titles and their text.
+
+A section's title (its article's title and its heading) and its text are two fields, each
+ranked by BM25 (bm25s, Lucene's idf); a section's score is TITLE_WEIGHT times its title's plus
+its text's, divided by what a section holding each of the question's terms once in each field
+would score, and by the share of the question's terms the help center holds at all. So a
+score says how much of the question a section answers, and one relevance floor holds for a
+question of two words and one of ten, in a help center of twenty articles or of two thousand.
+A question mostly about something the help center never mentions ("cancel my Spotify
+subscription") scores low everywhere, however well its other words match.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, List, Sequence, Tuple
+
+import numpy as np
+
+from bolt.articles.store import StoredSection
+
+TITLE_WEIGHT = 2.0
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(frozen=True)
+class Hit:
+    section: StoredSection
+    score: float
+    matched: Tuple[str, ...]  # the question's terms the section holds
+
+
+class _Field:
+    """BM25 over one field of the sections."""
+
+    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
+        import bm25s
+
+        self.count = len(documents)
+        self.frequency: Counter = Counter(term for doc in documents for term in set(doc))
+        self.terms = [set(doc) for doc in documents]
+        # bm25s needs one term in every document; a placeholder no question can hold.
+        padded = [list(doc) or ["\x00"] for doc in documents]
+        vocabulary: Dict[str, int] = {}
+        ids = [[vocabulary.setdefault(term, len(vocabulary)) for term in doc] for doc in padded]
+        self.vocabulary = vocabulary
+        self.bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
+        self.bm25.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocabulary),
+                        show_progress=False)
+
+    def idf(self, term: str) -> float:
+        df = self.frequency.get(term, 0)
+        return math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        known = [self.vocabulary[t] for t in terms if t in self.vocabulary]
+        if not known:
+            return np.zeros(self.count, dtype=np.float32)
+        return self.bm25.get_scores(known)
+
+
+class LanguageIndex:
+    def __init__(self, sections: Sequence[StoredSection]) -> None:
+        self.sections = list(sections)
+        self.titles = _Field([s.title_terms for s in self.sections])
+        self.bodies = _Field([s.body_terms for s in self.sections])
+
+    def __len__(self) -> int:
+        return len(self.sections)
+
+    def ideal(self, terms: Sequence[str]) -> float:
+        """The score of a section with each term once in its title and once in its text, at
+        average lengths: BM25 gives such a term its idf."""
+        return sum(TITLE_WEIGHT * self.titles.idf(t) + self.bodies.idf(t) for t in terms)
+
+    def idf(self, term: str) -> float:
+        return self.bodies.idf(term)
+
+    def rank(self, terms: Sequence[str], limit: int) -> List[Hit]:
+        distinct = list(dict.fromkeys(terms))
+        if not distinct or not self.sections:
+            return []
+        scores = TITLE_WEIGHT * self.titles.scores(distinct) + self.bodies.scores(distinct)
+        ideal = self.ideal(distinct)
+        known = sum(1 for t in distinct if t in self.bodies.frequency
+                    or t in self.titles.frequency) / len(distinct)
+        count = min(limit, len(self.sections))
+        best = np.argpartition(-scores, count - 1)[:count]
+        best = best[np.lexsort((best, -scores[best]))]
+        hits = []
+        for position in best:
+            if scores[position] <= 0:
+                break
+            section = self.sections[int(position)]
+            matched = tuple(t for t in distinct
+                            if t in self.titles.terms[position] or t in self.bodies.terms[position])
+            score = float(scores[position]) / ideal * known
+            hits.append(Hit(section, score, matched))
+        return hits

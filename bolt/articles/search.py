@@ -1,0 +1,151 @@
+"""Suggesting sections for a question: `suggest(question, language, limit)`.
+
+The hub and the action server call `suggest` (the action server when Bolt abstains, with the
+NLU's label: a message it labels "not ours" gets nothing); it returns up to `limit` sections of
+the user's language, best first, each with its article's title, its link (url#anchor), the sentence that
+best matches the question and its score, or nothing when no section reaches the relevance floor
+(bolt/articles/relevance_floor.json, calibrated, never set by hand). The index is built from
+the store once, and built again when the store's generation number changed: the number is read
+at most once every CHECK_EVERY seconds, so a running server sees an import within that time.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence
+
+from sqlalchemy.engine import Engine
+
+from bolt.articles import store
+from bolt.articles.floor import load_floor
+from bolt.articles.index import Hit, LanguageIndex
+from bolt.articles.settings import articles_url
+from bolt.core.languages import SUPPORTED_LANGUAGES
+from bolt.core.search_terms import search_terms
+
+CHECK_EVERY = 1.0
+DEFAULT_LIMIT = 3
+# The NLU's label for a message that is not about the product at all ("not ours": alarms, the
+# weather, another company's service). Words such as "cancel my subscription" match articles
+# however well the floor is set; the classifier, which reads the whole message, knows better.
+NOT_OURS = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str  # the article's title
+    heading: str  # the section's heading (the title, for an article's opening section)
+    url: str  # the section's link: the article's URL with the section's anchor
+    snippet: str  # the section's sentence that best matches the question
+    score: float
+    source: str
+    external_id: str
+    anchor: str
+    language: str
+
+    def logged(self) -> store.Suggested:
+        return store.Suggested(self.source, self.external_id, self.anchor, self.score)
+
+
+class ArticleSearch:
+    """The sections of the store, indexed per language, kept in step with the store."""
+
+    def __init__(self, engine: Engine, floor: float, check_every: float = CHECK_EVERY,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.engine = engine
+        self.floor = floor
+        self.check_every = check_every
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._indexes: Dict[str, LanguageIndex] = {}
+        self._generation: Optional[int] = None
+        self._checked = float("-inf")
+
+    @property
+    def generation(self) -> Optional[int]:
+        return self._generation
+
+    def refresh(self, force: bool = False) -> None:
+        now = self.clock()
+        if not force and now - self._checked < self.check_every:
+            return
+        with self._lock:
+            self._checked = now
+            with self.engine.connect() as connection:
+                current = store.generation(connection)
+                if current == self._generation and not force:
+                    return
+                by_language: Dict[str, List[store.StoredSection]] = {}
+                for section in store.load_sections(connection):
+                    by_language.setdefault(section.language, []).append(section)
+            self._indexes = {language: LanguageIndex(found)
+                             for language, found in by_language.items()}
+            self._generation = current
+
+    def sections(self, language: str) -> int:
+        self.refresh()
+        index = self._indexes.get(language)
+        return len(index) if index else 0
+
+    def ranked(self, question: str, language: str, limit: int = DEFAULT_LIMIT
+               ) -> List[Suggestion]:
+        """The best sections whatever their score (for editors); `search` applies the floor."""
+        if language not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"{language!r} is not one of Bolt's languages")
+        self.refresh()
+        index = self._indexes.get(language)
+        if index is None or limit < 1:
+            return []
+        hits = index.rank(search_terms(question, language), limit)
+        return [_suggestion(hit, index) for hit in hits]
+
+    def search(self, question: str, language: str, limit: int = DEFAULT_LIMIT
+               ) -> List[Suggestion]:
+        return [s for s in self.ranked(question, language, limit) if s.score >= self.floor]
+
+
+def _suggestion(hit: Hit, index: LanguageIndex) -> Suggestion:
+    section = hit.section
+    return Suggestion(
+        title=section.article_title, heading=section.heading, url=section.link,
+        snippet=best_sentence(section.sentences, hit.matched, index.idf),
+        score=round(hit.score, 4), source=section.source, external_id=section.external_id,
+        anchor=section.anchor, language=section.language)
+
+
+def best_sentence(sentences: Sequence[tuple], matched: Sequence[str],
+                  idf: Callable[[str], float]) -> str:
+    """The sentence holding the most of the question (terms weighed by idf); the first one
+    when none holds any."""
+    if not sentences:
+        return ""
+    wanted = set(matched)
+    best, best_weight = sentences[0][0], 0.0
+    for sentence, terms in sentences:
+        weight = sum(idf(term) for term in wanted.intersection(terms))
+        if weight > best_weight:
+            best, best_weight = sentence, weight
+    return best
+
+
+_default: Optional[ArticleSearch] = None
+_default_lock = threading.Lock()
+
+
+def default_search() -> ArticleSearch:
+    """The process's search over the store named by the settings, opened on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ArticleSearch(store.open_engine(articles_url()), load_floor().floor)
+        return _default
+
+
+def suggest(question: str, language: str, limit: int = DEFAULT_LIMIT,
+            intent: Optional[str] = None) -> List[Suggestion]:
+    """Up to `limit` sections that answer the question, best first; none under the floor, and
+    none for a message the NLU labelled `intent` NOT_OURS."""
+    if intent == NOT_OURS:
+        return []
+    return default_search().search(question, language, limit)
