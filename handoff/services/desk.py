@@ -12,7 +12,7 @@ from handoff.services.agent_view import AgentView, may_see, ticket_visible, with
 from handoff.services.agents import DEMO_AGENT
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.audit import (
-    CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
+    ACTIONS, CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
 )
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -353,7 +353,8 @@ class Desk:
             if since.tzinfo is not None:
                 since = since.astimezone(timezone.utc).replace(tzinfo=None)
         return {"type": "audit", "entries": self.audit.entries(
-            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100)}
+            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100,
+            frame.get("before")), "actions": sorted(ACTIONS)}
 
     def tickets(self, agent: Agent) -> Dict[str, Any]:
         held = self._held_ids(agent)

@@ -341,6 +341,14 @@ class AgentSocket(Socket[Agent]):
                                                origin=self.address)
         elif kind == "search":
             return self.hub.lookups.search(agent, frame)
+        elif kind == "replies":
+            return self.hub.replies.listing(agent, frame["language"])
+        elif kind == "reply_add":
+            return self.hub.replies.add(agent, frame, origin=self.address)
+        elif kind == "reply_edit":
+            return self.hub.replies.edit(agent, frame, origin=self.address)
+        elif kind == "reply_delete":
+            return self.hub.replies.delete(agent, frame, origin=self.address)
         elif kind == "tickets":
             return desk.tickets(agent)
         elif kind == "ticket":

@@ -1,6 +1,6 @@
 /* The chats the agent holds: their cards and transcripts, kept in seq order, each event once. */
 import {changed, state} from "./state.js";
-import {loadChatTexts} from "./canned.js";
+import {loadReplies} from "./replies.js";
 import {notify} from "./notify.js";
 import {t} from "../shared/texts.js";
 
@@ -12,7 +12,7 @@ export function ensureChat(card) {
       card, seen: {}, lastSeq: 0, unread: 0, lines: [], userTyping: false, typingSent: false, idle: null
     };
     state.order.push(id);
-    loadChatTexts(card.language);
+    loadReplies(card.language);
     if (!state.active) state.active = id;
   } else {
     chat.card = card;

@@ -3,6 +3,8 @@ import {SESSION, changed, state} from "./state.js";
 import {acknowledged, addEvent, ensureChat, removeChat} from "./chats.js";
 import {notify} from "./notify.js";
 import {forgetHistory, lookupHandlers} from "./lookups.js";
+import {reloadReplies, replyHandlers, replyRefused} from "./replies.js";
+import {auditHandlers} from "./audit.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
@@ -15,7 +17,7 @@ const handlers = {
     state.agent = frame.agent;
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
-    state.view = "desk";
+    if (state.view === "sign-in") state.view = "desk";
     const held = {};
     frame.chats.forEach((card) => {
       held[card.conversation_id] = true;
@@ -23,6 +25,7 @@ const handlers = {
       send({type: "history", conversation_id: card.conversation_id, after_seq: chat.lastSeq});
     });
     Object.keys(state.chats).forEach((id) => { if (!held[id]) removeChat(id); });
+    reloadReplies();
     changed();
   },
 
@@ -36,6 +39,7 @@ const handlers = {
       }
       return;
     }
+    if (replyRefused(frame)) return;
     state.connection = frame.message;
     changed();
     setTimeout(() => {
@@ -107,7 +111,10 @@ const handlers = {
     if (!chat) return;
     chat.userTyping = Boolean(frame.typing);
     changed();
-  }
+  },
+
+  ...replyHandlers,
+  ...auditHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

@@ -7,9 +7,7 @@ export const SESSION = "bolt-console:session";
 export const state = {
   socket: null, attempt: 0, pendingLogin: null, signedOut: false,
   view: "sign-in", signInError: "", connection: "", announce: "", sound: false,
-  agent: null, queue: [], offers: {}, chats: {}, order: [], active: null,
-  // Each chat language's catalogue, for the canned responses every agent starts with.
-  chatTexts: {}
+  agent: null, queue: [], offers: {}, chats: {}, order: [], active: null
 };
 
 let draw = () => {};
