@@ -3,7 +3,7 @@ language; a shared one (no agent) is everyone's, a personal one its agent's alon
 them. Seeded with the replies every agent started with in each language.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 from datetime import datetime, timezone
 
