@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
@@ -39,7 +39,7 @@ class Desk:
                  background: BackgroundTasks, metrics: Metrics, clock: Callable[[], datetime],
                  grace_seconds: float, demo: bool = False,
                  password_cost: PasswordCost = STRONG, session_hours: float = 12.0, *,
-                 audit: Audit) -> None:
+                 audit: Audit, link_origins: Tuple[str, ...] = ()) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -52,6 +52,7 @@ class Desk:
         self.grace_seconds = grace_seconds
         self.demo = demo
         self.audit = audit
+        self.link_origins = link_origins  # whose article links the console opens
         self.grace: Dict[int, asyncio.TimerHandle] = {}
         self.sign_in = SignIn(repository, password_cost, session_hours, clock, self.may_sign_in)
 
@@ -119,6 +120,7 @@ class Desk:
             "type": "welcome", "agent": agent.card(), "session": session,
             "chats": [conversation_card(c, self.repository)
                       for c in self.repository.held_by(agent.id)],
+            "link_origins": list(self.link_origins),
         })
         connection.deliver(self.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)

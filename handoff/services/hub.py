@@ -15,6 +15,7 @@ from typing import Callable
 from handoff.config import HubSettings
 from handoff.metrics import Metrics
 from handoff.services import topics
+from handoff.services.articles import Articles
 from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -47,6 +48,7 @@ class Hub:
     desk: Desk
     audit: Audit
     retention: Retention
+    articles: Articles
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -65,7 +67,8 @@ class Hub:
                                       settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
-                    settings.password_cost, settings.session_hours, audit=audit)
+                    settings.password_cost, settings.session_hours, audit=audit,
+                    link_origins=settings.help_center_origins)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
@@ -73,7 +76,8 @@ class Hub:
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
-                                       settings.audit_retention_days, clock))
+                                       settings.audit_retention_days, clock),
+                   articles=Articles(settings.articles_url, timeline))
 
     def start(self) -> None:
         self.desk.start()

@@ -63,6 +63,7 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "request_agent": {},
     "leave_queue": {},
     "ticket": {},
+    "feedback": {"seq": Field(int), "helpful": Field(bool)},
     "ping": {},
 }
 
@@ -86,6 +87,10 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "audit": {"since": Field(str, required=False, max_chars=40), "actor": OPTIONAL_ID,
               "action": Field(str, required=False, max_chars=64),
               "limit": Field(int, required=False)},
+    "articles": {"query": TEXT, "language": Field(str, choices=SUPPORTED_LANGUAGES)},
+    "send_article": {**CONVERSATION, "client_id": ID, "source": Field(str, max_chars=200),
+                     "article_id": Field(str, max_chars=200), "anchor": Field(str, max_chars=200),
+                     "language": Field(str, choices=SUPPORTED_LANGUAGES)},
     "sign_out": {},
     "ping": {},
 }
