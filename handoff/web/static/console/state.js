@@ -9,7 +9,9 @@ export const state = {
   view: "sign-in", signInError: "", connection: "", announce: "", sound: false,
   agent: null, queue: [], offers: {}, chats: {}, order: [], active: null,
   // Each chat language's catalogue, for the canned responses every agent starts with.
-  chatTexts: {}
+  chatTexts: {},
+  // The help center's origins, whose article links open; the agent's latest article search.
+  linkOrigins: [], articleSearch: null
 };
 
 let draw = () => {};

@@ -7,6 +7,7 @@ import {cannedResponses, saveCanned} from "../canned.js";
 import {send} from "../socket.js";
 import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
+import {ArticleCards, ArticleSearch} from "./articles.js";
 import {t} from "../../shared/texts.js";
 
 const TYPING_IDLE_MS = 3000;
@@ -33,7 +34,8 @@ function Line({line}) {
     <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
       <div class="who">${line.head}</div>
-      <p class="text">${line.text}</p>
+      ${line.text ? html`<p class="text">${line.text}</p>` : null}
+      ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
     </div>`;
 }
@@ -170,6 +172,7 @@ function Panel({id, chat, selected}) {
           <p class="summary">${chat.card.summary || t("console_no_summary")}</p>
         </div>
         <${Notes} chat=${chat}/>
+        <${ArticleSearch} chat=${chat}/>
         <${Transfer} id=${id}/>
         <${Resolve} id=${id}/>
       </div>
