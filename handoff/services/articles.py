@@ -2,7 +2,8 @@
 Bolt suggests from (bolt/articles, BOLT_ARTICLES_URL), and sends a section to a user of a chat
 they hold, as the same card Bolt shows (docs/protocol.md, "Article cards").
 
-The store is opened at the first search once it exists (the hub creates none), and searched off
+Each hub's retention job also deletes the questions of the store's suggestion log once they are
+older than BOLT_RETENTION_DAYS. The store is opened at the first use once it exists (the hub creates none), and searched off
 the event loop: the first search of a process builds the index (seconds for thousands of
 sections), later ones take milliseconds.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import Any, Awaitable, Dict, List, Optional
 
 from bolt.articles import store
@@ -58,6 +60,15 @@ class Articles:
             return None
         return search.find(frame["source"], frame["article_id"], frame["anchor"],
                            frame["language"])
+
+    def forget_questions(self, retention_days: float) -> int:
+        """The retention sweep of the suggestion log, which holds users' questions: those older
+        than `retention_days` are deleted (docs/privacy.md)."""
+        search = self._opened()
+        if search is None:
+            return 0
+        return store.forget_suggestions_before(search.engine,
+                                               time.time() - retention_days * 86400)
 
     async def find(self, query: str, language: str) -> Dict[str, Any]:
         """The `articles` answer: the sections for `query` in `language`, best first."""

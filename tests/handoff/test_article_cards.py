@@ -2,6 +2,7 @@
 "helpful / not helpful" as one stored record, what "not helpful" offers, the help center's link
 origins, and agents searching the article store (the test help center, imported) and sending a
 section to a user."""
+import time
 from typing import Any, Dict, List
 
 import pytest
@@ -208,3 +209,18 @@ async def test_without_an_article_store_a_search_finds_nothing_and_creates_none(
         assert (await erika.expect("articles"))["articles"] == []
         assert not (tmp_path / "none").exists()
         await erika.close()
+
+
+async def test_each_hubs_retention_job_deletes_the_logged_questions_past_retention(
+        bolt, help_center):
+    engine = store.open_engine(help_center)
+    now = time.time()
+    for question, days in (("recent", 1), ("old", 91)):
+        store.record_suggestions(engine, question, "en", [], at=now - days * 86400,
+                                 conversation_id="c-1")
+    async with bolt(BOLT_ARTICLES_URL=help_center) as (hub, rasa):
+        assert hub.core.articles.forget_questions(90) == 1
+        assert hub.core.articles.forget_questions(90) == 0
+    assert [row["question"] for row in store.suggestions_of(engine, "nobody", ["c-1"])] == [
+        "recent"]
+    engine.dispose()

@@ -202,8 +202,8 @@ export class Sidebar {
   showArticles(node, event) {
     // The cards stand for the plain text of the same articles: the introduction is shown instead.
     const text = node.querySelector(".bolt-text");
-    if (event.custom.intro) text.textContent = event.custom.intro;
-    else text.remove();
+    text.textContent = event.custom.intro || "";
+    text.hidden = !event.custom.intro;
     node.appendChild(articleCards(event.custom, this.t, this.linkOrigins));
     if (event.speaker === "bot") {
       const control = feedbackControl(this.t, (helpful) => {
