@@ -64,9 +64,7 @@ def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]
     """Rasa, the action server and the hub, started as `bolt run` starts them, with the agents
     the tests sign in as; demo mode on, asked for, so that the demo page offers its demo users."""
     state = tmp_path_factory.mktemp("state")
-    # The test help center's pages are the help center's own: their article links open.
-    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state), BOLT_DEMO="true",
-                                      BOLT_HELP_CENTER_ORIGINS=TEST_HELP_CENTER_ORIGIN)
+    settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state), BOLT_DEMO="true")
     # The article store as `bolt run` fills it in demo mode, and the test help center beside it.
     articles = open_engine(f"sqlite:///{state.resolve()}/articles.sqlite3")
     import_demo(articles)
@@ -75,7 +73,10 @@ def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]
     hub = open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3")
     add_agent(hub, "erika", ["de", "en"], 3, PASSWORD, display_name="Erika")
     add_agent(hub, "kenji", ["ja"], 3, PASSWORD, display_name="Kenji")
-    with serving(bolt_services(settings, trained_model), repository, timeout=240):
+    services = bolt_services(settings, trained_model)
+    # The test help center's pages are the help center's own: their article links open.
+    services[-1].env["BOLT_HELP_CENTER_ORIGINS"] = TEST_HELP_CENTER_ORIGIN
+    with serving(services, repository, timeout=240):
         yield settings
 
 
