@@ -42,7 +42,7 @@ class Desk:
                  grace_seconds: float, demo: bool = False,
                  password_cost: PasswordCost = STRONG, session_hours: float = 12.0,
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
-                 *, audit: Audit) -> None:
+                 *, audit: Audit, link_origins: Tuple[str, ...] = ()) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -55,6 +55,7 @@ class Desk:
         self.grace_seconds = grace_seconds
         self.demo = demo
         self.audit = audit
+        self.link_origins = link_origins  # whose article links the console opens
         self.grace: Dict[int, asyncio.TimerHandle] = {}
         # This hub's signed-in sockets: the hash of the session each signed in with.
         self.session_of: Dict[Connection, str] = {}
@@ -133,6 +134,7 @@ class Desk:
             "type": "welcome", "agent": agent.card(), "session": session,
             "chats": [conversation_card(c, self.repository)
                       for c in self.repository.held_by(agent.id)],
+            "link_origins": list(self.link_origins),
         })
         view.deliver(self.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)

@@ -18,6 +18,7 @@ from handoff.metrics import Metrics
 from handoff.services import topics
 from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
+from handoff.services.articles import Articles
 from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -54,6 +55,7 @@ class Hub:
     retention: Retention
     lookups: Lookups
     replies: Replies
+    articles: Articles
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -75,7 +77,7 @@ class Hub:
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
-                    audit=audit)
+                    audit=audit, link_origins=settings.help_center_origins)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
@@ -86,7 +88,8 @@ class Hub:
                                        settings.audit_retention_days, clock),
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
-                                   clock))
+                                   clock),
+                   articles=Articles(settings.articles_url, timeline))
 
     def start(self) -> None:
         self.desk.start()

@@ -67,6 +67,7 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "request_agent": {},
     "leave_queue": {},
     "ticket": {},
+    "feedback": {"seq": Field(int), "helpful": Field(bool)},
     "ping": {},
 }
 
@@ -107,6 +108,10 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
                                                                        max_chars=40),
                    "text": Field(str, required=False, max_chars=None)},
     "reply_delete": {"client_id": ID, "reply_id": Field(int)},
+    "articles": {"query": TEXT, "language": Field(str, choices=SUPPORTED_LANGUAGES)},
+    "send_article": {**CONVERSATION, "client_id": ID, "source": Field(str, max_chars=200),
+                     "article_id": Field(str, max_chars=200), "anchor": Field(str, max_chars=200),
+                     "language": Field(str, choices=SUPPORTED_LANGUAGES)},
     "sign_out": {},
     "ping": {},
 }

@@ -3,6 +3,7 @@ import {changed, state} from "./state.js";
 import {loadReplies} from "./replies.js";
 import {notify} from "./notify.js";
 import {t} from "../shared/texts.js";
+import {articleLine} from "./views/articles.js";
 
 export function ensureChat(card) {
   const id = card.conversation_id;
@@ -59,7 +60,8 @@ export function addEvent(chat, e, live) {
   const kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";
   const line = {
     seq: e.seq, clientId: e.client_id || null, kind, head: head(e), text: e.text || "", pending: false,
-    buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null
+    buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
+    ...articleLine(e)
   };
   const later = chat.lines.findIndex((other) => other.seq !== null && other.seq > e.seq);
   chat.lines.splice(later < 0 ? chat.lines.length : later, 0, line);

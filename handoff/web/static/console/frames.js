@@ -8,6 +8,7 @@ import {auditHandlers} from "./audit.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
+import {articlesFound} from "./views/articles.js";
 
 const REFUSAL_SHOWN_MS = 6000;
 
@@ -15,6 +16,7 @@ const handlers = {
   welcome(frame) {
     state.attempt = 0;
     state.agent = frame.agent;
+    state.linkOrigins = frame.link_origins || [];
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
     if (state.view === "sign-in") state.view = "desk";
@@ -99,6 +101,10 @@ const handlers = {
   event(frame) {
     const chat = state.chats[frame.conversation_id];
     if (chat) addEvent(chat, frame, true);
+  },
+
+  articles(frame) {
+    articlesFound(frame);
   },
 
   ack(frame) {

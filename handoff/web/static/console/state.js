@@ -7,7 +7,9 @@ export const SESSION = "bolt-console:session";
 export const state = {
   socket: null, attempt: 0, pendingLogin: null, signedOut: false,
   view: "sign-in", signInError: "", connection: "", announce: "", sound: false,
-  agent: null, queue: [], offers: {}, chats: {}, order: [], active: null
+  agent: null, queue: [], offers: {}, chats: {}, order: [], active: null,
+  // The help center's origins, whose article links open; the agent's latest article search.
+  linkOrigins: [], articleSearch: null
 };
 
 let draw = () => {};

@@ -7,6 +7,7 @@ import {Composer} from "./composer.js";
 import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
 import {CustomerHistory} from "./history.js";
+import {ArticleCards, ArticleSearch} from "./articles.js";
 import {t} from "../../shared/texts.js";
 
 function select(id) {
@@ -30,7 +31,8 @@ function Line({line}) {
     <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
       <div class="who">${line.head}</div>
-      <p class="text">${line.text}</p>
+      ${line.text ? html`<p class="text">${line.text}</p>` : null}
+      ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
     </div>`;
 }
@@ -104,6 +106,7 @@ function Panel({id, chat, selected}) {
         </div>
         <${CustomerHistory} chat=${chat}/>
         <${Notes} chat=${chat}/>
+        <${ArticleSearch} chat=${chat}/>
         <${Transfer} id=${id}/>
         <${Resolve} id=${id}/>
       </div>
