@@ -6,6 +6,10 @@ user's language, offers the FAQ topics that really are close (each at least `CLO
 answering threshold probable), and offers a person where the account has live chat, else a web
 ticket where it has one. It never answers a topic it was not sure of, and never hands over by
 itself: the user chooses.
+
+When the help center's articles may answer the question (actions/articles.py), Bolt says so and
+shows up to three of them instead; the person or the web ticket then comes with the articles, for
+when the user finds them not helpful.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.accounts.check import AccountCheck
 from actions.alternatives import topic_buttons
+from actions.articles import article_message, suggestions_for
 from actions.messages import render
 from actions.services import services
 from bolt.core import logs
@@ -75,17 +80,28 @@ class ActionAbstain(Action):
     ) -> List[EventType]:
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
         parse_data = tracker.latest_message or {}
-        not_ours = (parse_data.get("intent") or {}).get("name") == NOT_OURS
-        dispatcher.utter_message(text=render("abstain_not_ours" if not_ours else "abstain",
-                                             language))
+        intent = (parse_data.get("intent") or {}).get("name")
+        not_ours = intent == NOT_OURS
+        suggested = await suggestions_for(parse_data.get("text") or "", language, intent,
+                                          tracker.sender_id, tracker.get_slot("user_id"))
+        offers = way_on(await services().check(tracker), language)
+        if suggested:
+            not_helpful = offers or [{"text": render("articles_not_helpful", language)}]
+            dispatcher.utter_message(**article_message(render("abstain_articles", language),
+                                                       suggested, not_helpful))
+        else:
+            dispatcher.utter_message(text=render("abstain_not_ours" if not_ours else "abstain",
+                                                 language))
         topics = [] if not_ours else close_topics(parse_data)
         decision = parse_data.get("abstention") or {}
         log.info("answer.abstained", language=language, not_ours=not_ours,
                  label=decision.get("label"), confidence=decision.get("confidence"),
-                 threshold=decision.get("threshold"), topics_offered=len(topics))
+                 threshold=decision.get("threshold"), topics_offered=len(topics),
+                 articles_offered=len(suggested))
         if topics:
             dispatcher.utter_message(text=render("abstain_close", language),
                                      buttons=topic_buttons(topics, language))
-        for message in way_on(await services().check(tracker), language):
-            dispatcher.utter_message(**message)
+        if not suggested:
+            for message in offers:
+                dispatcher.utter_message(**message)
         return []

@@ -1,16 +1,18 @@
-"""A user's data across Bolt's three stores, for `bolt privacy` (docs/privacy.md): exported as
+"""A user's data across Bolt's stores, for `bolt privacy` (docs/privacy.md): exported as
 JSON, erased, and the retention sweep run by hand.
 
 The stores: the hub's database (BOLT_HUB_DATABASE_URL: conversations, events and notes,
 tickets, resolutions, and the audit log), Rasa's tracker store (BOLT_TRACKER_STORE_URL, else
-the SQLite file `bolt run` gives Rasa), and the account directory (BOLT_ACCOUNTS_DATABASE_URL).
-A user is a help-center user id; their Rasa trackers are those of their hub conversations (Rasa
-talks to users only through the hub, which names each conversation). Exports and erasures are
-recorded in the audit log.
+the SQLite file `bolt run` gives Rasa), the account directory (BOLT_ACCOUNTS_DATABASE_URL), and
+the article store's suggestion log (BOLT_ARTICLES_URL: the questions Bolt searched articles for).
+A user is a help-center user id; their Rasa trackers and logged questions are those of their hub
+conversations (Rasa talks to users only through the hub, which names each conversation), and
+their logged questions also carry their id. Exports and erasures are recorded in the audit log.
 """
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
+from bolt.articles import store as articles_store
+from bolt.articles.settings import articles_url
 from bolt.core.private_files import private_sqlite
 from bolt.core.settings import Settings
 
@@ -44,6 +48,7 @@ class Stores:
     trackers: Engine
     directory: SqlAccountDirectory
     settings: Settings
+    articles: Optional[Engine] = None  # the article store, when there is one
 
     @classmethod
     def open(cls, environ: Optional[Mapping[str, str]] = None) -> "Stores":
@@ -66,13 +71,16 @@ class Stores:
                    retention=Retention(repository, audit, settings.retention_days,
                                        settings.audit_retention_days),
                    trackers=create_engine(trackers_url, future=True, hide_parameters=True),
-                   directory=directory, settings=settings)
+                   directory=directory, settings=settings,
+                   articles=articles_store.existing_store(articles_url(env)))
 
     def close(self) -> None:
         self.repository.close()
         self.repository.engine.dispose()
         self.trackers.dispose()
         self.directory.dispose()
+        if self.articles is not None:
+            self.articles.dispose()
 
 
 def export(stores: Stores, user_id: str, actor: Actor) -> Dict[str, Any]:
@@ -92,8 +100,11 @@ def export(stores: Stores, user_id: str, actor: Actor) -> Dict[str, Any]:
     stores.audit.record(actor, DATA_EXPORTED, user_id=user_id,
                         conversations=len(hub["conversations"]), tickets=len(hub["tickets"]),
                         trackers=len(trackers), directory_entries=len(directory))
+    questions = (articles_store.suggestions_of(stores.articles, user_id, senders)
+                 if stores.articles is not None else [])
     return {"user_id": user_id, "exported_at": datetime.utcnow().isoformat() + "Z",
-            "hub": hub, "rasa_trackers": trackers, "account_directory": directory}
+            "hub": hub, "rasa_trackers": trackers, "account_directory": directory,
+            "article_suggestions": questions}
 
 
 def erase(stores: Stores, user_id: str, actor: Actor) -> Dict[str, int]:
@@ -109,8 +120,11 @@ def erase(stores: Stores, user_id: str, actor: Actor) -> Dict[str, int]:
         with stores.trackers.begin() as connection:
             tracker_events = tracker_privacy.delete_senders(connection, senders)
     directory_entries = stores.directory.erase_user(user_id)
+    questions = (articles_store.erase_suggestions(stores.articles, user_id, senders)
+                 if stores.articles is not None else 0)
     hub = privacy.erase(stores.repository, user_id)
-    erased = {**hub, "tracker_events": tracker_events, "directory_entries": directory_entries}
+    erased = {**hub, "tracker_events": tracker_events, "directory_entries": directory_entries,
+              "article_questions": questions}
     stores.audit.record(actor, DATA_ERASED, user_id=user_id, **erased)
     return erased
 
@@ -124,7 +138,10 @@ def retention_due(stores: Stores) -> Dict[str, Dict[str, int]]:
         with stores.trackers.connect() as connection:
             trackers = tracker_privacy.count_due(
                 connection, tracker_privacy.cutoff(stores.settings.retention_days))
-    return {"hub": stores.retention.due(), "rasa_trackers": trackers}
+    questions = (articles_store.suggestions_before(stores.articles, suggestion_cutoff(stores))
+                 if stores.articles is not None else 0)
+    return {"hub": stores.retention.due(), "rasa_trackers": trackers,
+            "article_suggestions": {"questions": questions}}
 
 
 def sweep(stores: Stores) -> Dict[str, Dict[str, int]]:
@@ -133,5 +150,14 @@ def sweep(stores: Stores) -> Dict[str, Dict[str, int]]:
 
     senders, events = tracker_privacy.sweep(
         stores.trackers, tracker_privacy.cutoff(stores.settings.retention_days))
+    questions = (articles_store.forget_suggestions_before(stores.articles,
+                                                          suggestion_cutoff(stores))
+                 if stores.articles is not None else 0)
     return {"hub": stores.retention.sweep(),
-            "rasa_trackers": {"conversations": len(senders), "events": events}}
+            "rasa_trackers": {"conversations": len(senders), "events": events},
+            "article_suggestions": {"questions": questions}}
+
+
+def suggestion_cutoff(stores: Stores) -> float:
+    """Logged questions older than this (seconds since the epoch) are past retention."""
+    return time.time() - stores.settings.retention_days * 86400

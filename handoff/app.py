@@ -162,6 +162,10 @@ async def _sweep(hub: Hub, seconds: float) -> None:
             swept = await asyncio.to_thread(hub.retention.sweep)
             if any(swept.values()):
                 log.info("retention.swept", deleted=swept)
+            questions = await asyncio.to_thread(hub.articles.forget_questions,
+                                                hub.settings.retention_days)
+            if questions:
+                log.info("retention.swept", deleted={"article_questions": questions})
         except Exception:  # the next sweep tries again
             log.exception("retention.sweep_failed")
         await asyncio.sleep(seconds)

@@ -8,6 +8,8 @@
 | BOLT_RASA_URL                 | http://$BOLT_RASA_HOST:$BOLT_RASA_PORT    | the Rasa server (REST channel and HTTP API)     |
 | BOLT_HUB_RASA_TIMEOUT         | 10 (seconds)                              | longest wait for one bot reply                  |
 | BOLT_HUB_ALLOWED_ORIGINS      | http://127.0.0.1:5080,http://localhost:5080 | comma-separated Origins allowed on the sockets; `*` allows any |
+| BOLT_HELP_CENTER_ORIGINS      | BOLT_HUB_ALLOWED_ORIGINS (without `*`)    | the origins whose article links the sidebar and console open |
+| BOLT_ARTICLES_URL (bolt/articles/settings.py) | sqlite:///$BOLT_STATE_DIR/articles.sqlite3 | the article store agents search |
 | BOLT_HUB_MAX_FRAME_BYTES      | 16384                                     | larger frames get an error frame                |
 | BOLT_HUB_MAX_TEXT_CHARS       | 4000                                      | longest message text                            |
 | BOLT_HUB_RATE_PER_SECOND      | 5                                         | sustained frames per second per connection and per identity |
@@ -44,7 +46,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
 
+from bolt.articles.settings import articles_url
 from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
 from bolt.core.settings import Settings, positive_number
@@ -105,6 +109,8 @@ class HubSettings:
     retention_sweep_seconds: float = 3600.0
     log_format: str = "text"
     log_level: str = "info"
+    help_center_origins: Tuple[str, ...] = ()
+    articles_url: str = "sqlite://"
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -135,13 +141,14 @@ class HubSettings:
         )
         default_origins = f"http://127.0.0.1:{bolt.hub_port},http://localhost:{bolt.hub_port}"
         origins = env.get("BOLT_HUB_ALLOWED_ORIGINS") or default_origins
+        allowed_origins = tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
         return cls(
             host=bolt.host,
             port=bolt.hub_port,
             database_url=database_url,
             rasa_url=(env.get("BOLT_RASA_URL") or bolt.rasa_url).rstrip("/"),
             rasa_timeout=positive_number(env, "BOLT_HUB_RASA_TIMEOUT", 10.0),
-            allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+            allowed_origins=allowed_origins,
             max_frame_bytes=int(positive_number(env, "BOLT_HUB_MAX_FRAME_BYTES", 16384)),
             max_text_chars=int(positive_number(env, "BOLT_HUB_MAX_TEXT_CHARS", 4000)),
             rate_per_second=positive_number(env, "BOLT_HUB_RATE_PER_SECOND", 5.0),
@@ -181,7 +188,33 @@ class HubSettings:
             retention_sweep_seconds=bolt.retention_sweep_seconds,
             log_format=bolt.log_format,
             log_level=bolt.log_level,
+            help_center_origins=help_center_origins(
+                env.get("BOLT_HELP_CENTER_ORIGINS") or "", allowed_origins),
+            articles_url=articles_url(env),
         )
+
+
+def help_center_origins(configured: str, allowed_origins: Tuple[str, ...]) -> Tuple[str, ...]:
+    """The origins of the help center's own pages, whose links a card opens: those configured,
+    else the pages allowed on the sockets (`*`, any page, names no help center)."""
+    named = [o for o in configured.split(",") if o.strip()] or [
+        o for o in allowed_origins if o != "*"]
+    return tuple(dict.fromkeys(filter(None, (origin_of(o) for o in named))))
+
+
+def origin_of(url: str) -> Optional[str]:
+    """`scheme://host[:port]` of a web address as browsers compare them (lower case, no default
+    port), or None for anything that is not http(s)."""
+    parsed = urlsplit(url.strip())
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
+        return None
+    try:
+        port = parsed.port
+    except ValueError:
+        return None
+    default = {"http": 80, "https": 443}[parsed.scheme.lower()]
+    host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
+    return f"{parsed.scheme.lower()}://{host}" + (f":{port}" if port and port != default else "")
 
 
 def _password_cost(env: Mapping[str, str]) -> PasswordCost:

@@ -47,6 +47,12 @@ class Suggestion:
     def logged(self) -> store.Suggested:
         return store.Suggested(self.source, self.external_id, self.anchor, self.score)
 
+    def card(self) -> Dict[str, str]:
+        """The suggestion as a conversation carries it (docs/protocol.md, article cards)."""
+        return {"title": self.title, "heading": self.heading, "snippet": self.snippet,
+                "url": self.url, "source": self.source, "article_id": self.external_id,
+                "anchor": self.anchor, "language": self.language}
+
 
 class ArticleSearch:
     """The sections of the store, indexed per language, kept in step with the store."""
@@ -103,6 +109,22 @@ class ArticleSearch:
     def search(self, question: str, language: str, limit: int = DEFAULT_LIMIT
                ) -> List[Suggestion]:
         return [s for s in self.ranked(question, language, limit) if s.score >= self.floor]
+
+    def find(self, source: str, external_id: str, anchor: str, language: str
+             ) -> Optional[Suggestion]:
+        """One section by its article and anchor, its first sentence as the snippet (an agent
+        sends it to a user), or None when the store no longer has it."""
+        self.refresh()
+        index = self._indexes.get(language)
+        for section in index.sections if index else ():
+            if (section.source, section.external_id, section.anchor) == (
+                    source, external_id, anchor):
+                return Suggestion(
+                    title=section.article_title, heading=section.heading, url=section.link,
+                    snippet=section.sentences[0][0] if section.sentences else "", score=0.0,
+                    source=section.source, external_id=section.external_id,
+                    anchor=section.anchor, language=section.language)
+        return None
 
 
 def _suggestion(hit: Hit, index: LanguageIndex) -> Suggestion:

@@ -18,9 +18,10 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
     Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
-    delete, event, func, insert, select, update,
+    delete, event, func, insert, inspect, or_, select, update,
 )
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
+from sqlalchemy.sql.elements import ColumnElement
 
 from bolt.articles.model import ArticleIn, StoredArticle
 from bolt.articles.sections import Section
@@ -73,7 +74,8 @@ sections = Table(
 
 # What Bolt suggested for a question (one row per suggested section, ranked), or that it had
 # nothing to suggest (one row without an article). Filled by the conversation; read by
-# `bolt articles report`.
+# `bolt articles report`. The question is the user's own words: each row names its conversation
+# and, for a signed-in user, the user, so that the retention sweep and `bolt privacy` reach it.
 suggestions = Table(
     "article_suggestions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -85,7 +87,11 @@ suggestions = Table(
     Column("anchor", String(200)),
     Column("rank", Integer),
     Column("score", Float),
+    Column("conversation_id", String(64), index=True),
+    Column("user_id", String(200), index=True),
 )
+# Columns added to a table after its first release: added to a store made before them.
+ADDED_COLUMNS = {"article_suggestions": ("conversation_id", "user_id")}
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,25 @@ def open_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    present = {table: {column["name"] for column in inspect(engine).get_columns(table)}
+               for table in ADDED_COLUMNS}
+    with engine.begin() as connection:
+        for table_name, names in ADDED_COLUMNS.items():
+            table = metadata.tables[table_name]
+            for name in names:
+                if name in present[table_name]:
+                    continue
+                column = table.c[name]
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {table_name} ADD COLUMN {name} {kind}")
+                connection.exec_driver_sql(
+                    f"CREATE INDEX IF NOT EXISTS ix_{table_name}_{name} ON {table_name} ({name})")
 
 
 def existing_store(url: str) -> Optional[Engine]:
@@ -289,14 +313,57 @@ class Suggested:
 
 
 def record_suggestions(engine: Engine, question: str, language: str,
-                       suggested: Iterable[Suggested], at: Optional[float] = None) -> None:
-    """Logs what was suggested for a question; nothing suggested is logged as such."""
+                       suggested: Iterable[Suggested], at: Optional[float] = None,
+                       conversation_id: Optional[str] = None,
+                       user_id: Optional[str] = None) -> None:
+    """Logs what was suggested for a question in a conversation (of a signed-in user: their
+    id); nothing suggested is logged as such."""
     when = time.time() if at is None else at
-    rows = [{"at": when, "language": language, "question": question, "source": s.source,
-             "external_id": s.external_id, "anchor": s.anchor, "rank": rank, "score": s.score}
+    asked = {"at": when, "language": language, "question": question,
+             "conversation_id": conversation_id, "user_id": user_id}
+    rows = [{**asked, "source": s.source, "external_id": s.external_id, "anchor": s.anchor,
+             "rank": rank, "score": s.score}
             for rank, s in enumerate(suggested, start=1)]
     if not rows:
-        rows = [{"at": when, "language": language, "question": question, "source": None,
-                 "external_id": None, "anchor": None, "rank": None, "score": None}]
+        rows = [{**asked, "source": None, "external_id": None, "anchor": None, "rank": None,
+                 "score": None}]
     with engine.begin() as connection:
         connection.execute(insert(suggestions), rows)
+
+
+def _of_user(user_id: str, conversation_ids: Sequence[str]) -> ColumnElement:
+    held = suggestions.c.user_id == user_id
+    return or_(held, suggestions.c.conversation_id.in_(list(conversation_ids))) \
+        if conversation_ids else held
+
+
+def suggestions_of(engine: Engine, user_id: str, conversation_ids: Sequence[str] = ()
+                   ) -> List[Dict[str, object]]:
+    """The logged questions of a user (by their id, or their conversations'), oldest first,
+    for `bolt privacy export`."""
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(
+            select(suggestions).where(_of_user(user_id, conversation_ids))
+            .order_by(suggestions.c.at, suggestions.c.id))]
+
+
+def erase_suggestions(engine: Engine, user_id: str, conversation_ids: Sequence[str] = ()
+                      ) -> int:
+    """Deletes the logged questions of a user (by their id, or their conversations')."""
+    with engine.begin() as connection:
+        return connection.execute(
+            delete(suggestions).where(_of_user(user_id, conversation_ids))).rowcount or 0
+
+
+def suggestions_before(engine: Engine, cutoff: float) -> int:
+    """How many logged questions are older than `cutoff` (seconds since the epoch)."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(suggestions)
+                                  .where(suggestions.c.at < cutoff)).scalar() or 0
+
+
+def forget_suggestions_before(engine: Engine, cutoff: float) -> int:
+    """Deletes the logged questions older than `cutoff`, for the retention sweep."""
+    with engine.begin() as connection:
+        return connection.execute(
+            delete(suggestions).where(suggestions.c.at < cutoff)).rowcount or 0

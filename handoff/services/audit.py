@@ -1,8 +1,8 @@
 """The audit log: who did what, when and from where.
 
 Recorded: agent administration (`bolt agents`), what agents do beyond their own chats (claiming
-a waiting chat, transferring one, a supervisor reading a chat that is not theirs), content
-published, a user's data exported or erased, the retention job's deletions, and the hub's
+a waiting chat, transferring one, a supervisor reading a chat that is not theirs), the shared
+replies supervisors add, edit and delete, content published, a user's data exported or erased, the retention job's deletions, and the hub's
 settings that decide who may do what, whenever a hub starts with them changed. Each entry has an
 actor (an agent's sign-in name, the operating-system user of the command line, or `bolt` for the
 hub's own jobs), an action from ACTIONS, a small JSON object of details, and an origin (the
@@ -39,10 +39,13 @@ DATA_EXPORTED = "privacy.exported"
 DATA_ERASED = "privacy.erased"
 RETENTION_SWEPT = "retention.swept"
 SETTINGS_CHANGED = "settings.changed"
+REPLY_CREATED = "reply.created"
+REPLY_EDITED = "reply.edited"
+REPLY_DELETED = "reply.deleted"
 ACTIONS = frozenset({
     AGENT_ADDED, AGENT_PASSWORD_CHANGED, AGENT_DISABLED, AGENT_REMOVED, CHAT_CLAIMED,
     CHAT_TRANSFERRED, CHAT_VIEWED, CONTENT_PUBLISHED, DATA_EXPORTED, DATA_ERASED, RETENTION_SWEPT,
-    SETTINGS_CHANGED,
+    SETTINGS_CHANGED, REPLY_CREATED, REPLY_EDITED, REPLY_DELETED,
 })
 # Details are a few names and numbers; anything larger is a mistake, refused before it is kept.
 MAX_DETAILS_BYTES = 4096
@@ -97,10 +100,13 @@ class Audit:
         self.repository.writer.call(add)
 
     def entries(self, since: Optional[datetime] = None, actor: Optional[str] = None,
-                action: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
-        """The newest first, at most MAX_ENTRIES."""
+                action: Optional[str] = None, limit: int = 100,
+                before: Optional[int] = None) -> List[Dict[str, Any]]:
+        """The newest first (older than entry `before`, for the next page), at most
+        MAX_ENTRIES."""
         with self.repository.engine.connect() as connection:
-            return audit_log.read(connection, since, actor, action, min(limit, MAX_ENTRIES))
+            return audit_log.read(connection, since, actor, action, min(limit, MAX_ENTRIES),
+                                  before)
 
     def record_settings(self, settings: Mapping[str, Any]) -> bool:
         """Records the access settings a hub starts with when they differ from the last

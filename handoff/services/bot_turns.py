@@ -1,5 +1,6 @@
 """The user messages waiting for the bot, per conversation: asked one at a time, in the order
-the user sent them, by one task per conversation that ends when none is left waiting.
+the user sent them, by one task per conversation that ends when none is left waiting; what
+else is said in the bot's name (an offer after "not helpful") takes its turn among them.
 
 While Rasa does not answer, the message at the head is asked again after a growing wait (the
 user is told once, and offered a person or a ticket), for as long as `keep_seconds`; the
@@ -12,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple, Union
 
 from handoff.services.tasks import BackgroundTasks
 
 Turn = Tuple[str, Any]  # what is sent to Rasa, and the visitor who said it
 Replies = List[Dict[str, Any]]
+Work = Callable[[], Awaitable[None]]  # something else said in the bot's name, in its turn
 
 # Waits before asking Rasa again (the last one repeated).
 RETRY_SECONDS = (1.0, 2.0, 4.0, 5.0)
@@ -41,21 +43,35 @@ class BotTurns:
         self.keep_seconds = keep_seconds
         self.most_waiting = most_waiting
         self.clock = clock
-        self.waiting: Dict[str, Deque[Turn]] = {}
+        self.waiting: Dict[str, Deque[Union[Turn, Work]]] = {}
 
     def add(self, conversation_id: str, turn: Turn) -> None:
         waiting = self.waiting.get(conversation_id)
-        if waiting is None:
-            waiting = self.waiting[conversation_id] = deque((turn,))
-            self.background.spawn(self._take_turns(conversation_id, waiting))
-        elif len(waiting) >= self.most_waiting:
+        if waiting is not None and len(waiting) >= self.most_waiting:
             self.unavailable(conversation_id, turn)
         else:
-            waiting.append(turn)
+            self._queue(conversation_id, turn)
 
-    async def _take_turns(self, conversation_id: str, waiting: Deque[Turn]) -> None:
+    def add_work(self, conversation_id: str, work: Work) -> None:
+        """`work` done in the conversation's turn, after what waits before it."""
+        self._queue(conversation_id, work)
+
+    def _queue(self, conversation_id: str, entry: Union[Turn, Work]) -> None:
+        waiting = self.waiting.get(conversation_id)
+        if waiting is None:
+            waiting = self.waiting[conversation_id] = deque((entry,))
+            self.background.spawn(self._take_turns(conversation_id, waiting))
+        else:
+            waiting.append(entry)
+
+    async def _take_turns(self, conversation_id: str,
+                          waiting: Deque[Union[Turn, Work]]) -> None:
         try:
             while waiting:
+                if callable(waiting[0]):
+                    work = waiting.popleft()
+                    await work()
+                    continue
                 replies = await self._asked_until_answered(conversation_id, waiting)
                 if replies is None:  # Rasa has not answered for keep_seconds: none is kept
                     waiting.clear()
@@ -67,7 +83,7 @@ class BotTurns:
                 del self.waiting[conversation_id]
 
     async def _asked_until_answered(self, conversation_id: str,
-                                    waiting: Deque[Turn]) -> Optional[Replies]:
+                                    waiting: Deque[Any]) -> Optional[Replies]:
         waits, wait, failing_since = iter(self.retry_seconds), 0.0, None
         while True:
             replies = await self.ask(conversation_id, waiting[0])

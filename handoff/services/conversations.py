@@ -32,6 +32,9 @@ from handoff.wire.protocol import Frame, ProtocolError
 SUMMARY_MESSAGES = 5
 # Events of a replay read and queued at a time (each page once the client took the last one).
 REPLAY_PAGE = 200
+# The event kind of a user's "helpful / not helpful" on one of Bolt's messages, which a learning
+# loop reads (docs/protocol.md).
+FEEDBACK = "feedback"
 log = logs.get_logger(__name__)
 
 
@@ -178,6 +181,36 @@ class Conversations:
             return None
         self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
         return replies
+
+    # --- whether an answer helped ----------------------------------------------------------------
+
+    def feedback(self, visitor: Visitor, frame: Frame) -> None:
+        """Records whether one of Bolt's messages helped: one record per message, the first
+        (a second is stored as nothing new). "Not helpful" on a message that says what to offer
+        then (the articles' person or web ticket, actions/articles.py) offers it, while the bot
+        holds the conversation."""
+        conversation_id = self._conversation_id(visitor)
+        rated = self.repository.event(conversation_id, frame["seq"])
+        if rated is None or rated.kind != "message" or rated.speaker != "bot":
+            raise ProtocolError("not_found", "no such message of Bolt's in this conversation",
+                                field="seq")
+        helpful = frame["helpful"]
+        _, duplicate, conversation = self.timeline.record(
+            conversation_id, FEEDBACK, "user", data={"about": rated.seq, "helpful": helpful},
+            client_id=f"{FEEDBACK}:{rated.seq}")
+        log.info("answer.feedback", helpful=helpful, duplicate=duplicate)
+        if duplicate or helpful or not bot_answers(Owner(conversation.owner)):
+            return
+        offers = ((rated.data or {}).get("custom") or {}).get("not_helpful") or []
+        if offers:
+            # In turn with the bot's answers, so that the offer follows the answer being given.
+            self.bot_turns.add_work(conversation_id, lambda: self._offer(conversation_id, offers))
+
+    async def _offer(self, conversation_id: str, offers: List[Dict[str, Any]]) -> None:
+        for offer in offers:
+            data = {"buttons": offer["buttons"]} if offer.get("buttons") else None
+            await self.timeline.relay(conversation_id, "message", "bot",
+                                      text=offer.get("text"), data=data)
 
     def _bot_unavailable(self, conversation_id: str, turn: Turn) -> None:
         conversation, visitor = self.repository.conversation(conversation_id), turn[1]

@@ -12,7 +12,7 @@ from handoff.services.agent_view import AgentView, may_see, ticket_visible, with
 from handoff.services.agents import DEMO_AGENT
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.audit import (
-    CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
+    ACTIONS, CHAT_CLAIMED, CHAT_TRANSFERRED, CHAT_VIEWED, Audit, agent_actor,
 )
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -45,7 +45,7 @@ class Desk:
                  grace_seconds: float, demo: bool = False,
                  password_cost: PasswordCost = STRONG, session_hours: float = 12.0,
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
-                 *, audit: Audit) -> None:
+                 *, audit: Audit, link_origins: Tuple[str, ...] = ()) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -58,6 +58,7 @@ class Desk:
         self.grace_seconds = grace_seconds
         self.demo = demo
         self.audit = audit
+        self.link_origins = link_origins  # whose article links the console opens
         self.grace: Dict[int, asyncio.TimerHandle] = {}
         # This hub's signed-in sockets: the hash of the session each signed in with.
         self.session_of: Dict[Connection, str] = {}
@@ -136,6 +137,7 @@ class Desk:
             "type": "welcome", "agent": agent.card(), "session": session,
             "chats": [conversation_card(c, self.repository)
                       for c in self.repository.held_by(agent.id)],
+            "link_origins": list(self.link_origins),
         })
         view.deliver(self.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)
@@ -370,7 +372,8 @@ class Desk:
             if since.tzinfo is not None:
                 since = since.astimezone(timezone.utc).replace(tzinfo=None)
         return {"type": "audit", "entries": self.audit.entries(
-            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100)}
+            since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100,
+            frame.get("before")), "actions": sorted(ACTIONS)}
 
     def tickets(self, agent: Agent) -> Dict[str, Any]:
         held = self._held_ids(agent)

@@ -5,7 +5,7 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search).
+chats (a customer's history, search), Replies the canned replies agents share.
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from typing import Callable, Optional, Tuple
 from handoff.config import HubSettings
 from handoff.metrics import Metrics
 from handoff.services import topics
+from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
+from handoff.services.articles import Articles
 from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -27,6 +29,7 @@ from handoff.services.handoffs import Handoffs
 from handoff.services.lookups import Lookups
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
+from handoff.services.replies import Replies
 from handoff.services.retention import Retention
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
@@ -51,6 +54,8 @@ class Hub:
     audit: Audit
     retention: Retention
     lookups: Lookups
+    replies: Replies
+    articles: Articles
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -72,7 +77,7 @@ class Hub:
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
-                    audit=audit)
+                    audit=audit, link_origins=settings.help_center_origins)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
@@ -81,7 +86,10 @@ class Hub:
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
                                        settings.audit_retention_days, clock),
-                   lookups=Lookups(repository, audit))
+                   lookups=Lookups(repository, audit),
+                   replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
+                                   clock),
+                   articles=Articles(settings.articles_url, timeline))
 
     def start(self) -> None:
         self.desk.start()

@@ -20,10 +20,13 @@ def add(connection: Connection, at: datetime, actor: str, action: str,
 
 
 def read(connection: Connection, since: Optional[datetime] = None, actor: Optional[str] = None,
-         action: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
-    """The newest entries first. `action` matches a whole name or, ending in ".", a family
-    ("agent." matches every agent.* action)."""
+         action: Optional[str] = None, limit: int = 100,
+         before: Optional[int] = None) -> List[Dict[str, Any]]:
+    """The newest entries first, older than the entry numbered `before` if given. `action`
+    matches a whole name or, ending in ".", a family ("agent." matches every agent.* action)."""
     query = select(TABLE)
+    if before is not None:
+        query = query.where(TABLE.c.id < before)
     if since is not None:
         query = query.where(TABLE.c.at >= since)
     if actor:

@@ -149,6 +149,11 @@ class Repository:
         with self.sessions() as session:
             return list(session.execute(query).scalars())
 
+    def event(self, conversation_id: str, seq: int) -> Optional[Event]:
+        with self.sessions() as session:
+            return session.execute(select(Event).where(
+                Event.conversation_id == conversation_id, Event.seq == seq)).scalar_one_or_none()
+
     def waiting(self) -> List[Conversation]:
         return list(self._in_this_moment("waiting", self._read_waiting))
 

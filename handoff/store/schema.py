@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
     UniqueConstraint, false,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -189,6 +190,29 @@ class AuditEntry(Base):
     action = Column(String(64), nullable=False)
     details = Column(JSON, nullable=False)
     origin = Column(String(128), nullable=False)  # a client address, or "command line"
+
+
+class Reply(Base):
+    """A canned reply agents insert by its code (handoff/services/replies.py): shared (no agent,
+    everyone's, edited by supervisors) or one agent's own. A code names one reply per language
+    among the shared ones, and one per language among each agent's own."""
+
+    __tablename__ = "replies"
+    __table_args__ = (
+        Index("uq_replies_shared_code", "language", "code", unique=True,
+              sqlite_where=sql("agent_id IS NULL"), postgresql_where=sql("agent_id IS NULL")),
+        Index("uq_replies_personal_code", "agent_id", "language", "code", unique=True,
+              sqlite_where=sql("agent_id IS NOT NULL"),
+              postgresql_where=sql("agent_id IS NOT NULL")),
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=True)
+    language = Column(String(8), nullable=False)
+    code = Column(String(32), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_by = Column(String(128), nullable=False)  # an agent's sign-in name, or "bolt"
 
 
 class DailyCounts(Base):

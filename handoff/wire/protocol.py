@@ -52,6 +52,8 @@ TEXT = Field(str, max_chars=None)
 ID = Field(str)
 OPTIONAL_ID = Field(str, required=False)
 CONVERSATION = {"conversation_id": ID}
+LANGUAGE = Field(str, choices=SUPPORTED_LANGUAGES)
+CODE = Field(str, max_chars=40)  # what handoff/services/replies.py takes as a reply's code
 
 CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "hello": {"token": Field(str, required=False, max_chars=4096),
@@ -65,6 +67,7 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "request_agent": {},
     "leave_queue": {},
     "ticket": {},
+    "feedback": {"seq": Field(int), "helpful": Field(bool)},
     "ping": {},
 }
 
@@ -87,7 +90,7 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "ticket": {"ticket_id": ID},
     "audit": {"since": Field(str, required=False, max_chars=40), "actor": OPTIONAL_ID,
               "action": Field(str, required=False, max_chars=64),
-              "limit": Field(int, required=False)},
+              "limit": Field(int, required=False), "before": Field(int, required=False)},
     "customer_history": CONVERSATION,
     "transcript": CONVERSATION,
     "search": {"query": Field(str, max_chars=200),
@@ -98,6 +101,17 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
                "since": Field(str, required=False, max_chars=40),
                "until": Field(str, required=False, max_chars=40),
                "page": Field(int, required=False)},
+    "replies": {"language": LANGUAGE},
+    "reply_add": {"client_id": ID, "language": LANGUAGE, "code": CODE, "text": TEXT,
+                  "shared": Field(bool, required=False)},
+    "reply_edit": {"client_id": ID, "reply_id": Field(int), "code": Field(str, required=False,
+                                                                       max_chars=40),
+                   "text": Field(str, required=False, max_chars=None)},
+    "reply_delete": {"client_id": ID, "reply_id": Field(int)},
+    "articles": {"query": TEXT, "language": Field(str, choices=SUPPORTED_LANGUAGES)},
+    "send_article": {**CONVERSATION, "client_id": ID, "source": Field(str, max_chars=200),
+                     "article_id": Field(str, max_chars=200), "anchor": Field(str, max_chars=200),
+                     "language": Field(str, choices=SUPPORTED_LANGUAGES)},
     "sign_out": {},
     "ping": {},
 }

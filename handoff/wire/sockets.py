@@ -220,6 +220,8 @@ class ChatSocket(Socket[Visitor]):
             conversations.leave_queue(visitor)
         elif frame.type == "ticket":
             conversations.ticket(visitor)
+        elif frame.type == "feedback":
+            conversations.feedback(visitor, frame)
         return None
 
     def hello(self, frame: Frame) -> None:
@@ -247,6 +249,7 @@ class ChatSocket(Socket[Visitor]):
             "language": conversation.language, "last_seq": conversation.last_seq,
             "identity": {"anonymous": identity is None,
                          "name": identity.name if identity else None},
+            "link_origins": list(hub.settings.help_center_origins),
         }
         if resume_key:
             welcome["resume_key"] = resume_key
@@ -343,10 +346,22 @@ class AgentSocket(Socket[Agent]):
                                                origin=self.address)
         elif kind == "search":
             return self.hub.lookups.search(agent, frame)
+        elif kind == "replies":
+            return self.hub.replies.listing(agent, frame["language"])
+        elif kind == "reply_add":
+            return self.hub.replies.add(agent, frame, origin=self.address)
+        elif kind == "reply_edit":
+            return self.hub.replies.edit(agent, frame, origin=self.address)
+        elif kind == "reply_delete":
+            return self.hub.replies.delete(agent, frame, origin=self.address)
         elif kind == "tickets":
             return desk.tickets(agent)
         elif kind == "ticket":
             return desk.ticket(agent, frame["ticket_id"])
+        elif kind == "articles":
+            return self.hub.articles.find(frame["query"], frame["language"])
+        elif kind == "send_article":
+            return self.hub.articles.send(agent, frame)
         return None
 
     def rate_keys(self) -> List[str]:

@@ -13,6 +13,9 @@ from typing import Iterator
 
 import pytest
 
+from bolt.articles.demo import import_demo
+from bolt.articles.importing import import_source
+from bolt.articles.store import open_engine
 from bolt.processes import bolt_services
 from bolt.core.settings import Settings
 from handoff.services.agents import add_agent, open_repository
@@ -27,6 +30,8 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPOSITORY / "results" / "screenshots"
 # Every wait for the page to show something; the bot's first answer can take a while.
 WAIT_MS = 30_000
+TEST_HELP_CENTER = REPOSITORY / "tests" / "data" / "help_center" / "export"
+TEST_HELP_CENTER_ORIGIN = "https://help.tasklane.example"
 
 
 def pytest_collection_modifyitems(items):
@@ -60,10 +65,18 @@ def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]
     the tests sign in as; demo mode on, asked for, so that the demo page offers its demo users."""
     state = tmp_path_factory.mktemp("state")
     settings = settings_on_free_ports(repository, BOLT_STATE_DIR=str(state), BOLT_DEMO="true")
+    # The article store as `bolt run` fills it in demo mode, and the test help center beside it.
+    articles = open_engine(f"sqlite:///{state.resolve()}/articles.sqlite3")
+    import_demo(articles)
+    import_source(articles, TEST_HELP_CENTER, "tasklane")
+    articles.dispose()
     hub = open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3")
     add_agent(hub, "erika", ["de", "en"], 3, PASSWORD, display_name="Erika")
     add_agent(hub, "kenji", ["ja"], 3, PASSWORD, display_name="Kenji")
-    with serving(bolt_services(settings, trained_model), repository, timeout=240):
+    services = bolt_services(settings, trained_model)
+    # The test help center's pages are the help center's own: their article links open.
+    services[-1].env["BOLT_HELP_CENTER_ORIGINS"] = TEST_HELP_CENTER_ORIGIN
+    with serving(services, repository, timeout=240):
         yield settings
 
 

@@ -24,6 +24,27 @@ def web_text(language: str, text_name: str, **values: str) -> str:
     return load_web_texts(DATA)[language][text_name].format(**values)
 
 
+def hub_database(settings) -> str:
+    """The URL of the hub's database of the site the tests run (tests/browser/conftest.py)."""
+    return f"sqlite:///{Path(settings.state_dir).resolve()}/hub.sqlite3"
+
+
+def shared_reply(settings, language: str, code: str) -> str:
+    """The text of a shared reply as the hub keeps it."""
+    from sqlalchemy import create_engine, select
+
+    from handoff.store.replies import TABLE
+
+    engine = create_engine(hub_database(settings))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(TABLE.c.text).where(
+                TABLE.c.agent_id.is_(None), TABLE.c.language == language,
+                TABLE.c.code == code)).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def claimed_chat(hub_url: str, context, ask: str, impact: str) -> tuple:
     """An English premier user asks for a person and answers the impact question with the
     button `impact` (P1-P4); Erika, online, claims the chat: (console, sidebar, id, chat)."""

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from actions.messages import render
 from tests.browser.conftest import screenshot, watch_content_security_policy
-from tests.browser.pages import Console, Sidebar, web_text
+from tests.browser.pages import Console, Sidebar, shared_reply, web_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -65,11 +65,16 @@ def test_a_japanese_agent_sees_the_console_in_japanese(bolt_site, chromium):
         chat = console.chat(conversation_id)
         expect(chat.locator(".account-card h3")).to_have_text(web_text("ja", "console_account"))
         expect(chat.locator(".resolve")).to_have_text(web_text("ja", "console_resolve"))
-        expect(chat.locator(".canned option").first).to_have_text(
-            japanese("console_canned_choose").format(language="ja"))
-        # The canned responses come in the chat's language: Japanese here too.
-        expect(chat.locator(".canned option", has_text=web_text("ja", "web_canned_greeting")[:10])
-               ).to_have_count(1)
+        expect(chat.locator(".bolt-answer option").first).to_have_text(
+            japanese("console_bolt_answer_choose").format(language="ja"))
+        # A shared reply inserted by its code, in the chat's language: Japanese here too.
+        box = chat.locator(".reply")
+        box.press_sequentially("/gree")
+        expect(chat.locator('.suggestion[data-code="greeting"] .kind')).to_have_text(
+            web_text("ja", "console_reply_kind_shared"))
+        box.press("Enter")
+        expect(box).to_have_value(shared_reply(bolt_site, "ja", "greeting"))
+        box.fill("")
         user.page.locator(".bolt-input").press_sequentially("もしもし")
         expect(chat.locator(".typing")).to_have_text(web_text("ja", "console_user_typing"))
         user.ask("もしもし、聞こえますか")

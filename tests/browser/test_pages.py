@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.messages import render
+from bolt.core.content import load_answers
+from support import content
 from tests.browser.conftest import keep_for_docs, screenshot, watch_content_security_policy
-from tests.browser.pages import Sidebar, answer, claimed_chat, web_text
+from tests.browser.pages import DATA, Sidebar, answer, claimed_chat, shared_reply, web_text
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -121,23 +123,41 @@ def test_a_message_in_a_background_chat_shows_a_badge_and_the_count_in_the_title
     expect(tabs).to_have_count(0)
 
 
-def test_notes_stay_internal_and_canned_responses_come_in_the_chats_language(bolt_site, context):
+def test_notes_stay_internal_and_replies_come_in_the_chats_language(bolt_site, context):
     console, user, conversation_id, chat = claimed_chat(
         bolt_site.hub_url, context, "I need to speak to a person", "P3")
     chat.locator(".note-text").fill("Premier admin, checked the licence")
     chat.locator(".add-note").click()
     expect(chat.locator(".line.note .text")).to_have_text("Premier admin, checked the licence")
 
-    greeting = web_text("en", "web_canned_greeting")
-    chat.locator(".canned").select_option(greeting)
-    expect(chat.locator(".reply")).to_have_value(greeting)
-    chat.locator(".reply").press("Enter")
+    # A shared reply by its code: Enter takes the chosen one, the next Enter sends it.
+    greeting = shared_reply(bolt_site, "en", "greeting")
+    box = chat.locator(".reply")
+    box.press_sequentially("/greet")
+    box.press("Enter")
+    expect(box).to_have_value(greeting)
+    box.press("Enter")
     expect(user.log.locator(".bolt-from-agent .bolt-text")).to_have_text(greeting)
     assert user.log.locator(".bolt-text", has_text="checked the licence").count() == 0
 
-    chat.locator(".reply").fill("Our status page is status.example.com.")
-    chat.locator(".save-canned").click()
-    expect(chat.locator(".canned option", has_text="status.example.com")).to_have_count(1)
+    # Bolt's own answer to a topic, in one step, by its title.
+    title = load_answers(DATA).topic_titles("en")["web_ticket"]
+    chat.locator(".bolt-answer").select_option(label=title)
+    expect(box).to_have_value(content.answer("en", "web_ticket"))
+
+    # What the agent wrote, kept as their own reply, is then found by its code.
+    box.fill("Our status page is status.example.com.")
+    chat.locator(".save-code").fill("status")
+    chat.locator(".save-reply").click()
+    expect(chat.locator(".save-said")).to_have_text(web_text("en", "console_reply_saved",
+                                                             code="status"))
+    box.fill("")
+    box.press_sequentially("See /sta")
+    expect(chat.locator('.suggestion[data-code="status"] .kind')).to_have_text(
+        web_text("en", "console_reply_kind_mine"))
+    box.press("Tab")
+    expect(box).to_have_value("See Our status page is status.example.com.")
+    box.fill("")
     chat.locator(".resolve").click()
     expect(user.log.locator('[data-kind="resolved"]')).to_be_visible()
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bolt.core.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from handoff.services.audit import ACTIONS
 from handoff.web.pages import STATIC, WEB_FILES, load_web_texts
 from support import REPOSITORY
 
@@ -160,8 +161,10 @@ def test_every_key_the_modules_look_up_is_in_every_catalogue():
     for path in MODULES:
         source = path.read_text(encoding="utf-8")
         keys |= set(re.findall(r"\bt\(\s*\"(\w+)\"\s*[,)]", source))
-        # Keys chosen at run time: a language's name, a status, a sidebar action.
+        # Keys chosen at run time: a language's name, a status, a sidebar action, the name of
+        # each action the audit log records.
         keys |= {f"console_language_{code}" for code in SUPPORTED_LANGUAGES}
+        keys |= {"console_audit_action_" + action.replace(".", "_") for action in ACTIONS}
         keys |= {f"console_status_{status}" for status in ("online", "away", "offline")}
         keys |= set(re.findall(r"\"(web_(?:request_agent|open_ticket|leave_queue))\"", source))
     assert len(keys) > 80

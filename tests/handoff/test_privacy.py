@@ -3,6 +3,7 @@ account directory: on SQLite, and on PostgreSQL inside scripts/with-scale-servic
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -102,7 +103,8 @@ def test_erase_leaves_none_of_the_users_data_and_keeps_the_counts(stores, capsys
         "handed_off": 1, "agent_chats": 1, "resolved": 1, "handle_seconds": 120.0, "tickets": 1}
     entry = Audit(repository).entries(action="privacy.erased")[0]
     assert entry["details"] == {"user_id": "u-1", "conversations": 2, "events": 9,
-                                "tickets": 1, "tracker_events": 3, "directory_entries": 2}
+                                "tickets": 1, "tracker_events": 3, "directory_entries": 2,
+                                "article_questions": 0}
 
 
 def test_erasing_needs_confirmation_without_a_terminal(stores, capsys):
@@ -165,3 +167,53 @@ def test_the_audit_log_refuses_any_change(stores):
         actors = connection.execute(select(func.count()).select_from(
             audit_log.TABLE).where(audit_log.TABLE.c.actor == "someone else")).scalar()
     assert actors == 0
+
+
+@pytest.fixture
+def suggestion_log(stores, tmp_path, monkeypatch):
+    """The article store's suggestion log with questions of u-1 (signed in, and in one of their
+    conversations without the id), of u-2, of an anonymous visitor, and one past retention."""
+    from bolt.articles import store as articles_store
+
+    url = f"sqlite:///{tmp_path / 'articles.sqlite3'}"
+    monkeypatch.setenv("BOLT_ARTICLES_URL", url)
+    engine = articles_store.open_engine(url)
+    found = [articles_store.Suggested("tasklane", "3600001001", "forgot", 0.8)]
+    now = time.time()
+    for question, conversation, user, days in (
+            ("forgot my pw", "c-u1-a", "u-1", 1), ("how to export", "c-u1-b", None, 2),
+            ("hello there", "c-u2", "u-2", 1), ("anonymous question", "c-anon", None, 1),
+            ("old question", "c-old", "u-1", 91)):
+        articles_store.record_suggestions(engine, question, "de", found if days == 1 else [],
+                                          at=now - days * 86400, conversation_id=conversation,
+                                          user_id=user)
+    yield engine
+    engine.dispose()
+
+
+def logged_questions(engine) -> list:
+    from bolt.articles import store as articles_store
+
+    with engine.connect() as connection:
+        return sorted(row.question for row in connection.execute(
+            select(articles_store.suggestions.c.question)))
+
+
+def test_the_suggestion_log_is_exported_and_erased_with_the_user(suggestion_log, capsys):
+    export = exported(capsys, "u-1")
+    assert sorted((q["question"], q["conversation_id"]) for q in export["article_suggestions"]) == [
+        ("forgot my pw", "c-u1-a"), ("how to export", "c-u1-b"), ("old question", "c-old")]
+    assert bolt_command(["privacy", "erase", "u-1", "--yes"]) == 0
+    assert "3 article questions" in capsys.readouterr().out
+    assert logged_questions(suggestion_log) == ["anonymous question", "hello there"]
+    assert exported(capsys, "u-1")["article_suggestions"] == []
+
+
+def test_retention_deletes_the_questions_past_it(suggestion_log, capsys):
+    assert bolt_command(["privacy", "retention", "--dry-run"]) == 0
+    assert "article suggestions: 1 questions" in capsys.readouterr().out
+    assert len(logged_questions(suggestion_log)) == 5
+    assert bolt_command(["privacy", "retention"]) == 0
+    assert "article suggestions: 1 questions" in capsys.readouterr().out
+    assert "old question" not in logged_questions(suggestion_log)
+    assert len(logged_questions(suggestion_log)) == 4

@@ -1,8 +1,9 @@
 /* The chats the agent holds: their cards and transcripts, kept in seq order, each event once. */
 import {changed, state} from "./state.js";
-import {loadChatTexts} from "./canned.js";
+import {loadReplies} from "./replies.js";
 import {notify} from "./notify.js";
 import {t} from "../shared/texts.js";
+import {articleLine} from "./views/articles.js";
 
 export function ensureChat(card) {
   const id = card.conversation_id;
@@ -12,7 +13,7 @@ export function ensureChat(card) {
       card, seen: {}, lastSeq: 0, unread: 0, lines: [], userTyping: false, typingSent: false, idle: null
     };
     state.order.push(id);
-    loadChatTexts(card.language);
+    loadReplies(card.language);
     if (!state.active) state.active = id;
   } else {
     chat.card = card;
@@ -59,7 +60,8 @@ export function addEvent(chat, e, live) {
   const kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";
   const line = {
     seq: e.seq, clientId: e.client_id || null, kind, head: head(e), text: e.text || "", pending: false,
-    buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null
+    buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
+    ...articleLine(e)
   };
   const later = chat.lines.findIndex((other) => other.seq !== null && other.seq > e.seq);
   chat.lines.splice(later < 0 ? chat.lines.length : later, 0, line);

@@ -3,9 +3,12 @@ import {SESSION, changed, state} from "./state.js";
 import {acknowledged, addEvent, ensureChat, removeChat} from "./chats.js";
 import {notify} from "./notify.js";
 import {forgetHistory, lookupHandlers} from "./lookups.js";
+import {reloadReplies, replyHandlers, replyRefused} from "./replies.js";
+import {auditHandlers} from "./audit.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
+import {articlesFound} from "./views/articles.js";
 
 const REFUSAL_SHOWN_MS = 6000;
 
@@ -13,9 +16,10 @@ const handlers = {
   welcome(frame) {
     state.attempt = 0;
     state.agent = frame.agent;
+    state.linkOrigins = frame.link_origins || [];
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
-    state.view = "desk";
+    if (state.view === "sign-in") state.view = "desk";
     const held = {};
     frame.chats.forEach((card) => {
       held[card.conversation_id] = true;
@@ -23,6 +27,7 @@ const handlers = {
       send({type: "history", conversation_id: card.conversation_id, after_seq: chat.lastSeq});
     });
     Object.keys(state.chats).forEach((id) => { if (!held[id]) removeChat(id); });
+    reloadReplies();
     changed();
   },
 
@@ -36,6 +41,7 @@ const handlers = {
       }
       return;
     }
+    if (replyRefused(frame)) return;
     state.connection = frame.message;
     changed();
     setTimeout(() => {
@@ -97,6 +103,10 @@ const handlers = {
     if (chat) addEvent(chat, frame, true);
   },
 
+  articles(frame) {
+    articlesFound(frame);
+  },
+
   ack(frame) {
     const chat = state.chats[frame.conversation_id];
     if (chat) acknowledged(chat, frame.client_id);
@@ -107,7 +117,10 @@ const handlers = {
     if (!chat) return;
     chat.userTyping = Boolean(frame.typing);
     changed();
-  }
+  },
+
+  ...replyHandlers,
+  ...auditHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

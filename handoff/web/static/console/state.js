@@ -8,8 +8,8 @@ export const state = {
   socket: null, attempt: 0, pendingLogin: null, signedOut: false,
   view: "sign-in", signInError: "", connection: "", announce: "", sound: false,
   agent: null, queue: [], offers: {}, chats: {}, order: [], active: null,
-  // Each chat language's catalogue, for the canned responses every agent starts with.
-  chatTexts: {}
+  // The help center's origins, whose article links open; the agent's latest article search.
+  linkOrigins: [], articleSearch: null
 };
 
 let draw = () => {};

@@ -4,6 +4,7 @@
 import {fetchCatalogue, languageOf, translator} from "../shared/texts.js";
 import {fresh, load, newClientId, save, storageKey} from "./saved.js";
 import {button, buildPanel, element, messageNode} from "./view.js";
+import {answered, articleCards, feedbackControl} from "./cards.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
 const BOT_TYPING_MS = 20000;
@@ -38,6 +39,7 @@ export class Sidebar {
     this.stopped = false;
     this.typingSent = false;
     this.crowded = false;
+    this.linkOrigins = [];
     this.t = translator({});
   }
 
@@ -113,6 +115,7 @@ export class Sidebar {
     if (frame.resume_key) this.saved.resume_key = frame.resume_key;
     this.save();
     this.root.dataset.conversationId = frame.conversation_id;
+    this.linkOrigins = frame.link_origins || [];
     this.setOwner(frame.owner);
     this.saved.outbox.forEach((pending) => this.transmit(pending));
   }
@@ -182,6 +185,7 @@ export class Sidebar {
     this.seen[event.seq] = true;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     if (event.kind === "message") this.message(event);
+    else if (event.kind === "feedback") this.feedbackGiven(event);
     else this.notice(event);
     if (event.speaker === "bot" || event.speaker === "agent") this.showTyping(null);
   }
@@ -202,6 +206,9 @@ export class Sidebar {
     }
     node.classList.remove("bolt-pending");
     node.dataset.seq = event.seq;
+    if (event.custom && Array.isArray(event.custom.articles) && !node.querySelector(".bolt-cards")) {
+      this.showArticles(node, event);
+    }
     if (event.speaker === "bot" && event.buttons && event.buttons.length) {
       const choices = element("div", "bolt-buttons");
       event.buttons.forEach((choice) => {
@@ -210,6 +217,27 @@ export class Sidebar {
       node.appendChild(choices);
       this.log.scrollTop = this.log.scrollHeight;
     }
+  }
+
+  showArticles(node, event) {
+    // The cards stand for the plain text of the same articles: the introduction is shown instead.
+    const text = node.querySelector(".bolt-text");
+    text.textContent = event.custom.intro || "";
+    text.hidden = !event.custom.intro;
+    node.appendChild(articleCards(event.custom, this.t, this.linkOrigins));
+    if (event.speaker === "bot") {
+      const control = feedbackControl(this.t, (helpful) => {
+        control.querySelectorAll("button").forEach((choice) => { choice.disabled = true; });
+        this.transmit({type: "feedback", seq: event.seq, helpful});
+      });
+      node.appendChild(control);
+    }
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  feedbackGiven(event) {
+    const rated = this.log.querySelector('[data-seq="' + event.about + '"] .bolt-feedback');
+    answered(rated, event.helpful, this.t);
   }
 
   notice(event) {

@@ -1,5 +1,6 @@
-/* The whole console: the top bar, then the sign-in form or the desk (search, an earlier
- * conversation being read, queue and chats). */
+/* The whole console: the top bar, then the sign-in form, or the views of the desk: the queue
+ * and chats (with search and an earlier conversation being read), the replies, and for
+ * supervisors the audit log. */
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {Header} from "./header.js";
@@ -8,10 +9,14 @@ import {Queue} from "./queue.js";
 import {Chats} from "./chat.js";
 import {PastConversation} from "./history.js";
 import {Search} from "./search.js";
+import {Nav} from "./nav.js";
+import {Replies} from "./replies.js";
+import {AuditLog} from "./audit.js";
 
 export function App() {
   return html`
     <${Header}/>
+    <${Nav}/>
     <${SignIn}/>
     <div id="desk-view" class="desk" hidden=${state.view !== "desk"}>
       <${Search}/>
@@ -19,5 +24,7 @@ export function App() {
       <${Queue}/>
       <${Chats}/>
     </div>
+    <${Replies}/>
+    <${AuditLog}/>
     <p id="announce" class="visually-hidden" aria-live="polite">${state.announce}</p>`;
 }

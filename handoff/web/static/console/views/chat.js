@@ -1,17 +1,14 @@
 /* The chats the agent holds: a tab each, and the selected one's panel with its transcript, the
- * reply box with canned responses, the account card, Bolt's summary and internal notes. */
+ * reply box (views/composer.js), the account card, Bolt's summary and internal notes. */
 import {html, useLayoutEffect, useRef} from "../ui.js";
 import {changed, clientId, state} from "../state.js";
-import {addPending} from "../chats.js";
-import {cannedResponses, saveCanned} from "../canned.js";
 import {send} from "../socket.js";
+import {Composer} from "./composer.js";
 import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
 import {CustomerHistory} from "./history.js";
+import {ArticleCards, ArticleSearch} from "./articles.js";
 import {t} from "../../shared/texts.js";
-
-const TYPING_IDLE_MS = 3000;
-const CANNED_SHOWN_CHARS = 60;
 
 function select(id) {
   state.active = id;
@@ -34,7 +31,8 @@ function Line({line}) {
     <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
       <div class="who">${line.head}</div>
-      <p class="text">${line.text}</p>
+      ${line.text ? html`<p class="text">${line.text}</p>` : null}
+      ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
     </div>`;
 }
@@ -46,70 +44,6 @@ function Transcript({chat}) {
     <div class="transcript" role="log" aria-label=${t("console_transcript")} tabindex="0" ref=${box}>
       ${chat.lines.map((line) => html`<${Line} key=${line.seq === null ? line.clientId : line.seq} line=${line}/>`)}
     </div>`;
-}
-
-function stopTyping(chat) {
-  clearTimeout(chat.idle);
-  if (chat.typingSent) {
-    chat.typingSent = false;
-    send({type: "typing", conversation_id: chat.card.conversation_id, typing: false});
-  }
-}
-
-function typed(chat) {
-  if (!chat.typingSent) {
-    chat.typingSent = true;
-    send({type: "typing", conversation_id: chat.card.conversation_id, typing: true});
-  }
-  clearTimeout(chat.idle);
-  chat.idle = setTimeout(() => stopTyping(chat), TYPING_IDLE_MS);
-}
-
-function Composer({chat}) {
-  const id = chat.card.conversation_id;
-  const language = chat.card.language;
-  const input = useRef(null);
-  const submit = (submitted) => {
-    submitted.preventDefault();
-    const text = input.current.value.trim();
-    if (!text) return;
-    const frame = {type: "message", conversation_id: id, client_id: clientId("a"), text};
-    addPending(chat, frame.client_id, text);
-    send(frame);
-    input.current.value = "";
-    stopTyping(chat);
-  };
-  const keydown = (key) => {
-    if (key.key === "Enter" && !key.shiftKey && !key.isComposing) {
-      key.preventDefault();
-      key.currentTarget.form.requestSubmit();
-    }
-  };
-  const pick = (picked) => {
-    const canned = picked.currentTarget;
-    if (canned.value) input.current.value = canned.value;
-    canned.value = "";
-    input.current.focus();
-  };
-  const save = () => {
-    const text = input.current.value.trim();
-    if (text) saveCanned(language, text);
-  };
-  return html`
-    <form class="composer" onSubmit=${submit}>
-      <label for=${"reply-" + id}>${t("console_reply_label")}</label>
-      <textarea class="reply" id=${"reply-" + id} rows="3" maxlength="4000" ref=${input}
-                onKeyDown=${keydown} onInput=${() => typed(chat)}></textarea>
-      <div class="row">
-        <button type="submit" class="primary send">${t("console_send")}</button>
-        <select class="canned" aria-label=${t("console_canned_label")} onChange=${pick}>
-          <option value="">${t("console_canned_choose", {language})}</option>
-          ${cannedResponses(language).map((text) => html`
-            <option value=${text}>${text.length > CANNED_SHOWN_CHARS ? text.slice(0, CANNED_SHOWN_CHARS - 3) + "…" : text}</option>`)}
-        </select>
-        <button type="button" class="save-canned" onClick=${save}>${t("console_save_canned")}</button>
-      </div>
-    </form>`;
 }
 
 function Field({name, value}) {
@@ -172,6 +106,7 @@ function Panel({id, chat, selected}) {
         </div>
         <${CustomerHistory} chat=${chat}/>
         <${Notes} chat=${chat}/>
+        <${ArticleSearch} chat=${chat}/>
         <${Transfer} id=${id}/>
         <${Resolve} id=${id}/>
       </div>

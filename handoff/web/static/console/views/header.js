@@ -8,7 +8,7 @@ const STATUSES = ["online", "away", "offline"];
 
 export function Header() {
   const agent = state.agent;
-  const signedIn = state.view === "desk" && agent;
+  const signedIn = state.view !== "sign-in" && agent;
   return html`
     <header class="top">
       <h1>${t("console_title")}</h1>
