@@ -12,9 +12,10 @@ subscription") scores low everywhere, however well its other words match.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -32,11 +33,26 @@ class Hit:
     matched: Tuple[str, ...]  # the question's terms the section holds
 
 
+def _bm25s() -> Any:
+    """bm25s, imported without jax. Rasa installs jax, and bm25s imports it when it can and runs
+    a top-k at import, which starts XLA: a third of a second and about 110 MB more in every
+    process that searches, for a top-k Bolt never asks bm25s for (it reads the scores)."""
+    if "bm25s" not in sys.modules and "jax" not in sys.modules:
+        sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError
+        try:
+            import bm25s
+        finally:
+            del sys.modules["jax"]
+    import bm25s
+
+    return bm25s
+
+
 class _Field:
     """BM25 over one field of the sections."""
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        import bm25s
+        bm25s = _bm25s()
 
         self.count = len(documents)
         self.frequency: Counter = Counter(term for doc in documents for term in set(doc))

@@ -141,3 +141,19 @@ def test_the_report_lists_articles_never_suggested_and_questions_without_one(eng
         ("de", "Rechnung herunterladen"), ("en", "Download an invoice")]
     assert [(q.language, q.text, q.times) for q in report.unanswered] == [
         ("en", "weather?", 2), ("de", "Wetter?", 1)]
+
+
+def test_a_search_does_not_start_jax_which_rasa_installs():
+    """bm25s would import jax and start XLA at import; Bolt only reads its scores."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from bolt.articles.index import LanguageIndex, _bm25s\n"
+             "bm25s = _bm25s()\n"
+             "assert 'jax' not in sys.modules, 'jax was imported'\n"
+             "assert not bm25s.selection.JAX_IS_AVAILABLE\n"
+             "import jax\n")  # jax itself still imports for whoever wants it
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
