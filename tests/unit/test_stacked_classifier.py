@@ -150,3 +150,9 @@ def test_without_the_featurizer_before_it_the_classifier_says_so(tmp_path):
     classifier._model = StackedModel(classifier._config).fit(texts, texts, embed(texts), labels)
     with pytest.raises(ValueError, match="SentenceEmbeddingFeaturizer"):
         classifier.process([Message(data={"text": "hello"})])
+
+
+def test_rasa_trains_the_embedding_again_for_another_version_of_the_encoder(monkeypatch):
+    now = SentenceEmbeddingFeaturizer.fingerprint_addon({})
+    monkeypatch.setattr(sentence_embedding, "encoder_version", lambda: "0.0.1")
+    assert SentenceEmbeddingFeaturizer.fingerprint_addon({}) != now
