@@ -78,11 +78,14 @@ def compare(current: Path, other: Path, other_tree: Path, texts: List[str],
             for worker in workers.values():
                 worker.stdin.close()
                 worker.wait(timeout=60)
+    # A tree of an earlier revision may measure fewer of the METRICS.
+    measured = [key for key in METRICS
+                if all(key in r for results in runs.values() for r in results)]
     medians = {name: {key: round(statistics.median(r[key] for r in results), 3)
-                      for key in METRICS}
+                      for key in measured}
                for name, results in runs.items()}
     change = {key: round(medians["current"][key] / medians["other"][key] - 1.0, 4)
-              for key in METRICS}
+              for key in measured}
     return {"rounds": rounds, "messages_per_round": len(texts), "median": medians,
             "current_vs_other": change}
 
