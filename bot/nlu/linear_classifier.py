@@ -132,22 +132,32 @@ class LinearModel:
         self.classifier.fit(self._features(words, chars, fit=True), np.asarray(labels))
         return self
 
-    def predict(self, words: List[Text], chars: List[Text]) -> List[List[Tuple[Text, float]]]:
-        """For each text, every label with its probability, most probable first."""
+    @property
+    def labels(self) -> np.ndarray:
+        """The labels, in the order of `probabilities`' columns."""
+        return self.classifier.classes_
+
+    def probabilities(self, words: List[Text], chars: List[Text]) -> np.ndarray:
+        """One row per text: the probability of each of `labels`."""
         if "_bolt_scorer" not in self.__dict__:  # worked out once, also when there is none
             self.__dict__["_bolt_scorer"] = OneTextScorer.of(self)
         scorer = self.__dict__["_bolt_scorer"]
         if scorer is not None:
-            probabilities = np.array([scorer.probabilities(w, c) for w, c in zip(words, chars)])
-        else:
-            probabilities = self.classifier.predict_proba(
-                self._features(words, chars, fit=False))
-        labels = self.classifier.classes_
-        ranked = []
-        for row in probabilities:
-            order = np.argsort(-row)
-            ranked.append([(str(labels[i]), float(row[i])) for i in order])
-        return ranked
+            return np.array([scorer.probabilities(w, c) for w, c in zip(words, chars)])
+        return self.classifier.predict_proba(self._features(words, chars, fit=False))
+
+    def predict(self, words: List[Text], chars: List[Text]) -> List[List[Tuple[Text, float]]]:
+        """For each text, every label with its probability, most probable first."""
+        return ranked(self.labels, self.probabilities(words, chars))
+
+
+def ranked(labels: np.ndarray, probabilities: np.ndarray) -> List[List[Tuple[Text, float]]]:
+    """For each row of `probabilities`, every label with its probability, most probable first."""
+    result = []
+    for row in probabilities:
+        order = np.argsort(-row)
+        result.append([(str(labels[i]), float(row[i])) for i in order])
+    return result
 
 
 class OneTextScorer:
@@ -237,7 +247,7 @@ class LinearIntentClassifier(PersistedComponent):
 
     state_file = MODEL_FILE
     state_format = PICKLE
-    _model: Optional[LinearModel] = None
+    _model: Optional[Any] = None
     _calibration: Optional[Calibration] = None
 
     @staticmethod
@@ -275,30 +285,34 @@ class LinearIntentClassifier(PersistedComponent):
         labels = [label_of(e) for e in examples]
         if len(set(labels)) < 2:
             raise ValueError("LinearIntentClassifier needs examples of at least two intents")
-        self._model = LinearModel(self._config).fit(
-            [word_text(e) for e in examples], [char_text(e) for e in examples], labels
-        )
+        self._model = self._fit(examples, labels)
         self._calibration = self._calibrate(held_apart) if held_apart else None
         return self.save_state((self._model, self._calibration))
 
+    def _fit(self, examples: List[Message], labels: List[Text]) -> Any:
+        """The model fitted on the examples; `_rank` ranks messages with it."""
+        return LinearModel(self._config).fit(
+            [word_text(e) for e in examples], [char_text(e) for e in examples], labels)
+
+    def _rank(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
+        """For each message, every label with its probability, most probable first."""
+        return self._model.predict(
+            [word_text(m) for m in messages], [char_text(m) for m in messages])
+
     def _calibrate(self, examples: List[Message]) -> Calibration:
-        rankings = self._model.predict(
-            [word_text(e) for e in examples], [char_text(e) for e in examples])
+        rankings = self._rank(examples)
         samples = [Sample(e.get(CALIBRATION_LANGUAGE), label_of(e), *ranking[0])
                    for e, ranking in zip(examples, rankings)]
         return calibrate(samples, float(self._config["wrong_answer_cost"]),
                          frozenset(self._config["out_of_scope_labels"]))
 
-    def load_state(self, state: Tuple[LinearModel, Optional[Calibration]]) -> None:
+    def load_state(self, state: Tuple[Any, Optional[Calibration]]) -> None:
         self._model, self._calibration = state
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:
             return messages
-        rankings = self._model.predict(
-            [word_text(m) for m in messages], [char_text(m) for m in messages]
-        )
-        for message, ranking in zip(messages, rankings):
+        for message, ranking in zip(messages, self._rank(messages)):
             self._annotate(message, ranking)
         return messages
 

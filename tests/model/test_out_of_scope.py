@@ -20,8 +20,11 @@ from support.content import LANGUAGES
 
 pytestmark = pytest.mark.model
 
-ANSWERED_BAR = {"out_of_scope": 0.20, "product_question": 0.05}
-IN_SCOPE_BAR = 0.75
+ANSWERED_BAR = {"out_of_scope": 0.035, "product_question": 0.05}
+# Russian requests to other companies' support that name only the brand are still answered
+# (docs/performance.md): its own bar, so that the other languages keep theirs.
+ANSWERED_BAR_BY_LANGUAGE = {("ru", "out_of_scope"): 0.08}
+IN_SCOPE_BAR = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,8 @@ def test_the_results_are_written_for_the_report(decisions, threshold, agent, tra
 def test_out_of_scope_messages_of_each_kind_are_rarely_answered(decisions, kind):
     answered = decisions.answered()
     over = {lang: round(answered[(lang, kind)], 3) for lang in LANGUAGES
-            if answered[(lang, kind)] > ANSWERED_BAR[kind]}
+            if answered[(lang, kind)] > ANSWERED_BAR_BY_LANGUAGE.get((lang, kind),
+                                                                     ANSWERED_BAR[kind])}
     assert over == {}, decisions.report()
 
 
