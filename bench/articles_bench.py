@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 
 from bolt.articles import store
 from bolt.articles.floor import load_floor

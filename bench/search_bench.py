@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 from sqlalchemy import insert
 
@@ -30,10 +30,8 @@ from handoff.services.audit import Audit
 from handoff.services.lookups import Lookups
 from handoff.store.appends import AppendRequest, store
 from handoff.store.database import connect, migrate
-from handoff.store.reach import Reach
 from handoff.store.repository import Repository
 from handoff.store.schema import Agent, Conversation, utcnow
-from handoff.store.search import Filters
 from handoff.store.search.terms import terms
 from support import services
 from support.content import plain_text, training_examples

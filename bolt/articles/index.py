@@ -11,6 +11,7 @@ subscription") scores low everywhere, however well its other words match.
 """
 from __future__ import annotations
 
+import importlib
 import math
 import sys
 from collections import Counter
@@ -40,12 +41,10 @@ def _bm25s() -> Any:
     if "bm25s" not in sys.modules and "jax" not in sys.modules:
         sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError
         try:
-            import bm25s
+            return importlib.import_module("bm25s")
         finally:
             del sys.modules["jax"]
-    import bm25s
-
-    return bm25s
+    return importlib.import_module("bm25s")
 
 
 class _Field:

@@ -2,10 +2,8 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
 from bolt.core.content import load_answers
 from bolt.editing.validate import validate

@@ -139,7 +139,7 @@ async def test_transfers_to_an_agent_to_a_language_and_back_to_the_queue(bolt, a
         await ben.expect("released", reason="transferred")
         conversation = hub.core.repository.conversation(conversation_id)
         assert (conversation.owner, conversation.language) == ("queue", "ja")
-        offer = await ben.expect("offer")  # the only one who speaks Japanese
+        await ben.expect("offer")  # the only one who speaks Japanese
         await ben.send(type="accept", conversation_id=conversation_id)
         await ben.expect("assigned")
         await ben.send(type="transfer", conversation_id=conversation_id, to="queue")

@@ -22,7 +22,6 @@ from handoff.store.search import Filters, search_index
 from handoff.store.search.snippets import snippet
 from handoff.store.search.terms import terms
 from handoff.config import HubSettings
-from support.tokens import user_token
 from tests.handoff.privacy_data import age, an_agent, hub_repository
 from tests.handoff.test_agents import queued_user, taken
 
