@@ -11,12 +11,10 @@ not exist yet, or fails, only means no suggestions: the honest answer goes on wi
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from bolt.articles import store
-from bolt.articles.floor import load_floor
-from bolt.articles.search import NOT_OURS, ArticleSearch, Suggestion
+from bolt.articles.search import NOT_OURS, ArticleSearch, SearchOnceStored, Suggestion
 from bolt.articles.settings import articles_url
 from bolt.core import logs
 
@@ -29,17 +27,10 @@ class Articles:
     """The article store as the action server reads it: opened once it exists."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self._search: Optional[ArticleSearch] = None
-        self._lock = threading.Lock()
+        self.stored = SearchOnceStored(url)
 
     def search(self) -> Optional[ArticleSearch]:
-        with self._lock:
-            if self._search is None:
-                engine = store.existing_store(self.url)
-                if engine is not None:
-                    self._search = ArticleSearch(engine, load_floor().floor)
-            return self._search
+        return self.stored.opened()
 
     def suggest_and_record(self, question: str, language: str, conversation_id: str,
                            user_id: Optional[str]) -> List[Suggestion]:
@@ -59,7 +50,7 @@ _articles: Optional[Articles] = None
 
 def articles() -> Articles:
     global _articles
-    if _articles is None or _articles.url != articles_url():
+    if _articles is None or _articles.stored.url != articles_url():
         _articles = Articles(articles_url())
     return _articles
 

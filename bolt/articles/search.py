@@ -151,6 +151,25 @@ def best_sentence(sentences: Sequence[tuple], matched: Sequence[str],
     return best
 
 
+class SearchOnceStored:
+    """The search over the article store at `url`, opened the first time that store exists: a
+    server started before the first import finds the articles once they are imported, and
+    makes no empty store of its own."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._search: Optional[ArticleSearch] = None
+        self._lock = threading.Lock()
+
+    def opened(self) -> Optional[ArticleSearch]:
+        with self._lock:
+            if self._search is None:
+                engine = store.existing_store(self.url)
+                if engine is not None:
+                    self._search = ArticleSearch(engine, load_floor().floor)
+            return self._search
+
+
 _default: Optional[ArticleSearch] = None
 _default_lock = threading.Lock()
 

@@ -10,13 +10,11 @@ sections), later ones take milliseconds.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from typing import Any, Awaitable, Dict, List, Optional
 
 from bolt.articles import store
-from bolt.articles.floor import load_floor
-from bolt.articles.search import ArticleSearch, Suggestion
+from bolt.articles.search import ArticleSearch, SearchOnceStored, Suggestion
 from bolt.core import logs
 from handoff.rules.ownership import Owner
 from handoff.services.desk import not_yours
@@ -34,18 +32,11 @@ AGENT_RESULTS = 8
 
 class Articles:
     def __init__(self, url: str, timeline: Timeline) -> None:
-        self.url = url
+        self.stored = SearchOnceStored(url)
         self.timeline = timeline
-        self._search: Optional[ArticleSearch] = None
-        self._lock = threading.Lock()
 
     def _opened(self) -> Optional[ArticleSearch]:
-        with self._lock:
-            if self._search is None:
-                engine = store.existing_store(self.url)
-                if engine is not None:
-                    self._search = ArticleSearch(engine, load_floor().floor)
-            return self._search
+        return self.stored.opened()
 
     def _ranked(self, query: str, language: str) -> List[Dict[str, Any]]:
         search = self._opened()
