@@ -107,18 +107,24 @@ def start(service: Service, cwd: Path) -> None:
 
 
 def wait_healthy(service: Service, timeout: float) -> None:
+    wait_answering(service.name, service.process, service.health_url, timeout)
+
+
+def wait_answering(name: str, process: Optional[subprocess.Popen], url: str, timeout: float,
+                   pause: float = 0.5) -> None:
+    """Until `url` answers 200; RuntimeError when `process` exits first or `timeout` passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if service.process is not None and service.process.poll() is not None:
-            raise RuntimeError(f"{service.name} exited with code {service.process.returncode}")
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode}")
         try:
-            with urllib.request.urlopen(service.health_url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{service.name} did not answer {service.health_url} in {timeout:.0f} s")
+        time.sleep(pause)
+    raise RuntimeError(f"{name} did not answer {url} in {timeout:.0f} s")
 
 
 def stop(services: List[Service], grace: float = 10.0) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import websockets
 
@@ -63,3 +63,13 @@ class Client:
 
     async def close(self) -> None:
         await self.ws.close()
+
+
+async def online_agent(ws_url: str, name: str, password: str) -> Tuple[Client, Dict[str, Any]]:
+    """An agent signed in on the hub at `ws_url` and online: the client and its welcome."""
+    agent = await Client.connect(ws_url + "/ws/agent")
+    await agent.send(type="login", name=name, password=password)
+    welcome = await agent.expect("welcome")
+    await agent.send(type="status", status="online")
+    await agent.expect("status", status="online")
+    return agent, welcome

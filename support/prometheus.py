@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,6 +16,7 @@ from typing import Any, Dict, Iterator
 
 import yaml
 
+from bolt.processes import wait_answering
 from support.ports import free_port
 
 STARTUP_SECONDS = 30.0
@@ -81,15 +81,8 @@ def running_prometheus(folder: Path, scrape_configs: Any, rule_files: Any = (),
 
 
 def _wait_ready(prometheus: Prometheus, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"prometheus exited: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(prometheus.url + "/-/ready", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"prometheus was not ready in {STARTUP_SECONDS:.0f} s")
+    try:
+        wait_answering("prometheus", process, prometheus.url + "/-/ready", STARTUP_SECONDS,
+                       pause=0.1)
+    except RuntimeError as error:
+        raise AssertionError(f"{error}: {log.read_text()[-2000:]}") from None

@@ -14,7 +14,7 @@ import pytest
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from support.client import Client
+from support.client import Client, online_agent
 from support.tokens import PASSWORD
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -42,11 +42,8 @@ async def one_conversation(live_bolt) -> Dict[str, Any]:
     """The conversation, and everything secret or written in it."""
     settings, secrets = live_bolt.settings, live_bolt.secrets
     ws_url = f"ws://127.0.0.1:{settings.hub_port}"
-    agent = await Client.connect(ws_url + "/ws/agent")
-    await agent.send(type="login", name="erika", password=PASSWORD)
-    session = (await agent.expect("welcome"))["session"]
-    await agent.send(type="status", status="online")
-    await agent.expect("status", status="online")
+    agent, welcome = await online_agent(ws_url, "erika", PASSWORD)
+    session = welcome["session"]
 
     token = issue_token(secrets.token_secret, "business-premier-admin-licensed",
                         "demo-business-premier", kid=secrets.token_kid)

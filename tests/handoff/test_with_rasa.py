@@ -9,7 +9,7 @@ import pytest
 
 from actions.messages import render
 from bolt.core.identity import issue_token
-from support.client import Client
+from support.client import Client, online_agent
 from support.content import answer
 from support.hub import handoff_body
 from support.tokens import PASSWORD
@@ -45,11 +45,7 @@ async def test_a_user_talks_to_bolt_through_the_hub_then_to_an_agent_and_back(bo
                     text="Wie kann ich ein Webticket beim Support einreichen?")
     assert await bot_text(user) == answer("de", "web_ticket")
 
-    agent = await Client.connect(ws_url + "/ws/agent")
-    await agent.send(type="login", name="erika", password=PASSWORD)
-    await agent.expect("welcome")
-    await agent.send(type="status", status="online")
-    await agent.expect("status", status="online")
+    agent, _ = await online_agent(ws_url, "erika", PASSWORD)
     request = urllib.request.Request(
         f"{settings.hub_url}/api/handoffs", data=json.dumps(handoff_body(conversation_id)).encode(),
         headers={"Authorization": f"Bearer {secrets.service_token}",
@@ -82,11 +78,7 @@ async def test_bolts_account_check_hands_a_paying_user_to_an_agent_and_takes_the
         bolt_running):
     settings, secrets = bolt_running
     ws_url = f"ws://127.0.0.1:{settings.hub_port}"
-    agent = await Client.connect(ws_url + "/ws/agent")
-    await agent.send(type="login", name="erika", password=PASSWORD)
-    await agent.expect("welcome")
-    await agent.send(type="status", status="online")
-    await agent.expect("status", status="online")
+    agent, _ = await online_agent(ws_url, "erika", PASSWORD)
 
     token = issue_token(secrets.token_secret, "business-premier-admin-licensed",
                         "demo-business-premier", kid=secrets.token_kid)
