@@ -31,6 +31,7 @@ from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
 from handoff.services.retention import Retention
+from handoff.services.satisfaction import Satisfaction
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -56,6 +57,7 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    satisfaction: Satisfaction
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -89,7 +91,8 @@ class Hub:
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
-                   articles=Articles(settings.articles_url, timeline))
+                   articles=Articles(settings.articles_url, timeline),
+                   satisfaction=Satisfaction(repository, timeline))
 
     def start(self) -> None:
         self.desk.start()
