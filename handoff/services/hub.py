@@ -30,6 +30,7 @@ from handoff.services.lookups import Lookups
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
+from handoff.services.reports import Reports
 from handoff.services.retention import Retention
 from handoff.services.satisfaction import Satisfaction
 from handoff.services.tasks import BackgroundTasks
@@ -58,6 +59,7 @@ class Hub:
     replies: Replies
     articles: Articles
     satisfaction: Satisfaction
+    reports: Reports
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -92,7 +94,8 @@ class Hub:
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
                    articles=Articles(settings.articles_url, timeline),
-                   satisfaction=Satisfaction(repository, timeline))
+                   satisfaction=Satisfaction(repository, timeline),
+                   reports=Reports(repository, audit, settings.retention_days, clock))
 
     def start(self) -> None:
         self.desk.start()
