@@ -102,8 +102,11 @@ class Reports:
                              "language": wanted.language, "topic": wanted.topic,
                              "agent": wanted.agent, "aggregates_included": wanted.whole}
         figures["retention_days"] = self.retention_days
-        # Before this day only the daily aggregates remain (no percentiles, topics, agents).
         figures["held_since"] = oldest.isoformat() if oldest else None
+        # Before this day retention may have deleted conversations: only their daily aggregates
+        # remain there (no percentiles, topics, agents or missed questions).
+        figures["aggregates_only_before"] = (
+            self.clock().date() - timedelta(days=self.retention_days)).isoformat()
         return figures
 
     def conversations_csv(self, agent: Optional[Agent], wanted: Period,

@@ -147,6 +147,13 @@ async def test_the_reports_of_a_seeded_database_for_supervisors_only(bolt, agent
         assert figures["by_topic"]["web_ticket"]["counts"]["contained_confirmed"] == 1
         assert set(figures["by_language"]) == {"de"}
 
+        assert figures["retention_days"] == 90
+        assert figures["aggregates_only_before"] < figures["period"]["from"] <= \
+            figures["held_since"]
+        old = await report(hub, session, "?from=2020-01-01&to=2020-01-31")
+        assert old["totals"]["counts"]["conversations"] == 0
+        assert old["totals"]["rates"]["contained"]["value"] is None
+
         only_sam = await report(hub, session, "?agent=sam")
         assert only_sam["totals"]["counts"]["conversations"] == 1
         assert only_sam["period"]["aggregates_included"] is False
