@@ -10,6 +10,7 @@ import asyncio
 import csv
 import io
 import json
+from datetime import timedelta
 from typing import Any, Dict
 
 from handoff.rules.ownership import Move
@@ -17,7 +18,9 @@ from handoff.rules.report_figures import CONVERSATION_COLUMNS, DAY_COLUMNS
 from handoff.services.handoffs import off_the_queue
 from handoff.services.satisfaction import BY_TIMEOUT, resolve_data
 from handoff.store import forgetting
+from handoff.store.schema import utcnow
 from support.tokens import METRICS_TOKEN, user_token
+from tests.handoff.privacy_data import age
 
 QUESTION = "Wie mache ich den Hintergrund unscharf?"
 
@@ -208,3 +211,36 @@ async def metrics_text(hub) -> str:
     status, text = await hub.get("/metrics", token=METRICS_TOKEN)
     assert status == 200
     return text
+
+
+async def test_a_period_older_than_the_retention_shows_the_daily_aggregates(bolt, agents):
+    agents("erika", ["de"])
+    agents("sam", ["de"], supervisor=True)
+    async with bolt() as (hub, rasa):
+        erika, sam = await hub.agent("erika"), await hub.agent("sam")
+        user = await hub.user(token=user_token(user_id="u-9"))
+        conversation_id = user.welcome["conversation_id"]
+        assert (await hub.hand_off(conversation_id, priority="P2"))[0] == 201
+        await take(erika, conversation_id)
+        await erika.send(type="message", conversation_id=conversation_id, client_id="e1",
+                         text="Hallo")
+        await erika.send(type="resolve", conversation_id=conversation_id)
+        await user.event("resolved")
+        await user.send(type="csat", client_id="r1", score=3)
+        await user.expect("ack", client_id="r1")
+        await user.close()
+        age(hub.core.repository, conversation_id, 200)
+        day = (utcnow() - timedelta(days=200)).date().isoformat()
+        query = f"?from={day}&to={day}"
+        held = await report(hub, sam.welcome["session"], query)
+
+        assert hub.core.retention.sweep()["conversations"] == 1
+        aggregated = await report(hub, sam.welcome["session"], query)
+        assert aggregated["aggregated_conversations"] == 1
+        assert aggregated["totals"]["counts"] == held["totals"]["counts"]
+        assert aggregated["totals"]["counts"]["csat_responses"] == 1
+        assert aggregated["totals"]["averages"]["csat_score"] == 3
+        assert aggregated["totals"]["percentiles"]["first_response_seconds"]["of"] == 0
+        assert aggregated["by_agent"] == {} and aggregated["missed_questions"] == []
+        assert aggregated["by_day"][day]["counts"]["handoffs"] == 1
+        assert aggregated["period"]["from"] < aggregated["aggregates_only_before"]
