@@ -5,7 +5,8 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share.
+chats (a customer's history, search), Replies the canned replies agents share, Satisfaction the
+users' ratings of agents' chats (CSAT), Reports the figures supervisors read.
 """
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ from handoff.wire.protocol import Frame, ProtocolError
 
 CSAT = "csat"
 SCORES = range(1, 6)
-COMMENT_CHARS = 1000
 # Who closed a chat, on its `resolved` event: an agent, or a timeout of the hub's.
 BY_AGENT = "agent"
 BY_TIMEOUT = "timeout"
