@@ -232,7 +232,7 @@ class DailyCounts(Base):
     resolved = Column(Integer, nullable=False, default=0)
     handle_seconds = Column(Float, nullable=False, default=0.0)
     tickets = Column(Integer, nullable=False, default=0)
-    # What the reports count (handoff/rules/report_facts.py COUNTS), added by migration 0009.
+    # What the reports count (handoff/rules/report_facts.py COUNTS), added by migration 0007.
     contained = Column(Integer, nullable=False, default=0, server_default="0")
     contained_confirmed = Column(Integer, nullable=False, default=0, server_default="0")
     bot_answers = Column(Integer, nullable=False, default=0, server_default="0")

@@ -3,13 +3,13 @@ a "helpful" or assumed), Bolt's answers and abstentions, ratings of answers, han
 first responses and resolutions with their seconds, first-response targets met per priority, and
 the users' ratings of agents' chats (CSAT). Counts only: nobody in them.
 
-Revision ID: 0009
+Revision ID: 0007
 Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0009'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
