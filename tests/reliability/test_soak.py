@@ -206,9 +206,9 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
         await work
         replies = sum(await asyncio.gather(*agents))
         await quiet(hub)
-        await asyncio.gather(*(user.catch_up(max((row[0] for row in hub.stored(user.conversation_id)),
-                                               default=0))
-                               for user in users))
+        last_stored = [max((row[0] for row in hub.stored(user.conversation_id)), default=0)
+                       for user in users]
+        await asyncio.gather(*(user.catch_up(last) for user, last in zip(users, last_stored)))
         memory_at_end = resident_mib(hub.process.pid)
         sampled.set()
         await sampling
