@@ -5,7 +5,9 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share.
+chats (a customer's history, search), Replies the canned replies agents share, Supervision what
+supervisors do beyond their own chats (the Board, joining, whispering, taking over, reassigning)
+and what becomes of unanswered chats.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.articles import Articles
 from handoff.services.audit import Audit
+from handoff.services.board import Board
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.conversations import Conversations
@@ -31,6 +34,7 @@ from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
 from handoff.services.retention import Retention
+from handoff.services.supervision import Supervision
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -56,6 +60,7 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    supervision: Supervision
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -78,9 +83,13 @@ class Hub:
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
                     audit=audit, link_origins=settings.help_center_origins)
+        board = Board(repository, presence, dispatcher)
+        supervision = Supervision(repository, broker, presence, dispatcher, timeline, desk, board,
+                                  audit, clock, settings.answer_seconds)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
+        broker.subscribe(topics.SUPERVISORS, board)
         return cls(settings=settings, repository=repository, broker=broker, rasa=rasa,
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
@@ -89,7 +98,7 @@ class Hub:
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
-                   articles=Articles(settings.articles_url, timeline))
+                   articles=Articles(settings.articles_url, timeline), supervision=supervision)
 
     def start(self) -> None:
         self.desk.start()
@@ -97,10 +106,11 @@ class Hub:
 
     def tick(self) -> None:
         """Presence announced, offers expired, breaches escalated, vanished agents' chats
-        requeued after their grace period."""
+        requeued after their grace period, unanswered chats given to another agent."""
         self.desk.announce_presence()
         self.dispatcher.tick()
         self.desk.watch()
+        self.supervision.check_answers()
 
     async def stop(self) -> None:
         self.desk.stop()

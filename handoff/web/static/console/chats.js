@@ -4,6 +4,7 @@ import {loadReplies} from "./replies.js";
 import {notify} from "./notify.js";
 import {t} from "../shared/texts.js";
 import {articleLine} from "./views/articles.js";
+import {timeOfDay} from "./time.js";
 
 export function ensureChat(card) {
   const id = card.conversation_id;
@@ -40,8 +41,9 @@ export function speaker(e) {
   return t("console_speaker_hub");
 }
 
-function head(e) {
-  return t("console_line_head", {speaker: speaker(e), time: new Date(e.at).toLocaleTimeString()});
+/** The head of an event's line, in the console's current language. */
+export function head(e) {
+  return t("console_line_head", {speaker: speaker(e), time: timeOfDay(e.at)});
 }
 
 /** Adds a hub event to the chat's transcript once; `live` ones from the user may notify. */
@@ -54,12 +56,12 @@ export function addEvent(chat, e, live) {
   if (mine) {
     mine.pending = false;
     mine.seq = e.seq;
-    mine.head = head(e);
+    mine.event = e;
     return;
   }
   const kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";
   const line = {
-    seq: e.seq, clientId: e.client_id || null, kind, head: head(e), text: e.text || "", pending: false,
+    seq: e.seq, clientId: e.client_id || null, kind, event: e, text: e.text || "", pending: false,
     buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
     ...articleLine(e)
   };

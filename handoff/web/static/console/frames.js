@@ -9,6 +9,7 @@ import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
 import {articlesFound} from "./views/articles.js";
+import {browserLanguage, showIn} from "./language.js";
 
 const REFUSAL_SHOWN_MS = 6000;
 
@@ -16,6 +17,7 @@ const handlers = {
   welcome(frame) {
     state.attempt = 0;
     state.agent = frame.agent;
+    showIn(frame.agent.locale || browserLanguage());
     state.linkOrigins = frame.link_origins || [];
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
@@ -55,6 +57,11 @@ const handlers = {
   status(frame) {
     state.agent.status = frame.status;
     changed();
+  },
+
+  locale(frame) {
+    state.agent.locale = frame.locale;
+    showIn(frame.locale);
   },
 
   queue(frame) {

@@ -4,6 +4,7 @@ import {html, useLayoutEffect, useRef} from "../ui.js";
 import {changed, clientId, state} from "../state.js";
 import {send} from "../socket.js";
 import {Composer} from "./composer.js";
+import {head} from "../chats.js";
 import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
 import {CustomerHistory} from "./history.js";
@@ -30,7 +31,7 @@ function Line({line}) {
   return html`
     <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
-      <div class="who">${line.head}</div>
+      <div class="who">${line.event ? head(line.event) : line.head}</div>
       ${line.text ? html`<p class="text">${line.text}</p>` : null}
       ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
