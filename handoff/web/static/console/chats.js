@@ -11,7 +11,8 @@ export function ensureChat(card) {
   let chat = state.chats[id];
   if (!chat) {
     chat = state.chats[id] = {
-      card, seen: {}, lastSeq: 0, unread: 0, lines: [], userTyping: false, typingSent: false, idle: null
+      card, seen: {}, lastSeq: 0, unread: 0, lines: [], userTyping: false, typingSent: false, idle: null,
+      watching: false
     };
     state.order.push(id);
     loadReplies(card.language);
@@ -35,6 +36,7 @@ export function removeChat(id) {
 
 export function speaker(e) {
   if (e.kind === "note") return e.name ? t("console_speaker_note_by", {name: e.name}) : t("console_speaker_note");
+  if (e.kind === "whisper") return t("console_speaker_whisper_by", {name: e.name || ""});
   if (e.speaker === "bot") return t("console_speaker_bot");
   if (e.speaker === "agent") return e.name || t("console_speaker_agent");
   if (e.speaker === "user") return t("console_speaker_user");
@@ -59,7 +61,7 @@ export function addEvent(chat, e, live) {
     mine.event = e;
     return;
   }
-  const kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";
+  const kind = e.kind === "note" || e.kind === "whisper" ? e.kind : e.kind === "message" ? e.speaker : "system";
   const line = {
     seq: e.seq, clientId: e.client_id || null, kind, event: e, text: e.text || "", pending: false,
     buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
