@@ -79,7 +79,7 @@ def test_an_agent_chooses_japanese_and_keeps_it(bolt_site, chromium, team):
         expect(user.log.locator('[data-kind="queued"]')).to_be_visible()
         conversation_id = user.page.locator(".bolt").get_attribute("data-conversation-id")
         deadline = page.locator(f'#queue .entry[data-conversation-id="{conversation_id}"] .deadline')
-        expect(deadline).to_contain_text(re.compile(r"\d+\s*秒"))
+        expect(deadline).to_contain_text(re.compile(r"\d+\s*(時間|分|秒)"))
         screenshot(page, "console-ja-chosen")
         user.page.locator('.bolt-action[data-action="leave_queue"]').click()
         expect(user.page.locator(".bolt")).to_have_attribute("data-owner", "bot")
