@@ -69,9 +69,10 @@ def test_an_agent_chooses_japanese_and_keeps_it(bolt_site, chromium, team):
         page = context.new_page()
         page.goto(f"{bolt_site.hub_url}/console")
         expect(page.locator("#sign-in h2")).to_have_text(web_text("en", "console_sign_in"))
-        Console(page).sign_in(bolt_site.hub_url, "hana", status="away")
+        # Online: a chat is handed off only while an agent of its language is.
+        Console(page).sign_in(bolt_site.hub_url, "hana", status="online")
         expect(page.locator("#queue-title")).to_contain_text(web_text("ja", "console_queue"))
-        # A Japanese chat's times in Japanese: its first-response countdown counts in 分 and 秒.
+        # A Japanese chat's times in Japanese: its first-response countdown counts in 時間, 分.
         user = Sidebar(context.new_page()).open(bolt_site.hub_url, "ja",
                                                 "business-premier-admin-licensed")
         user.ask("担当者と話したい")
