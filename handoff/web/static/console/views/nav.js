@@ -1,5 +1,5 @@
 /* Which view of the desk the agent looks at: their chats, the replies, and for supervisors the
- * audit log. The chats go on in the background whichever is shown. */
+ * live board and the audit log. The chats go on in the background whichever is shown. */
 import {html} from "../ui.js";
 import {changed, state} from "../state.js";
 import {showAudit} from "../audit.js";
@@ -7,11 +7,13 @@ import {LANGUAGES, t} from "../../shared/texts.js";
 import {loadReplies} from "../replies.js";
 import {repliesView} from "./replies.js";
 import {showReports} from "./reports.js";
+import {followBoard} from "../supervision.js";
 
 function go(view) {
   state.view = view;
   if (view === "audit") showAudit();
   if (view === "reports") showReports();
+  if (view === "board") followBoard();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
     repliesView.language = language;
@@ -34,6 +36,7 @@ export function Nav() {
     <nav class="views" aria-label=${t("console_nav_label")}>
       <${Tab} view="desk" label=${t("console_nav_desk")}/>
       <${Tab} view="replies" label=${t("console_nav_replies")}/>
+      ${agent.supervisor ? html`<${Tab} view="board" label=${t("console_nav_board")}/>` : null}
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
       ${agent.supervisor ? html`<${Tab} view="reports" label=${t("console_nav_reports")}/>` : null}
     </nav>`;
