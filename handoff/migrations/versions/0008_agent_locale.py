@@ -1,14 +1,14 @@
 """An agent's console language, chosen in the console and kept for every later sign-in (none:
 the browser's languages decide).
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0010'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
