@@ -25,7 +25,7 @@ from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
 from handoff.store.repository import Repository
-from handoff.store.schema import Conversation
+from handoff.store.schema import Conversation, user_frame
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
@@ -118,7 +118,7 @@ class Conversations:
             events = self.repository.events_after(conversation_id, after_seq, internal=False,
                                                   limit=REPLAY_PAGE)
             if events:
-                yield [event.as_frame() for event in events]
+                yield [user_frame(event.as_frame()) for event in events]
             if len(events) < REPLAY_PAGE:
                 return
             after_seq = events[-1].seq
@@ -185,21 +185,29 @@ class Conversations:
     # --- whether an answer helped ----------------------------------------------------------------
 
     def feedback(self, visitor: Visitor, frame: Frame) -> None:
-        """Records whether one of Bolt's messages helped: one record per message, the first
-        (a second is stored as nothing new). "Not helpful" on a message that says what to offer
-        then (the articles' person or web ticket, actions/articles.py) offers it, while the bot
-        holds the conversation."""
+        """Records whether one of Bolt's messages helped (`rating`, `about_seq`): the user may
+        change their answer, each change is one more record (the latest counts), the same answer
+        again is nothing new. The first "Not helpful" on a message that says what to offer then
+        (the next topics, an article, a person or a web ticket: actions/) offers it, while the
+        bot holds the conversation."""
         conversation_id = self._conversation_id(visitor)
         rated = self.repository.event(conversation_id, frame["seq"])
         if rated is None or rated.kind != "message" or rated.speaker != "bot":
             raise ProtocolError("not_found", "no such message of Bolt's in this conversation",
                                 field="seq")
-        helpful = frame["helpful"]
+        rating = "helpful" if frame["helpful"] else "not_helpful"
+        earlier = [(e.data or {}).get("rating") for e in self.repository.events_after(
+            conversation_id, rated.seq, internal=False)
+            if e.kind == FEEDBACK and (e.data or {}).get("about_seq") == rated.seq]
+        if earlier and earlier[-1] == rating:
+            log.info("answer.feedback", rating=rating, duplicate=True)
+            return
         _, duplicate, conversation = self.timeline.record(
-            conversation_id, FEEDBACK, "user", data={"about": rated.seq, "helpful": helpful},
-            client_id=f"{FEEDBACK}:{rated.seq}")
-        log.info("answer.feedback", helpful=helpful, duplicate=duplicate)
-        if duplicate or helpful or not bot_answers(Owner(conversation.owner)):
+            conversation_id, FEEDBACK, "user", data={"rating": rating, "about_seq": rated.seq},
+            client_id=f"{FEEDBACK}:{rated.seq}:{len(earlier)}")
+        log.info("answer.feedback", rating=rating, duplicate=duplicate)
+        if (duplicate or rating == "helpful" or "not_helpful" in earlier
+                or not bot_answers(Owner(conversation.owner))):
             return
         offers = ((rated.data or {}).get("custom") or {}).get("not_helpful") or []
         if offers:

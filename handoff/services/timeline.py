@@ -18,7 +18,7 @@ from handoff.services.broker import Broker
 from handoff.services.texts import Texts
 from handoff.store.appends import Appended
 from handoff.store.repository import Repository
-from handoff.store.schema import Conversation, Event
+from handoff.store.schema import Conversation, Event, user_frame
 from handoff.wire.protocol import SharedFrame
 
 log = logs.get_logger(__name__)
@@ -62,9 +62,12 @@ class Timeline:
             event, conversation = appended.values, appended.state
             if event["kind"] in ("message", "note"):
                 self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
-            frame = SharedFrame(appended.frame())
+            whole = appended.frame()
+            frame = SharedFrame(whole)
             if not event["agents_only"]:
-                self.broker.publish(topics.chat(conversation["id"]), frame)
+                shown = user_frame(whole)
+                self.broker.publish(topics.chat(conversation["id"]),
+                                    frame if shown is whole else SharedFrame(shown))
             for agent_id in {conversation["agent_id"], *also} - {None}:
                 self.broker.publish(topics.agent(agent_id), frame)
         return deliver

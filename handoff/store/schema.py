@@ -81,6 +81,17 @@ EVENT_FRAME_FIELDS = ("conversation_id", "seq", "kind", "speaker", "created_at",
                       "text", "data", "client_id", "agents_only")
 
 
+# What an event's data may hold for agents and editors only: the NLU's decision on a bot message.
+AGENTS_ONLY_DATA = ("nlu",)
+
+
+def user_frame(frame: Dict[str, Any]) -> Dict[str, Any]:
+    """An event frame as the user's socket gets it: without what is for agents only."""
+    if not any(name in frame for name in AGENTS_ONLY_DATA):
+        return frame
+    return {name: value for name, value in frame.items() if name not in AGENTS_ONLY_DATA}
+
+
 def event_frame(event: Mapping[str, Any]) -> Dict[str, Any]:
     """The `event` frame of a stored event, from its columns (docs/protocol.md)."""
     frame: Dict[str, Any] = {
