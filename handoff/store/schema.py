@@ -126,6 +126,8 @@ class Agent(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     # Removed with chats on record: kept for their history, never signed in or offered a chat.
     disabled = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Reviews Bolt's missed questions and changes what it knows (the console's review page).
+    editor = Column(Boolean, nullable=False, default=False, server_default=false())
 
     @property
     def language_set(self) -> frozenset:
@@ -134,7 +136,8 @@ class Agent(Base):
     def card(self) -> Dict[str, Any]:
         return {"name": self.name, "display_name": self.display_name,
                 "languages": sorted(self.language_set), "capacity": self.capacity,
-                "supervisor": self.supervisor, "status": self.status}
+                "supervisor": self.supervisor, "editor": bool(self.editor),
+                "status": self.status}
 
 
 class AgentSession(Base):
@@ -253,3 +256,19 @@ def parse_ticket_id(public_id: str) -> Optional[int]:
     if not public_id.startswith("T-") or not public_id[2:].isdigit():
         return None
     return int(public_id[2:])
+
+
+class ReviewMark(Base):
+    """What an editor did with one missed question (the user message at `seq`): `dismissed`, or
+    `added` to a topic / made a `new_topic` (it leaves the review inbox once the live model
+    answers it: `answered`). Deleted with its conversation."""
+
+    __tablename__ = "review_marks"
+
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), primary_key=True)
+    seq = Column(Integer, primary_key=True)
+    language = Column(String(8), nullable=False)
+    state = Column(String(16), nullable=False)
+    topic = Column(String(128), nullable=True)
+    editor = Column(String(128), nullable=False)  # an agent's sign-in name, or "command line"
+    marked_at = Column(DateTime, nullable=False, default=utcnow)

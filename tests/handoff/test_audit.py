@@ -42,7 +42,7 @@ def test_agent_administration_on_the_command_line_is_recorded(hub_env, monkeypat
                         ("agent.added", "erika", "command line")]
     added = entries(hub_env, action="agent.added")[0]["details"]
     assert added == {"agent": "erika", "languages": ["de", "en"], "capacity": 3,
-                     "supervisor": True}
+                     "supervisor": True, "editor": False}
     assert "password" not in json.dumps(entries(hub_env)).replace("password_changed", "")
 
     assert bolt_command(["audit", "--json", "--action", "agent.", "--limit", "2"]) == 0
