@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any, Callable, Optional
 
+from bolt.cli import review
 from bolt.editing.retrain import DEFAULT_EPOCH_FRACTION
 from bolt.core.settings import Settings
 
@@ -34,6 +35,7 @@ def register(subparsers: Any) -> None:
     report.add_argument("--evaluate", action="store_true",
                         help="first evaluate the current model on the held-out questions")
     report.set_defaults(handler=_with_settings(run_report))
+    review.register(commands)
 
 
 def _with_settings(handler: Callable[[argparse.Namespace, Settings], int]
