@@ -5,7 +5,8 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share.
+chats (a customer's history, search), Replies the canned replies agents share, ReviewDesk the
+editors' review of what Bolt missed.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
 from handoff.services.retention import Retention
+from handoff.services.review import Review
+from handoff.services.review_desk import ReviewDesk
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -56,6 +59,7 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    review: ReviewDesk
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -89,7 +93,9 @@ class Hub:
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
-                   articles=Articles(settings.articles_url, timeline))
+                   articles=Articles(settings.articles_url, timeline),
+                   review=ReviewDesk(Review(repository), audit, rasa,
+                                     settings.content_dir.resolve().parent))
 
     def start(self) -> None:
         self.desk.start()

@@ -56,6 +56,15 @@ class RasaClient:
             raise BotUnavailable("the REST channel answered with something other than a list")
         return [kept(reply) for reply in replies if isinstance(reply, dict)]
 
+    async def parse(self, text: str, metadata: Mapping[str, Any]) -> Dict[str, Any]:
+        """What the live model makes of `text` (Rasa's /model/parse: no conversation, no
+        dialogue, nothing stored)."""
+        parsed = await self._post("/model/parse", {"text": text, "metadata": dict(metadata)},
+                                  {"token": self.api_token})
+        if not isinstance(parsed, dict):
+            raise BotUnavailable("/model/parse answered with something other than an object")
+        return parsed
+
     async def answers(self) -> bool:
         """Whether Rasa answers `/version` now (it does once its model is loaded)."""
         if self._session is None:

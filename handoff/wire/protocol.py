@@ -112,6 +112,13 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "send_article": {**CONVERSATION, "client_id": ID, "source": Field(str, max_chars=200),
                      "article_id": Field(str, max_chars=200), "anchor": Field(str, max_chars=200),
                      "language": Field(str, choices=SUPPORTED_LANGUAGES)},
+    "review": {"language": LANGUAGE},
+    "review_transcript": CONVERSATION,
+    "review_act": {"client_id": ID, "language": LANGUAGE, "group_id": Field(str, max_chars=40),
+                   "action": Field(str, choices=("add", "new", "dismiss")),
+                   "topic": Field(str, required=False, max_chars=64)},
+    "content_publish": {"client_id": ID},
+    "content_rollback": {"client_id": ID},
     "sign_out": {},
     "ping": {},
 }
