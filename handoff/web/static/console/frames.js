@@ -5,6 +5,8 @@ import {notify} from "./notify.js";
 import {forgetHistory, lookupHandlers} from "./lookups.js";
 import {reloadReplies, replyHandlers, replyRefused} from "./replies.js";
 import {auditHandlers} from "./audit.js";
+import {reviewHandlers, reviewRefused} from "./review.js";
+import {followRoute} from "./views/nav.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
@@ -28,6 +30,7 @@ const handlers = {
     });
     Object.keys(state.chats).forEach((id) => { if (!held[id]) removeChat(id); });
     reloadReplies();
+    followRoute();
     changed();
   },
 
@@ -42,6 +45,7 @@ const handlers = {
       return;
     }
     if (replyRefused(frame)) return;
+    if (reviewRefused(frame)) return;
     state.connection = frame.message;
     changed();
     setTimeout(() => {
@@ -120,7 +124,8 @@ const handlers = {
   },
 
   ...replyHandlers,
-  ...auditHandlers
+  ...auditHandlers,
+  ...reviewHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

@@ -1,14 +1,18 @@
-/* Which view of the desk the agent looks at: their chats, the replies, and for supervisors the
- * audit log. The chats go on in the background whichever is shown. */
+/* Which view of the desk the agent looks at: their chats, the replies, for supervisors the
+ * audit log, and for editors and supervisors the review page (also reached at its address,
+ * `#review?language=<lang>`). The chats go on in the background whichever is shown. */
 import {html} from "../ui.js";
 import {changed, state} from "../state.js";
 import {showAudit} from "../audit.js";
 import {LANGUAGES, t} from "../../shared/texts.js";
 import {loadReplies} from "../replies.js";
 import {repliesView} from "./replies.js";
+import {mayReview, parseRoute, showReview} from "../review.js";
 
 function go(view) {
   state.view = view;
+  if (view === "review") showReview();
+  else if (window.location.hash.startsWith("#review")) history.replaceState(null, "", "#");
   if (view === "audit") showAudit();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
@@ -33,5 +37,16 @@ export function Nav() {
       <${Tab} view="desk" label=${t("console_nav_desk")}/>
       <${Tab} view="replies" label=${t("console_nav_replies")}/>
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
+      ${mayReview(agent) ? html`<${Tab} view="review" label=${t("console_nav_review")}/>` : null}
     </nav>`;
 }
+
+/** Shows the page the address names (`#review?language=…`), once signed in and when it changes. */
+export function followRoute() {
+  const route = parseRoute(window.location.hash);
+  if (!route || !mayReview(state.agent)) return;
+  state.view = "review";
+  showReview(route.language, route.group);
+}
+
+window.addEventListener("hashchange", followRoute);
