@@ -117,16 +117,17 @@ class ReviewDesk:
         if self._publishing.locked():
             raise ProtocolError("busy", "a publish or a rollback is running")
         async with self._publishing:
-            result = await self._command(["rollback" if rollback else "publish", "--json"],
-                                         None, PUBLISH_SECONDS)
+            result = await self._command(["rollback" if rollback else "publish", "--json",
+                                          "--by", agent.name], None, PUBLISH_SECONDS)
             answered: List[Any] = []
             if result.get("ok") and not rollback:
                 answered = await self.review.recheck(self._answers_with, agent.name)
-        self.audit.record(agent_actor(agent.name, origin),
-                          CONTENT_ROLLED_BACK if rollback else CONTENT_PUBLISHED,
-                          ok=bool(result.get("ok")), live=result.get("live"),
-                          previous=result.get("previous"),
-                          failed_check=result.get("failed_check"))
+        if not result.get("ok"):
+            # A model that went live is recorded by the command itself, with the editor's name;
+            # one refused or failed is recorded here.
+            self.audit.record(agent_actor(agent.name, origin),
+                              CONTENT_ROLLED_BACK if rollback else CONTENT_PUBLISHED, ok=False,
+                              live=result.get("live"), failed_check=result.get("failed_check"))
         return {"type": answer_type, "client_id": frame["client_id"],
                 "ok": bool(result.get("ok")), "live": result.get("live"),
                 "previous": result.get("previous"), "failed_check": result.get("failed_check"),

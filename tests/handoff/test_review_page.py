@@ -104,6 +104,25 @@ async def test_editors_read_and_change_supervisors_read_agents_neither(bolt, age
             await client.close()
 
 
+async def test_a_publish_that_fails_is_shown_and_audited_and_only_editors_publish(
+        bolt, agents, project):
+    agents("eda", ["de"], editor=True)
+    agents("sue", ["de"], supervisor=True)
+    # The copy has no config.yml: the command fails at once, and says why in its JSON.
+    async with bolt(BOLT_CONTENT_DIR=str(project / "data")) as (hub, rasa):
+        sue, eda = await hub.agent("sue"), await hub.agent("eda")
+        await sue.send(type="content_publish", client_id="s-1")
+        assert (await sue.expect("error"))["code"] == "forbidden"
+        await eda.send(type="content_publish", client_id="p-1")
+        published = await eda.expect("content_published", timeout=120)
+        assert published["ok"] is False and published["message"], published
+        assert published["client_id"] == "p-1" and published["answered"] == 0
+        entry = hub.core.audit.entries(action="content.published")[0]
+        assert (entry["actor"], entry["details"]["ok"]) == ("eda", False)
+        await sue.close()
+        await eda.close()
+
+
 def test_the_live_models_topic_is_read_from_its_parse():
     answered = {"intent": {"name": "faq"}, "abstention": {"abstained": False},
                 "response_selector": {"faq": {"response": {
