@@ -232,9 +232,14 @@ export class Sidebar {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  /** One "Helpful / Not helpful" control under each of Bolt's answers (not under its choices). */
+  /** One "Helpful / Not helpful" control under each of Bolt's answers (not under its choices).
+   * An answer in several messages (Rasa sends paragraphs apart) gets one, under its last. */
   offerFeedback(node, event) {
     if (node.querySelector(".bolt-feedback")) return;
+    const before = node.previousElementSibling;
+    const earlier = before && before.classList.contains("bolt-from-bot") &&
+      before.querySelector(".bolt-feedback:not([data-answered])");
+    if (earlier) earlier.remove();
     const control = feedbackControl(this.t, (helpful) => {
       this.transmit({type: "feedback", seq: event.seq, helpful});
     });
