@@ -55,6 +55,38 @@ def test_the_channel_puts_the_decision_and_the_suggested_articles_on_every_reply
     assert message.metadata == {"locale": "en"}  # the tracker's copy is left alone
 
 
+def test_an_answered_topic_carries_the_next_best_topics():
+    parse = {**ANSWERED, "intent_ranking": [{"name": "faq", "confidence": 0.9}],
+             "response_selector": {"faq": {
+                 "response": {"intent_response_key": "faq/web_ticket"},
+                 "ranking": [{"intent_response_key": "faq/web_ticket", "confidence": 0.8},
+                             {"intent_response_key": "faq/support_plans", "confidence": 0.1},
+                             {"intent_response_key": "faq/billing", "confidence": 0.06},
+                             {"intent_response_key": "faq/community", "confidence": 0.01}]}}}
+    output = CollectingOutputChannel()
+    message = UserMessage("ticket?", output, "c-3")
+
+    async def rasa_handles(received: UserMessage) -> None:
+        turn_decisions.remember(received, parse)
+        await output.send_text_message("c-3", "Submit a web ticket.")
+
+    asyncio.run(handled(rasa_handles, message))
+    metadata = output.messages[0]["metadata"]
+    # 0.9 x 0.1 and 0.9 x 0.06 reach the floor; 0.9 x 0.01 does not; the answer is not offered.
+    assert metadata["next_topics"] == ["support_plans", "billing"]
+    assert "next_topics" not in metadata["nlu"] and metadata["nlu"]["faq"] == "web_ticket"
+    # An abstention offers its own close topics (actions/honest_answer.py): none here.
+    output = CollectingOutputChannel()
+    message = UserMessage("sso?", output, "c-4")
+
+    async def abstains(received: UserMessage) -> None:
+        turn_decisions.remember(received, ABSTAINED)
+        await output.send_text_message("c-4", "I am not sure.")
+
+    asyncio.run(handled(abstains, message))
+    assert "next_topics" not in output.messages[0]["metadata"]
+
+
 def test_a_message_with_no_parse_gets_no_decision():
     output = CollectingOutputChannel()
     message = UserMessage("hi", output, "c-2")
