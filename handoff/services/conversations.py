@@ -13,6 +13,7 @@ from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
 from handoff.services import topics
+from handoff.services.answers import BoltAnswers
 from handoff.services.bot import Bot
 from handoff.services.bot_turns import BotTurns, Replies, Turn
 from handoff.services.broker import Broker
@@ -60,7 +61,7 @@ class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
                  metrics: Metrics, fallback_response_hours: float, claims_secret: str,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+                 answers: BoltAnswers, wall_clock: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.broker = broker
         self.dispatcher = dispatcher
@@ -71,6 +72,7 @@ class Conversations:
         self.metrics = metrics
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
+        self.answers = answers
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
         self.bot_turns = BotTurns(background, self._bot_turn, self._bot_answered,
                                   self._bot_unavailable)
@@ -188,8 +190,9 @@ class Conversations:
         """Records whether one of Bolt's messages helped (`rating`, `about_seq`): the user may
         change their answer, each change is one more record (the latest counts), the same answer
         again is nothing new. The first "Not helpful" on a message that says what to offer then
-        (the next topics, an article, a person or a web ticket: actions/) offers it, while the
-        bot holds the conversation."""
+        (an article's person or web ticket: actions/) offers it; on one of Bolt's topic answers,
+        the next best topics (else to ask again in other words); while the bot holds the
+        conversation."""
         conversation_id = self._conversation_id(visitor)
         rated = self.repository.event(conversation_id, frame["seq"])
         if rated is None or rated.kind != "message" or rated.speaker != "bot":
@@ -209,7 +212,11 @@ class Conversations:
         if (duplicate or rating == "helpful" or "not_helpful" in earlier
                 or not bot_answers(Owner(conversation.owner))):
             return
-        offers = ((rated.data or {}).get("custom") or {}).get("not_helpful") or []
+        data = rated.data or {}
+        offers = (data.get("custom") or {}).get("not_helpful") or []
+        if not offers and (data.get("nlu") or {}).get("faq"):
+            offers = self.answers.not_helpful_offers(conversation.language,
+                                                     data.get("next_topics") or [])
         if offers:
             # In turn with the bot's answers, so that the offer follows the answer being given.
             self.bot_turns.add_work(conversation_id, lambda: self._offer(conversation_id, offers))

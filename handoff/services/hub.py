@@ -68,6 +68,7 @@ class Hub:
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
                  ) -> "Hub":
         background = BackgroundTasks()
+        answers = BoltAnswers(settings.content_dir)
         audit = Audit(repository, clock)
         bot = Bot(rasa, repository)
         presence = Presence(hub_id, settings.presence_seconds)
@@ -77,7 +78,7 @@ class Hub:
         handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
-                                      settings.claims_secret)
+                                      settings.claims_secret, answers)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
@@ -91,7 +92,7 @@ class Hub:
                    retention=Retention(repository, audit, settings.retention_days,
                                        settings.audit_retention_days, clock),
                    lookups=Lookups(repository, audit),
-                   replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
+                   replies=Replies(repository, broker, audit, answers,
                                    clock),
                    articles=Articles(settings.articles_url, timeline),
                    review=ReviewDesk(Review(repository), audit, rasa,

@@ -19,12 +19,16 @@ LOOK_SECONDS = 2.0
 
 def kept(reply: Mapping[str, Any]) -> Dict[str, Any]:
     """What the hub keeps of one reply: what the user may see, and the NLU's decision
-    (`metadata.nlu`, bot/turn_decisions.py) as `nlu`, which only agents and editors see."""
+    (`metadata.nlu`, bot/turn_decisions.py) as `nlu` with the next best topics after an answer
+    as `next_topics`, which the user's socket never gets."""
     fields = {k: reply[k] for k in REPLY_FIELDS if reply.get(k) is not None}
     metadata = reply.get("metadata")
     decision = metadata.get("nlu") if isinstance(metadata, Mapping) else None
     if isinstance(decision, Mapping):
         fields["nlu"] = dict(decision)
+        following = metadata.get("next_topics")
+        if isinstance(following, list):
+            fields["next_topics"] = [str(key) for key in following]
     return fields
 
 

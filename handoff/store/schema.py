@@ -81,8 +81,9 @@ EVENT_FRAME_FIELDS = ("conversation_id", "seq", "kind", "speaker", "created_at",
                       "text", "data", "client_id", "agents_only")
 
 
-# What an event's data may hold for agents and editors only: the NLU's decision on a bot message.
-AGENTS_ONLY_DATA = ("nlu",)
+# What an event's data may hold for agents and editors only: the NLU's decision on a bot message,
+# and the next best topics after its answer (offered to the user only if it did not help).
+AGENTS_ONLY_DATA = ("nlu", "next_topics")
 
 
 def user_frame(frame: Dict[str, Any]) -> Dict[str, Any]:
