@@ -12,7 +12,9 @@ import {mayReview, parseRoute, showReview} from "../review.js";
 function go(view) {
   state.view = view;
   if (view === "review") showReview();
-  else if (window.location.hash.startsWith("#review")) history.replaceState(null, "", "#");
+  else if (window.location.hash.startsWith("#review")) {
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
   if (view === "audit") showAudit();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
