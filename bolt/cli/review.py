@@ -88,8 +88,9 @@ def run_review(args: argparse.Namespace) -> int:
     from handoff.services.agents import open_repository
     from handoff.services.review import ADDED, DISMISSED, NEW_TOPIC, Review
 
-    repository = open_repository(HubSettings.from_env().database_url)
-    review = Review(repository)
+    hub = HubSettings.from_env()
+    repository = open_repository(hub.database_url)
+    review = Review(repository, hub.review_low_confidence)
     if args.group or args.add or args.new or args.dismiss:
         if not (args.group and args.language and (args.add or args.new or args.dismiss)):
             print("bolt content review: --group needs --language and one of --add, --new, "

@@ -95,7 +95,7 @@ class Hub:
                    replies=Replies(repository, broker, audit, answers,
                                    clock),
                    articles=Articles(settings.articles_url, timeline),
-                   review=ReviewDesk(Review(repository), audit, rasa,
+                   review=ReviewDesk(Review(repository, settings.review_low_confidence), audit, rasa,
                                      settings.content_dir.resolve().parent))
 
     def start(self) -> None:

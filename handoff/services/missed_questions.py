@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
-# An answer below this confidence is shown to editors although Bolt gave it.
-LOW_CONFIDENCE = 0.6
+# An answer below this confidence is shown to editors although Bolt gave it
+# (BOLT_REVIEW_LOW_CONFIDENCE): above the abstention threshold, or no answer is ever below it.
+LOW_CONFIDENCE = 0.85
 REASONS = ("abstained", "low_confidence", "not_helpful", "handoff")
 # The decisions about content: the question before a hand-off is the last one of these, not
 # the "a person, please" that followed it.
@@ -34,7 +35,8 @@ class Missed:
 
 
 def missed_in(conversation_id: str, language: str, user_name: Optional[str],
-              events: List[Mapping[str, Any]]) -> List[Missed]:
+              events: List[Mapping[str, Any]],
+              low_confidence: float = LOW_CONFIDENCE) -> List[Missed]:
     """The conversation's missed questions, in the order they were asked."""
     found: Dict[int, Missed] = {}
     question_of: Dict[int, Mapping[str, Any]] = {}  # a bot message's seq: the user's message
@@ -65,7 +67,7 @@ def missed_in(conversation_id: str, language: str, user_name: Optional[str],
                     content_question = asked
                 if decision.get("abstained"):
                     add(asked, "abstained")
-                elif decision.get("faq") and float(decision.get("confidence") or 0) < LOW_CONFIDENCE:
+                elif decision.get("faq") and float(decision.get("confidence") or 0) < low_confidence:
                     add(asked, "low_confidence").answered_topic = decision["faq"]
         elif kind == "feedback" and isinstance(data.get("about_seq"), int):
             ratings[data["about_seq"]] = data.get("rating")

@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tup
 
 from bolt.core.masking import mask
 from bolt.core.question_groups import group
-from handoff.services.missed_questions import REASONS, Missed, missed_in
+from handoff.services.missed_questions import LOW_CONFIDENCE, REASONS, Missed, missed_in
 from handoff.store import review as store
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
@@ -30,8 +30,9 @@ Parse = Callable[[str, str], Awaitable[Optional[str]]]
 
 
 class Review:
-    def __init__(self, repository: Repository) -> None:
+    def __init__(self, repository: Repository, low_confidence: float = LOW_CONFIDENCE) -> None:
         self.repository = repository
+        self.low_confidence = low_confidence
 
     def missed(self, language: str, days: float = DAYS) -> List[Tuple[Missed, Optional[dict]]]:
         """The language's missed questions not dismissed nor answered since, with their mark."""
@@ -42,7 +43,7 @@ class Review:
         found = []
         for conversation_id, held in conversations.items():
             for missed in missed_in(conversation_id, held["language"], held["user_name"],
-                                    held["events"]):
+                                    held["events"], self.low_confidence):
                 mark = marks.get(missed.key)
                 if mark is None or mark["state"] not in GONE:
                     found.append((missed, mark))

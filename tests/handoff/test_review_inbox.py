@@ -99,6 +99,11 @@ async def test_missed_questions_are_grouped_ranked_and_masked(bolt, agents):
                                            "Account profile.")
         assert "anna" not in json.dumps(inbox).lower().replace("[name]", "")
         assert Review(hub.core.repository).inbox("de")["groups"] == []
+        # BOLT_REVIEW_LOW_CONFIDENCE: an answer at 0.45 is not low under a bar of 0.4.
+        stricter = Review(hub.core.repository, low_confidence=0.4).inbox("en")["groups"]
+        assert not [q for g in stricter for q in g["questions"]
+                    if "low_confidence" in q["reasons"]]
+        assert [g["count"] for g in stricter] == [3, 1, 1]
 
         # The masked transcript of a conversation.
         transcript = Review(hub.core.repository).transcript(conversation_id)
