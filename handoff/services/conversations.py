@@ -223,7 +223,9 @@ class Conversations:
 
     async def _offer(self, conversation_id: str, offers: List[Dict[str, Any]]) -> None:
         for offer in offers:
-            data = {"buttons": offer["buttons"]} if offer.get("buttons") else None
+            # Marked as the hub's offer: not an answer of Bolt's to rate again.
+            data = {"offer": "not_helpful", **({"buttons": offer["buttons"]}
+                                               if offer.get("buttons") else {})}
             await self.timeline.relay(conversation_id, "message", "bot",
                                       text=offer.get("text"), data=data)
 

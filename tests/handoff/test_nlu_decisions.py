@@ -89,6 +89,7 @@ async def test_not_helpful_on_a_topic_answer_offers_the_next_best_topics(bolt):
         # In the conversation's language; a topic without a title there is not offered.
         assert offer["text"] == "Geht es bei Ihrer Frage um eines dieser Themen?"
         assert [b["payload"] for b in offer["buttons"]] == ["/faq/support_plans"]
+        assert offer["offer"] == "not_helpful"
         # Nothing close: Bolt asks for other words.
         await user.send(type="message", client_id="m2", text="anything")
         plain = await user.event(speaker="bot")

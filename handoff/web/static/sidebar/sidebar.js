@@ -210,7 +210,7 @@ export class Sidebar {
     if (event.custom && Array.isArray(event.custom.articles) && !node.querySelector(".bolt-cards")) {
       this.showArticles(node, event);
     }
-    if (event.speaker === "bot" && !(event.buttons && event.buttons.length)) {
+    if (event.speaker === "bot" && !event.offer && !(event.buttons && event.buttons.length)) {
       this.offerFeedback(node, event);
     }
     if (event.speaker === "bot" && event.buttons && event.buttons.length) {
