@@ -71,6 +71,9 @@ def missed_in(conversation_id: str, language: str, user_name: Optional[str],
                     add(asked, "low_confidence").answered_topic = decision["faq"]
         elif kind == "feedback" and isinstance(data.get("about_seq"), int):
             ratings[data["about_seq"]] = data.get("rating")
+        elif kind == "feedback" and isinstance(data.get("about"), int):
+            # Stored before ratings could change: {"about": seq, "helpful": bool}.
+            ratings[data["about"]] = "helpful" if data.get("helpful") else "not_helpful"
         elif kind == "queued":
             question = content_question or asked
             if question is not None:

@@ -250,10 +250,13 @@ export class Sidebar {
   }
 
   feedbackGiven(event) {
+    // Records stored before ratings could change say `about` and `helpful`.
+    const about = event.about_seq !== undefined ? event.about_seq : event.about;
+    const rating = event.rating || (event.helpful ? "helpful" : "not_helpful");
     this.ratings = this.ratings || {};
-    this.ratings[event.about_seq] = event.rating;
-    const rated = this.log.querySelector('[data-seq="' + event.about_seq + '"] .bolt-feedback');
-    answered(rated, event.rating, this.t);
+    this.ratings[about] = rating;
+    const rated = this.log.querySelector('[data-seq="' + about + '"] .bolt-feedback');
+    answered(rated, rating, this.t);
   }
 
   notice(event) {
