@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -93,7 +94,8 @@ def main() -> int:
         results.append(json.loads(out.strip().splitlines()[-1]))
         print(json.dumps(results[-1], indent=1))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    record = {"command": " ".join(sys.argv), "load_average": os.getloadavg(), "ways": results}
+    RESULTS.write_text(json.dumps(record, indent=1), encoding="utf-8")
     return 0
 
 
