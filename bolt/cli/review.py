@@ -132,6 +132,8 @@ def run_review(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(inbox, ensure_ascii=False))
             continue
+        if not inbox["groups"]:
+            print(f"{language}  nothing to review")
         for found in inbox["groups"]:
             reasons = ", ".join(f"{k} {v}" for k, v in found["reasons"].items())
             waiting = (f"  (added to {', '.join(found['waiting_for'])}: waiting for a publish)"
