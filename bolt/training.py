@@ -57,7 +57,8 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
     subprocess.run(rasa_train_command(settings, target), cwd=settings.home, check=True)
     if not target.exists():
         raise RuntimeError(f"Rasa finished but {target} was not written")
-    prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=target)
+    prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=target,
+                 state_dir=settings.state_dir)
     return target
 
 
@@ -79,9 +80,18 @@ def rasa_train_command(settings: Settings, target: Path, finetune_from: Optional
     return command
 
 
-def prune_models(models: Iterable[Path], keep: Path) -> None:
-    """Keeps the newest few models so that a revert does not retrain."""
-    older = sorted((m for m in models if m != keep), key=lambda m: m.stat().st_mtime, reverse=True)
+def prune_models(models: Iterable[Path], keep: Path, state_dir: Optional[Path] = None) -> None:
+    """Keeps the newest few models so that a revert does not retrain, and always the models
+    the live record in state_dir names (live and previous: a rollback needs no training)."""
+    spared = {keep.name}
+    if state_dir is not None:
+        from bolt.editing.live_record import read_live
+
+        record = read_live(state_dir)
+        if record is not None:
+            spared |= {record.live, record.previous or ""}
+    older = sorted((m for m in models if m.name not in spared),
+                   key=lambda m: m.stat().st_mtime, reverse=True)
     for stale in older[KEEP_MODELS - 1 :]:
         stale.unlink()
 

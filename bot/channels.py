@@ -6,6 +6,9 @@ hub's claims, signed for that id, in the metadata); Rasa keeps the same id as th
 the action server gets it as the tracker's `sender_id`. Every line Rasa logs while it handles the
 message carries it as `conversation_id` (bolt/core/logs.py), and one line per message says how
 it went: its outcome, the replies and how long it took, never what was written.
+
+Each reply carries the NLU's decision for the message as `metadata.nlu` (bot/turn_decisions.py),
+which the hub keeps for agents and editors.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
 from bolt.core import logs
+from bot import turn_decisions
 
 log = logs.get_logger(__name__)
 
@@ -42,6 +46,9 @@ async def handled(on_new_message: Callable[[UserMessage], Awaitable[Any]],
         outcome = "answered"
     finally:
         replies = getattr(message.output_channel, "messages", None)
+        decision = turn_decisions.taken(message)
+        if outcome == "answered" and isinstance(replies, list):
+            turn_decisions.attach(decision, replies)
         log.info("message.handled", outcome=outcome,
                  replies=len(replies) if isinstance(replies, list) else None,
                  duration_ms=round((time.monotonic() - started) * 1000))

@@ -1,6 +1,7 @@
 """Where in Rasa its metrics (bot/metrics.py) are counted: around `Agent.handle_message` (a
 message and its latency), `Agent.load_model` (the model in use) and
-`MessageProcessor.parse_message` (the NLU's decision). Each wrapper calls what was there before
+`MessageProcessor.parse_message` (the NLU's decision, also remembered for the REST channel to
+send with the replies: bot/turn_decisions.py). Each wrapper calls what was there before
 it (Bolt's speed-ups may have replaced it too) and changes nothing of what it returns.
 
 `install()` is called by bot/rasa_server.py for `rasa run`; `uninstall()` puts the originals back.
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
-from bot import metrics
+from bot import metrics, turn_decisions
 
 _INSTALLED: List[Tuple[type, str, Callable[..., Any]]] = []
 
@@ -63,5 +64,6 @@ def _parse_message(original: Callable[..., Any]) -> Callable[..., Any]:
                             ) -> Dict[str, Any]:
         parse_data = await original(self, message, *args, **kwargs)
         metrics.count_decision(parse_data, self.domain.intents, message.metadata)
+        turn_decisions.remember(message, parse_data)
         return parse_data
     return parse_message

@@ -23,6 +23,7 @@
 | BOLT_HUB_REDIS_PREFIX         | bolt:                                     | start of every Redis key and channel the hubs use (several deployments on one Redis each take their own) |
 | BOLT_HUB_PRESENCE_SECONDS     | 5                                         | a hub not heard from for this long has no agents |
 | BOLT_CONTENT_DIR              | $BOLT_HOME/data                           | the user-facing texts (responses/<lang>/hub.yml) |
+| BOLT_REVIEW_LOW_CONFIDENCE    | 0.85                                      | Bolt's answers below this confidence go to the editors' review inbox |
 | BOLT_TOKEN_SECRET, BOLT_SERVICE_TOKEN, BOLT_CLAIMS_SECRET, BOLT_RASA_TOKEN | generated into $BOLT_STATE_DIR/secrets.json (bolt/core/secrets.py) | |
 | BOLT_TOKEN_KID, BOLT_TOKEN_SECRET_PREVIOUS, BOLT_TOKEN_KID_PREVIOUS | k1, none, none (bolt/core/secrets.py) | key ids of the accepted help-center secrets |
 | BOLT_TOKEN_ISSUER             | (none: not required)                      | the `iss` every help-center token must carry     |
@@ -113,6 +114,7 @@ class HubSettings:
     log_level: str = "info"
     help_center_origins: Tuple[str, ...] = ()
     articles_url: str = "sqlite://"
+    review_low_confidence: float = 0.85
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -194,6 +196,7 @@ class HubSettings:
             help_center_origins=help_center_origins(
                 env.get("BOLT_HELP_CENTER_ORIGINS") or "", allowed_origins),
             articles_url=articles_url(env),
+            review_low_confidence=positive_number(env, "BOLT_REVIEW_LOW_CONFIDENCE", 0.85),
         )
 
 

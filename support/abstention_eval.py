@@ -18,24 +18,13 @@ from typing import Any, Dict, List, Tuple
 import yaml
 
 from actions.honest_answer import faq_probabilities
+from bolt.editing.held_out import ABSTAINED, decided
 from bot.nlu.abstention import OUT_OF_SCOPE_LABELS, Sample, curves
 from support import REPOSITORY
 from support.content import LANGUAGES, holdout_pairs, plain_text
 
 OUT_OF_SCOPE_DIR = REPOSITORY / "tests" / "data" / "out_of_scope"
 CALIBRATION_DIR = REPOSITORY / "data" / "calibration"
-ABSTAINED = "abstained"
-ABSTAINING_INTENTS = frozenset({"nlu_fallback"}) | OUT_OF_SCOPE_LABELS
-
-
-def decided(parse: Dict[str, Any]) -> str:
-    """What Bolt does with the message: `abstained`, `faq/<key>`, or the dialogue intent."""
-    name = parse["intent"]["name"]
-    if name in ABSTAINING_INTENTS:
-        return ABSTAINED
-    if name == "faq":
-        return parse["response_selector"]["faq"]["response"]["intent_response_key"]
-    return name
 
 
 def flat_ranking(parse: Dict[str, Any]) -> List[Tuple[str, float]]:

@@ -6,20 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
+from bolt.editing.held_out import predicted_label
 from support.content import LANGUAGES, holdout_pairs, plain_text
 
-
-def predicted_label(parse: Dict[str, Any]) -> str:
-    """The classifier's top choice, as `faq/<key>` for FAQ questions.
-
-    The fallback pseudo-intent is skipped: top-1 accuracy measures what the model ranks first.
-    """
-    ranking = [r for r in parse.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
-    top = ranking[0]["name"] if ranking else parse["intent"]["name"]
-    if top == "faq":
-        selected = parse["response_selector"]["faq"]["response"]
-        return selected["intent_response_key"]
-    return top
+__all__ = ["Evaluation", "evaluate", "predicted_label"]
 
 
 @dataclass

@@ -22,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help=f"comma-separated, among {','.join(SUPPORTED_LANGUAGES)}")
     add.add_argument("--capacity", type=int, default=3, help="chats at once (default 3)")
     add.add_argument("--supervisor", action="store_true", help="is told about escalations")
+    add.add_argument("--editor", action="store_true",
+                     help="reviews the questions Bolt missed and changes what it knows")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input instead of asking")
     passwd = actions.add_parser("passwd", help="set an agent's password (ends their sessions)")
@@ -49,11 +51,12 @@ def handle(args: argparse.Namespace) -> int:
             password = _read_password(args.password_stdin)
             agent = add_agent(repository, args.name, _languages(args.languages), args.capacity,
                               password, args.display_name, args.supervisor,
-                              settings.password_cost)
+                              settings.password_cost, editor=args.editor)
             record(audit.AGENT_ADDED, agent=agent.name, languages=sorted(agent.language_set),
-                   capacity=agent.capacity, supervisor=agent.supervisor)
+                   capacity=agent.capacity, supervisor=agent.supervisor, editor=agent.editor)
             print(f"Added agent {agent.name} ({', '.join(sorted(agent.language_set))}, "
-                  f"{agent.capacity} chats at once{', supervisor' if agent.supervisor else ''})")
+                  f"{agent.capacity} chats at once{', supervisor' if agent.supervisor else ''}"
+                  f"{', editor' if agent.editor else ''})")
         elif args.agents_command == "passwd":
             repository.set_password(args.name, hash_password(_read_password(args.password_stdin),
                                                                settings.password_cost))

@@ -5,10 +5,15 @@ import argparse
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Optional
+import traceback
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from bolt.cli import review
 from bolt.editing.retrain import DEFAULT_EPOCH_FRACTION
 from bolt.core.settings import Settings
+
+if TYPE_CHECKING:
+    from bolt.editing.publish_outcome import PublishOutcome
 
 COMMAND = "content"
 
@@ -29,11 +34,17 @@ def register(subparsers: Any) -> None:
                             f"(default {DEFAULT_EPOCH_FRACTION})")
     train.set_defaults(handler=_with_settings(run_train))
     publish = commands.add_parser("publish", help="make the trained model live in running Bolt")
+    _add_release_options(publish)
     publish.set_defaults(handler=_with_settings(run_publish))
+    rollback = commands.add_parser("rollback", help="put the model that was live before the "
+                                                    "last publish back on every Rasa server")
+    _add_release_options(rollback)
+    rollback.set_defaults(handler=_with_settings(run_rollback))
     report = commands.add_parser("report", help="examples and accuracy per topic and language")
     report.add_argument("--evaluate", action="store_true",
                         help="first evaluate the current model on the held-out questions")
     report.set_defaults(handler=_with_settings(run_report))
+    review.register(commands)
 
 
 def _with_settings(handler: Callable[[argparse.Namespace, Settings], int]
@@ -117,49 +128,79 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _add_release_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object {ok, live, previous, failed_check, message}"
+                             " on stdout (progress goes to stderr); exit 0 when the model went "
+                             "live, 3 when a check refused it, 1 on other errors")
+    parser.add_argument("--by", metavar="NAME",
+                        help="who asked for it, for the audit log (default: the operating-"
+                             "system user); the console passes the editor's sign-in name")
+
+
 def run_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from bolt.core.secrets import load_secrets
-    from bolt.editing.publish import PublishError, publish
-    from bolt.training import current_model, model_path
+    return _release(args, settings, "publish")
 
-    model = current_model(settings)
-    if model is None:
-        print(f"Error: no model for the current content ({model_path(settings).name}); run "
-              "`bolt content train` first", file=sys.stderr)
-        return 1
-    print(f"Loading {model.name} into Bolt at {settings.rasa_url} ...", flush=True)
+
+def run_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    return _release(args, settings, "rollback")
+
+
+def _release(args: argparse.Namespace, settings: Settings, step: str) -> int:
+    from bolt.editing.publish_outcome import failed
+
+    progress = sys.stderr if args.json else sys.stdout
     try:
-        result = publish(settings.rasa_url, model, load_secrets(settings.state_dir).rasa_token)
-    except PublishError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return 1
-    if result.previous == result.live:
-        print(f"{result.live} was already live; it was loaded again.")
+        from bolt.editing.release import publish_current, roll_back
+
+        run = publish_current if step == "publish" else roll_back
+        outcome = run(settings, progress, args.by)
+    except Exception as error:  # noqa: BLE001 - the caller reads one JSON object, always
+        traceback.print_exc(file=sys.stderr)
+        outcome = failed(None, None, f"The {step} failed unexpectedly: {error!r} (the "
+                                     "details are in the command's error output).")
+    return _finish(args, outcome, step)
+
+
+def _finish(args: argparse.Namespace, outcome: "PublishOutcome", step: str) -> int:
+    """Records a model that went live in the audit log, then tells the caller."""
+    from bolt.editing.publish_outcome import failed
+
+    if outcome.ok and outcome.live is not None:
+        problem = record_release(step, outcome.live, outcome.previous, args.by)
+        if problem is not None:
+            outcome = failed(outcome.live, outcome.previous,
+                             f"{outcome.message} But the audit log could not record it: "
+                             f"{problem}")
+    if args.json:
+        print(outcome.to_json(), flush=True)
     else:
-        print(f"Live now: {result.live} (before: {result.previous or 'no model'}).")
-    return record_publish(result.live, result.previous)
+        print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+    return outcome.exit_code
 
 
-def record_publish(live: str, previous: Optional[str]) -> int:
-    """Records the publish in the hub's audit log (its database, by its URL); a publish that
-    brings back an earlier model is how content is rolled back, and reads so."""
+def record_release(step: str, live: str, previous: Optional[str],
+                   by: Optional[str] = None) -> Optional[str]:
+    """Records a publish or a rollback in the hub's audit log (its database, by its URL), with
+    who ran it; returns what went wrong, or None."""
     from handoff.config import HubSettings
     from handoff.services import audit
     from handoff.services.agents import open_repository
 
+    action = audit.CONTENT_ROLLED_BACK if step == "rollback" else audit.CONTENT_PUBLISHED
+    actor = audit.command_line_actor()
+    if by:
+        actor = audit.Actor(by, actor.origin)
     try:
         repository = open_repository(HubSettings.from_env().database_url)
         try:
-            audit.Audit(repository).record(audit.command_line_actor(), audit.CONTENT_PUBLISHED,
-                                           model=live, previous=previous)
+            audit.Audit(repository).record(actor, action, model=live, previous=previous)
         finally:
             repository.close()
             repository.engine.dispose()
     except Exception as error:  # noqa: BLE001 - the model is live; the operator must know
-        print(f"Error: the model is live, but the audit log could not record it: {error}",
-              file=sys.stderr)
-        return 1
-    return 0
+        return str(error)
+    return None
 
 
 def run_report(args: argparse.Namespace, settings: Settings) -> int:

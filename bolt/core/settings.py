@@ -20,6 +20,8 @@
 | BOLT_RETENTION_SWEEP_SECONDS | 3600       | how often the hub and Rasa delete what is due    |
 | BOLT_LOG_FORMAT    | text                 | every process's log lines: readable `text` or one `json` object a line |
 | BOLT_LOG_LEVEL     | info                 | the lowest level logged: debug, info, warning or error |
+| BOLT_RASA_URLS     | BOLT_RASA_URL, else http://$BOLT_RASA_HOST:$BOLT_RASA_PORT | comma-separated Rasa servers `bolt content publish` and `rollback` load the model on (all or none) |
+| BOLT_HELD_OUT_DIR  | $BOLT_HOME/tests/data | the held-out sets the publish gate judges a model on (holdout/, out_of_scope/) |
 """
 from __future__ import annotations
 
@@ -57,6 +59,9 @@ class Settings:
     metrics_host: str = LOOPBACK
     rasa_metrics_port: int = 5006
     actions_metrics_port: int = 5056
+    # Every Rasa server a model is published to; empty: the one of rasa_url.
+    rasa_urls: Tuple[str, ...] = ()
+    held_out_dir: Optional[Path] = None
 
     @property
     def config_file(self) -> Path:
@@ -87,6 +92,14 @@ class Settings:
         return f"http://{self.rasa_host}:{self.rasa_port}"
 
     @property
+    def rasa_servers(self) -> Tuple[str, ...]:
+        return self.rasa_urls or (self.rasa_url,)
+
+    @property
+    def held_out(self) -> Path:
+        return self.held_out_dir or self.home / "tests" / "data"
+
+    @property
     def hub_url(self) -> str:
         return f"http://{self.host}:{self.hub_port}"
 
@@ -114,7 +127,15 @@ class Settings:
             metrics_host=env.get("BOLT_METRICS_HOST") or LOOPBACK,
             rasa_metrics_port=_port(env, "BOLT_RASA_METRICS_PORT", 5006),
             actions_metrics_port=_port(env, "BOLT_ACTIONS_METRICS_PORT", 5056),
+            rasa_urls=_urls(env, "BOLT_RASA_URLS") or _urls(env, "BOLT_RASA_URL"),
+            held_out_dir=Path(env["BOLT_HELD_OUT_DIR"]) if env.get("BOLT_HELD_OUT_DIR") else None,
         )
+
+
+def _urls(env: Mapping[str, str], name: str) -> Tuple[str, ...]:
+    """The comma-separated URLs of a setting, without trailing slashes; () when unset."""
+    raw = env.get(name) or ""
+    return tuple(url.strip().rstrip("/") for url in raw.split(",") if url.strip())
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

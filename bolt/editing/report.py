@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bolt.editing.checks import MIN_TRAINING_EXAMPLES, normalise
+from bolt.editing.quality_bars import TOPIC_BAR
 from bolt.editing.tree import ContentTree
 from bolt.core.languages import SUPPORTED_LANGUAGES
 
 EVALUATION_FILE = Path("results") / "holdout-accuracy.json"
 ABSTENTION_FILE = Path("results") / "abstention.json"
 KIND_NAMES = {"out_of_scope": "not ours", "product_question": "product questions"}
-TOPIC_BAR = 0.85
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,8 @@ def train_content(settings: Settings, out: TextIO, interactive: bool, full: bool
                          stages=stages or (base_record.stages if base_record else []),
                          finished_at=time.time(), examples=examples)
     _write_record(settings.models_dir, record)
-    prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=plan.target)
+    prune_models(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), keep=plan.target,
+                 state_dir=settings.state_dir)
     _remove_orphan_records(settings.models_dir)
     return TrainingOutcome(plan.target, how, seconds, note)
 

@@ -28,7 +28,8 @@ def open_repository(database_url: str) -> Repository:
 
 def add_agent(repository: Repository, name: str, languages: List[str], capacity: int,
               password: str, display_name: Optional[str] = None,
-              supervisor: bool = False, cost: PasswordCost = STRONG) -> Agent:
+              supervisor: bool = False, cost: PasswordCost = STRONG,
+              editor: bool = False) -> Agent:
     if not name.strip() or len(name) > 128:
         raise ValueError("the name must be 1 to 128 characters")
     if capacity < 1:
@@ -36,12 +37,13 @@ def add_agent(repository: Repository, name: str, languages: List[str], capacity:
     return repository.add_agent(
         name=name.strip(), display_name=(display_name or name).strip(),
         password_hash=hash_password(password, cost), languages=",".join(languages),
-        capacity=capacity, supervisor=supervisor, status="offline",
+        capacity=capacity, supervisor=supervisor, editor=editor, status="offline",
     )
 
 
 def agent_lines(agents: Iterable[Agent]) -> List[str]:
     return [f"{a.name}\t{a.display_name}\t{','.join(sorted(a.language_set))}\t"
-            f"capacity {a.capacity}\t{'supervisor' if a.supervisor else 'agent'}\t"
+            f"capacity {a.capacity}\t{'supervisor' if a.supervisor else 'agent'}"
+            f"{', editor' if a.editor else ''}\t"
             f"{'disabled' if a.disabled else a.status}"
             for a in agents]

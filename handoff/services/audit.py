@@ -4,7 +4,9 @@ Recorded: agent administration (`bolt agents`), what agents do beyond their own 
 a waiting chat, transferring one, a supervisor reading a chat that is not theirs, joining one
 silently, taking one over or giving it to another agent), the agents flagged for leaving a chat
 unanswered, the shared replies supervisors add, edit and delete, the reports supervisors export,
-content published, a user's data exported or erased, the retention job's deletions, and the hub's
+what editors do with the review inbox's questions (added to a topic, a new topic, dismissed),
+content published and rolled back, a user's data exported or erased, the retention job's
+deletions, and the hub's
 settings that decide who may do what, whenever a hub starts with them changed. Each entry has an
 actor (an agent's sign-in name, the operating-system user of the command line, or `bolt` for the
 hub's own jobs), an action from ACTIONS, a small JSON object of details, and an origin (the
@@ -41,6 +43,7 @@ CHAT_TAKEN_OVER = "chat.taken_over"
 CHAT_REASSIGNED = "chat.reassigned"
 AGENT_FLAGGED = "agent.flagged"
 CONTENT_PUBLISHED = "content.published"
+CONTENT_ROLLED_BACK = "content.rolled_back"
 DATA_EXPORTED = "privacy.exported"
 DATA_ERASED = "privacy.erased"
 RETENTION_SWEPT = "retention.swept"
@@ -49,11 +52,15 @@ REPLY_CREATED = "reply.created"
 REPLY_EDITED = "reply.edited"
 REPLY_DELETED = "reply.deleted"
 REPORTS_EXPORTED = "reports.exported"
+REVIEW_ADDED = "review.added"
+REVIEW_NEW_TOPIC = "review.new_topic"
+REVIEW_DISMISSED = "review.dismissed"
 ACTIONS = frozenset({
     AGENT_ADDED, AGENT_PASSWORD_CHANGED, AGENT_DISABLED, AGENT_REMOVED, CHAT_CLAIMED,
     CHAT_TRANSFERRED, CHAT_VIEWED, CONTENT_PUBLISHED, DATA_EXPORTED, DATA_ERASED, RETENTION_SWEPT,
     SETTINGS_CHANGED, REPLY_CREATED, REPLY_EDITED, REPLY_DELETED, REPORTS_EXPORTED,
     CHAT_JOINED, CHAT_TAKEN_OVER, CHAT_REASSIGNED, AGENT_FLAGGED,
+    CONTENT_ROLLED_BACK, REVIEW_ADDED, REVIEW_NEW_TOPIC, REVIEW_DISMISSED,
 })
 # Details are a few names and numbers; anything larger is a mistake, refused before it is kept.
 MAX_DETAILS_BYTES = 4096

@@ -44,7 +44,7 @@ def bot_messages(replies: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     joined: List[Dict[str, Any]] = []
     for reply in replies:
         previous = joined[-1] if joined else None
-        if (previous is not None and set(reply) == {"custom"} and "text" in previous
+        if (previous is not None and set(reply) - {"nlu", "next_topics"} == {"custom"} and "text" in previous
                 and "custom" not in previous):
             previous["custom"] = reply["custom"]
         else:

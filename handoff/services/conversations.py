@@ -13,6 +13,7 @@ from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
 from handoff.services import topics
+from handoff.services.answers import BoltAnswers
 from handoff.services.bot import Bot
 from handoff.services.bot_turns import BotTurns, Replies, Turn
 from handoff.services.broker import Broker
@@ -25,7 +26,7 @@ from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
 from handoff.store.repository import Repository
-from handoff.store.schema import Conversation
+from handoff.store.schema import Conversation, user_frame
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
@@ -60,7 +61,7 @@ class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
                  metrics: Metrics, fallback_response_hours: float, claims_secret: str,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+                 answers: BoltAnswers, wall_clock: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.broker = broker
         self.dispatcher = dispatcher
@@ -71,6 +72,7 @@ class Conversations:
         self.metrics = metrics
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
+        self.answers = answers
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
         self.bot_turns = BotTurns(background, self._bot_turn, self._bot_answered,
                                   self._bot_unavailable)
@@ -118,7 +120,7 @@ class Conversations:
             events = self.repository.events_after(conversation_id, after_seq, internal=False,
                                                   limit=REPLAY_PAGE)
             if events:
-                yield [event.as_frame() for event in events]
+                yield [user_frame(event.as_frame()) for event in events]
             if len(events) < REPLAY_PAGE:
                 return
             after_seq = events[-1].seq
@@ -185,30 +187,45 @@ class Conversations:
     # --- whether an answer helped ----------------------------------------------------------------
 
     def feedback(self, visitor: Visitor, frame: Frame) -> None:
-        """Records whether one of Bolt's messages helped: one record per message, the first
-        (a second is stored as nothing new). "Not helpful" on a message that says what to offer
-        then (the articles' person or web ticket, actions/articles.py) offers it, while the bot
-        holds the conversation."""
+        """Records whether one of Bolt's messages helped (`rating`, `about_seq`): the user may
+        change their answer, each change is one more record (the latest counts), the same answer
+        again is nothing new. The first "Not helpful" on a message that says what to offer then
+        (an article's person or web ticket: actions/) offers it; on one of Bolt's topic answers,
+        the next best topics (else to ask again in other words); while the bot holds the
+        conversation."""
         conversation_id = self._conversation_id(visitor)
         rated = self.repository.event(conversation_id, frame["seq"])
         if rated is None or rated.kind != "message" or rated.speaker != "bot":
             raise ProtocolError("not_found", "no such message of Bolt's in this conversation",
                                 field="seq")
-        helpful = frame["helpful"]
-        _, duplicate, conversation = self.timeline.record(
-            conversation_id, FEEDBACK, "user", data={"about": rated.seq, "helpful": helpful},
-            client_id=f"{FEEDBACK}:{rated.seq}")
-        log.info("answer.feedback", helpful=helpful, duplicate=duplicate)
-        if duplicate or helpful or not bot_answers(Owner(conversation.owner)):
+        rating = "helpful" if frame["helpful"] else "not_helpful"
+        earlier = [(e.data or {}).get("rating") for e in self.repository.events_after(
+            conversation_id, rated.seq, internal=False)
+            if e.kind == FEEDBACK and (e.data or {}).get("about_seq") == rated.seq]
+        if earlier and earlier[-1] == rating:
+            log.info("answer.feedback", rating=rating, duplicate=True)
             return
-        offers = ((rated.data or {}).get("custom") or {}).get("not_helpful") or []
+        _, duplicate, conversation = self.timeline.record(
+            conversation_id, FEEDBACK, "user", data={"rating": rating, "about_seq": rated.seq},
+            client_id=f"{FEEDBACK}:{rated.seq}:{len(earlier)}")
+        log.info("answer.feedback", rating=rating, duplicate=duplicate)
+        if (duplicate or rating == "helpful" or "not_helpful" in earlier
+                or not bot_answers(Owner(conversation.owner))):
+            return
+        data = rated.data or {}
+        offers = (data.get("custom") or {}).get("not_helpful") or []
+        if not offers and (data.get("nlu") or {}).get("faq"):
+            offers = self.answers.not_helpful_offers(conversation.language,
+                                                     data.get("next_topics") or [])
         if offers:
             # In turn with the bot's answers, so that the offer follows the answer being given.
             self.bot_turns.add_work(conversation_id, lambda: self._offer(conversation_id, offers))
 
     async def _offer(self, conversation_id: str, offers: List[Dict[str, Any]]) -> None:
         for offer in offers:
-            data = {"buttons": offer["buttons"]} if offer.get("buttons") else None
+            # Marked as the hub's offer: not an answer of Bolt's to rate again.
+            data = {"offer": "not_helpful", **({"buttons": offer["buttons"]}
+                                               if offer.get("buttons") else {})}
             await self.timeline.relay(conversation_id, "message", "bot",
                                       text=offer.get("text"), data=data)
 

@@ -8,7 +8,7 @@ Desk are what users and agents can do on their sockets, Lookups what agents read
 chats (a customer's history, search), Replies the canned replies agents share, Satisfaction the
 users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Supervision what
 supervisors do beyond their own chats (the Board, joining, whispering, taking over, reassigning)
-and what becomes of unanswered chats.
+and what becomes of unanswered chats, ReviewDesk the editors' review of what Bolt missed.
 """
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ from handoff.services.reports import Reports
 from handoff.services.retention import Retention
 from handoff.services.satisfaction import Satisfaction
 from handoff.services.supervision import Supervision
+from handoff.services.review import Review
+from handoff.services.review_desk import ReviewDesk
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -66,6 +68,7 @@ class Hub:
     satisfaction: Satisfaction
     reports: Reports
     supervision: Supervision
+    review: ReviewDesk
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -74,6 +77,7 @@ class Hub:
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
                  ) -> "Hub":
         background = BackgroundTasks()
+        answers = BoltAnswers(settings.content_dir)
         audit = Audit(repository, clock)
         bot = Bot(rasa, repository)
         presence = Presence(hub_id, settings.presence_seconds)
@@ -83,7 +87,7 @@ class Hub:
         handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
-                                      settings.claims_secret)
+                                      settings.claims_secret, answers)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
@@ -101,12 +105,14 @@ class Hub:
                    retention=Retention(repository, audit, settings.retention_days,
                                        settings.audit_retention_days, clock),
                    lookups=Lookups(repository, audit),
-                   replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
+                   replies=Replies(repository, broker, audit, answers,
                                    clock),
                    articles=Articles(settings.articles_url, timeline),
                    satisfaction=Satisfaction(repository, timeline),
                    reports=Reports(repository, audit, settings.retention_days, clock),
-                   supervision=supervision)
+                   supervision=supervision,
+                   review=ReviewDesk(Review(repository, settings.review_low_confidence), audit, rasa,
+                                     settings.content_dir.resolve().parent))
 
     def start(self) -> None:
         self.desk.start()

@@ -17,6 +17,21 @@ REPLY_FIELDS = ("text", "buttons", "custom", "image", "attachment")
 LOOK_SECONDS = 2.0
 
 
+def kept(reply: Mapping[str, Any]) -> Dict[str, Any]:
+    """What the hub keeps of one reply: what the user may see, and the NLU's decision
+    (`metadata.nlu`, bot/turn_decisions.py) as `nlu` with the next best topics after an answer
+    as `next_topics`, which the user's socket never gets."""
+    fields = {k: reply[k] for k in REPLY_FIELDS if reply.get(k) is not None}
+    metadata = reply.get("metadata")
+    decision = metadata.get("nlu") if isinstance(metadata, Mapping) else None
+    if isinstance(decision, Mapping):
+        fields["nlu"] = dict(decision)
+        following = metadata.get("next_topics")
+        if isinstance(following, list):
+            fields["next_topics"] = [str(key) for key in following]
+    return fields
+
+
 class BotUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
@@ -43,8 +58,16 @@ class RasaClient:
         replies = await self._post("/webhooks/rest/webhook", body)
         if not isinstance(replies, list):
             raise BotUnavailable("the REST channel answered with something other than a list")
-        return [{k: reply[k] for k in REPLY_FIELDS if reply.get(k) is not None}
-                for reply in replies if isinstance(reply, dict)]
+        return [kept(reply) for reply in replies if isinstance(reply, dict)]
+
+    async def parse(self, text: str, metadata: Mapping[str, Any]) -> Dict[str, Any]:
+        """What the live model makes of `text` (Rasa's /model/parse: no conversation, no
+        dialogue, nothing stored)."""
+        parsed = await self._post("/model/parse", {"text": text, "metadata": dict(metadata)},
+                                  {"token": self.api_token})
+        if not isinstance(parsed, dict):
+            raise BotUnavailable("/model/parse answered with something other than an object")
+        return parsed
 
     async def answers(self) -> bool:
         """Whether Rasa answers `/version` now (it does once its model is loaded)."""

@@ -19,7 +19,7 @@ from handoff.services.broker import Broker
 from handoff.services.texts import Texts
 from handoff.store.appends import Appended
 from handoff.store.repository import Repository
-from handoff.store.schema import Conversation, Event
+from handoff.store.schema import Conversation, Event, user_frame
 from handoff.wire.protocol import SharedFrame
 
 log = logs.get_logger(__name__)
@@ -71,9 +71,12 @@ class Timeline:
                   and conversation.get("language") in SUPPORTED_LANGUAGES):
                 self.metrics.event_stored(event["kind"], event.get("data") or {},
                                           conversation["language"])
-            frame = SharedFrame(appended.frame())
+            whole = appended.frame()
+            frame = SharedFrame(whole)
             if not event["agents_only"]:
-                self.broker.publish(topics.chat(conversation["id"]), frame)
+                shown = user_frame(whole)
+                self.broker.publish(topics.chat(conversation["id"]),
+                                    frame if shown is whole else SharedFrame(shown))
             else:  # the watching supervisors hear the rest on the user's topic
                 self.broker.publish(topics.watch(conversation["id"]), frame)
             for agent_id in {conversation["agent_id"], *also} - {None}:

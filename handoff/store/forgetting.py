@@ -1,6 +1,6 @@
 """Forgetting conversations: which are past the retention period, everything the hub holds about
 one user, and deleting conversations with all that hangs on them (events, notes, tickets,
-resolutions), each first counted into its day's `daily_counts`, in the same transaction.
+resolutions, editors' review marks), each first counted into its day's `daily_counts`, in the same transaction.
 
 A conversation is due when it and its last event are older than the cutoff and nobody is working
 on it (it is not waiting in the queue nor held by an agent).
@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 
 from handoff.rules.report_facts import COUNTS as REPORT_COUNTS, facts_of
 from handoff.store.report_reads import rows_of
+from handoff.store import review
 from handoff.store.schema import (
     DAILY_COUNTS, Conversation, DailyCounts, Event, Resolution, Ticket, event_frame,
     EVENT_FRAME_FIELDS,
@@ -88,6 +89,7 @@ def forget(connection: Connection, conversation_ids: Sequence[str],
     tickets = connection.execute(
         delete(TICKETS).where(TICKETS.c.conversation_id.in_(ids))).rowcount
     connection.execute(delete(RESOLUTIONS).where(RESOLUTIONS.c.conversation_id.in_(ids)))
+    review.forget(connection, ids)
     connection.execute(delete(CONVERSATIONS).where(CONVERSATIONS.c.id.in_(ids)))
     return {"conversations": len(ids), "events": events, "tickets": tickets}
 
@@ -186,7 +188,8 @@ def held_about(connection: Connection, user_id: str) -> Dict[str, Any]:
                    for row in connection.execute(select(RESOLUTIONS).where(
                        RESOLUTIONS.c.conversation_id.in_(ids))
                        .order_by(RESOLUTIONS.c.id)).mappings()]
-    return {"conversations": conversations, "tickets": tickets, "resolutions": resolutions}
+    return {"conversations": conversations, "tickets": tickets, "resolutions": resolutions,
+            "review_marks": review.marks_of(connection, ids)}
 
 
 def _plain(value: Any) -> Any:

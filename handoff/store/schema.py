@@ -81,6 +81,18 @@ EVENT_FRAME_FIELDS = ("conversation_id", "seq", "kind", "speaker", "created_at",
                       "text", "data", "client_id", "agents_only")
 
 
+# What an event's data may hold for agents and editors only: the NLU's decision on a bot message,
+# and the next best topics after its answer (offered to the user only if it did not help).
+AGENTS_ONLY_DATA = ("nlu", "next_topics")
+
+
+def user_frame(frame: Dict[str, Any]) -> Dict[str, Any]:
+    """An event frame as the user's socket gets it: without what is for agents only."""
+    if not any(name in frame for name in AGENTS_ONLY_DATA):
+        return frame
+    return {name: value for name, value in frame.items() if name not in AGENTS_ONLY_DATA}
+
+
 def event_frame(event: Mapping[str, Any]) -> Dict[str, Any]:
     """The `event` frame of a stored event, from its columns (docs/protocol.md)."""
     frame: Dict[str, Any] = {
@@ -117,6 +129,8 @@ class Agent(Base):
     disabled = Column(Boolean, nullable=False, default=False, server_default=false())
     # The console's language the agent chose; None: their browser's languages decide.
     locale = Column(String(8), nullable=True)
+    # Reviews Bolt's missed questions and changes what it knows (the console's review page).
+    editor = Column(Boolean, nullable=False, default=False, server_default=false())
 
     @property
     def language_set(self) -> frozenset:
@@ -125,7 +139,8 @@ class Agent(Base):
     def card(self) -> Dict[str, Any]:
         return {"name": self.name, "display_name": self.display_name,
                 "languages": sorted(self.language_set), "capacity": self.capacity,
-                "supervisor": self.supervisor, "status": self.status, "locale": self.locale}
+                "supervisor": self.supervisor, "editor": bool(self.editor),
+                "status": self.status, "locale": self.locale}
 
 
 class AgentSession(Base):
@@ -272,3 +287,19 @@ def parse_ticket_id(public_id: str) -> Optional[int]:
     if not public_id.startswith("T-") or not public_id[2:].isdigit():
         return None
     return int(public_id[2:])
+
+
+class ReviewMark(Base):
+    """What an editor did with one missed question (the user message at `seq`): `dismissed`, or
+    `added` to a topic / made a `new_topic` (it leaves the review inbox once the live model
+    answers it: `answered`). Deleted with its conversation."""
+
+    __tablename__ = "review_marks"
+
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), primary_key=True)
+    seq = Column(Integer, primary_key=True)
+    language = Column(String(8), nullable=False)
+    state = Column(String(16), nullable=False)
+    topic = Column(String(128), nullable=True)
+    editor = Column(String(128), nullable=False)  # an agent's sign-in name, or "command line"
+    marked_at = Column(DateTime, nullable=False, default=utcnow)

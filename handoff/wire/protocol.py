@@ -121,6 +121,13 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "whisper": {**CONVERSATION, "client_id": ID, "text": TEXT},
     "take_over": CONVERSATION,
     "reassign": {**CONVERSATION, "agent": ID},
+    "review": {"language": LANGUAGE},
+    "review_transcript": CONVERSATION,
+    "review_act": {"client_id": ID, "language": LANGUAGE, "group_id": Field(str, max_chars=40),
+                   "action": Field(str, choices=("add", "new", "dismiss")),
+                   "topic": Field(str, required=False, max_chars=64)},
+    "content_publish": {"client_id": ID},
+    "content_rollback": {"client_id": ID},
     "sign_out": {},
     "ping": {},
 }

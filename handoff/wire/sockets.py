@@ -370,6 +370,15 @@ class AgentSocket(Socket[Agent]):
             return self.hub.articles.find(frame["query"], frame["language"])
         elif kind == "send_article":
             return self.hub.articles.send(agent, frame)
+        elif kind == "review":
+            return self.hub.review.inbox(agent, frame)
+        elif kind == "review_transcript":
+            return self.hub.review.transcript(agent, frame)
+        elif kind == "review_act":
+            return self.hub.review.act(agent, frame, origin=self.address)
+        elif kind in ("content_publish", "content_rollback"):
+            return self.hub.review.publish(agent, frame, origin=self.address,
+                                           rollback=kind == "content_rollback")
         elif kind in SUPERVISING:
             return self.supervise(agent, frame)
         return None

@@ -38,15 +38,18 @@ def test_article_cards_not_helpful_then_an_agent_who_sends_an_article(bolt_site,
     control = message.locator(".bolt-feedback")
     control.locator(".bolt-feedback-no").click()
     expect(control).to_have_attribute("data-answered", "not_helpful")
-    expect(control.locator(".bolt-feedback-yes")).to_be_disabled()
+    expect(control.locator(".bolt-feedback-no")).to_have_attribute("aria-pressed", "true")
+    # The answer can be changed: the other button stays on.
+    expect(control.locator(".bolt-feedback-yes")).to_be_enabled()
     expect(control).to_contain_text(web_text("en", "web_feedback_thanks"))
     user.bot_says(render("abstain_person", "en"))
-    # One record: after a reload the control shows the answer given, and offers no other.
+    # After a reload the message's one control shows the answer given.
     user.page.reload()
     user.wait_ready()
-    control = user.log.locator(".bolt-feedback").last
+    message = user.log.locator(".bolt-from-bot", has=user.page.locator(".bolt-cards")).last
+    control = message.locator(".bolt-feedback")
+    expect(control).to_have_count(1)
     expect(control).to_have_attribute("data-answered", "not_helpful")
-    expect(user.log.locator(".bolt-feedback")).to_have_count(1)
 
     user.log.locator(".bolt-choice", has_text=render("abstain_person_button", "en")).last.click()
     user.log.locator(".bolt-choice", has_text=render("impact_P3", "en")).last.click()

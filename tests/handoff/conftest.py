@@ -101,11 +101,12 @@ def hub_env(tmp_path) -> Iterator[Dict[str, str]]:
 @pytest.fixture
 def agents(hub_env):
     """Adds agents to the hub's database as `bolt agents add` does."""
-    def add(name: str, languages: List[str], capacity: int = 2, supervisor: bool = False):
+    def add(name: str, languages: List[str], capacity: int = 2, supervisor: bool = False,
+            editor: bool = False):
         settings = HubSettings.from_env(hub_env)
         return add_agent(open_repository(settings.database_url), name, languages, capacity,
                          PASSWORD, display_name=name.capitalize(), supervisor=supervisor,
-                         cost=settings.password_cost)
+                         cost=settings.password_cost, editor=editor)
     return add
 
 

@@ -56,20 +56,30 @@ async def test_the_articles_text_and_cards_are_one_message_and_the_welcome_names
         await user.close()
 
 
-async def test_helpful_is_one_record_per_message_and_offers_nothing(bolt):
+async def test_feedback_is_the_latest_answer_per_message_and_helpful_offers_nothing(bolt):
     async with bolt() as (hub, rasa):
         user, cards, _ = await asked(hub, rasa, token=user_token())
         await user.send(type="feedback", seq=cards["seq"], helpful=True)
         record = await user.event("feedback")
-        assert (record["speaker"], record["about"], record["helpful"]) == ("user", cards["seq"],
-                                                                            True)
-        # One control, one record: a second answer (either way) stores nothing new.
-        await user.send(type="feedback", seq=cards["seq"], helpful=False)
+        assert (record["speaker"], record["about_seq"], record["rating"]) == (
+            "user", cards["seq"], "helpful")
+        # The same answer again stores nothing new; a changed answer is one more record.
+        await user.send(type="feedback", seq=cards["seq"], helpful=True)
         assert await user.quiet(0.5) == []
+        await user.send(type="feedback", seq=cards["seq"], helpful=False)
+        changed = await user.event("feedback")
+        assert (changed["about_seq"], changed["rating"]) == (cards["seq"], "not_helpful")
+        await user.send(type="feedback", seq=cards["seq"], helpful=True)
+        assert (await user.event("feedback"))["rating"] == "helpful"
         stored = [e for e in hub.core.repository.events_after(
             user.welcome["conversation_id"], 0, internal=False) if e.kind == "feedback"]
         assert [(e.speaker, e.data) for e in stored] == [
-            ("user", {"about": cards["seq"], "helpful": True})]
+            ("user", {"rating": "helpful", "about_seq": cards["seq"]}),
+            ("user", {"rating": "not_helpful", "about_seq": cards["seq"]}),
+            ("user", {"rating": "helpful", "about_seq": cards["seq"]})]
+        # A changed answer offers what "not helpful" offers, once only.
+        offers = [e for e in await user.quiet(0.5) if e.get("speaker") == "bot"]
+        assert [o["text"] for o in offers] == [PERSON["text"]]
         assert len(rasa.messages) == 1  # feedback is the hub's record: Rasa is not asked
         await user.close()
 
@@ -81,7 +91,7 @@ async def test_not_helpful_offers_what_the_cards_carry_and_the_agent_sees_the_re
         user, cards, _ = await asked(hub, rasa, token=user_token())
         await user.send(type="feedback", seq=cards["seq"], helpful=False)
         record = await user.event("feedback")
-        assert record["helpful"] is False and record["about"] == cards["seq"]
+        assert record["rating"] == "not_helpful" and record["about_seq"] == cards["seq"]
         offer = await user.event(speaker="bot")
         assert (offer["text"], offer["buttons"]) == (PERSON["text"], PERSON["buttons"])
         assert offer["seq"] > record["seq"]
@@ -93,7 +103,7 @@ async def test_not_helpful_offers_what_the_cards_carry_and_the_agent_sees_the_re
         await erika.send(type="accept", conversation_id=conversation_id)
         assigned = await erika.expect("assigned")
         by_kind = {e["kind"]: e for e in assigned["events"]}
-        assert by_kind["feedback"]["about"] == cards["seq"]
+        assert by_kind["feedback"]["about_seq"] == cards["seq"]
         assert [e["custom"]["articles"] for e in assigned["events"] if e.get("custom")] == [
             [CARD]]
         await user.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 
-from bolt.cli.content import record_publish
+from bolt.cli.content import record_release
 from bolt.cli.main import main as bolt_command
 from handoff.services.audit import Audit
 from support.tokens import PASSWORD
@@ -42,7 +42,7 @@ def test_agent_administration_on_the_command_line_is_recorded(hub_env, monkeypat
                         ("agent.added", "erika", "command line")]
     added = entries(hub_env, action="agent.added")[0]["details"]
     assert added == {"agent": "erika", "languages": ["de", "en"], "capacity": 3,
-                     "supervisor": True}
+                     "supervisor": True, "editor": False}
     assert "password" not in json.dumps(entries(hub_env)).replace("password_changed", "")
 
     assert bolt_command(["audit", "--json", "--action", "agent.", "--limit", "2"]) == 0
@@ -69,9 +69,18 @@ def test_a_disabled_agent_is_recorded_as_disabled(hub_env, agents, monkeypatch, 
 def test_publishing_content_is_recorded(hub_env, monkeypatch):
     for name, value in hub_env.items():
         monkeypatch.setenv(name, value)
-    assert record_publish("bolt-new.tar.gz", "bolt-old.tar.gz") == 0
+    assert record_release("publish", "bolt-new.tar.gz", "bolt-old.tar.gz") is None
     [entry] = entries(hub_env, action="content.published")
     assert entry["details"] == {"model": "bolt-new.tar.gz", "previous": "bolt-old.tar.gz"}
+
+
+def test_a_rollback_is_recorded_with_who_asked_for_it(hub_env, monkeypatch):
+    for name, value in hub_env.items():
+        monkeypatch.setenv(name, value)
+    assert record_release("rollback", "bolt-old.tar.gz", "bolt-new.tar.gz", by="erika") is None
+    [entry] = entries(hub_env, action="content.rolled_back")
+    assert entry["details"] == {"model": "bolt-old.tar.gz", "previous": "bolt-new.tar.gz"}
+    assert (entry["actor"], entry["origin"]) == ("erika", "command line")
 
 
 async def test_claims_transfers_and_supervisors_reads_are_recorded(bolt, agents, hub_env):

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from bolt.cli.main import main as bolt_command
 from handoff.services.audit import Audit, command_line_actor
+from handoff.services.review import Review
 from handoff.store import audit_log
 from tests.handoff import privacy_data as data
 
@@ -28,6 +29,10 @@ def stores(hub_env, tmp_path, monkeypatch):
                           ticket=True, note="Kundin ruft zurück", resolved_by=anna)
         data.conversation(repository, "c-u1-b", "u-1", ["Noch eine Frage"])
         data.conversation(repository, "c-u2", "u-2", ["Hello there"], ticket=True)
+        # An editor dismissed one of u-1's questions and one of u-2's.
+        review = Review(repository)
+        review.mark([("c-u1-b", 1)], "de", "dismissed", None, "eda")
+        review.mark([("c-u2", 1)], "de", "dismissed", None, "eda")
         trackers = data.tracker_store(urls["BOLT_TRACKER_STORE_URL"])
         for sender, texts in (("c-u1-a", ["Hallo", "Mein Zoom hängt"]),
                               ("c-u1-b", ["Noch eine Frage"]), ("c-u2", ["Hello there"])):
@@ -68,6 +73,8 @@ def test_export_finds_the_users_data_in_every_store(stores, capsys):
                   for e in export["account_directory"]) == [("acme", "admin"),
                                                             ("globex", "member")]
     assert "Hello there" not in json.dumps(export)  # nothing of the other user
+    assert [(m["conversation_id"], m["state"]) for m in export["hub"]["review_marks"]] == [
+        ("c-u1-b", "dismissed")]
     entry = Audit(repository).entries(action="privacy.exported")[0]
     assert entry["details"] == {"user_id": "u-1", "conversations": 2, "tickets": 1,
                                 "trackers": 2, "directory_entries": 2}
@@ -79,12 +86,14 @@ def test_erase_leaves_none_of_the_users_data_and_keeps_the_counts(stores, capsys
     assert bolt_command(["privacy", "erase", "u-1", "--yes"]) == 0
     assert "Erased u-1: 2 conversations" in capsys.readouterr().out
     export = exported(capsys, "u-1")
-    assert export["hub"] == {"conversations": [], "tickets": [], "resolutions": []}
+    assert export["hub"] == {"conversations": [], "tickets": [], "resolutions": [],
+                             "review_marks": []}
     assert export["rasa_trackers"] == {} and export["account_directory"] == []
     with repository.engine.connect() as connection:  # nothing left behind under another key
-        for table in ("events", "tickets", "resolutions"):
+        for table in ("events", "tickets", "resolutions", "review_marks"):
             assert connection.execute(text(
                 f"SELECT count(*) FROM {table} WHERE conversation_id LIKE 'c-u1%'")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM review_marks")).scalar() == 1
     tracker_engine = create_engine(env["BOLT_TRACKER_STORE_URL"])
     with tracker_engine.connect() as connection:
         senders = set(connection.execute(text("SELECT DISTINCT sender_id FROM events")).scalars())

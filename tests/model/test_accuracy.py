@@ -3,13 +3,12 @@ import re
 
 import pytest
 
+from bolt.editing.quality_bars import LANGUAGE_BAR, TOPIC_BAR
 from bolt.editing.report import evaluation_record, write_evaluation
 from support.nlu_eval import evaluate
 
 pytestmark = pytest.mark.model
 
-LANGUAGE_BAR = 0.95
-TOPIC_BAR = 0.85
 ANNOTATED_COUNTRY = re.compile(r"\[([^\]]+)\]\(country\)")
 
 

@@ -5,6 +5,8 @@ import {notify} from "./notify.js";
 import {forgetHistory, lookupHandlers} from "./lookups.js";
 import {reloadReplies, replyHandlers, replyRefused} from "./replies.js";
 import {auditHandlers} from "./audit.js";
+import {reviewHandlers, reviewRefused} from "./review.js";
+import {followRoute} from "./views/nav.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
@@ -36,6 +38,7 @@ const handlers = {
     });
     followBoard();
     reloadReplies();
+    followRoute();
     changed();
   },
 
@@ -50,6 +53,7 @@ const handlers = {
       return;
     }
     if (replyRefused(frame)) return;
+    if (reviewRefused(frame)) return;
     state.connection = frame.message;
     changed();
     setTimeout(() => {
@@ -135,7 +139,8 @@ const handlers = {
 
   ...replyHandlers,
   ...supervisionHandlers,
-  ...auditHandlers
+  ...auditHandlers,
+  ...reviewHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

@@ -1,7 +1,5 @@
 /* Article cards under one of Bolt's messages (docs/protocol.md, "Article cards"): each article's
- * title (a link only to the help center's own pages), its section and the sentence that matched,
- * then one "Helpful / Not helpful" control for the message, which sends a feedback frame; the
- * feedback event (ours or from another tab) marks it answered. */
+ * title (a link only to the help center's own pages), its section and the sentence that matched. */
 import {linkNode} from "../shared/links.js";
 import {button, element} from "./view.js";
 
@@ -21,30 +19,4 @@ export function articleCards(custom, t, origins) {
     list.appendChild(card);
   });
   return list;
-}
-
-/** The control for the message `seq`; `rate(helpful)` sends the user's answer. */
-export function feedbackControl(t, rate) {
-  const control = element("div", "bolt-feedback");
-  control.setAttribute("role", "group");
-  control.setAttribute("aria-label", t("web_feedback_question"));
-  control.appendChild(element("span", "bolt-feedback-question", t("web_feedback_question")));
-  const yes = button("bolt-feedback-yes", t("web_helpful"), () => rate(true));
-  const no = button("bolt-feedback-no", t("web_not_helpful"), () => rate(false));
-  yes.dataset.helpful = "true";
-  no.dataset.helpful = "false";
-  control.appendChild(yes);
-  control.appendChild(no);
-  return control;
-}
-
-/** Marks the control answered: its buttons off, the chosen one pressed, thanks said. */
-export function answered(control, helpful, t) {
-  if (!control || control.dataset.answered) return;
-  control.dataset.answered = helpful ? "helpful" : "not_helpful";
-  control.querySelectorAll("button").forEach((choice) => {
-    choice.disabled = true;
-    choice.setAttribute("aria-pressed", String(choice.dataset.helpful === String(helpful)));
-  });
-  control.appendChild(element("span", "bolt-feedback-thanks", t("web_feedback_thanks")));
 }

@@ -4,7 +4,8 @@
 import {fetchCatalogue, languageOf, translator} from "../shared/texts.js";
 import {fresh, load, newClientId, save, storageKey} from "./saved.js";
 import {button, buildPanel, element, messageNode} from "./view.js";
-import {answered, articleCards, feedbackControl} from "./cards.js";
+import {articleCards} from "./cards.js";
+import {answered, feedbackControl} from "./feedback.js";
 import {csatAnswered, csatForm} from "./csat.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
@@ -211,6 +212,9 @@ export class Sidebar {
     if (event.custom && Array.isArray(event.custom.articles) && !node.querySelector(".bolt-cards")) {
       this.showArticles(node, event);
     }
+    if (event.speaker === "bot" && !event.offer && !(event.buttons && event.buttons.length)) {
+      this.offerFeedback(node, event);
+    }
     if (event.speaker === "bot" && event.buttons && event.buttons.length) {
       const choices = element("div", "bolt-buttons");
       event.buttons.forEach((choice) => {
@@ -227,19 +231,34 @@ export class Sidebar {
     text.textContent = event.custom.intro || "";
     text.hidden = !event.custom.intro;
     node.appendChild(articleCards(event.custom, this.t, this.linkOrigins));
-    if (event.speaker === "bot") {
-      const control = feedbackControl(this.t, (helpful) => {
-        control.querySelectorAll("button").forEach((choice) => { choice.disabled = true; });
-        this.transmit({type: "feedback", seq: event.seq, helpful});
-      });
-      node.appendChild(control);
-    }
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  /** One "Helpful / Not helpful" control under each of Bolt's answers (not under its choices).
+   * An answer in several messages (Rasa sends paragraphs apart) gets one, under its last. */
+  offerFeedback(node, event) {
+    if (node.querySelector(".bolt-feedback")) return;
+    const before = node.previousElementSibling;
+    const earlier = before && before.classList.contains("bolt-from-bot") &&
+      before.querySelector(".bolt-feedback:not([data-answered])");
+    if (earlier) earlier.remove();
+    const control = feedbackControl(this.t, (helpful) => {
+      this.transmit({type: "feedback", seq: event.seq, helpful});
+    });
+    node.appendChild(control);
+    const given = this.ratings && this.ratings[event.seq];
+    if (given) answered(control, given, this.t);
     this.log.scrollTop = this.log.scrollHeight;
   }
 
   feedbackGiven(event) {
-    const rated = this.log.querySelector('[data-seq="' + event.about + '"] .bolt-feedback');
-    answered(rated, event.helpful, this.t);
+    // Records stored before ratings could change say `about` and `helpful`.
+    const about = event.about_seq !== undefined ? event.about_seq : event.about;
+    const rating = event.rating || (event.helpful ? "helpful" : "not_helpful");
+    this.ratings = this.ratings || {};
+    this.ratings[about] = rating;
+    const rated = this.log.querySelector('[data-seq="' + about + '"] .bolt-feedback');
+    answered(rated, rating, this.t);
   }
 
   askRating(node) {

@@ -1,6 +1,7 @@
 /* The whole console: the top bar, then the sign-in form, or the views of the desk: the queue
  * and chats (with search and an earlier conversation being read), the replies, and for
- * supervisors the audit log, the reports and the live board. */
+ * supervisors the audit log, the reports and the live board, for editors and supervisors the
+ * review of what Bolt missed. */
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {Header} from "./header.js";
@@ -14,6 +15,7 @@ import {Replies} from "./replies.js";
 import {AuditLog} from "./audit.js";
 import {Reports} from "./reports.js";
 import {Board} from "./board.js";
+import {Review} from "./review.js";
 
 export function App() {
   return html`
@@ -30,5 +32,6 @@ export function App() {
     <${AuditLog}/>
     <${Reports}/>
     <${Board}/>
+    <${Review}/>
     <p id="announce" class="visually-hidden" aria-live="polite">${state.announce}</p>`;
 }

@@ -12,7 +12,7 @@ import {t} from "../../shared/texts.js";
 export function articleLine(e) {
   if (e.kind === "feedback") {
     return {kind: "system", feedback: true,
-            text: t(e.helpful ? "console_feedback_helpful" : "console_feedback_not_helpful")};
+            text: t((e.rating || (e.helpful ? "helpful" : "not_helpful")) === "helpful" ? "console_feedback_helpful" : "console_feedback_not_helpful")};
   }
   if (e.custom && Array.isArray(e.custom.articles)) {
     return {articles: e.custom.articles, text: e.custom.intro || ""};

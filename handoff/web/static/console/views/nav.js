@@ -1,5 +1,7 @@
-/* Which view of the desk the agent looks at: their chats, the replies, and for supervisors the
- * live board and the audit log. The chats go on in the background whichever is shown. */
+/* Which view of the desk the agent looks at: their chats, the replies, for supervisors the
+ * live board, the reports and the audit log, and for editors and supervisors the review page
+ * (also reached at its address, `#review?language=<lang>`). The chats go on in the background
+ * whichever is shown. */
 import {html} from "../ui.js";
 import {changed, state} from "../state.js";
 import {showAudit} from "../audit.js";
@@ -8,9 +10,14 @@ import {loadReplies} from "../replies.js";
 import {repliesView} from "./replies.js";
 import {showReports} from "./reports.js";
 import {followBoard} from "../supervision.js";
+import {mayReview, parseRoute, showReview} from "../review.js";
 
 function go(view) {
   state.view = view;
+  if (view === "review") showReview();
+  else if (window.location.hash.startsWith("#review")) {
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
   if (view === "audit") showAudit();
   if (view === "reports") showReports();
   if (view === "board") followBoard();
@@ -39,5 +46,16 @@ export function Nav() {
       ${agent.supervisor ? html`<${Tab} view="board" label=${t("console_nav_board")}/>` : null}
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
       ${agent.supervisor ? html`<${Tab} view="reports" label=${t("console_nav_reports")}/>` : null}
+      ${mayReview(agent) ? html`<${Tab} view="review" label=${t("console_nav_review")}/>` : null}
     </nav>`;
 }
+
+/** Shows the page the address names (`#review?language=…`), once signed in and when it changes. */
+export function followRoute() {
+  const route = parseRoute(window.location.hash);
+  if (!route || !mayReview(state.agent)) return;
+  state.view = "review";
+  showReview(route.language, route.group);
+}
+
+window.addEventListener("hashchange", followRoute);
