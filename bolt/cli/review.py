@@ -8,7 +8,6 @@ import argparse
 import functools
 import json
 import sys
-from pathlib import Path
 from typing import Any, Dict, List
 
 from bolt.core.languages import SUPPORTED_LANGUAGES

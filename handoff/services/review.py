@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple
 
 from bolt.core.masking import mask

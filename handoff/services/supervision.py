@@ -20,7 +20,7 @@ from handoff.services.audit import (
 from handoff.services.board import Board
 from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
-from handoff.services.desk import Desk, not_yours
+from handoff.services.desk import Desk
 from handoff.services.dispatch import Dispatcher
 from handoff.services.presence import Presence
 from handoff.services.timeline import Timeline
