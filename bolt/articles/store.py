@@ -28,7 +28,7 @@ from bolt.articles.sections import Section
 from bolt.core.search_terms import search_terms
 
 # Raised whenever what search_terms() makes of a text changes: stored terms are then redone.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 GENERATION = "generation"
 
 metadata = MetaData()
