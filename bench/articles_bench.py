@@ -76,7 +76,7 @@ def latency(folder: Path) -> Dict[str, Dict[str, float]]:
         started = time.perf_counter()
         store.replace_source(engine, f"bench-{language}", articles)
         imported = time.perf_counter() - started
-        search = ArticleSearch(engine, load_floor().floor)
+        search = ArticleSearch(engine, load_floor().floors)
         started = time.perf_counter()
         search.refresh(force=True)
         loaded = time.perf_counter() - started

@@ -41,7 +41,7 @@ def help_center(engine):
 
 
 def test_the_right_section_comes_first_with_its_link_and_best_sentence(help_center):
-    search = ArticleSearch(help_center, load_floor().floor)
+    search = ArticleSearch(help_center, load_floor().floors)
     [first, *_] = search.search("how do I cancel my subscription", "en")
     assert (first.external_id, first.anchor) == ("3600001006", "cancel")
     assert first.title == "Cancel your subscription and refunds"
@@ -61,7 +61,7 @@ def test_only_the_users_language_is_searched(help_center):
 
 
 def test_nothing_is_suggested_under_the_floor(help_center):
-    search = ArticleSearch(help_center, load_floor().floor)
+    search = ArticleSearch(help_center, load_floor().floors)
     assert search.search("what's the weather like in Lisbon tomorrow", "en") == []
     high = ArticleSearch(help_center, 10.0)
     assert high.search("how do I cancel my subscription", "en") == []

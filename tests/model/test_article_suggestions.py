@@ -20,7 +20,7 @@ TARGET_NOT_OURS_SILENT = 0.95
 @pytest.fixture(scope="module")
 def measured(agent, tmp_path_factory):
     search = help_center_search(tmp_path_factory.mktemp("help-center"))
-    return conversation_suggests(agent, search, load_floor().floor)
+    return conversation_suggests(agent, search, load_floor().floors)
 
 
 def test_not_ours_messages_get_no_suggestion_in_95_percent_of_conversations(measured):
