@@ -3,12 +3,13 @@ bm25s against SQLite's own full-text search (FTS5) on the test help center.
 
     .venv/bin/python -m bench.articles_bench
 
-- latency: a store of 5,000 sections in English and 5,000 in Japanese (the test help center's
-  sentences recombined into made-up articles, each with a word of its own), then every question
+- latency: a store of 5,000 sections in each of English, Japanese and German (the test help
+  center's sentences recombined into made-up articles, each with a word of its own; German for
+  its long compounds, the most subwords), then every question
   of the relevance set asked in turn until QUERIES have been asked per language; the time of
   `ArticleSearch.search` per question (analysis of the question, ranking, snippet), p50 and p99.
 - ranking: the test help center's questions (development and held-out) ranked by the search
-  (bm25s over the title and text fields, titles weighed TITLE_WEIGHT times) and by FTS5's
+  (bm25s over the title, text and subword fields, titles weighed TITLE_WEIGHT times) and by FTS5's
   bm25() with the same weights over the same search terms: the top-3 hit rate with no floor,
   and the time per question.
 Results go to bench/results/articles.json.
@@ -39,7 +40,7 @@ from support.load import write_results
 SECTIONS = 5000
 SECTIONS_PER_ARTICLE = 4
 QUERIES = 2000
-LATENCY_LANGUAGES = ("en", "ja")
+LATENCY_LANGUAGES = ("en", "ja", "de")
 
 
 def percentile(values: Sequence[float], share: float) -> float:
