@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from bolt.articles import store
 from bolt.articles.floor import load_floor
 from bolt.articles.index import Hit, LanguageIndex
+from bolt.articles.meaning import meanings
 from bolt.articles.settings import articles_url
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from bolt.core.search_terms import search_terms
@@ -110,7 +111,10 @@ class ArticleSearch:
         index = self._indexes.get(language)
         if index is None or limit < 1:
             return []
-        hits = index.rank(search_terms(question, language), limit)
+        terms = search_terms(question, language)
+        if not terms:
+            return []
+        hits = index.rank(terms, meanings([question])[0], limit)
         return [_suggestion(hit, index) for hit in hits]
 
     def search(self, question: str, language: str, limit: int = DEFAULT_LIMIT

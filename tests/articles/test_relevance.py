@@ -3,9 +3,8 @@
 Each language's floor is calibrated on its development questions and "not ours" calibration
 messages (data/calibration/), never set by hand: the committed bolt/articles/relevance_floor.json
 must be what calibration gives now. The held-out questions and the held-out "not ours" messages
-(tests/data/out_of_scope/) were never looked at by the calibration. The targets are a top-3 hit
-rate of 90% per language, held to where it is met; German's bar is its figure, under the
-target (docs/performance.md says so). "Not ours" messages get no suggestion 95% of the time in a
+(tests/data/out_of_scope/) were never looked at by the calibration. The target is a top-3 hit
+rate of 90% in every language. "Not ours" messages get no suggestion 95% of the time in a
 conversation, where the NLU labels most of them first (tests/model/test_article_suggestions.py);
 the bars below are the figures of the search alone, which the floors trade against the hit
 rate, so a change that suggests more where it should not fails here.
@@ -20,10 +19,10 @@ from support.articles_eval import calibrated, help_center_search, measure, quest
 
 # The held-out figures at the calibrated floors (16 questions and about 115 "not ours" messages
 # per language).
-HIT_RATE_BAR = {"en": 0.90, "ja": 0.90, "ru": 0.90, "id": 0.90, "it": 0.90, "de": 0.87}
-NOT_OURS_SILENT_BAR = {"en": 0.91, "ja": 0.95, "ru": 0.92, "id": 0.88, "it": 0.92, "de": 0.88}
+HIT_RATE_BAR = {"en": 0.90, "ja": 0.90, "ru": 0.90, "id": 0.90, "it": 0.90, "de": 0.90}
+NOT_OURS_SILENT_BAR = {"en": 0.93, "ja": 0.91, "ru": 0.93, "id": 0.92, "it": 0.92, "de": 0.92}
 # Over all languages (96 questions), the held-out figure at the calibrated floors.
-HIT_RATE_OVERALL_BAR = 0.95
+HIT_RATE_OVERALL_BAR = 0.97
 
 
 @pytest.fixture(scope="module")
