@@ -1,22 +1,26 @@
 """The test help center (tests/data/help_center/) and its relevance set, measured.
 
 The export is a fictional product's help center in Zendesk's format, six languages; the
-questions (questions/<language>.yml) are split into a development part, on which the relevance
-floor is calibrated together with the "not ours" messages of data/calibration/, and a held-out
-part, measured with the "not ours" held-out messages of tests/data/out_of_scope/.
+questions (questions/<language>.yml) are split into a development part, on which each
+language's relevance floor is calibrated together with the "not ours" messages of
+data/calibration/, and a held-out part, measured with the "not ours" held-out messages of
+tests/data/out_of_scope/.
 
-    python -m support.articles_eval            # measure with the committed floor
-    python -m support.articles_eval --write    # calibrate and write bolt/articles/relevance_floor.json
+    python -m support.articles_eval            # measure with the committed floors
+    python -m support.articles_eval --write    # calibrate, write bolt/articles/relevance_floor.json
+                                               # and each language's cost curve to
+                                               # results/articles-floor-curve.json
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import yaml
 
@@ -34,6 +38,7 @@ NOT_OURS_DEVELOPMENT = REPOSITORY / "data" / "calibration"
 NOT_OURS_HELD_OUT = REPOSITORY / "tests" / "data" / "out_of_scope"
 NOT_OURS = "out_of_scope"
 WRONG_SUGGESTION_COST = 2.0
+CURVE = REPOSITORY / "results" / "articles-floor-curve.json"
 TOP = 3
 
 
@@ -83,23 +88,37 @@ def samples(search: ArticleSearch, asked: Sequence[Question],
     return found
 
 
-def measure(search: ArticleSearch, part: str, floor: float) -> Dict[str, Dict[str, float]]:
+def part_samples(search: ArticleSearch, part: str) -> List[floors.Sample]:
     folder = NOT_OURS_DEVELOPMENT if part == "development" else NOT_OURS_HELD_OUT
-    measured = samples(search, questions(part), not_ours(folder))
-    return {language: floors.measure([s for s in measured if s.language == language], floor)
+    return samples(search, questions(part), not_ours(folder))
+
+
+def measure(search: ArticleSearch, part: str, floor: Mapping[str, float]
+            ) -> Dict[str, Dict[str, float]]:
+    """Per language, at its floor (`floor`: language -> floor)."""
+    measured = part_samples(search, part)
+    return {language: floors.measure([s for s in measured if s.language == language],
+                                     floor[language])
             for language in SUPPORTED_LANGUAGES}
 
 
 def calibrated(search: ArticleSearch) -> floors.Floor:
-    return floors.calibrate(samples(search, questions("development"),
-                                    not_ours(NOT_OURS_DEVELOPMENT)), WRONG_SUGGESTION_COST)
+    return floors.calibrate(part_samples(search, "development"), WRONG_SUGGESTION_COST)
 
 
-def misses(search: ArticleSearch, part: str, floor: float) -> List[str]:
+def curves(search: ArticleSearch) -> Dict[str, List[Dict[str, float]]]:
+    """Per language, the development set's hit rate, "not ours" suggestions and cost at every
+    candidate floor: what the calibration chose from."""
+    return {language: floors.curve(members, WRONG_SUGGESTION_COST)
+            for language, members in floors.by_language(
+                part_samples(search, "development")).items()}
+
+
+def misses(search: ArticleSearch, part: str, floor: Mapping[str, float]) -> List[str]:
     lines = []
     for question in questions(part):
         ranked = [s for s in search.ranked(question.text, question.language, TOP)
-                  if s.score >= floor]
+                  if s.score >= floor[question.language]]
         if not any(f"{s.external_id}#{s.anchor}" in question.sections for s in ranked):
             shown = ", ".join(f"{s.external_id}#{s.anchor} {s.score:.2f}" for s in ranked)
             lines.append(f"{question.language}: {question.text!r} wants "
@@ -107,7 +126,7 @@ def misses(search: ArticleSearch, part: str, floor: float) -> List[str]:
     return lines
 
 
-def conversation_suggests(agent: Any, search: ArticleSearch, floor: float
+def conversation_suggests(agent: Any, search: ArticleSearch, floor: Mapping[str, float]
                           ) -> Dict[str, Dict[str, float]]:
     """Per language, the share of held-out "not ours" messages that would get a suggestion in a
     conversation: Bolt abstains (the trained model's decision), the NLU does not label the
@@ -126,7 +145,8 @@ def conversation_suggests(agent: Any, search: ArticleSearch, floor: float
         for text, parse in zip(texts, parses):
             if decided(parse) != ABSTAINED or parse["intent"]["name"] == NOT_OURS:
                 continue
-            suggested += any(s.score >= floor for s in search.ranked(text, language, TOP))
+            suggested += any(s.score >= floor[language]
+                             for s in search.ranked(text, language, TOP))
         measured[language] = {"not_ours": len(texts),
                               "not_ours_suggested": suggested / len(texts)}
     return measured
@@ -142,16 +162,22 @@ def main(argv: Sequence[str] = ()) -> int:
         floor = calibrated(search) if args.write else floors.load_floor()
         if args.write:
             floors.save_floor(floor)
-        print(f"relevance floor {floor.floor} (wrong suggestion cost "
-              f"{floor.wrong_suggestion_cost})")
+            CURVE.parent.mkdir(parents=True, exist_ok=True)
+            CURVE.write_text(json.dumps({"wrong_suggestion_cost": WRONG_SUGGESTION_COST,
+                                         "floors": floor.floors, "curves": curves(search)},
+                                        indent=1) + "\n", encoding="utf-8")
+            print(f"the floors' cost curves: {CURVE}")
+        print("relevance floors " + ", ".join(f"{language} {f}" for language, f in
+                                              floor.floors.items())
+              + f" (wrong suggestion cost {floor.wrong_suggestion_cost})")
         for part in ("development", "held_out"):
             print(f"{part}:")
-            for language, m in measure(search, part, floor.floor).items():
+            for language, m in measure(search, part, floor.floors).items():
                 print(f"  {language}: top-{TOP} hit rate {m['hit_rate']:.1%} of "
                       f"{m['questions']}, not ours suggested {m['not_ours_suggested']:.1%} of "
                       f"{m['not_ours']}")
             if args.misses:
-                for line in misses(search, part, floor.floor):
+                for line in misses(search, part, floor.floors):
                     print("    miss " + line)
     return 0
 

@@ -3,8 +3,8 @@
 The hub and the action server call `suggest` (the action server when Bolt abstains, with the
 NLU's label: a message it labels "not ours" gets nothing); it returns up to `limit` sections of
 the user's language, best first, each with its article's title, its link (url#anchor), the sentence that
-best matches the question and its score, or nothing when no section reaches the relevance floor
-(bolt/articles/relevance_floor.json, calibrated, never set by hand). The index is built from
+best matches the question and its score, or nothing when no section reaches the language's
+relevance floor (bolt/articles/relevance_floor.json, calibrated, never set by hand). The index is built from
 the store once, and built again when the store's generation number changed: the number is read
 at most once every CHECK_EVERY seconds, so a running server sees an import within that time.
 """
@@ -13,13 +13,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from sqlalchemy.engine import Engine
 
 from bolt.articles import store
 from bolt.articles.floor import load_floor
 from bolt.articles.index import Hit, LanguageIndex
+from bolt.articles.meaning import meanings
 from bolt.articles.settings import articles_url
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from bolt.core.search_terms import search_terms
@@ -57,10 +58,14 @@ class Suggestion:
 class ArticleSearch:
     """The sections of the store, indexed per language, kept in step with the store."""
 
-    def __init__(self, engine: Engine, floor: float, check_every: float = CHECK_EVERY,
+    def __init__(self, engine: Engine, floor: Union[float, Mapping[str, float]],
+                 check_every: float = CHECK_EVERY,
                  clock: Callable[[], float] = time.monotonic) -> None:
+        """`floor`: one per language (a language left out gets the highest), or one for all."""
         self.engine = engine
-        self.floor = floor
+        self.floors: Dict[str, float] = (
+            dict(floor) if isinstance(floor, Mapping)
+            else {language: float(floor) for language in SUPPORTED_LANGUAGES})
         self.check_every = check_every
         self.clock = clock
         self._lock = threading.Lock()
@@ -89,6 +94,9 @@ class ArticleSearch:
                              for language, found in by_language.items()}
             self._generation = current
 
+    def floor(self, language: str) -> float:
+        return self.floors.get(language, max(self.floors.values(), default=0.0))
+
     def sections(self, language: str) -> int:
         self.refresh()
         index = self._indexes.get(language)
@@ -103,12 +111,16 @@ class ArticleSearch:
         index = self._indexes.get(language)
         if index is None or limit < 1:
             return []
-        hits = index.rank(search_terms(question, language), limit)
+        terms = search_terms(question, language)
+        if not terms:
+            return []
+        hits = index.rank(terms, meanings([question])[0], limit)
         return [_suggestion(hit, index) for hit in hits]
 
     def search(self, question: str, language: str, limit: int = DEFAULT_LIMIT
                ) -> List[Suggestion]:
-        return [s for s in self.ranked(question, language, limit) if s.score >= self.floor]
+        floor = self.floor(language)
+        return [s for s in self.ranked(question, language, limit) if s.score >= floor]
 
     def find(self, source: str, external_id: str, anchor: str, language: str
              ) -> Optional[Suggestion]:
@@ -166,7 +178,7 @@ class SearchOnceStored:
             if self._search is None:
                 engine = store.existing_store(self.url)
                 if engine is not None:
-                    self._search = ArticleSearch(engine, load_floor().floor)
+                    self._search = ArticleSearch(engine, load_floor().floors)
             return self._search
 
 
@@ -179,7 +191,8 @@ def default_search() -> ArticleSearch:
     global _default
     with _default_lock:
         if _default is None:
-            _default = ArticleSearch(store.open_engine(articles_url()), load_floor().floor)
+            _default = ArticleSearch(store.open_engine(articles_url()),
+                                     load_floor().floors)
         return _default
 
 

@@ -5,30 +5,35 @@ Every import is one transaction: it adds, updates and removes the articles of on
 raises the generation number when anything changed, so that a running server sees new articles
 by reading one number (`generation`). Sections keep the search terms of their title (the article's title and labels, and
 the section's heading) and text
-(bolt/core/search_terms.py) as computed at import, with the analysis version they were made
-with, so loading the index analyses nothing unless that version changed.
+(bolt/core/search_terms.py) and their meaning's vector (bolt/articles/meaning.py) as computed
+at import, with the analysis version they were made with, so loading the index analyses nothing
+unless that version changed.
 """
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
-    Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
+    UniqueConstraint,
     delete, event, func, insert, inspect, or_, select, update,
 )
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.sql.elements import ColumnElement
 
+import numpy as np
+
+from bolt.articles import meaning
 from bolt.articles.model import ArticleIn, StoredArticle
 from bolt.articles.sections import Section
 from bolt.core.search_terms import search_terms
 
 # Raised whenever what search_terms() makes of a text changes: stored terms are then redone.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 GENERATION = "generation"
 
 metadata = MetaData()
@@ -70,6 +75,7 @@ sections = Table(
     Column("body_terms", Text, nullable=False),
     Column("sentence_terms", Text, nullable=False),  # JSON: [[sentence, [terms]], ...]
     Column("analysis", Integer, nullable=False),
+    Column("meaning", LargeBinary),  # float32 little-endian, bolt/articles/meaning.py
 )
 
 # What Bolt suggested for a question (one row per suggested section, ranked), or that it had
@@ -91,7 +97,8 @@ suggestions = Table(
     Column("user_id", String(200), index=True),
 )
 # Columns added to a table after its first release: added to a store made before them.
-ADDED_COLUMNS = {"article_suggestions": ("conversation_id", "user_id")}
+ADDED_COLUMNS = {"article_suggestions": ("conversation_id", "user_id"),
+                 "article_sections": ("meaning",)}
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,7 @@ class StoredSection:
     title_terms: Tuple[str, ...]
     body_terms: Tuple[str, ...]
     sentences: Tuple[Tuple[str, Tuple[str, ...]], ...]
+    meaning: np.ndarray = field(compare=False, repr=False)  # bolt/articles/meaning.py
 
     @property
     def link(self) -> str:
@@ -156,8 +164,9 @@ def _add_missing_columns(engine: Engine) -> None:
                 kind = column.type.compile(dialect=engine.dialect)
                 connection.exec_driver_sql(
                     f"ALTER TABLE {table_name} ADD COLUMN {name} {kind}")
-                connection.exec_driver_sql(
-                    f"CREATE INDEX IF NOT EXISTS ix_{table_name}_{name} ON {table_name} ({name})")
+                if column.index:
+                    connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS "
+                                               f"ix_{table_name}_{name} ON {table_name} ({name})")
 
 
 def existing_store(url: str) -> Optional[Engine]:
@@ -192,7 +201,10 @@ def _raise_generation(connection: Connection) -> None:
 
 def section_rows(article_id: int, article: ArticleIn) -> List[Dict[str, object]]:
     rows = []
-    for section in article.sections():
+    parts = article.sections()
+    vectors = meaning.meanings([meaning.section_text(article.title, section.heading, section.text)
+                                for section in parts])
+    for section, vector in zip(parts, vectors):
         heading = "" if section.heading == article.title else section.heading
         # The text is its sentences: analysed once, for the snippets and the ranking alike.
         sentences = [[sentence, search_terms(sentence, article.language)]
@@ -205,6 +217,7 @@ def section_rows(article_id: int, article: ArticleIn) -> List[Dict[str, object]]
             "body_terms": " ".join(term for _, terms in sentences for term in terms),
             "sentence_terms": json.dumps(sentences, ensure_ascii=False),
             "analysis": ANALYSIS_VERSION,
+            "meaning": meaning.to_bytes(vector),
         })
     return rows
 
@@ -282,9 +295,13 @@ def load_sections(connection: Connection, language: Optional[str] = None
                 (sentence, tuple(search_terms(sentence, row.language)))
                 for sentence in Section(row.position, row.heading, row.anchor,
                                         row.text).sentences())
+        # A store imported before sections kept their meaning: made now, until a re-import.
+        vector = (meaning.from_bytes(row.meaning) if row.meaning is not None else
+                  meaning.meanings([meaning.section_text(row.article_title, row.heading,
+                                                         row.text)])[0])
         yield StoredSection(row.id, row.source, row.external_id, row.language,
                             row.article_title, row.url, row.heading, row.anchor, row.text,
-                            title_terms, body_terms, sentences)
+                            title_terms, body_terms, sentences, vector)
 
 
 def load_articles(connection: Connection) -> List[StoredArticle]:

@@ -70,7 +70,7 @@ def run_search(args: argparse.Namespace) -> int:
     from bolt.articles.floor import load_floor
     from bolt.articles.search import ArticleSearch
 
-    floor = load_floor().floor
+    floor = load_floor().of(args.language)
     search = ArticleSearch(_engine(), floor)
     if search.sections(args.language) == 0:
         print(f"No articles in {args.language}: import some with `bolt articles import`.",

@@ -7,9 +7,14 @@ dictionary form, as Janome gives it when the bot segments them. A word written i
 script than the language's (a Japanese product name in a German text) is kept as written.
 The stop words are the language's function words: a question's "how do I" says nothing about
 which article answers it.
+
+German verbs in -eln drop their e in the first person ("ich wechsle", "sammle", "regle"), and
+the Snowball stem keeps it apart from the infinitive's ("wechsl", "wechsel"): a German stem that
+ends in a consonant and l gets the e back, so the question's form meets the article's.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, FrozenSet, List
 
@@ -96,6 +101,11 @@ STOP_WORDS: dict = {
 }
 
 
+# A consonant, then l, at the end of a German stem: "wechsl", "samml"; not "ll" (Tabelle), "hl"
+# (Kohle) or "rl" (Kerl), where no e was dropped.
+GERMAN_ELIDED_E = re.compile(r"(?<=[bcdfgkmnpqstvwxzß])l$")
+
+
 @lru_cache(maxsize=None)
 def _stemmer(language: str) -> Any:
     import Stemmer  # PyStemmer
@@ -133,4 +143,7 @@ def search_terms(text: str, language: str) -> List[str]:
     if language not in SNOWBALL_NAMES:
         return kept
     stemmer = _stemmer(language)
-    return [term if JAPANESE_RUN.search(term) else stemmer.stemWord(term) for term in kept]
+    stems = [term if JAPANESE_RUN.search(term) else stemmer.stemWord(term) for term in kept]
+    if language == "de":
+        stems = [GERMAN_ELIDED_E.sub("el", stem) for stem in stems]
+    return stems

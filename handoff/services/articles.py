@@ -42,7 +42,7 @@ class Articles:
         search = self._opened()
         if search is None:
             return []
-        return [{**s.card(), "score": s.score, "under_floor": s.score < search.floor}
+        return [{**s.card(), "score": s.score, "under_floor": s.score < search.floor(language)}
                 for s in search.ranked(query, language, AGENT_RESULTS)]
 
     def _section(self, frame: Frame) -> Optional[Suggestion]:

@@ -30,7 +30,7 @@ def found_at_the_floor(engine, language):
     """The first held-out question whose right section the search suggests: this file tests
     the answer Bolt gives with articles; how often they are the right ones is
     tests/articles/test_relevance.py's."""
-    search = ArticleSearch(engine, load_floor().floor)
+    search = ArticleSearch(engine, load_floor().floors)
     for question in HELD_OUT[language]:
         suggested = search.search(question.text, language, 3)
         if any(f"{s.external_id}#{s.anchor}" in question.sections for s in suggested):

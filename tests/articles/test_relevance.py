@@ -1,12 +1,13 @@
-"""The ranking on the test help center's relevance set, and the relevance floor.
+"""The ranking on the test help center's relevance set, and the relevance floors.
 
-The floor is calibrated on the development questions and the "not ours" calibration messages
-(data/calibration/), never set by hand: the committed bolt/articles/relevance_floor.json must be
-what calibration gives now. The held-out questions and the held-out "not ours" messages
-(tests/data/out_of_scope/) were never looked at by the calibration. The issue's targets are a
-top-3 hit rate of 90% per language and no suggestion for 95% of "not ours" messages; the bars
-below are the figures the search keeps (docs/performance.md has both), so a change that ranks
-worse or suggests more where it should not fails here.
+Each language's floor is calibrated on its development questions and "not ours" calibration
+messages (data/calibration/), never set by hand: the committed bolt/articles/relevance_floor.json
+must be what calibration gives now. The held-out questions and the held-out "not ours" messages
+(tests/data/out_of_scope/) were never looked at by the calibration. The target is a top-3 hit
+rate of 90% in every language. "Not ours" messages get no suggestion 95% of the time in a
+conversation, where the NLU labels most of them first (tests/model/test_article_suggestions.py);
+the bars below are the figures of the search alone, which the floors trade against the hit
+rate, so a change that suggests more where it should not fails here.
 """
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from bolt.articles.floor import load_floor
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from support.articles_eval import calibrated, help_center_search, measure, questions
 
-# The held-out figures at the calibrated floor (16 questions and about 115 "not ours" messages
-# per language); where a bar is under the target, docs/performance.md says so.
-HIT_RATE_BAR = {"en": 0.93, "ja": 0.81, "ru": 0.93, "id": 0.93, "it": 0.93, "de": 0.81}
-NOT_OURS_SILENT_BAR = {"en": 0.93, "ja": 0.97, "ru": 0.91, "id": 0.94, "it": 0.95, "de": 0.95}
-# Over all languages (96 questions), the held-out figure at the calibrated floor.
-HIT_RATE_OVERALL_BAR = 0.89
+# The held-out figures at the calibrated floors (16 questions and about 115 "not ours" messages
+# per language).
+HIT_RATE_BAR = {"en": 0.90, "ja": 0.90, "ru": 0.90, "id": 0.90, "it": 0.90, "de": 0.90}
+NOT_OURS_SILENT_BAR = {"en": 0.93, "ja": 0.91, "ru": 0.93, "id": 0.92, "it": 0.92, "de": 0.92}
+# Over all languages (96 questions), the held-out figure at the calibrated floors.
+HIT_RATE_OVERALL_BAR = 0.97
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +32,20 @@ def search(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def held_out(search):
-    return measure(search, "held_out", load_floor().floor)
+    return measure(search, "held_out", load_floor().floors)
 
 
 def test_the_relevance_set_is_big_enough_and_split():
     for language in SUPPORTED_LANGUAGES:
         development = [q for q in questions("development") if q.language == language]
         held = [q for q in questions("held_out") if q.language == language]
-        assert len(development) + len(held) >= 20 and len(development) >= 10 and len(held) >= 15
+        assert len(development) >= 20 and len(held) >= 15
         assert not {q.text for q in development} & {q.text for q in held}
 
 
-def test_the_committed_floor_is_the_calibrated_one(search):
-    assert calibrated(search).floor == load_floor().floor
+def test_the_committed_floors_are_the_calibrated_ones(search):
+    assert calibrated(search).floors == load_floor().floors
+    assert set(load_floor().floors) == set(SUPPORTED_LANGUAGES)
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)

@@ -10,6 +10,10 @@ from bolt.core.search_terms import search_terms
     ("en", "deleting", "delete"),
     ("de", "Passwörter", "Passwort"),
     ("de", "Rechnungen", "Rechnung"),
+    # the first person of -eln verbs drops its e
+    ("de", "wechsle", "wechseln"),
+    ("de", "sammle", "sammeln"),
+    ("de", "regle", "Regeln"),
     ("ru", "паролем", "пароль"),
     ("ru", "подписку", "подписка"),
     ("id", "pembayaran", "bayar"),
@@ -50,3 +54,8 @@ def test_hyphenated_words_are_found_by_their_parts():
 
 def test_a_word_of_another_script_is_kept_as_written():
     assert "設定" in search_terms("Einstellungen 設定", "de")
+
+
+@pytest.mark.parametrize("word", ["Tabelle", "Kohle", "Kerl"])
+def test_a_german_l_with_no_dropped_e_is_kept(word):
+    assert not search_terms(word, "de")[0].endswith("el")
