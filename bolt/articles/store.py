@@ -5,7 +5,7 @@ Every import is one transaction: it adds, updates and removes the articles of on
 raises the generation number when anything changed, so that a running server sees new articles
 by reading one number (`generation`). Sections keep the search terms of their title (the article's title and labels, and
 the section's heading) and text
-(bolt/core/search_terms.py) and their meaning's vector (bolt/articles/meaning.py) as computed
+(bolt/core/search_terms.py) and their meaning's vector (bolt/core/meaning.py) as computed
 at import, with the analysis version they were made with, so loading the index analyses nothing
 unless that version changed.
 """
@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 import numpy as np
 
-from bolt.articles import meaning
+from bolt.core import meaning
 from bolt.articles.model import ArticleIn, StoredArticle
 from bolt.articles.sections import Section
 from bolt.core.search_terms import search_terms
@@ -75,7 +75,7 @@ sections = Table(
     Column("body_terms", Text, nullable=False),
     Column("sentence_terms", Text, nullable=False),  # JSON: [[sentence, [terms]], ...]
     Column("analysis", Integer, nullable=False),
-    Column("meaning", LargeBinary),  # float32 little-endian, bolt/articles/meaning.py
+    Column("meaning", LargeBinary),  # float32 little-endian, bolt/core/meaning.py
 )
 
 # What Bolt suggested for a question (one row per suggested section, ranked), or that it had
@@ -115,7 +115,7 @@ class StoredSection:
     title_terms: Tuple[str, ...]
     body_terms: Tuple[str, ...]
     sentences: Tuple[Tuple[str, Tuple[str, ...]], ...]
-    meaning: np.ndarray = field(compare=False, repr=False)  # bolt/articles/meaning.py
+    meaning: np.ndarray = field(compare=False, repr=False)  # bolt/core/meaning.py
 
     @property
     def link(self) -> str:

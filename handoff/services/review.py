@@ -54,7 +54,7 @@ class Review:
         found = self.missed(language, days)
         texts = [mask(missed.text, [missed.user_name]) for missed, _ in found]
         groups = []
-        for members in group(texts, language):
+        for members in group(texts):
             questions = [_question(found[i][0], texts[i], found[i][1]) for i in members]
             questions.sort(key=lambda q: q["at"], reverse=True)
             reasons = Counter(reason for q in questions for reason in q["reasons"])

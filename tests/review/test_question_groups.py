@@ -29,7 +29,7 @@ def test_paraphrases_group_together_and_apart_from_other_questions(language):
     known: List[List[str]] = GROUPS[language]
     texts = [text for members in known for text in members]
     random.Random(7).shuffle(texts)  # asked in any order
-    found = [[texts[i] for i in members] for members in group(texts, language)]
+    found = [[texts[i] for i in members] for members in group(texts)]
     precision, recall = f1(found, known)
     assert precision >= 0.8 and recall >= 0.8, (precision, recall, found)
     # Largest group first.
@@ -38,6 +38,6 @@ def test_paraphrases_group_together_and_apart_from_other_questions(language):
 
 
 def test_exact_repeats_are_one_group_and_nothing_is_no_group():
-    assert group(["Wie lösche ich mein Konto?"] * 3 + ["Rechnung mit USt-IdNr"], "de") == [
+    assert group(["Wie lösche ich mein Konto?"] * 3 + ["Rechnung mit USt-IdNr"]) == [
         [0, 1, 2], [3]]
-    assert group([], "en") == []
+    assert group([]) == []
