@@ -5,7 +5,8 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share.
+chats (a customer's history, search), Replies the canned replies agents share, Attachments the
+files sent in conversations.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from handoff.services import topics
 from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.articles import Articles
+from handoff.services.attachments import Attachments, Limits
+from handoff.rules.uploads import ACCEPTED_TYPES
 from handoff.services.audit import Audit
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
@@ -34,6 +37,7 @@ from handoff.services.retention import Retention
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
+from handoff.store.files import file_store
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
 
@@ -56,6 +60,7 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    attachments: Attachments
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -77,7 +82,15 @@ class Hub:
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
-                    audit=audit, link_origins=settings.help_center_origins)
+                    audit=audit, link_origins=settings.help_center_origins,
+                    file_limits={"max_bytes": settings.attachment_max_bytes,
+                                 "types": list(ACCEPTED_TYPES)})
+        files = file_store(settings.file_store, repository.engine, settings.files_dir)
+        attachments = Attachments(
+            repository, files, timeline, conversations, audit, metrics,
+            Limits(settings.attachment_max_bytes, settings.attachments_per_conversation,
+                   settings.attachment_max_pixels, settings.attachment_link_seconds),
+            settings.claims_secret)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
@@ -85,11 +98,11 @@ class Hub:
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
-                                       settings.audit_retention_days, clock),
+                                       settings.audit_retention_days, clock, files=files),
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
-                   articles=Articles(settings.articles_url, timeline))
+                   articles=Articles(settings.articles_url, timeline), attachments=attachments)
 
     def start(self) -> None:
         self.desk.start()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from handoff.store.schema import (
-    DAILY_COUNTS, Conversation, DailyCounts, Event, Resolution, Ticket, event_frame,
+    DAILY_COUNTS, Attachment, Conversation, DailyCounts, Event, Resolution, Ticket, event_frame,
     EVENT_FRAME_FIELDS,
 )
 
@@ -27,6 +27,7 @@ EVENTS = Event.__table__
 TICKETS = Ticket.__table__
 RESOLUTIONS = Resolution.__table__
 COUNTS = DailyCounts.__table__
+ATTACHMENTS = Attachment.__table__
 
 
 def _due(query: Select, cutoff: datetime) -> Select:
@@ -45,14 +46,17 @@ def due_conversations(connection: Connection, cutoff: datetime, limit: int) -> L
 
 
 def count_due(connection: Connection, cutoff: datetime) -> Dict[str, int]:
-    """What a sweep at `cutoff` would delete: conversations, events and tickets."""
+    """What a sweep at `cutoff` would delete: conversations, events, tickets and files."""
     due = _due(select(CONVERSATIONS.c.id), cutoff).subquery()
     conversations = connection.execute(select(func.count()).select_from(due)).scalar_one()
     events = connection.execute(select(func.count()).select_from(EVENTS).where(
         EVENTS.c.conversation_id.in_(select(due.c.id)))).scalar_one()
     tickets = connection.execute(select(func.count()).select_from(TICKETS).where(
         TICKETS.c.conversation_id.in_(select(due.c.id)))).scalar_one()
-    return {"conversations": conversations, "events": events, "tickets": tickets}
+    attachments = connection.execute(select(func.count()).select_from(ATTACHMENTS).where(
+        ATTACHMENTS.c.conversation_id.in_(select(due.c.id)))).scalar_one()
+    return {"conversations": conversations, "events": events, "tickets": tickets,
+            "attachments": attachments}
 
 
 def conversations_of(connection: Connection, user_id: str) -> List[str]:
@@ -61,10 +65,13 @@ def conversations_of(connection: Connection, user_id: str) -> List[str]:
 
 
 def forget(connection: Connection, conversation_ids: Sequence[str],
-           cutoff: Optional[datetime] = None) -> Dict[str, int]:
+           cutoff: Optional[datetime] = None,
+           files_gone: Optional[List[str]] = None) -> Dict[str, int]:
     """Deletes the conversations, after adding them to the daily counts. With a `cutoff` (the
     retention job), only those still due, and on PostgreSQL none that another hub is deleting
-    at the moment; without (an erasure), all of them, waiting for any write to them to end."""
+    at the moment; without (an erasure), all of them, waiting for any write to them to end.
+    The ids of their deleted files are added to `files_gone`, whose bytes the file store then
+    drops (handoff/store/files.py)."""
     if not conversation_ids:
         return _nothing()
     query = select(CONVERSATIONS.c.id, CONVERSATIONS.c.language, CONVERSATIONS.c.created_at)
@@ -82,12 +89,18 @@ def forget(connection: Connection, conversation_ids: Sequence[str],
     tickets = connection.execute(
         delete(TICKETS).where(TICKETS.c.conversation_id.in_(ids))).rowcount
     connection.execute(delete(RESOLUTIONS).where(RESOLUTIONS.c.conversation_id.in_(ids)))
+    files = list(connection.execute(select(ATTACHMENTS.c.id).where(
+        ATTACHMENTS.c.conversation_id.in_(ids))).scalars())
+    connection.execute(delete(ATTACHMENTS).where(ATTACHMENTS.c.conversation_id.in_(ids)))
+    if files_gone is not None:
+        files_gone.extend(files)
     connection.execute(delete(CONVERSATIONS).where(CONVERSATIONS.c.id.in_(ids)))
-    return {"conversations": len(ids), "events": events, "tickets": tickets}
+    return {"conversations": len(ids), "events": events, "tickets": tickets,
+            "attachments": len(files)}
 
 
 def _nothing() -> Dict[str, int]:
-    return {"conversations": 0, "events": 0, "tickets": 0}
+    return {"conversations": 0, "events": 0, "tickets": 0, "attachments": 0}
 
 
 def _counts(connection: Connection, rows: Sequence[Any]) -> Dict[Tuple[date, str], Dict[str, Any]]:
@@ -173,7 +186,13 @@ def held_about(connection: Connection, user_id: str) -> Dict[str, Any]:
                    for row in connection.execute(select(RESOLUTIONS).where(
                        RESOLUTIONS.c.conversation_id.in_(ids))
                        .order_by(RESOLUTIONS.c.id)).mappings()]
-    return {"conversations": conversations, "tickets": tickets, "resolutions": resolutions}
+    files = [{name: _plain(value) for name, value in row.items()}
+             for row in connection.execute(
+                 select(*[column for column in ATTACHMENTS.c if column.name != "content"])
+                 .where(ATTACHMENTS.c.conversation_id.in_(ids))
+                 .order_by(ATTACHMENTS.c.created_at)).mappings()]
+    return {"conversations": conversations, "tickets": tickets, "resolutions": resolutions,
+            "files": files}
 
 
 def _plain(value: Any) -> Any:

@@ -222,6 +222,8 @@ class ChatSocket(Socket[Visitor]):
             conversations.ticket(visitor)
         elif frame.type == "feedback":
             conversations.feedback(visitor, frame)
+        elif frame.type == "file_link":
+            return self.hub.attachments.link_for_user(visitor, frame["file_id"])
         return None
 
     def hello(self, frame: Frame) -> None:
@@ -250,6 +252,7 @@ class ChatSocket(Socket[Visitor]):
             "identity": {"anonymous": identity is None,
                          "name": identity.name if identity else None},
             "link_origins": list(hub.settings.help_center_origins),
+            "files": hub.attachments.limits_frame(),
         }
         if resume_key:
             welcome["resume_key"] = resume_key
@@ -362,6 +365,9 @@ class AgentSocket(Socket[Agent]):
             return self.hub.articles.find(frame["query"], frame["language"])
         elif kind == "send_article":
             return self.hub.articles.send(agent, frame)
+        elif kind == "file_link":
+            return self.hub.attachments.link_for_agent(agent, frame["file_id"],
+                                                       origin=self.address)
         return None
 
     def rate_keys(self) -> List[str]:
