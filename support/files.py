@@ -76,3 +76,12 @@ def png_bomb(width: int = 20000, height: int = 20000) -> bytes:
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
+
+
+def noise_png(size: Tuple[int, int] = (120, 120)) -> bytes:
+    """A PNG of random pixels: one that no compression makes small."""
+    import os
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
+    return out.getvalue()

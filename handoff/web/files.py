@@ -7,6 +7,7 @@ A file is served with a type that runs no script (the images' own, or a PDF's as
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import quote
 
@@ -159,7 +160,7 @@ async def serve_file(request: Request, file_id: str) -> HTTPResponse:
         code = "link_expired" if why == "expired" else "link_invalid"
         return json_response({"code": code, "error": f"this link is {why}: ask for a new one"},
                              status=403)
-    stored = await request.app.loop.run_in_executor(None, attachments.read, file_id)
+    stored = await asyncio.get_running_loop().run_in_executor(None, attachments.read, file_id)
     if stored is None:
         return json_response({"code": "not_found", "error": "the file is gone"}, status=404)
     how = "attachment" if stored.content_type == PDF else "inline"
