@@ -40,6 +40,12 @@ export function speaker(e) {
   return t("console_speaker_hub");
 }
 
+/** How a transcript line looks: a note, a message (or file) of its speaker, or the hub's notice. */
+export function lineKind(e) {
+  if (e.kind === "note") return "note";
+  return e.kind === "message" || e.kind === "attachment" ? e.speaker : "system";
+}
+
 function head(e) {
   return t("console_line_head", {speaker: speaker(e), time: new Date(e.at).toLocaleTimeString()});
 }
@@ -55,12 +61,17 @@ export function addEvent(chat, e, live) {
     mine.pending = false;
     mine.seq = e.seq;
     mine.head = head(e);
+    if (e.file) {
+      mine.file = e.file;
+      mine.text = "";
+    }
     return;
   }
-  const kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";
+  const kind = lineKind(e);
   const line = {
     seq: e.seq, clientId: e.client_id || null, kind, head: head(e), text: e.text || "", pending: false,
     buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
+    file: e.file || null,
     ...articleLine(e)
   };
   const later = chat.lines.findIndex((other) => other.seq !== null && other.seq > e.seq);

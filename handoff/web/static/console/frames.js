@@ -9,6 +9,7 @@ import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
 import {articlesFound} from "./views/articles.js";
+import {fileHandlers, forgetAsked} from "./files.js";
 
 const REFUSAL_SHOWN_MS = 6000;
 
@@ -17,6 +18,8 @@ const handlers = {
     state.attempt = 0;
     state.agent = frame.agent;
     state.linkOrigins = frame.link_origins || [];
+    state.fileLimits = frame.files || null;
+    forgetAsked();
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
     if (state.view === "sign-in") state.view = "desk";
@@ -120,7 +123,8 @@ const handlers = {
   },
 
   ...replyHandlers,
-  ...auditHandlers
+  ...auditHandlers,
+  ...fileHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

@@ -5,6 +5,7 @@ import {fetchCatalogue, languageOf, translator} from "../shared/texts.js";
 import {fresh, load, newClientId, save, storageKey} from "./saved.js";
 import {button, buildPanel, element, messageNode} from "./view.js";
 import {answered, articleCards, feedbackControl} from "./cards.js";
+import {Files} from "./files.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
 const BOT_TYPING_MS = 20000;
@@ -41,6 +42,7 @@ export class Sidebar {
     this.crowded = false;
     this.linkOrigins = [];
     this.t = translator({});
+    this.files = new Files(this);
   }
 
   async start() {
@@ -48,6 +50,7 @@ export class Sidebar {
     this.nodes = buildPanel(this.root, this.t, this.language,
                             (text) => this.sendMessage(text, null), () => this.userTyping());
     this.log = this.nodes.log;
+    this.filePicker = this.files.wire(this.nodes);
     this.connect();
     return this;
   }
@@ -104,6 +107,7 @@ export class Sidebar {
       case "ack": return this.acknowledged(frame);
       case "queue": return this.queue(frame);
       case "typing": return this.showTyping(frame.typing ? frame.name || this.agentName : null);
+      case "file_link": return this.files.linked(frame);
       case "error": return this.refused(frame);
     }
   }
@@ -116,8 +120,10 @@ export class Sidebar {
     this.save();
     this.root.dataset.conversationId = frame.conversation_id;
     this.linkOrigins = frame.link_origins || [];
+    if (frame.files) this.files.limits = frame.files;
     this.setOwner(frame.owner);
     this.saved.outbox.forEach((pending) => this.transmit(pending));
+    this.files.reconnected();
   }
 
   refused(frame) {
@@ -185,6 +191,7 @@ export class Sidebar {
     this.seen[event.seq] = true;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     if (event.kind === "message") this.message(event);
+    else if (event.kind === "attachment") this.files.event(event);
     else if (event.kind === "feedback") this.feedbackGiven(event);
     else this.notice(event);
     if (event.speaker === "bot" || event.speaker === "agent") this.showTyping(null);
@@ -254,7 +261,7 @@ export class Sidebar {
       this.setOwner("queue");
     } else if (event.kind === "resolved" || event.kind === "left_queue" || event.kind === "ticket_opened") {
       this.setOwner("bot");
-    } else if (event.kind === "bot_unavailable" || event.kind === "no_agents") {
+    } else if (event.kind === "bot_unavailable" || event.kind === "no_agents" || event.kind === "files_unread") {
       this.renderActions(event.options || []);
     }
   }

@@ -8,6 +8,7 @@ import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
 import {CustomerHistory} from "./history.js";
 import {ArticleCards, ArticleSearch} from "./articles.js";
+import {FileView} from "./file.js";
 import {t} from "../../shared/texts.js";
 
 function select(id) {
@@ -28,10 +29,11 @@ function Tab({id, chat, selected}) {
 
 function Line({line}) {
   return html`
-    <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
+    <div class=${"line " + line.kind + (line.pending ? " pending" : "") + (line.failed ? " failed" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
       <div class="who">${line.head}</div>
       ${line.text ? html`<p class="text">${line.text}</p>` : null}
+      ${line.file && html`<${FileView} file=${line.file}/>`}
       ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
     </div>`;
