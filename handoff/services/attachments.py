@@ -31,7 +31,7 @@ from handoff.services.agent_view import ticket_visible
 from handoff.services.audit import CHAT_VIEWED, Audit, agent_actor
 from handoff.services.conversations import Conversations, Visitor
 from handoff.services.timeline import Timeline
-from handoff.store.files import FileStore, StoredFile, TooManyFiles, file_record, ticket_of
+from handoff.store.files import FileStore, StoredFile, TooManyFiles, file_ids_of, ticket_of
 from handoff.store.reach import Reach
 from handoff.store.repository import Conflict, NotFound, Repository
 from handoff.store.schema import Agent, Conversation, utcnow
@@ -50,9 +50,10 @@ class Limits:
     link_seconds: float
 
 
-def no_such_file() -> ProtocolError:
-    # The same answer whether the file exists or not: ids of others' files stay unknown.
-    return ProtocolError("not_found", "no such file of yours", field="file_id")
+def forbidden() -> ProtocolError:
+    # The same answer whether the conversation exists or not, as for its transcript.
+    return ProtocolError("forbidden", "you may not read that conversation",
+                         field="conversation_id")
 
 
 class Attachments:
@@ -161,24 +162,25 @@ class Attachments:
 
     # --- links ------------------------------------------------------------------------------
 
-    def link_for_user(self, visitor: Visitor, file_id: str) -> Dict[str, Any]:
-        record = self._record(file_id)
-        if record is None or record.conversation_id != visitor.conversation_id:
-            raise no_such_file()
-        return self._link_frame(file_id)
+    def links_for_user(self, visitor: Visitor) -> Dict[str, Any]:
+        """Links to every file of the user's own conversation."""
+        if visitor.conversation_id is None:
+            raise ProtocolError("hello_first", "send a hello frame first")
+        return self._links_frame(visitor.conversation_id)
 
-    def link_for_agent(self, agent: Agent, file_id: str,
-                       origin: Optional[str] = None) -> Dict[str, Any]:
-        record = self._record(file_id)
-        if record is None:
-            raise no_such_file()
-        within = self._within_reach(agent, record.conversation_id)
+    def links_for_agent(self, agent: Agent, conversation_id: str,
+                        origin: Optional[str] = None) -> Dict[str, Any]:
+        """Links to every file of a conversation the agent may see."""
+        if self.repository.conversation(conversation_id) is None:
+            raise forbidden()
+        within = self._within_reach(agent, conversation_id)
         if not within and not agent.supervisor:
-            raise no_such_file()
-        if not within:
+            raise forbidden()
+        frame = self._links_frame(conversation_id)
+        if not within and frame["links"]:
             self.audit.record(agent_actor(agent.name, origin), CHAT_VIEWED,
-                              conversation_id=record.conversation_id, file_id=file_id)
-        return self._link_frame(file_id)
+                              conversation_id=conversation_id, files=len(frame["links"]))
+        return frame
 
     def _within_reach(self, agent: Agent, conversation_id: str) -> bool:
         with self.repository.engine.connect() as connection:
@@ -188,14 +190,13 @@ class Attachments:
         held = frozenset(c.id for c in self.repository.held_by(agent.id))
         return ticket is not None and ticket_visible(agent, ticket, held)
 
-    def _record(self, file_id: str) -> Optional[Any]:
+    def _links_frame(self, conversation_id: str) -> Dict[str, Any]:
         with self.repository.engine.connect() as connection:
-            return file_record(connection, file_id)
-
-    def _link_frame(self, file_id: str) -> Dict[str, Any]:
-        seconds = self.limits.link_seconds
-        return {"type": "file_link", "file_id": file_id,
-                "url": signed_link(self.key, file_id, self.wall_clock(), seconds),
+            file_ids = file_ids_of(connection, conversation_id)
+        seconds, now = self.limits.link_seconds, self.wall_clock()
+        return {"type": "file_links", "conversation_id": conversation_id,
+                "links": {file_id: signed_link(self.key, file_id, now, seconds)
+                          for file_id in file_ids},
                 "expires_in_seconds": seconds}
 
     # --- serving ----------------------------------------------------------------------------

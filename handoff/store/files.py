@@ -73,6 +73,13 @@ def _now(work: Callable[[], None]) -> None:
     work()
 
 
+def file_ids_of(connection: Connection, conversation_id: str) -> "list[str]":
+    """The ids of the conversation's files, oldest first."""
+    return list(connection.execute(
+        select(ATTACHMENTS.c.id).where(ATTACHMENTS.c.conversation_id == conversation_id)
+        .order_by(ATTACHMENTS.c.created_at, ATTACHMENTS.c.id)).scalars())
+
+
 def ticket_of(connection: Connection, conversation_id: str) -> Optional[Dict[str, Any]]:
     """The conversation's web ticket as agents filter tickets (language, conversation), or
     None."""

@@ -68,7 +68,7 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "leave_queue": {},
     "ticket": {},
     "feedback": {"seq": Field(int), "helpful": Field(bool)},
-    "file_link": {"file_id": ID},
+    "file_links": {},
     "ping": {},
 }
 
@@ -113,7 +113,7 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "send_article": {**CONVERSATION, "client_id": ID, "source": Field(str, max_chars=200),
                      "article_id": Field(str, max_chars=200), "anchor": Field(str, max_chars=200),
                      "language": Field(str, choices=SUPPORTED_LANGUAGES)},
-    "file_link": {"file_id": ID},
+    "file_links": CONVERSATION,
     "sign_out": {},
     "ping": {},
 }

@@ -222,8 +222,8 @@ class ChatSocket(Socket[Visitor]):
             conversations.ticket(visitor)
         elif frame.type == "feedback":
             conversations.feedback(visitor, frame)
-        elif frame.type == "file_link":
-            return self.hub.attachments.link_for_user(visitor, frame["file_id"])
+        elif frame.type == "file_links":
+            return self.hub.attachments.links_for_user(visitor)
         return None
 
     def hello(self, frame: Frame) -> None:
@@ -365,9 +365,9 @@ class AgentSocket(Socket[Agent]):
             return self.hub.articles.find(frame["query"], frame["language"])
         elif kind == "send_article":
             return self.hub.articles.send(agent, frame)
-        elif kind == "file_link":
-            return self.hub.attachments.link_for_agent(agent, frame["file_id"],
-                                                       origin=self.address)
+        elif kind == "file_links":
+            return self.hub.attachments.links_for_agent(agent, frame["conversation_id"],
+                                                        origin=self.address)
         return None
 
     def rate_keys(self) -> List[str]:

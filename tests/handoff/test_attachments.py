@@ -46,13 +46,20 @@ async def fetch(hub, url: str) -> Tuple[int, Dict[str, str], bytes]:
             return response.status, dict(response.headers), await response.read()
 
 
-async def link(client, file_id: str) -> Dict[str, Any]:
-    await client.send(type="file_link", file_id=file_id)
-    return await client.expect("file_link", file_id=file_id)
+async def links(client, conversation_id: Optional[str] = None) -> Dict[str, str]:
+    """The links a client is given to the files of a conversation (a user's: their own)."""
+    await client.send(type="file_links", conversation_id=conversation_id)
+    frame = await client.expect("file_links")
+    assert frame["expires_in_seconds"] > 0
+    return frame["links"]
 
 
-async def refused_link(client, file_id: str) -> str:
-    await client.send(type="file_link", file_id=file_id)
+async def link(client, file_id: str, conversation_id: Optional[str] = None) -> str:
+    return (await links(client, conversation_id))[file_id]
+
+
+async def refused_links(client, conversation_id: str) -> str:
+    await client.send(type="file_links", conversation_id=conversation_id)
     return (await client.expect("error"))["code"]
 
 
@@ -87,8 +94,8 @@ async def test_a_users_screenshot_reaches_the_agent_and_comes_back_after_a_drop(
         mine = await user.event("attachment")
         assert mine["file"] == described
 
-        given = await link(anna, described["id"])
-        status, headers, body = await fetch(hub, given["url"])
+        given = await link(anna, described["id"], conversation_id)
+        status, headers, body = await fetch(hub, given)
         assert status == 200 and body[:8] == b"\x89PNG\r\n\x1a\n"
         assert len(body) == described["size"]
         assert headers["Content-Type"] == "image/png"
@@ -101,7 +108,7 @@ async def test_a_users_screenshot_reaches_the_agent_and_comes_back_after_a_drop(
         again = await hub.user(token=token, conversation_id=conversation_id, last_seq=0)
         replayed = await again.event("attachment")
         assert replayed["file"] == described and replayed["seq"] == ack["seq"]
-        status, _, body = await fetch(hub, (await link(again, described["id"]))["url"])
+        status, _, body = await fetch(hub, await link(again, described["id"]))
         assert status == 200 and len(body) == described["size"]
         assert not rasa.messages  # the agent held the chat: nothing went to Rasa
         for client in (anna, again):
@@ -119,7 +126,7 @@ async def test_an_agents_pdf_is_a_sandboxed_download_and_resends_are_stored_once
         event = await user.event("attachment")
         assert event["speaker"] == "agent" and event["name"] == "Anna"
         assert event["file"]["type"] == "application/pdf" and "width" not in event["file"]
-        status, headers, body = await fetch(hub, (await link(user, event["file"]["id"]))["url"])
+        status, headers, body = await fetch(hub, await link(user, event["file"]["id"]))
         assert status == 200 and body == sent
         assert headers["Content-Type"] == "application/pdf"
         assert headers["Content-Disposition"] == (
@@ -169,19 +176,20 @@ async def test_files_are_for_the_user_their_agents_and_supervisors_by_expiring_l
         status, body = await upload(hub, conversation_id, files.screenshot_png(), "x.png", "o-2",
                                     resume_key=other.welcome["resume_key"])
         assert status == 403
-        assert await refused_link(other, file_id) == "not_found"
+        assert await links(other) == {}  # their own conversation's: none
         # Another agent, of the same language or another, who does not hold the chat: no link.
-        assert await refused_link(ben, file_id) == "not_found"
-        assert await refused_link(jo, file_id) == "not_found"
-        assert await refused_link(jo, "f-" + "0" * 32) == "not_found"
+        assert await refused_links(ben, conversation_id) == "forbidden"
+        assert await refused_links(jo, conversation_id) == "forbidden"
+        assert await refused_links(jo, "c-" + "0" * 32) == "forbidden"
         # A supervisor may; the read beyond an agent's reach is in the audit log.
-        given = await link(sue, file_id)
-        assert (await fetch(hub, given["url"]))[0] == 200
+        given = await link(sue, file_id, conversation_id)
+        assert (await fetch(hub, given))[0] == 200
         entries = hub.core.audit.entries(None, "sue", "chat.viewed", 10, None)
-        assert entries and entries[0]["details"]["file_id"] == file_id
+        assert entries and entries[0]["details"] == {"conversation_id": conversation_id,
+                                                     "files": 1}
 
         # A link altered in any part, or used after it expired, serves nothing.
-        url = (await link(anna, file_id))["url"]
+        url = await link(anna, file_id, conversation_id)
         path, query = url.split("?")
         params = dict(part.split("=", 1) for part in query.split("&"))
         for altered in (f"{path}?expires={int(params['expires']) + 600}&sig={params['sig']}",
@@ -198,8 +206,8 @@ async def test_files_are_for_the_user_their_agents_and_supervisors_by_expiring_l
         # Resolved, the chat leaves anna's reach: she gets no new link to its files.
         await anna.send(type="resolve", conversation_id=conversation_id)
         await anna.expect("released")
-        assert await refused_link(anna, file_id) == "not_found"
-        assert (await link(user, file_id))["file_id"] == file_id
+        assert await refused_links(anna, conversation_id) == "forbidden"
+        assert (await fetch(hub, await link(user, file_id)))[0] == 200
         for client in (anna, user, ben, jo, sue, other):
             await client.close()
 
@@ -312,7 +320,7 @@ async def test_files_are_in_tickets_exported_erased_and_swept(bolt, agents, hub_
         assert [e["file"]["id"] for e in transcript if e["kind"] == "attachment"] == \
             [ack["file"]["id"]]
         # The ticket's agents reach the file it holds.
-        status, _, body = await fetch(hub, (await link(anna, ack["file"]["id"]))["url"])
+        status, _, body = await fetch(hub, await link(anna, ack["file"]["id"], conversation_id))
         assert status == 200 and body == sent
 
         core = hub.core

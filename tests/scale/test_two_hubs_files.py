@@ -37,7 +37,7 @@ async def test_a_file_sent_through_one_hub_is_served_by_the_other_after_the_firs
         seen = await anna.event("attachment", conversation_id=conversation_id)
         assert seen["file"] == ack["file"] and seen["seq"] == ack["seq"]
         # A link given by hub B is served by hub A and by hub B.
-        url = (await link(anna, ack["file"]["id"]))["url"]
+        url = await link(anna, ack["file"]["id"], conversation_id)
         served = [await fetch(hub, url) for hub in (hub_a, hub_b)]
         assert [status for status, _, _ in served] == [200, 200]
         assert served[0][2] == served[1][2] and len(served[0][2]) == ack["file"]["size"]
@@ -56,7 +56,7 @@ async def test_a_file_sent_through_one_hub_is_served_by_the_other_after_the_firs
         assert [f["file"]["id"] for f in replayed] == [ack["file"]["id"], pdf["file"]["id"]]
         for replayed_file, expected in zip(replayed, (served[0][2], sent)):
             given = await link(again, replayed_file["file"]["id"])
-            status, _, body = await fetch(hub_b, given["url"])
+            status, _, body = await fetch(hub_b, given)
             assert status == 200 and body == expected
         # Nothing was kept on either machine's disk: the database holds every file.
         for machine in ("machine-a", "machine-b"):

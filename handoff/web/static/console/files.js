@@ -1,7 +1,8 @@
 /* Files in the console: the agent sends images and PDFs into a chat they hold (picked, dropped
  * on the reply box or pasted), over HTTP with their session (docs/protocol.md, "Files"); every
  * file of a transcript is shown from an expiring link the hub gives on the socket
- * (`file_link`): an image inline, a PDF as a download. */
+ * (`file_links`, one frame for all the files of a conversation): an image inline, a PDF as a
+ * download. */
 import {SESSION, changed, clientId, state} from "./state.js";
 import {send} from "./socket.js";
 import {t} from "../shared/texts.js";
@@ -21,8 +22,12 @@ const REFUSALS = {
 
 export const files = {
   links: {},    // file id -> {url, until}
-  asked: {},    // file id -> true while a link is on its way
-  opening: {}   // file id -> true: open the link as soon as it comes (an expired download)
+  asking: {},   // conversation id -> true while its `file_links` is on its way
+  again: {},    // conversation id -> true: ask once more when the answer comes
+  wanted: {},   // conversation id -> {file id: true} shown without a fresh link
+  sent: {},     // conversation id -> the files wanted when its `file_links` was sent
+  gone: {},     // file id -> true: its conversation's links came without it (deleted since)
+  opening: {}   // file id -> true: follow the link as soon as it comes (an expired download)
 };
 
 function limits() {
@@ -42,31 +47,56 @@ function refusal(code) {
   return key ? t(key, {megabytes: megabytes(limits().max_bytes)}) : t("console_refused_other", {code});
 }
 
-/** The link of a file if a fresh one is known; else asks the hub for one (once) and answers null. */
-export function fileLink(fileId) {
+function ask(conversationId) {
+  if (files.asking[conversationId]) {
+    files.again[conversationId] = true;
+    return;
+  }
+  if (send({type: "file_links", conversation_id: conversationId})) {
+    files.asking[conversationId] = true;
+    files.sent[conversationId] = files.wanted[conversationId] || {};
+    files.wanted[conversationId] = {};
+  }
+}
+
+/** The link of a file if a fresh one is known; else asks the hub for its conversation's links
+ * and answers the last one known (or null). */
+export function fileLink(fileId, conversationId) {
   const known = files.links[fileId];
   if (known && known.until > Date.now()) return known.url;
-  if (!files.asked[fileId] && send({type: "file_link", file_id: fileId})) files.asked[fileId] = true;
+  if (files.gone[fileId]) return null;
+  (files.wanted[conversationId] = files.wanted[conversationId] || {})[fileId] = true;
+  ask(conversationId);
   return known ? known.url : null;
 }
 
-/** A download whose link expired: a new link is asked for and followed when it comes. */
-export function openFresh(fileId) {
+/** A download whose link expired: new links are asked for and this one followed when it comes. */
+export function openFresh(fileId, conversationId) {
   files.opening[fileId] = true;
   delete files.links[fileId];
-  delete files.asked[fileId];
-  fileLink(fileId);
+  ask(conversationId);
 }
 
 export const fileHandlers = {
-  file_link(frame) {
-    files.links[frame.file_id] = {
-      url: frame.url, until: Date.now() + frame.expires_in_seconds * 1000 - LINK_MARGIN_MS
-    };
-    delete files.asked[frame.file_id];
-    if (files.opening[frame.file_id]) {
-      delete files.opening[frame.file_id];
-      window.location.assign(frame.url);
+  file_links(frame) {
+    const id = frame.conversation_id;
+    const until = Date.now() + frame.expires_in_seconds * 1000 - LINK_MARGIN_MS;
+    Object.entries(frame.links).forEach(([fileId, url]) => {
+      files.links[fileId] = {url, until};
+      if (files.opening[fileId]) {
+        delete files.opening[fileId];
+        window.location.assign(url);
+      }
+    });
+    // A file wanted before the links were asked for, and not among them, is gone.
+    Object.keys(files.sent[id] || {}).forEach((fileId) => {
+      if (!frame.links[fileId]) files.gone[fileId] = true;
+    });
+    delete files.sent[id];
+    delete files.asking[id];
+    if (files.again[id]) {
+      delete files.again[id];
+      ask(id);
     }
     changed();
   }
@@ -74,7 +104,9 @@ export const fileHandlers = {
 
 /** Links asked for on a socket that dropped are asked for again on the next one. */
 export function forgetAsked() {
-  files.asked = {};
+  files.asking = {};
+  files.again = {};
+  files.sent = {};
 }
 
 function pendingLine(chat, id, name) {
@@ -120,7 +152,7 @@ export async function sendFile(chat, file) {
   changed();
 }
 
-/** What a pasted or dropped DataTransfer holds as files. */
+/** What a pasted or dropped DataTransfer, or a file input, holds as files. */
 export function filesOf(transfer) {
   return Array.from((transfer && transfer.files) || []);
 }

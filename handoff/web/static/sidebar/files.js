@@ -1,6 +1,6 @@
 /* Files in the sidebar: picked with the attach button, dropped on the panel or pasted (a
  * screenshot from the clipboard), sent to the hub over HTTP (docs/protocol.md, "Files"), and
- * shown from expiring links the hub gives on the socket (`file_link`): an image inline, a PDF
+ * shown from expiring links the hub gives on the socket (`file_links`): an image inline, a PDF
  * as a download link. What the hub would refuse (size, type) is refused here at once, in the
  * page's language. */
 import {element} from "./view.js";
@@ -30,6 +30,8 @@ export class Files {
     this.limits = {max_bytes: 10 * MB, types: []};
     this.links = {};     // file id -> {url, until}
     this.waiting = {};   // file id -> [what to do with its link]
+    this.asking = false; // a `file_links` is on its way
+    this.askAgain = false;
   }
 
   /** The refusal of a file the hub would refuse anyway, or null. */
@@ -136,21 +138,38 @@ export class Files {
     const known = this.links[fileId];
     if (known && known.until > Date.now() && !fresh) return use(known.url);
     (this.waiting[fileId] = this.waiting[fileId] || []).push(use);
-    this.sidebar.transmit({type: "file_link", file_id: fileId});
+    this.ask();
   }
 
-  /** The hub's `file_link`: the link is used by whatever waited for it. */
+  /** One `file_links` at a time: it brings the links of every file of the conversation. */
+  ask() {
+    if (this.asking) {
+      this.askAgain = true;
+      return;
+    }
+    this.asking = this.sidebar.open();
+    this.sidebar.transmit({type: "file_links"});
+  }
+
+  /** The hub's `file_links`: each link is used by whatever waited for it. */
   linked(frame) {
-    const url = this.sidebar.hub + frame.url;
-    this.links[frame.file_id] = {url, until: Date.now() + frame.expires_in_seconds * 1000 - LINK_MARGIN_MS};
-    const waiting = this.waiting[frame.file_id] || [];
-    delete this.waiting[frame.file_id];
-    waiting.forEach((use) => use(url));
+    this.asking = false;
+    const until = Date.now() + frame.expires_in_seconds * 1000 - LINK_MARGIN_MS;
+    Object.entries(frame.links).forEach(([fileId, path]) => {
+      const url = this.sidebar.hub + path;
+      this.links[fileId] = {url, until};
+      const waiting = this.waiting[fileId] || [];
+      delete this.waiting[fileId];
+      waiting.forEach((use) => use(url));
+    });
+    if (this.askAgain && Object.keys(this.waiting).length) this.ask();
+    this.askAgain = false;
   }
 
   /** Links asked for while the socket was down are asked for again once it is back. */
   reconnected() {
-    Object.keys(this.waiting).forEach((fileId) => this.sidebar.transmit({type: "file_link", file_id: fileId}));
+    this.asking = false;
+    if (Object.keys(this.waiting).length) this.ask();
   }
 
   /** The attach button, dropping on the panel and pasting into the box all send files. */

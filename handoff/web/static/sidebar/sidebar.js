@@ -107,7 +107,7 @@ export class Sidebar {
       case "ack": return this.acknowledged(frame);
       case "queue": return this.queue(frame);
       case "typing": return this.showTyping(frame.typing ? frame.name || this.agentName : null);
-      case "file_link": return this.files.linked(frame);
+      case "file_links": return this.files.linked(frame);
       case "error": return this.refused(frame);
     }
   }

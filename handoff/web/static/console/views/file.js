@@ -6,8 +6,8 @@ import {t} from "../../shared/texts.js";
 
 const SHOWN_WIDTH = 320;
 
-export function FileView({file}) {
-  const url = fileLink(file.id);
+export function FileView({file, conversationId}) {
+  const url = fileLink(file.id, conversationId);
   if (file.type && file.type.startsWith("image/")) {
     const width = file.width ? Math.min(file.width, SHOWN_WIDTH) : undefined;
     const height = width && file.height ? Math.round(width * file.height / file.width) : undefined;
@@ -23,7 +23,7 @@ export function FileView({file}) {
     const known = files.links[file.id];
     if (known && known.until > Date.now()) return;
     click.preventDefault();
-    openFresh(file.id);
+    openFresh(file.id, conversationId);
   };
   return html`
     <p class="file" data-file-id=${file.id}>

@@ -63,7 +63,7 @@ export function PastConversation() {
           <div key=${e.seq} class=${"line " + lineKind(e)} data-seq=${e.seq}>
             <div class="who">${t("console_line_head", {speaker: speaker(e), time: when(e.at)})}</div>
             <p class="text">${e.text || ""}</p>
-            ${e.file && html`<${FileView} file=${e.file}/>`}
+            ${e.file && html`<${FileView} file=${e.file} conversationId=${record.conversation_id}/>`}
           </div>`)}
       </div>
     </section>`;
