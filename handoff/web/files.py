@@ -8,6 +8,7 @@ A file is served with a type that runs no script (the images' own, or a PDF's as
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import quote
 
@@ -15,6 +16,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json as json_response, raw
 
 from bolt.core.identity import InvalidToken, verify_token
+from handoff.rules.client_address import client_address
+from handoff.rules.rate_limits import Limiter
 from handoff.rules.uploads import PDF
 from handoff.services.conversations import Visitor
 from handoff.services.hub import Hub
@@ -22,12 +25,16 @@ from handoff.wire.protocol import ID_CHARS, ProtocolError, unstorable
 
 files = Blueprint("hub_files")
 NAME_CHARS = 1000
+# Uploads per client address: a burst of this many, then one every UPLOAD_SECONDS; so that no
+# one address fills the disk through conversations of its own.
+UPLOAD_BURST = 20
+UPLOAD_SECONDS = 6.0
 FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 # The HTTP status of each refusal of an upload.
 STATUS = {"file_too_large": 413, "file_type": 415, "file_unreadable": 422, "file_empty": 422,
           "image_too_large": 413, "too_many_files": 409, "forbidden": 403, "not_yours": 403,
           "login_failed": 401, "invalid_field": 400, "missing_field": 400,
-          "unavailable": 503}
+          "rate_limited": 429, "unavailable": 503}
 
 
 def _refused(code: str, message: str, field: Optional[str] = None,
@@ -75,6 +82,20 @@ def _parameters(request: Request) -> Tuple[str, str, str]:
     return values[0], values[1], values[2]
 
 
+@files.listener("before_server_start")
+async def count_uploads(app: Any, _loop: Any) -> None:
+    app.ctx.uploads = Limiter(1.0 / UPLOAD_SECONDS, UPLOAD_BURST)
+
+
+def _uploads_allowed(request: Request) -> bool:
+    """Whether the client's address may send one more file now (handoff/rules/rate_limits.py)."""
+    ctx = request.app.ctx
+    settings = ctx.hub.settings
+    address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+                             settings.trusted_proxies)
+    return ctx.uploads.allow(time.monotonic(), f"upload:{address}")
+
+
 def _credential(request: Request, scheme: str) -> Optional[str]:
     given = request.headers.get("authorization", "")
     prefix = scheme + " "
@@ -107,6 +128,8 @@ async def user_upload(request: Request) -> HTTPResponse:
     if _origin_refused(request):
         return _refused("forbidden", "this origin may not send files")
     try:
+        if not _uploads_allowed(request):
+            raise ProtocolError("rate_limited", "too many files from your address: slow down")
         conversation_id, client_id, name = _parameters(request)
         identity = None
         token = _credential(request, "Bearer")
@@ -138,6 +161,8 @@ async def agent_upload(request: Request) -> HTTPResponse:
     if _origin_refused(request):
         return _refused("forbidden", "this origin may not send files")
     try:
+        if not _uploads_allowed(request):
+            raise ProtocolError("rate_limited", "too many files from your address: slow down")
         conversation_id, client_id, name = _parameters(request)
         session = _credential(request, "Bearer")
         if not session:

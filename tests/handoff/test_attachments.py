@@ -12,6 +12,7 @@ from urllib.parse import quote
 import aiohttp
 
 from handoff.services import privacy
+from handoff.web.files import UPLOAD_BURST
 from handoff.store.files import file_count
 from handoff.store.schema import utcnow
 from support import files
@@ -349,3 +350,13 @@ async def test_files_are_in_tickets_exported_erased_and_swept(bolt, agents, hub_
         assert store.read(kept["file"]["id"]) is None
         for client in (anna, user, other):
             await client.close()
+
+
+async def test_one_address_sends_a_burst_of_files_then_one_every_few_seconds(bolt, agents):
+    async with bolt(BOLT_HUB_ATTACHMENTS_PER_CONVERSATION="100") as (hub, rasa):
+        user = await hub.user()
+        conversation_id, key = user.welcome["conversation_id"], user.welcome["resume_key"]
+        statuses = [(await upload(hub, conversation_id, files.webp(), "w.webp", f"w-{n}",
+                                  resume_key=key))[0] for n in range(UPLOAD_BURST + 1)]
+        assert statuses == [201] * UPLOAD_BURST + [429]
+        await user.close()
