@@ -20,7 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from bolt.core import logs
 from handoff.metrics import Metrics
@@ -99,7 +99,9 @@ class Attachments:
         return ack
 
     async def _take(self, conversation_id: str, speaker: str, client_id: str, name: str,
-                    content: bytes, agent: Optional[Agent] = None) -> tuple:
+                    content: bytes, agent: Optional[Agent] = None
+                    ) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+        """(the ack, the conversation's state once the event is stored)."""
         loop = asyncio.get_running_loop()
         limits = self.limits
         try:
@@ -131,7 +133,7 @@ class Attachments:
                           expect={"owner": Owner.AGENT.value, "agent_id": agent.id})
         try:
             stored = await self.timeline.relay(conversation_id, ATTACHMENT, speaker, **fields)
-        except BaseException as error:
+        except Exception as error:  # the event is not stored: neither is the file
             await loop.run_in_executor(None, self.files.remove, file_id, writer.call)
             if isinstance(error, (Conflict, NotFound)):
                 raise ProtocolError("not_yours", "you do not hold that chat",
