@@ -23,6 +23,25 @@ export function megabytes(bytes) {
   return String(Math.round((bytes / MB) * 10) / 10);
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A paperclip, drawn (no icon font, no image to load). */
+function paperclip() {
+  const icon = document.createElementNS(SVG, "svg");
+  icon.setAttribute("viewBox", "0 0 24 24");
+  icon.setAttribute("width", "18");
+  icon.setAttribute("height", "18");
+  icon.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", "M21 11.5l-8.5 8.5a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5");
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2");
+  path.setAttribute("stroke-linecap", "round");
+  icon.appendChild(path);
+  return icon;
+}
+
 /** Where the sidebar's files go and come from: uploads, links, and the nodes that show them. */
 export class Files {
   constructor(sidebar) {
@@ -179,7 +198,8 @@ export class Files {
     picker.type = "file";
     picker.accept = "image/png,image/jpeg,image/webp,image/gif,application/pdf";
     picker.hidden = true;
-    const attach = element("button", "bolt-attach", "📎");
+    const attach = element("button", "bolt-attach");
+    attach.appendChild(paperclip());
     attach.type = "button";
     attach.title = t("web_attach");
     attach.setAttribute("aria-label", t("web_attach"));
