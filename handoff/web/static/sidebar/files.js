@@ -81,7 +81,7 @@ export class Files {
     const saved = sidebar.saved;
     if (!saved.conversation_id) return this.failed(node, "unavailable");
     const query = new URLSearchParams({conversation_id: saved.conversation_id, client_id: clientId, name});
-    const auth = sidebar.token ? "Bearer " + sidebar.token : "Resume " + saved.resume_key;
+    const auth = sidebar.token && !sidebar.anonymous ? "Bearer " + sidebar.token : "Resume " + saved.resume_key;
     return fetch(`${sidebar.hub}/api/chat/files?${query}`, {
       method: "POST", body: file, headers: {Authorization: auth, "Content-Type": "application/octet-stream"}
     }).then(async (response) => {

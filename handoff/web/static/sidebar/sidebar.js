@@ -121,6 +121,8 @@ export class Sidebar {
     this.root.dataset.conversationId = frame.conversation_id;
     this.linkOrigins = frame.link_origins || [];
     if (frame.files) this.files.limits = frame.files;
+    // A token the hub refused leaves the conversation anonymous: its resume key is what counts.
+    this.anonymous = !frame.identity || frame.identity.anonymous;
     this.setOwner(frame.owner);
     this.saved.outbox.forEach((pending) => this.transmit(pending));
     this.files.reconnected();
