@@ -77,9 +77,9 @@ export class Files {
     node.appendChild(element("p", "bolt-text", t("web_file_sending", {name})));
     sidebar.append(node);
     const refused = this.precheck(file);
-    if (refused) return this.failed(node, refused);
+    if (refused) return this.failed(node, name, refused);
     const saved = sidebar.saved;
-    if (!saved.conversation_id) return this.failed(node, "unavailable");
+    if (!saved.conversation_id) return this.failed(node, name, "unavailable");
     const query = new URLSearchParams({conversation_id: saved.conversation_id, client_id: clientId, name});
     const auth = sidebar.token && !sidebar.anonymous ? "Bearer " + sidebar.token : "Resume " + saved.resume_key;
     return fetch(`${sidebar.hub}/api/chat/files?${query}`, {
@@ -88,15 +88,16 @@ export class Files {
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
         if (body.max_bytes) this.limits.max_bytes = body.max_bytes;
-        return this.failed(node, body.code || "unavailable");
+        return this.failed(node, name, body.code || "unavailable");
       }
       node.classList.remove("bolt-pending");
       this.show(node, {seq: body.seq, file: body.file});
-    }).catch(() => this.failed(node, "unavailable"));
+    }).catch(() => this.failed(node, name, "unavailable"));
   }
 
-  failed(node, code) {
+  failed(node, name, code) {
     node.classList.remove("bolt-pending");
+    node.querySelector(".bolt-text").textContent = name;
     node.classList.add("bolt-failed");
     const reason = FILE_REFUSALS[code] ? this.reason(code) : this.sidebar.t(
       code === "unavailable" ? "web_refused_unavailable" : "web_refused_other");
