@@ -39,6 +39,8 @@ from handoff.wire.protocol import ProtocolError
 
 ATTACHMENT = "attachment"
 FILES_UNREAD = "files_unread"
+# Images decoded at once: each may take width x height x 4 bytes (160 MB at the pixel limit).
+DECODING_AT_ONCE = 2
 log = logs.get_logger(__name__)
 
 
@@ -69,6 +71,7 @@ class Attachments:
         self.limits = limits
         self.key = link_key(secret)
         self.wall_clock = wall_clock
+        self._decoding: Optional[asyncio.Semaphore] = None  # made on the loop it is used on
 
     def limits_frame(self) -> Dict[str, Any]:
         """What a client may send, for it to refuse at once what the hub would refuse."""
@@ -104,9 +107,12 @@ class Attachments:
         """(the ack, the conversation's state once the event is stored)."""
         loop = asyncio.get_running_loop()
         limits = self.limits
+        if self._decoding is None:
+            self._decoding = asyncio.Semaphore(DECODING_AT_ONCE)
         try:
-            kept: KeptFile = await loop.run_in_executor(
-                None, kept_file, content, name, limits.max_bytes, limits.max_pixels)
+            async with self._decoding:
+                kept: KeptFile = await loop.run_in_executor(
+                    None, kept_file, content, name, limits.max_bytes, limits.max_pixels)
         except Refused as refused:
             self.metrics.refused(refused.code)
             raise ProtocolError(refused.code, str(refused)) from None
