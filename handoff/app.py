@@ -16,6 +16,7 @@ from bolt.core import logs
 from handoff.web.api import api
 from handoff.web.files import files
 from handoff.web.health import health
+from handoff.web.reports import reports
 from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
 from handoff.gc_tuning import ClosedSockets
@@ -52,6 +53,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
     app.config.ACCESS_LOG = False
     app.blueprint(api)
     app.blueprint(health)
+    app.blueprint(reports)
     app.blueprint(web)
     app.blueprint(files)
     app.add_websocket_route(chat_socket, "/ws/chat")

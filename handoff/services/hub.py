@@ -5,7 +5,8 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share, Attachments the
+chats (a customer's history, search), Replies the canned replies agents share, Satisfaction the
+users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Attachments the
 files sent in conversations.
 """
 from __future__ import annotations
@@ -33,7 +34,9 @@ from handoff.services.lookups import Lookups
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
+from handoff.services.reports import Reports
 from handoff.services.retention import Retention
+from handoff.services.satisfaction import Satisfaction
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
@@ -60,6 +63,8 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    satisfaction: Satisfaction
+    reports: Reports
     attachments: Attachments
 
     @classmethod
@@ -102,7 +107,10 @@ class Hub:
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
-                   articles=Articles(settings.articles_url, timeline), attachments=attachments)
+                   articles=Articles(settings.articles_url, timeline),
+                   satisfaction=Satisfaction(repository, timeline),
+                   reports=Reports(repository, audit, settings.retention_days, clock),
+                   attachments=attachments)
 
     def start(self) -> None:
         self.desk.start()

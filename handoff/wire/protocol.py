@@ -69,6 +69,8 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "ticket": {},
     "feedback": {"seq": Field(int), "helpful": Field(bool)},
     "file_links": {},
+    "csat": {"client_id": ID, "score": Field(int),
+             "comment": Field(str, required=False, max_chars=1000)},
     "ping": {},
 }
 

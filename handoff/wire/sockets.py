@@ -224,6 +224,10 @@ class ChatSocket(Socket[Visitor]):
             conversations.feedback(visitor, frame)
         elif frame.type == "file_links":
             return self.hub.attachments.links_for_user(visitor)
+        elif frame.type == "csat":
+            if visitor.conversation_id is None:
+                raise ProtocolError("hello_first", "send a hello frame first")
+            return self.hub.satisfaction.rate(visitor.conversation_id, frame)
         return None
 
     def hello(self, frame: Frame) -> None:

@@ -5,6 +5,7 @@ import {lookups, askHistory, closePast, openPast} from "../lookups.js";
 import {lineKind, speaker} from "../chats.js";
 import {FileView} from "./file.js";
 import {languageName} from "./queue.js";
+import {csatLine} from "./csat.js";
 import {t} from "../../shared/texts.js";
 
 function when(iso) {
@@ -62,7 +63,7 @@ export function PastConversation() {
         ${past.events.map((e) => html`
           <div key=${e.seq} class=${"line " + lineKind(e)} data-seq=${e.seq}>
             <div class="who">${t("console_line_head", {speaker: speaker(e), time: when(e.at)})}</div>
-            <p class="text">${e.text || ""}</p>
+            <p class="text">${csatLine(e).text || e.text || ""}</p>
             ${e.file && html`<${FileView} file=${e.file} conversationId=${record.conversation_id}/>`}
           </div>`)}
       </div>

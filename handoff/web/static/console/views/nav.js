@@ -6,10 +6,12 @@ import {showAudit} from "../audit.js";
 import {LANGUAGES, t} from "../../shared/texts.js";
 import {loadReplies} from "../replies.js";
 import {repliesView} from "./replies.js";
+import {showReports} from "./reports.js";
 
 function go(view) {
   state.view = view;
   if (view === "audit") showAudit();
+  if (view === "reports") showReports();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
     repliesView.language = language;
@@ -33,5 +35,6 @@ export function Nav() {
       <${Tab} view="desk" label=${t("console_nav_desk")}/>
       <${Tab} view="replies" label=${t("console_nav_replies")}/>
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
+      ${agent.supervisor ? html`<${Tab} view="reports" label=${t("console_nav_reports")}/>` : null}
     </nav>`;
 }

@@ -1,14 +1,14 @@
 """Attachments: the files (images, PDFs) sent in conversations, with their bytes when the file
 store is the database; deleted with their conversation.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
