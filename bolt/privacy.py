@@ -2,7 +2,7 @@
 JSON, erased, and the retention sweep run by hand.
 
 The stores: the hub's database (BOLT_HUB_DATABASE_URL: conversations, events and notes,
-tickets, resolutions, and the audit log), Rasa's tracker store (BOLT_TRACKER_STORE_URL, else
+tickets, resolutions, sent files, and the audit log) and its file store (BOLT_HUB_FILE_STORE), Rasa's tracker store (BOLT_TRACKER_STORE_URL, else
 the SQLite file `bolt run` gives Rasa), the account directory (BOLT_ACCOUNTS_DATABASE_URL), and
 the article store's suggestion log (BOLT_ARTICLES_URL: the questions Bolt searched articles for).
 A user is a help-center user id; their Rasa trackers and logged questions are those of their hub
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from actions.accounts.directory import SqlAccountDirectory
     from handoff.services.audit import Actor, Audit
     from handoff.services.retention import Retention
+    from handoff.store.files import FileStore
     from handoff.store.repository import Repository
 
 
@@ -49,6 +50,7 @@ class Stores:
     directory: SqlAccountDirectory
     settings: Settings
     articles: Optional[Engine] = None  # the article store, when there is one
+    files: Optional[FileStore] = None  # where the hub keeps the bytes of sent files
 
     @classmethod
     def open(cls, environ: Optional[Mapping[str, str]] = None) -> "Stores":
@@ -58,10 +60,13 @@ class Stores:
         from handoff.services.agents import open_repository
         from handoff.services.audit import Audit
         from handoff.services.retention import Retention
+        from handoff.store.files import file_store
 
         env = os.environ if environ is None else environ
         settings = Settings.from_env(env)
-        repository = open_repository(HubSettings.from_env(env).database_url)
+        hub_settings = HubSettings.from_env(env)
+        repository = open_repository(hub_settings.database_url)
+        files = file_store(hub_settings.file_store, repository.engine, hub_settings.files_dir)
         audit = Audit(repository)
         trackers_url = tracker_store_url(settings, env)
         private_sqlite(trackers_url)
@@ -69,10 +74,10 @@ class Stores:
         directory.create_schema()
         return cls(repository=repository, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
-                                       settings.audit_retention_days),
+                                       settings.audit_retention_days, files=files),
                    trackers=create_engine(trackers_url, future=True, hide_parameters=True),
                    directory=directory, settings=settings,
-                   articles=articles_store.existing_store(articles_url(env)))
+                   articles=articles_store.existing_store(articles_url(env)), files=files)
 
     def close(self) -> None:
         self.repository.close()
@@ -89,7 +94,7 @@ def export(stores: Stores, user_id: str, actor: Actor) -> Dict[str, Any]:
     from handoff.services import privacy
     from handoff.services.audit import DATA_EXPORTED
 
-    hub = privacy.held_about(stores.repository, user_id)
+    hub = privacy.held_about(stores.repository, user_id, stores.files)
     senders = [conversation["id"] for conversation in hub["conversations"]]
     trackers: Dict[str, Any] = {}
     if tracker_privacy.has_trackers(stores.trackers):
@@ -99,6 +104,7 @@ def export(stores: Stores, user_id: str, actor: Actor) -> Dict[str, Any]:
                  for entry in stores.directory.entries_of(user_id)]
     stores.audit.record(actor, DATA_EXPORTED, user_id=user_id,
                         conversations=len(hub["conversations"]), tickets=len(hub["tickets"]),
+                        files=len(hub["files"]),
                         trackers=len(trackers), directory_entries=len(directory))
     questions = (articles_store.suggestions_of(stores.articles, user_id, senders)
                  if stores.articles is not None else [])
@@ -122,7 +128,7 @@ def erase(stores: Stores, user_id: str, actor: Actor) -> Dict[str, int]:
     directory_entries = stores.directory.erase_user(user_id)
     questions = (articles_store.erase_suggestions(stores.articles, user_id, senders)
                  if stores.articles is not None else 0)
-    hub = privacy.erase(stores.repository, user_id)
+    hub = privacy.erase(stores.repository, user_id, stores.files)
     erased = {**hub, "tracker_events": tracker_events, "directory_entries": directory_entries,
               "article_questions": questions}
     stores.audit.record(actor, DATA_ERASED, user_id=user_id, **erased)

@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse, json as json_response
 
 from bolt.core import logs
 from handoff.web.api import api
+from handoff.web.files import files
 from handoff.web.health import health
 from handoff.web.reports import reports
 from handoff.services.broker import Broker, LocalBroker
@@ -54,6 +55,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
     app.blueprint(health)
     app.blueprint(reports)
     app.blueprint(web)
+    app.blueprint(files)
     app.add_websocket_route(chat_socket, "/ws/chat")
     app.add_websocket_route(agent_socket, "/ws/agent")
 

@@ -40,6 +40,12 @@
 | BOLT_HUB_ADDRESS_RATE_BURST   | 200                                       | frames per client address allowed at once before that rate applies |
 | BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
 | BOLT_LOG_FORMAT, BOLT_LOG_LEVEL (bolt/core/settings.py) | text, info | the log lines (bolt/core/logs.py) |
+| BOLT_HUB_ATTACHMENT_MAX_BYTES | 10485760                                  | largest file a user or an agent may send        |
+| BOLT_HUB_ATTACHMENTS_PER_CONVERSATION | 20                                | files one conversation may hold                 |
+| BOLT_HUB_ATTACHMENT_MAX_PIXELS | 40000000                                 | largest image (width x height) opened: a bigger one is refused unread |
+| BOLT_HUB_ATTACHMENT_LINK_SECONDS | 300                                    | how long a link to a file serves it             |
+| BOLT_HUB_FILE_STORE           | folder on SQLite, database otherwise      | where files are kept: `folder` or `database`    |
+| BOLT_HUB_FILES_DIR            | $BOLT_STATE_DIR/files                     | the folder of the `folder` file store           |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -58,6 +64,8 @@ from handoff.rules.client_address import Network, parse_networks
 from handoff.services.passwords import MIN_LOG2_N, STRONG, STRONG_LOG2_N, PasswordCost
 
 TICK_SECONDS = 1.0
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+FILE_STORES = ("folder", "database")
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,12 @@ class HubSettings:
     help_center_origins: Tuple[str, ...] = ()
     articles_url: str = "sqlite://"
     review_low_confidence: float = 0.85
+    attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
+    attachments_per_conversation: int = 20
+    attachment_max_pixels: int = 40_000_000
+    attachment_link_seconds: float = 300.0
+    file_store: str = "folder"
+    files_dir: Path = Path("files")
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -197,6 +211,15 @@ class HubSettings:
                 env.get("BOLT_HELP_CENTER_ORIGINS") or "", allowed_origins),
             articles_url=articles_url(env),
             review_low_confidence=positive_number(env, "BOLT_REVIEW_LOW_CONFIDENCE", 0.85),
+            attachment_max_bytes=int(positive_number(env, "BOLT_HUB_ATTACHMENT_MAX_BYTES",
+                                                     DEFAULT_ATTACHMENT_MAX_BYTES)),
+            attachments_per_conversation=int(positive_number(
+                env, "BOLT_HUB_ATTACHMENTS_PER_CONVERSATION", 20)),
+            attachment_max_pixels=int(positive_number(env, "BOLT_HUB_ATTACHMENT_MAX_PIXELS",
+                                                      40_000_000)),
+            attachment_link_seconds=positive_number(env, "BOLT_HUB_ATTACHMENT_LINK_SECONDS", 300.0),
+            file_store=_file_store(env, database_url),
+            files_dir=Path(env.get("BOLT_HUB_FILES_DIR") or Path(bolt.state_dir) / "files"),
         )
 
 
@@ -221,6 +244,18 @@ def origin_of(url: str) -> Optional[str]:
     default = {"http": 80, "https": 443}[parsed.scheme.lower()]
     host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
     return f"{parsed.scheme.lower()}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def _file_store(env: Mapping[str, str], database_url: str) -> str:
+    """A folder beside SQLite (one hub); the database every hub reaches for any other."""
+    chosen = env.get("BOLT_HUB_FILE_STORE")
+    if not chosen:
+        return "folder" if database_url.startswith("sqlite") else "database"
+    chosen = chosen.strip().lower()
+    if chosen not in FILE_STORES:
+        raise SystemExit(f"BOLT_HUB_FILE_STORE must be one of {', '.join(FILE_STORES)}, "
+                         f"got {chosen!r}")
+    return chosen
 
 
 def _password_cost(env: Mapping[str, str]) -> PasswordCost:

@@ -65,6 +65,9 @@ class Metrics:
         self.frames_refused = Counter("bolt_hub_frames_refused_total",
                                       "Client frames answered with an error frame, by its code",
                                       ["code"], registry=registry)
+        self.files = Counter("bolt_hub_files_total",
+                             "Files (images, PDFs) stored, by who sent them and their type",
+                             ["speaker", "type"], registry=registry)
         self.store_commit = Histogram("bolt_hub_store_commit_seconds",
                                       "Time one group commit of the database writer took",
                                       buckets=COMMIT_BUCKETS, registry=registry)
@@ -99,6 +102,7 @@ class Metrics:
             "bolt_hub_chats_resolved_total": self.resolved,
             "bolt_hub_answer_feedback_total": self.answer_feedback,
             "bolt_hub_messages_relayed_total": self.relayed,
+            "bolt_hub_files_total": self.files,
             "bolt_hub_bot_replies_total": self.bot_replies,
             "bolt_hub_bot_failures_total": self.bot_failures,
             "bolt_hub_bot_latency_seconds": self.bot_latency,

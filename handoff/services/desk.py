@@ -46,7 +46,8 @@ class Desk:
                  grace_seconds: float, demo: bool = False,
                  password_cost: PasswordCost = STRONG, session_hours: float = 12.0,
                  attempts: Tuple[Optional[AttemptCounts], Optional[AttemptCounts]] = (None, None),
-                 *, audit: Audit, link_origins: Tuple[str, ...] = ()) -> None:
+                 *, audit: Audit, link_origins: Tuple[str, ...] = (),
+                 file_limits: Optional[Dict[str, Any]] = None) -> None:
         self.repository = repository
         self.broker = broker
         self.presence = presence
@@ -60,6 +61,7 @@ class Desk:
         self.demo = demo
         self.audit = audit
         self.link_origins = link_origins  # whose article links the console opens
+        self.file_limits = file_limits or {}  # what files the console may send
         self.grace: Dict[int, asyncio.TimerHandle] = {}
         # This hub's signed-in sockets: the hash of the session each signed in with.
         self.session_of: Dict[Connection, str] = {}
@@ -138,7 +140,7 @@ class Desk:
             "type": "welcome", "agent": agent.card(), "session": session,
             "chats": [conversation_card(c, self.repository)
                       for c in self.repository.held_by(agent.id)],
-            "link_origins": list(self.link_origins),
+            "link_origins": list(self.link_origins), "files": self.file_limits,
         })
         view.deliver(self.dispatcher.agents_frame())
         broker.subscribe(topics.agent(agent.id), connection)

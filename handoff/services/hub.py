@@ -8,7 +8,8 @@ Desk are what users and agents can do on their sockets, Lookups what agents read
 chats (a customer's history, search), Replies the canned replies agents share, Satisfaction the
 users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Supervision what
 supervisors do beyond their own chats (the Board, joining, whispering, taking over, reassigning)
-and what becomes of unanswered chats, ReviewDesk the editors' review of what Bolt missed.
+and what becomes of unanswered chats, ReviewDesk the editors' review of what Bolt missed,
+Attachments the files sent in conversations.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from handoff.services import topics
 from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.articles import Articles
+from handoff.services.attachments import Attachments, Limits
+from handoff.rules.uploads import ACCEPTED_TYPES
 from handoff.services.audit import Audit
 from handoff.services.board import Board
 from handoff.services.bot import Bot
@@ -43,6 +46,7 @@ from handoff.services.review_desk import ReviewDesk
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import Texts
 from handoff.services.timeline import Timeline
+from handoff.store.files import file_store
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
 
@@ -69,6 +73,7 @@ class Hub:
     reports: Reports
     supervision: Supervision
     review: ReviewDesk
+    attachments: Attachments
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -91,10 +96,18 @@ class Hub:
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
-                    audit=audit, link_origins=settings.help_center_origins)
+                    audit=audit, link_origins=settings.help_center_origins,
+                    file_limits={"max_bytes": settings.attachment_max_bytes,
+                                 "types": list(ACCEPTED_TYPES)})
         board = Board(repository, presence, dispatcher)
         supervision = Supervision(repository, broker, presence, dispatcher, timeline, desk, board,
                                   audit, clock, settings.answer_seconds)
+        files = file_store(settings.file_store, repository.engine, settings.files_dir)
+        attachments = Attachments(
+            repository, files, timeline, conversations, audit, metrics,
+            Limits(settings.attachment_max_bytes, settings.attachments_per_conversation,
+                   settings.attachment_max_pixels, settings.attachment_link_seconds),
+            settings.claims_secret)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
@@ -103,7 +116,7 @@ class Hub:
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
                    retention=Retention(repository, audit, settings.retention_days,
-                                       settings.audit_retention_days, clock),
+                                       settings.audit_retention_days, clock, files=files),
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, answers,
                                    clock),
@@ -112,7 +125,8 @@ class Hub:
                    reports=Reports(repository, audit, settings.retention_days, clock),
                    supervision=supervision,
                    review=ReviewDesk(Review(repository, settings.review_low_confidence), audit, rasa,
-                                     settings.content_dir.resolve().parent))
+                                     settings.content_dir.resolve().parent),
+                   attachments=attachments)
 
     def start(self) -> None:
         self.desk.start()

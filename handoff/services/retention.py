@@ -1,4 +1,4 @@
-"""The hub's retention job: conversations (their events and notes, tickets, resolutions) older
+"""The hub's retention job: conversations (their events and notes, tickets, resolutions, files) older
 than BOLT_RETENTION_DAYS are deleted, their daily counts kept; audit entries older than
 BOLT_AUDIT_RETENTION_DAYS are deleted. Each hub runs it every BOLT_RETENTION_SWEEP_SECONDS
 (handoff/app.py), `bolt privacy retention` on demand. Rasa's trackers are swept on Rasa's side
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Dict
+from typing import Callable, Dict, List, Optional
 
 from handoff.services.audit import RETENTION_JOB, RETENTION_SWEPT, Audit
 from handoff.store import audit_log, forgetting
+from handoff.store.files import FileStore
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
 
@@ -29,8 +30,10 @@ class Cutoffs:
 
 class Retention:
     def __init__(self, repository: Repository, audit: Audit, days: float, audit_days: float,
-                 clock: Callable[[], datetime] = utcnow, batch: int = BATCH) -> None:
+                 clock: Callable[[], datetime] = utcnow, batch: int = BATCH,
+                 files: Optional[FileStore] = None) -> None:
         self.repository = repository
+        self.files = files  # whose bytes of deleted files go with them
         self.audit = audit
         self.days = days
         self.audit_days = audit_days
@@ -53,18 +56,23 @@ class Retention:
         """Deletes what is due; the audit log records what went, when anything did."""
         cutoffs = self.cutoffs()
         engine = self.repository.engine
-        total = {"conversations": 0, "events": 0, "tickets": 0, "audit_entries": 0}
+        total = {"conversations": 0, "events": 0, "tickets": 0, "attachments": 0,
+                 "audit_entries": 0}
         while True:
             with engine.connect() as connection:
                 ids = forgetting.due_conversations(connection, cutoffs.conversations, self.batch)
             if not ids:
                 break
 
+            files_gone: List[str] = []
+
             def forget_batch() -> Dict[str, int]:
                 with engine.begin() as connection:
-                    return forgetting.forget(connection, ids, cutoffs.conversations)
+                    return forgetting.forget(connection, ids, cutoffs.conversations, files_gone)
 
             done = self.repository.writer.call(forget_batch)
+            if self.files is not None:
+                self.files.drop(files_gone)
             for name, count in done.items():
                 total[name] += count
             if not done["conversations"]:  # the rest are being deleted by another hub
@@ -75,6 +83,8 @@ class Retention:
                 return audit_log.delete_before(connection, cutoffs.audit)
 
         total["audit_entries"] = self.repository.writer.call(forget_audit)
+        if self.files is not None:
+            self.files.prune()  # bytes a crash left behind between a deletion and their drop
         if any(total.values()):
             self.audit.record(RETENTION_JOB, RETENTION_SWEPT, retention_days=self.days,
                               audit_retention_days=self.audit_days, **total)

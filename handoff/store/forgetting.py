@@ -20,7 +20,7 @@ from handoff.rules.report_facts import COUNTS as REPORT_COUNTS, facts_of
 from handoff.store.report_reads import rows_of
 from handoff.store import review
 from handoff.store.schema import (
-    DAILY_COUNTS, Conversation, DailyCounts, Event, Resolution, Ticket, event_frame,
+    DAILY_COUNTS, Attachment, Conversation, DailyCounts, Event, Resolution, Ticket, event_frame,
     EVENT_FRAME_FIELDS,
 )
 
@@ -30,6 +30,7 @@ EVENTS = Event.__table__
 TICKETS = Ticket.__table__
 RESOLUTIONS = Resolution.__table__
 COUNTS = DailyCounts.__table__
+ATTACHMENTS = Attachment.__table__
 # The reports' counts the daily aggregates hold besides their own older ones.
 REPORTED = tuple(name for name in REPORT_COUNTS if name in DAILY_COUNTS
                  and name not in ("conversations", "resolved"))
@@ -51,14 +52,17 @@ def due_conversations(connection: Connection, cutoff: datetime, limit: int) -> L
 
 
 def count_due(connection: Connection, cutoff: datetime) -> Dict[str, int]:
-    """What a sweep at `cutoff` would delete: conversations, events and tickets."""
+    """What a sweep at `cutoff` would delete: conversations, events, tickets and files."""
     due = _due(select(CONVERSATIONS.c.id), cutoff).subquery()
     conversations = connection.execute(select(func.count()).select_from(due)).scalar_one()
     events = connection.execute(select(func.count()).select_from(EVENTS).where(
         EVENTS.c.conversation_id.in_(select(due.c.id)))).scalar_one()
     tickets = connection.execute(select(func.count()).select_from(TICKETS).where(
         TICKETS.c.conversation_id.in_(select(due.c.id)))).scalar_one()
-    return {"conversations": conversations, "events": events, "tickets": tickets}
+    attachments = connection.execute(select(func.count()).select_from(ATTACHMENTS).where(
+        ATTACHMENTS.c.conversation_id.in_(select(due.c.id)))).scalar_one()
+    return {"conversations": conversations, "events": events, "tickets": tickets,
+            "attachments": attachments}
 
 
 def conversations_of(connection: Connection, user_id: str) -> List[str]:
@@ -67,10 +71,13 @@ def conversations_of(connection: Connection, user_id: str) -> List[str]:
 
 
 def forget(connection: Connection, conversation_ids: Sequence[str],
-           cutoff: Optional[datetime] = None) -> Dict[str, int]:
+           cutoff: Optional[datetime] = None,
+           files_gone: Optional[List[str]] = None) -> Dict[str, int]:
     """Deletes the conversations, after adding them to the daily counts. With a `cutoff` (the
     retention job), only those still due, and on PostgreSQL none that another hub is deleting
-    at the moment; without (an erasure), all of them, waiting for any write to them to end."""
+    at the moment; without (an erasure), all of them, waiting for any write to them to end.
+    The ids of their deleted files are added to `files_gone`, whose bytes the file store then
+    drops (handoff/store/files.py)."""
     if not conversation_ids:
         return _nothing()
     query = select(CONVERSATIONS.c.id, CONVERSATIONS.c.language, CONVERSATIONS.c.created_at,
@@ -90,12 +97,18 @@ def forget(connection: Connection, conversation_ids: Sequence[str],
         delete(TICKETS).where(TICKETS.c.conversation_id.in_(ids))).rowcount
     connection.execute(delete(RESOLUTIONS).where(RESOLUTIONS.c.conversation_id.in_(ids)))
     review.forget(connection, ids)
+    files = list(connection.execute(select(ATTACHMENTS.c.id).where(
+        ATTACHMENTS.c.conversation_id.in_(ids))).scalars())
+    connection.execute(delete(ATTACHMENTS).where(ATTACHMENTS.c.conversation_id.in_(ids)))
+    if files_gone is not None:
+        files_gone.extend(files)
     connection.execute(delete(CONVERSATIONS).where(CONVERSATIONS.c.id.in_(ids)))
-    return {"conversations": len(ids), "events": events, "tickets": tickets}
+    return {"conversations": len(ids), "events": events, "tickets": tickets,
+            "attachments": len(files)}
 
 
 def _nothing() -> Dict[str, int]:
-    return {"conversations": 0, "events": 0, "tickets": 0}
+    return {"conversations": 0, "events": 0, "tickets": 0, "attachments": 0}
 
 
 def _counts(connection: Connection, rows: Sequence[Any]) -> Dict[Tuple[date, str], Dict[str, Any]]:
@@ -188,8 +201,13 @@ def held_about(connection: Connection, user_id: str) -> Dict[str, Any]:
                    for row in connection.execute(select(RESOLUTIONS).where(
                        RESOLUTIONS.c.conversation_id.in_(ids))
                        .order_by(RESOLUTIONS.c.id)).mappings()]
+    files = [{name: _plain(value) for name, value in row.items()}
+             for row in connection.execute(
+                 select(*[column for column in ATTACHMENTS.c if column.name != "content"])
+                 .where(ATTACHMENTS.c.conversation_id.in_(ids))
+                 .order_by(ATTACHMENTS.c.created_at)).mappings()]
     return {"conversations": conversations, "tickets": tickets, "resolutions": resolutions,
-            "review_marks": review.marks_of(connection, ids)}
+            "review_marks": review.marks_of(connection, ids), "files": files}
 
 
 def _plain(value: Any) -> Any:

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-    UniqueConstraint, false,
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
+    Text, UniqueConstraint, false,
 )
 from sqlalchemy import text as sql
 from sqlalchemy.orm import declarative_base
@@ -230,6 +230,25 @@ class Reply(Base):
     text = Column(Text, nullable=False)
     updated_at = Column(DateTime, nullable=False, default=utcnow)
     updated_by = Column(String(128), nullable=False)  # an agent's sign-in name, or "bolt"
+
+
+class Attachment(Base):
+    """A file sent in a conversation (handoff/services/attachments.py): what it is, and its bytes
+    when the file store is the database (handoff/store/files.py); deleted with its conversation."""
+
+    __tablename__ = "attachments"
+
+    id = Column(String(64), primary_key=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False,
+                             index=True)
+    name = Column(String(256), nullable=False)
+    content_type = Column(String(64), nullable=False)
+    size = Column(Integer, nullable=False)
+    width = Column(Integer, nullable=True)
+    height = Column(Integer, nullable=True)
+    speaker = Column(String(8), nullable=False)  # user or agent
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    content = Column(LargeBinary, nullable=True)  # None: kept in the folder store
 
 
 class DailyCounts(Base):

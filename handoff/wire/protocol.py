@@ -68,6 +68,7 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "leave_queue": {},
     "ticket": {},
     "feedback": {"seq": Field(int), "helpful": Field(bool)},
+    "file_links": {},
     "csat": {"client_id": ID, "score": Field(int),
              "comment": Field(str, required=False, max_chars=1000)},
     "ping": {},
@@ -128,6 +129,7 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
                    "topic": Field(str, required=False, max_chars=64)},
     "content_publish": {"client_id": ID},
     "content_rollback": {"client_id": ID},
+    "file_links": CONVERSATION,
     "sign_out": {},
     "ping": {},
 }

@@ -224,6 +224,8 @@ class ChatSocket(Socket[Visitor]):
             conversations.ticket(visitor)
         elif frame.type == "feedback":
             conversations.feedback(visitor, frame)
+        elif frame.type == "file_links":
+            return self.hub.attachments.links_for_user(visitor)
         elif frame.type == "csat":
             if visitor.conversation_id is None:
                 raise ProtocolError("hello_first", "send a hello frame first")
@@ -256,6 +258,7 @@ class ChatSocket(Socket[Visitor]):
             "identity": {"anonymous": identity is None,
                          "name": identity.name if identity else None},
             "link_origins": list(hub.settings.help_center_origins),
+            "files": hub.attachments.limits_frame(),
         }
         if resume_key:
             welcome["resume_key"] = resume_key
@@ -370,6 +373,9 @@ class AgentSocket(Socket[Agent]):
             return self.hub.articles.find(frame["query"], frame["language"])
         elif kind == "send_article":
             return self.hub.articles.send(agent, frame)
+        elif kind == "file_links":
+            return self.hub.attachments.links_for_agent(agent, frame["conversation_id"],
+                                                        origin=self.address)
         elif kind == "review":
             return self.hub.review.inbox(agent, frame)
         elif kind == "review_transcript":

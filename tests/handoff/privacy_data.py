@@ -7,13 +7,16 @@ import asyncio
 import contextlib
 import time
 from datetime import datetime, timedelta
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from sqlalchemy import text
 
 from bolt.core.accounts import Account, DirectoryData, User
 from handoff.config import HubSettings
+from handoff.rules.uploads import kept_file
 from handoff.services.agents import add_agent, open_repository
+from handoff.services.attachments import describe
+from handoff.store.files import FileStore, file_store
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
 from support import services
@@ -80,11 +83,33 @@ def hub_repository(hub_env: Dict[str, str]) -> Repository:
     return open_repository(HubSettings.from_env(hub_env).database_url)
 
 
+def hub_files(repository: Repository, hub_env: Dict[str, str]) -> FileStore:
+    """The file store the hub of `hub_env` keeps files in (a folder, or the database)."""
+    settings = HubSettings.from_env(hub_env)
+    return file_store(settings.file_store, repository.engine, settings.files_dir)
+
+
+def a_file(repository: Repository, hub_env: Dict[str, str], conversation_id: str,
+           content: bytes, name: str) -> str:
+    """A file the user sent, kept and recorded as the hub does; its id."""
+    kept = kept_file(content, name, 10 * 1024 * 1024, 40_000_000)
+    record = {"id": f"f-{conversation_id}", "conversation_id": conversation_id,
+              "name": kept.name, "content_type": kept.content_type, "size": len(kept.content),
+              "width": kept.width, "height": kept.height, "speaker": "user",
+              "created_at": utcnow()}
+    hub_files(repository, hub_env).save(record, kept.content, 20)
+    repository.append(conversation_id, "attachment", "user", data={"file": describe(record)},
+                      client_id=f"user:{conversation_id}:file")
+    return record["id"]
+
+
 def conversation(repository: Repository, conversation_id: str, user_id: Optional[str],
                  texts: List[str], days_ago: float = 0.0, owner: str = "bot",
                  ticket: bool = False, note: Optional[str] = None,
-                 resolved_by: Optional[int] = None) -> None:
-    """A conversation with the user's messages and the bot's replies, `days_ago` old."""
+                 resolved_by: Optional[int] = None,
+                 file: Optional[Tuple[Dict[str, str], bytes]] = None) -> None:
+    """A conversation with the user's messages and the bot's replies, `days_ago` old; `file`:
+    the hub's environment and a screenshot the user sent."""
     repository.create_conversation(
         id=conversation_id, user_id=user_id, account_id="acme" if user_id else None,
         user_name="Erika Muster" if user_id == "u-1" else None, resume_key_hash="0" * 64,
@@ -93,6 +118,8 @@ def conversation(repository: Repository, conversation_id: str, user_id: Optional
         repository.append(conversation_id, "message", "user", text=message,
                           client_id=f"user:{conversation_id}:{index}")
         repository.append(conversation_id, "message", "bot", text=f"bot: {message}")
+    if file is not None:
+        a_file(repository, file[0], conversation_id, file[1], "screen.png")
     if note is not None:
         repository.append(conversation_id, "queued", "system")
         repository.append(conversation_id, "agent_joined", "system")
@@ -114,7 +141,7 @@ def age(repository: Repository, conversation_id: str, days_ago: float) -> None:
     at = utcnow() - timedelta(days=days_ago)
     with repository.engine.begin() as connection:
         for table, column in (("conversations", "id"), ("events", "conversation_id"),
-                              ("tickets", "conversation_id")):
+                              ("tickets", "conversation_id"), ("attachments", "conversation_id")):
             connection.execute(text(f"UPDATE {table} SET created_at = :at WHERE {column} = :id"),
                                {"at": at, "id": conversation_id})
         connection.execute(text("UPDATE resolutions SET resolved_at = :at "

@@ -2,6 +2,7 @@
 account directory: on SQLite, and on PostgreSQL inside scripts/with-scale-services."""
 from __future__ import annotations
 
+import base64
 import json
 import time
 
@@ -12,7 +13,10 @@ from bolt.cli.main import main as bolt_command
 from handoff.services.audit import Audit, command_line_actor
 from handoff.services.review import Review
 from handoff.store import audit_log
+from support.files import screenshot_png
 from tests.handoff import privacy_data as data
+
+SCREENSHOT = screenshot_png((64, 48))
 
 
 @pytest.fixture
@@ -26,9 +30,11 @@ def stores(hub_env, tmp_path, monkeypatch):
         repository = data.hub_repository(env)
         anna = data.an_agent(repository, env)
         data.conversation(repository, "c-u1-a", "u-1", ["Hallo", "Mein Zoom hängt"],
-                          ticket=True, note="Kundin ruft zurück", resolved_by=anna)
+                          ticket=True, note="Kundin ruft zurück", resolved_by=anna,
+                          file=(env, SCREENSHOT))
         data.conversation(repository, "c-u1-b", "u-1", ["Noch eine Frage"])
-        data.conversation(repository, "c-u2", "u-2", ["Hello there"], ticket=True)
+        data.conversation(repository, "c-u2", "u-2", ["Hello there"], ticket=True,
+                          file=(env, SCREENSHOT))
         # An editor dismissed one of u-1's questions and one of u-2's.
         review = Review(repository)
         review.mark([("c-u1-b", 1)], "de", "dismissed", None, "eda")
@@ -67,6 +73,12 @@ def test_export_finds_the_users_data_in_every_store(stores, capsys):
     assert [t["conversation_id"] for t in hub["tickets"]] == ["c-u1-a"]
     assert [e.get("text") for e in hub["tickets"][0]["transcript"]][:2] == ["Hallo", "bot: Hallo"]
     assert [r["conversation_id"] for r in hub["resolutions"]] == ["c-u1-a"]
+    # The screenshot: its event, and the file with its bytes as the hub keeps them.
+    [sent] = [event for event in first["events"] if event["kind"] == "attachment"]
+    [file] = hub["files"]
+    assert file["id"] == sent["file"]["id"] == "f-c-u1-a" and file["name"] == "screen.png"
+    kept = base64.b64decode(file["content_base64"])
+    assert kept.startswith(b"\x89PNG") and len(kept) == file["size"]
     assert tracker_texts(export) == {"c-u1-a": ["Hallo", "Mein Zoom hängt"],
                                      "c-u1-b": ["Noch eine Frage"]}
     assert sorted((e["account"]["account_id"], e["user"]["role"])
@@ -77,7 +89,7 @@ def test_export_finds_the_users_data_in_every_store(stores, capsys):
         ("c-u1-b", "dismissed")]
     entry = Audit(repository).entries(action="privacy.exported")[0]
     assert entry["details"] == {"user_id": "u-1", "conversations": 2, "tickets": 1,
-                                "trackers": 2, "directory_entries": 2}
+                                "files": 1, "trackers": 2, "directory_entries": 2}
     assert entry["origin"] == "command line"
 
 
@@ -87,10 +99,14 @@ def test_erase_leaves_none_of_the_users_data_and_keeps_the_counts(stores, capsys
     assert "Erased u-1: 2 conversations" in capsys.readouterr().out
     export = exported(capsys, "u-1")
     assert export["hub"] == {"conversations": [], "tickets": [], "resolutions": [],
-                             "review_marks": []}
+                             "review_marks": [], "files": []}
+    files = data.hub_files(repository, env)
+    assert files.read("f-c-u1-a") is None and files.read("f-c-u2") is not None
+    if files.kind == "folder":  # the bytes went with the row
+        assert [path.name for path in files.folder.iterdir()] == ["f-c-u2"]
     assert export["rasa_trackers"] == {} and export["account_directory"] == []
     with repository.engine.connect() as connection:  # nothing left behind under another key
-        for table in ("events", "tickets", "resolutions", "review_marks"):
+        for table in ("events", "tickets", "resolutions", "review_marks", "attachments"):
             assert connection.execute(text(
                 f"SELECT count(*) FROM {table} WHERE conversation_id LIKE 'c-u1%'")).scalar() == 0
         assert connection.execute(text("SELECT count(*) FROM review_marks")).scalar() == 1
@@ -111,9 +127,9 @@ def test_erase_leaves_none_of_the_users_data_and_keeps_the_counts(stores, capsys
         "language": "de", "conversations": 2, "user_messages": 3, "bot_messages": 3,
         "handed_off": 1, "agent_chats": 1, "resolved": 1, "handle_seconds": 120.0, "tickets": 1}
     entry = Audit(repository).entries(action="privacy.erased")[0]
-    assert entry["details"] == {"user_id": "u-1", "conversations": 2, "events": 9,
-                                "tickets": 1, "tracker_events": 3, "directory_entries": 2,
-                                "article_questions": 0}
+    assert entry["details"] == {"user_id": "u-1", "conversations": 2, "events": 10,
+                                "tickets": 1, "attachments": 1, "tracker_events": 3,
+                                "directory_entries": 2, "article_questions": 0}
 
 
 def test_erasing_needs_confirmation_without_a_terminal(stores, capsys):
@@ -126,7 +142,7 @@ def test_retention_deletes_what_is_due_and_nothing_else(stores, capsys, monkeypa
     env, repository = stores
     anna = data.an_agent(repository, env, "ben")
     data.conversation(repository, "c-old", "u-3", ["Alt"], days_ago=91, ticket=True,
-                      note="n", resolved_by=anna)
+                      note="n", resolved_by=anna, file=(env, SCREENSHOT))
     data.conversation(repository, "c-old-anonymous", None, ["Anonym"], days_ago=120)
     data.conversation(repository, "c-old-waiting", "u-3", ["Wartet"], days_ago=95,
                       owner="queue")
@@ -144,14 +160,15 @@ def test_retention_deletes_what_is_due_and_nothing_else(stores, capsys, monkeypa
 
     assert bolt_command(["privacy", "retention", "--dry-run"]) == 0
     shown = capsys.readouterr().out
-    assert "hub: 2 conversations, 7 events, 1 tickets, 1 audit entries" in shown
+    assert "hub: 2 conversations, 8 events, 1 tickets, 1 attachments, 1 audit entries" in shown
     assert "rasa trackers: 1 conversations, 1 events" in shown
     assert {c["id"] for c in exported(capsys, "u-3")["hub"]["conversations"]} >= {"c-old"}
 
     assert bolt_command(["privacy", "retention"]) == 0
-    assert "hub: 2 conversations, 7 events, 1 tickets, 1 audit entries" in capsys.readouterr().out
+    assert "hub: 2 conversations, 8 events, 1 tickets, 1 attachments, 1 audit entries" in capsys.readouterr().out
     left = {c["id"] for c in exported(capsys, "u-3")["hub"]["conversations"]}
     assert left == {"c-old-waiting", "c-old-but-active", "c-recent"}
+    assert data.hub_files(repository, env).read("f-c-old") is None
     assert tracker_texts(exported(capsys, "u-3")) == {"c-recent": ["Neu"]}
     with repository.engine.connect() as connection:
         assert connection.execute(text(

@@ -44,6 +44,13 @@ export function speaker(e) {
   return t("console_speaker_hub");
 }
 
+/** How a transcript line looks: a note or a whisper, a message (or file) of its speaker, or the
+ * hub's notice. */
+export function lineKind(e) {
+  if (e.kind === "note" || e.kind === "whisper") return e.kind;
+  return e.kind === "message" || e.kind === "attachment" ? e.speaker : "system";
+}
+
 /** The head of an event's line, in the console's current language. */
 export function head(e) {
   return t("console_line_head", {speaker: speaker(e), time: timeOfDay(e.at)});
@@ -60,12 +67,17 @@ export function addEvent(chat, e, live) {
     mine.pending = false;
     mine.seq = e.seq;
     mine.event = e;
+    if (e.file) {
+      mine.file = e.file;
+      mine.text = "";
+    }
     return;
   }
-  const kind = e.kind === "note" || e.kind === "whisper" ? e.kind : e.kind === "message" ? e.speaker : "system";
+  const kind = lineKind(e);
   const line = {
     seq: e.seq, clientId: e.client_id || null, kind, event: e, text: e.text || "", pending: false,
     buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
+    file: e.file || null,
     ...articleLine(e),
     ...csatLine(e)
   };

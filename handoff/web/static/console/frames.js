@@ -13,6 +13,7 @@ import {t} from "../shared/texts.js";
 import {articlesFound} from "./views/articles.js";
 import {browserLanguage, showIn} from "./language.js";
 import {followBoard, supervisionHandlers, watch} from "./supervision.js";
+import {fileHandlers, forgetAsked} from "./files.js";
 
 const REFUSAL_SHOWN_MS = 6000;
 
@@ -22,6 +23,8 @@ const handlers = {
     state.agent = frame.agent;
     showIn(frame.agent.locale || browserLanguage());
     state.linkOrigins = frame.link_origins || [];
+    state.fileLimits = frame.files || null;
+    forgetAsked();
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
     if (state.view === "sign-in") state.view = "desk";
@@ -140,7 +143,8 @@ const handlers = {
   ...replyHandlers,
   ...supervisionHandlers,
   ...auditHandlers,
-  ...reviewHandlers
+  ...reviewHandlers,
+  ...fileHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

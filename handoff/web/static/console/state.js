@@ -11,7 +11,9 @@ export const state = {
   // The help center's origins, whose article links open; the agent's latest article search.
   linkOrigins: [], articleSearch: null,
   // For supervisors: the live board (its chats and agents), once the hub sent it.
-  board: null
+  board: null,
+  // What files the hub takes (its welcome's `files`).
+  fileLimits: null
 };
 
 let draw = () => {};

@@ -6,6 +6,7 @@ import {fresh, load, newClientId, save, storageKey} from "./saved.js";
 import {button, buildPanel, element, messageNode} from "./view.js";
 import {articleCards} from "./cards.js";
 import {answered, feedbackControl} from "./feedback.js";
+import {Files} from "./files.js";
 import {csatAnswered, csatForm} from "./csat.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
@@ -43,6 +44,7 @@ export class Sidebar {
     this.crowded = false;
     this.linkOrigins = [];
     this.t = translator({});
+    this.files = new Files(this);
   }
 
   async start() {
@@ -50,6 +52,7 @@ export class Sidebar {
     this.nodes = buildPanel(this.root, this.t, this.language,
                             (text) => this.sendMessage(text, null), () => this.userTyping());
     this.log = this.nodes.log;
+    this.filePicker = this.files.wire(this.nodes);
     this.connect();
     return this;
   }
@@ -106,6 +109,7 @@ export class Sidebar {
       case "ack": return this.acknowledged(frame);
       case "queue": return this.queue(frame);
       case "typing": return this.showTyping(frame.typing ? frame.name || this.agentName : null);
+      case "file_links": return this.files.linked(frame);
       case "error": return this.refused(frame);
     }
   }
@@ -118,8 +122,12 @@ export class Sidebar {
     this.save();
     this.root.dataset.conversationId = frame.conversation_id;
     this.linkOrigins = frame.link_origins || [];
+    if (frame.files) this.files.limits = frame.files;
+    // A token the hub refused leaves the conversation anonymous: its resume key is what counts.
+    this.anonymous = !frame.identity || frame.identity.anonymous;
     this.setOwner(frame.owner);
     this.saved.outbox.forEach((pending) => this.transmit(pending));
+    this.files.reconnected();
   }
 
   refused(frame) {
@@ -187,6 +195,7 @@ export class Sidebar {
     this.seen[event.seq] = true;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     if (event.kind === "message") this.message(event);
+    else if (event.kind === "attachment") this.files.event(event);
     else if (event.kind === "feedback") this.feedbackGiven(event);
     else if (event.kind === "csat") this.csatGiven(event);
     else this.notice(event);
@@ -292,7 +301,7 @@ export class Sidebar {
       this.setOwner("queue");
     } else if (event.kind === "resolved" || event.kind === "left_queue" || event.kind === "ticket_opened") {
       this.setOwner("bot");
-    } else if (event.kind === "bot_unavailable" || event.kind === "no_agents") {
+    } else if (event.kind === "bot_unavailable" || event.kind === "no_agents" || event.kind === "files_unread") {
       this.renderActions(event.options || []);
     }
   }

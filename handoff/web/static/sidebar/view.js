@@ -70,7 +70,7 @@ export function buildPanel(root, t, language, onSend, onInput) {
   panel.appendChild(actions);
   panel.appendChild(form);
   root.appendChild(panel);
-  return {title, status, log, typing, actions, input};
+  return {title, status, log, typing, actions, input, form, panel};
 }
 
 export function messageNode(speaker, name, text, clientId) {

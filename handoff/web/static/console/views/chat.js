@@ -10,6 +10,7 @@ import {Resolve, Transfer} from "./dialogs.js";
 import {CustomerHistory} from "./history.js";
 import {ArticleCards, ArticleSearch} from "./articles.js";
 import {WatchingActions, WatchingBar} from "./watching.js";
+import {FileView} from "./file.js";
 import {t} from "../../shared/texts.js";
 
 function select(id) {
@@ -28,12 +29,13 @@ function Tab({id, chat, selected}) {
     </button>`;
 }
 
-function Line({line}) {
+function Line({line, conversationId}) {
   return html`
-    <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
+    <div class=${"line " + line.kind + (line.pending ? " pending" : "") + (line.failed ? " failed" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
       <div class="who">${line.event ? head(line.event) : line.head}</div>
       ${line.text ? html`<p class="text">${line.text}</p>` : null}
+      ${line.file && html`<${FileView} file=${line.file} conversationId=${conversationId}/>`}
       ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
     </div>`;
@@ -44,7 +46,8 @@ function Transcript({chat}) {
   useLayoutEffect(() => { box.current.scrollTop = box.current.scrollHeight; }, [chat.lines.length]);
   return html`
     <div class="transcript" role="log" aria-label=${t("console_transcript")} tabindex="0" ref=${box}>
-      ${chat.lines.map((line) => html`<${Line} key=${line.seq === null ? line.clientId : line.seq} line=${line}/>`)}
+      ${chat.lines.map((line) => html`<${Line} key=${line.seq === null ? line.clientId : line.seq} line=${line}
+                                               conversationId=${chat.card.conversation_id}/>`)}
     </div>`;
 }
 

@@ -1,4 +1,5 @@
-/* The reply box of a chat: sends on Enter, tells the user the agent is typing, and inserts a
+/* The reply box of a chat: sends on Enter (and files: picked, dropped or pasted), tells the
+ * user the agent is typing, and inserts a
  * reply by its code: "/" and the start of a code lists the replies (shared, the agent's own, and
  * Bolt's answers) in the chat's language, chosen with the arrow keys and Enter or Tab, or a
  * click; Escape closes the list. Bolt's answer to a topic can also be picked by its title, and
@@ -8,6 +9,7 @@ import {clientId} from "../state.js";
 import {addPending} from "../chats.js";
 import {addReply, answersOf, suggestions} from "../replies.js";
 import {send} from "../socket.js";
+import {ACCEPT, filesOf, sendFile} from "../files.js";
 import {t} from "../../shared/texts.js";
 
 const TYPING_IDLE_MS = 3000;
@@ -162,20 +164,49 @@ export function Composer({chat}) {
     typed(chat);
   };
   const listId = "suggest-" + id;
+  const picker = useRef(null);
+  const [dropping, setDropping] = useState(false);
+  const sendAll = (list) => list.forEach((file) => sendFile(chat, file));
+  const paste = (pasted) => {
+    const list = filesOf(pasted.clipboardData);
+    if (!list.length) return;
+    pasted.preventDefault();
+    sendAll(list);
+  };
+  const dragOver = (drag) => {
+    if (!drag.dataTransfer || !Array.from(drag.dataTransfer.types).includes("Files")) return;
+    drag.preventDefault();
+    if (!dropping) setDropping(true);
+  };
+  const drop = (dropped) => {
+    setDropping(false);
+    const list = filesOf(dropped.dataTransfer);
+    if (!list.length) return;
+    dropped.preventDefault();
+    sendAll(list);
+  };
+  const picked = () => {
+    sendAll(filesOf(picker.current));
+    picker.current.value = "";
+  };
   return html`
-    <form class="composer" onSubmit=${submit}>
+    <form class=${"composer" + (dropping ? " dropping" : "")} onSubmit=${submit}
+          onDragOver=${dragOver} onDragLeave=${() => setDropping(false)} onDrop=${drop}>
       <label for=${"reply-" + id}>${t("console_reply_label")}</label>
       <div class="reply-wrap">
         <textarea class="reply" id=${"reply-" + id} rows="3" maxlength="4000" ref=${box}
                   placeholder=${t("console_reply_hint")} role="combobox" aria-autocomplete="list"
                   aria-expanded=${open ? "true" : "false"} aria-controls=${listId}
                   aria-activedescendant=${found.length ? listId + "-" + chosen : undefined}
-                  onKeyDown=${keydown} onInput=${() => { typed(chat); look(); }}
+                  onKeyDown=${keydown} onInput=${() => { typed(chat); look(); }} onPaste=${paste}
                   onClick=${look} onBlur=${() => setOpen(null)}></textarea>
         ${open && html`<${Suggestions} id=${id} found=${found} chosen=${chosen} pick=${pick}/>`}
       </div>
       <div class="row">
         <button type="submit" class="primary send">${t("console_send")}</button>
+        <button type="button" class="attach" onClick=${() => picker.current.click()}>${t("console_attach")}</button>
+        <input type="file" class="file-input" accept=${ACCEPT} multiple hidden ref=${picker} onChange=${picked}
+               aria-label=${t("console_attach")}/>
         <select class="bolt-answer" aria-label=${t("console_bolt_answer_label")} onChange=${pickAnswer}>
           <option value="">${t("console_bolt_answer_choose", {language})}</option>
           ${answersOf(language).map((answer) => html`<option value=${answer.topic}>${answer.title}</option>`)}

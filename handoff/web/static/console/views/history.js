@@ -2,7 +2,8 @@
  * in one click; and the earlier conversation being read (read only: no reply box). */
 import {html, useEffect} from "../ui.js";
 import {lookups, askHistory, closePast, openPast} from "../lookups.js";
-import {speaker} from "../chats.js";
+import {lineKind, speaker} from "../chats.js";
+import {FileView} from "./file.js";
 import {languageName} from "./queue.js";
 import {csatLine} from "./csat.js";
 import {t} from "../../shared/texts.js";
@@ -61,9 +62,10 @@ export function PastConversation() {
       </div>
       <div class="transcript" role="log" aria-label=${t("console_transcript")} tabindex="0">
         ${past.events.map((e) => html`
-          <div key=${e.seq} class=${"line " + (e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system")} data-seq=${e.seq}>
+          <div key=${e.seq} class=${"line " + lineKind(e)} data-seq=${e.seq}>
             <div class="who">${t("console_line_head", {speaker: speaker(e), time: when(e.at)})}</div>
             <p class="text">${csatLine(e).text || e.text || ""}</p>
+            ${e.file && html`<${FileView} file=${e.file} conversationId=${record.conversation_id}/>`}
           </div>`)}
       </div>
     </section>`;
