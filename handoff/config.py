@@ -38,6 +38,15 @@
 | BOLT_HUB_ADDRESS_RATE_BURST   | 200                                       | frames per client address allowed at once before that rate applies |
 | BOLT_RETENTION_DAYS, BOLT_AUDIT_RETENTION_DAYS, BOLT_RETENTION_SWEEP_SECONDS (bolt/core/settings.py) | 90, 400, 3600 | what the retention job deletes, and how often (docs/privacy.md) |
 | BOLT_LOG_FORMAT, BOLT_LOG_LEVEL (bolt/core/settings.py) | text, info | the log lines (bolt/core/logs.py) |
+| BOLT_SMTP_HOST                | (none: no mail)                           | the SMTP server that mails users their tickets' confirmations and replies |
+| BOLT_SMTP_PORT, BOLT_SMTP_SECURITY | 587, starttls                        | its port, and `starttls`, `tls` (implicit) or `none` (a server on this machine only) |
+| BOLT_SMTP_USERNAME, BOLT_SMTP_PASSWORD | (none: no login)                  | the credentials, when the server asks for them  |
+| BOLT_SMTP_FROM                | (required with BOLT_SMTP_HOST)            | the mails' sender address                       |
+| BOLT_SMTP_CA_FILE             | (none: the system's CAs)                  | the CAs that the server's certificate must chain to |
+| BOLT_SMTP_TIMEOUT_SECONDS     | 10                                        | longest wait for the server                     |
+| BOLT_MAIL_SEND_SECONDS        | 5                                         | how often each hub looks for mails due          |
+| BOLT_MAIL_LEASE_SECONDS       | 120                                       | how long a hub's claim on a mail keeps the others off it |
+| BOLT_MAIL_RETRY_SECONDS, BOLT_MAIL_RETRY_MAX_SECONDS | 30, 3600           | the wait after a failed attempt, doubled each time up to the maximum |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -53,6 +62,8 @@ from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
 from bolt.core.settings import Settings, positive_number
 from handoff.rules.client_address import Network, parse_networks
+from handoff.services.mail import MailSettings
+from handoff.services.smtp import SmtpSettings
 from handoff.services.passwords import MIN_LOG2_N, STRONG, STRONG_LOG2_N, PasswordCost
 
 TICK_SECONDS = 1.0
@@ -111,6 +122,7 @@ class HubSettings:
     log_level: str = "info"
     help_center_origins: Tuple[str, ...] = ()
     articles_url: str = "sqlite://"
+    mail: MailSettings = MailSettings(smtp=None)
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -191,6 +203,7 @@ class HubSettings:
             help_center_origins=help_center_origins(
                 env.get("BOLT_HELP_CENTER_ORIGINS") or "", allowed_origins),
             articles_url=articles_url(env),
+            mail=_mail(env),
         )
 
 
@@ -215,6 +228,27 @@ def origin_of(url: str) -> Optional[str]:
     default = {"http": 80, "https": 443}[parsed.scheme.lower()]
     host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
     return f"{parsed.scheme.lower()}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def _mail(env: Mapping[str, str]) -> MailSettings:
+    host = env.get("BOLT_SMTP_HOST") or None
+    smtp = None
+    if host is not None:
+        sender = env.get("BOLT_SMTP_FROM") or ""
+        if not sender:
+            raise ValueError("BOLT_SMTP_FROM is required when BOLT_SMTP_HOST is set")
+        smtp = SmtpSettings(
+            host=host, port=int(positive_number(env, "BOLT_SMTP_PORT", 587)),
+            security=env.get("BOLT_SMTP_SECURITY") or "starttls", sender=sender,
+            username=env.get("BOLT_SMTP_USERNAME") or None,
+            password=env.get("BOLT_SMTP_PASSWORD") or None,
+            ca_file=env.get("BOLT_SMTP_CA_FILE") or None,
+            timeout_seconds=positive_number(env, "BOLT_SMTP_TIMEOUT_SECONDS", 10.0))
+    return MailSettings(
+        smtp=smtp, send_seconds=positive_number(env, "BOLT_MAIL_SEND_SECONDS", 5.0),
+        lease_seconds=positive_number(env, "BOLT_MAIL_LEASE_SECONDS", 120.0),
+        retry_seconds=positive_number(env, "BOLT_MAIL_RETRY_SECONDS", 30.0),
+        retry_max_seconds=positive_number(env, "BOLT_MAIL_RETRY_MAX_SECONDS", 3600.0))
 
 
 def _password_cost(env: Mapping[str, str]) -> PasswordCost:

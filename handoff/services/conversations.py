@@ -88,7 +88,8 @@ class Conversations:
                 id=f"c-{uuid.uuid4().hex}", resume_key_hash=token_hash(resume_key),
                 user_id=identity.user_id if identity else None,
                 account_id=identity.account_id if identity else None,
-                user_name=identity.name if identity else None, locale=visitor.locale,
+                user_name=identity.name if identity else None,
+                user_email=identity.email if identity else None, locale=visitor.locale,
                 language=language_of_locale(visitor.locale) or DEFAULT_LANGUAGE,
             )
             return conversation, resume_key
@@ -278,6 +279,13 @@ class Conversations:
         identity = visitor.identity
         return {"account_id": identity.account_id, "user_id": identity.user_id,
                 "user_name": identity.name, "checked": False, "rights": []}
+
+    def signed_in(self, visitor: Visitor) -> Identity:
+        """The visitor's identity while their token is valid; anonymous visitors have no
+        tickets to read."""
+        if visitor.identity is None or not visitor.still_valid(self.wall_clock()):
+            raise ProtocolError("sign_in_required", "sign in to the help center to see tickets")
+        return visitor.identity
 
     def _identified_conversation(self, visitor: Visitor) -> Conversation:
         conversation = self.repository.conversation(self._conversation_id(visitor))

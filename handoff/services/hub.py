@@ -5,7 +5,8 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share.
+chats (a customer's history, search), Replies the canned replies agents share, Tickets the web
+tickets' life, and the Mailer what users are mailed about them.
 """
 from __future__ import annotations
 
@@ -27,12 +28,14 @@ from handoff.services.desk import Desk
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import Handoffs
 from handoff.services.lookups import Lookups
+from handoff.services.mail import Mailer
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
 from handoff.services.retention import Retention
 from handoff.services.tasks import BackgroundTasks
-from handoff.services.texts import Texts
+from handoff.services.texts import MAIL_FILE, Texts
+from handoff.services.tickets import Tickets
 from handoff.services.timeline import Timeline
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
@@ -56,6 +59,8 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    tickets: Tickets
+    mailer: Mailer
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -70,7 +75,10 @@ class Hub:
         timeline = Timeline(repository, broker, texts, metrics)
         dispatcher = Dispatcher(repository, broker, presence, timeline, metrics, clock,
                                 settings.offer_seconds)
-        handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock)
+        mailer = Mailer(repository, Texts.load(settings.content_dir, MAIL_FILE), settings.mail,
+                        clock)
+        handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock,
+                            mailer)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
                                       settings.claims_secret)
@@ -89,7 +97,8 @@ class Hub:
                    lookups=Lookups(repository, audit),
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
-                   articles=Articles(settings.articles_url, timeline))
+                   articles=Articles(settings.articles_url, timeline),
+                   tickets=Tickets(repository, broker, audit, mailer, clock), mailer=mailer)
 
     def start(self) -> None:
         self.desk.start()

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from bolt.core.accounts import Account, DirectoryData, User
 from handoff.config import HubSettings
 from handoff.services.agents import add_agent, open_repository
+from handoff.store import mail_outbox, ticket_threads
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
 from support import services
@@ -99,8 +100,18 @@ def conversation(repository: Repository, conversation_id: str, user_id: Optional
         repository.append(conversation_id, "note", "agent", text=note, agents_only=True,
                           agent_name="Anna")
     if ticket:
-        repository.open_ticket(conversation_id, status="open", language="de", priority="P3",
-                               reason="no_agents", summary=texts[0])
+        opened, _ = repository.open_ticket(conversation_id, status="open", language="de",
+                                           priority="P3", reason="no_agents", summary=texts[0],
+                                           email=f"{user_id or 'anonymous'}@example.com")
+        at = utcnow()
+        with repository.engine.begin() as connection:
+            row = ticket_threads.one(connection, opened.id)
+            ticket_threads.add_message(connection, row, "agent", f"Antwort auf {texts[0]}",
+                                       "r-1", at)
+            mail_outbox.enqueue(connection, conversation_id=conversation_id, ticket_id=opened.id,
+                                kind="reply", recipient=row["email"], language="de",
+                                subject="Antwort", body=f"Antwort auf {texts[0]}",
+                                created_at=at)
     if resolved_by is not None:
         repository.record_resolution(conversation_id, resolved_by, 120.0)
     if owner != "bot":
@@ -114,7 +125,9 @@ def age(repository: Repository, conversation_id: str, days_ago: float) -> None:
     at = utcnow() - timedelta(days=days_ago)
     with repository.engine.begin() as connection:
         for table, column in (("conversations", "id"), ("events", "conversation_id"),
-                              ("tickets", "conversation_id")):
+                              ("tickets", "conversation_id"),
+                              ("ticket_messages", "conversation_id"),
+                              ("mail_outbox", "conversation_id")):
             connection.execute(text(f"UPDATE {table} SET created_at = :at WHERE {column} = :id"),
                                {"at": at, "id": conversation_id})
         connection.execute(text("UPDATE resolutions SET resolved_at = :at "
