@@ -5,7 +5,8 @@ a later attempt, and deleted with their conversation or by the retention period.
 A claim is a conditional UPDATE (the mail is unsent, due, and nobody's lease is running), so it
 is the same statement on SQLite and PostgreSQL: of two hubs claiming one mail, PostgreSQL makes
 the second wait for the first's commit and then finds the condition false; SQLite writes one
-transaction at a time. Only the claim's own token marks it sent or failed, so a hub whose lease
+transaction at a time. On PostgreSQL the due mails are read FOR UPDATE SKIP LOCKED, so that a
+hub passes over those another is claiming instead of waiting for them. Only the claim's own token marks it sent or failed, so a hub whose lease
 ran out cannot undo the claim of the hub that took the mail over.
 """
 from __future__ import annotations
@@ -35,9 +36,12 @@ def enqueue(connection: Connection, **values: Any) -> int:
 def claim(connection: Connection, token: str, now: datetime, lease_seconds: float,
           limit: int) -> List[Dict[str, Any]]:
     """Up to `limit` due mails, now this claim's for `lease_seconds`, oldest due first."""
-    candidates = list(connection.execute(
-        select(OUTBOX.c.id).where(_claimable(now))
-        .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(limit)).scalars())
+    query = (select(OUTBOX.c.id).where(_claimable(now))
+             .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(limit))
+    if connection.dialect.name == "postgresql":
+        # Rows another hub is claiming right now are passed over rather than waited for.
+        query = query.with_for_update(skip_locked=True)
+    candidates = list(connection.execute(query).scalars())
     until = now + timedelta(seconds=lease_seconds)
     claimed = []
     for mail_id in candidates:

@@ -5,6 +5,7 @@ import {notify} from "./notify.js";
 import {forgetHistory, lookupHandlers} from "./lookups.js";
 import {reloadReplies, replyHandlers, replyRefused} from "./replies.js";
 import {auditHandlers} from "./audit.js";
+import {ticketHandlers} from "./tickets.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
@@ -120,7 +121,8 @@ const handlers = {
   },
 
   ...replyHandlers,
-  ...auditHandlers
+  ...auditHandlers,
+  ...ticketHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

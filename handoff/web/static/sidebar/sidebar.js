@@ -5,6 +5,7 @@ import {fetchCatalogue, languageOf, translator} from "../shared/texts.js";
 import {fresh, load, newClientId, save, storageKey} from "./saved.js";
 import {button, buildPanel, element, messageNode} from "./view.js";
 import {answered, articleCards, feedbackControl} from "./cards.js";
+import {TicketsPanel} from "./tickets.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
 const BOT_TYPING_MS = 20000;
@@ -48,6 +49,7 @@ export class Sidebar {
     this.nodes = buildPanel(this.root, this.t, this.language,
                             (text) => this.sendMessage(text, null), () => this.userTyping());
     this.log = this.nodes.log;
+    this.tickets = new TicketsPanel(this.nodes.tickets, this.t, (frame) => this.transmit(frame));
     this.connect();
     return this;
   }
@@ -104,6 +106,8 @@ export class Sidebar {
       case "ack": return this.acknowledged(frame);
       case "queue": return this.queue(frame);
       case "typing": return this.showTyping(frame.typing ? frame.name || this.agentName : null);
+      case "tickets": return this.tickets.all(frame.tickets);
+      case "ticket": return this.tickets.show(frame.ticket);
       case "error": return this.refused(frame);
     }
   }
