@@ -76,7 +76,7 @@ class Hub:
         dispatcher = Dispatcher(repository, broker, presence, timeline, metrics, clock,
                                 settings.offer_seconds)
         mailer = Mailer(repository, Texts.load(settings.content_dir, MAIL_FILE), settings.mail,
-                        clock)
+                        clock, metrics)
         handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock,
                             mailer)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,

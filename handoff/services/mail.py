@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 from sqlalchemy import update
 
 from bolt.core import logs
+from handoff.metrics import Metrics
 from handoff.rules.mail_backoff import retry_delay
 from handoff.services.smtp import MailNotSent, SmtpSettings, send
 from handoff.services.texts import Texts
@@ -65,8 +66,9 @@ def transcript_text(texts: Texts, language: str, events: Iterable[Mapping[str, A
 
 class Mailer:
     def __init__(self, repository: Repository, texts: Texts, settings: MailSettings,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], metrics: Metrics) -> None:
         self.repository = repository
+        self.metrics = metrics
         self.texts = texts
         self.settings = settings
         self.clock = clock
@@ -130,6 +132,7 @@ class Mailer:
                 delay = retry_delay(mail["attempts"] + 1, self.settings.retry_seconds,
                                     self.settings.retry_max_seconds)
                 retry_at = self.clock() + timedelta(seconds=delay)
+                self.metrics.count("bolt_hub_mails_total", kind=mail["kind"], outcome="failed")
                 log.warning("mail.not_sent", mail_id=mail["id"], attempts=mail["attempts"] + 1,
                             error=str(error), retry_in_seconds=delay)
                 await asyncio.to_thread(self._write, lambda c, m=mail: mail_outbox.failed(
@@ -139,6 +142,7 @@ class Mailer:
                 break
             await asyncio.to_thread(self._write, lambda c, m=mail: mail_outbox.sent(
                 c, m["id"], token, self.clock()))
+            self.metrics.count("bolt_hub_mails_total", kind=mail["kind"], outcome="sent")
             log.info("mail.sent", mail_id=mail["id"], kind=mail["kind"])
             sent += 1
         return sent

@@ -115,6 +115,10 @@ async def test_smtp_down_and_back_each_mail_sent_once(bolt, agents, smtp):
         assert len(smtp.inbox.mails) == 1
         [done] = await asyncio.to_thread(outbox)
         assert done["sent_at"] is not None and done["claimed_until"] is None
+        counted = await hub.metrics('bolt_hub_mails_total{kind="confirmation",outcome="sent"} 1.0')
+        failed = [line for line in counted.splitlines()
+                  if line.startswith('bolt_hub_mails_total{kind="confirmation",outcome="failed"}')]
+        assert float(failed[0].rsplit(" ", 1)[1]) >= 2
         await user.close()
 
 
