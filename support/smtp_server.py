@@ -1,6 +1,6 @@
-"""A real SMTP server for the tests (aiosmtpd) on 127.0.0.1: STARTTLS required, with a
-certificate made for it by a CA of its own (its file is what the hub is given as
-BOLT_SMTP_CA_FILE), a login required, and every mail it accepted kept, parsed."""
+"""A real SMTP server for the tests (aiosmtpd) on 127.0.0.1: STARTTLS required (or implicit TLS,
+or none at all), with a certificate made for it by a CA of its own (its file is what the hub is
+given as BOLT_SMTP_CA_FILE), a login required, and every mail it accepted kept, parsed."""
 from __future__ import annotations
 
 import datetime
@@ -101,19 +101,27 @@ class SmtpServer:
     """`start()` on a port (the same again after `stop()`: a server that went down and came
     back), with STARTTLS and a login both required."""
 
-    def __init__(self, folder: Path, port: int, inbox: Optional[Inbox] = None) -> None:
+    def __init__(self, folder: Path, port: int, inbox: Optional[Inbox] = None,
+                 security: str = "starttls") -> None:
         self.files = make_certificate(folder)
         self.port = port
+        self.security = security  # starttls, tls (implicit, from the first byte) or none
         self.inbox = inbox or Inbox()
         self.controller: Optional[Controller] = None
 
     def start(self) -> None:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(self.files["cert"]), str(self.files["key"]))
+        if self.security == "starttls":
+            options: Dict[str, Any] = {"tls_context": context, "require_starttls": True,
+                                       "auth_require_tls": True}
+        elif self.security == "tls":
+            options = {"ssl_context": context, "auth_require_tls": False}
+        else:  # a server that offers no TLS at all
+            options = {"auth_require_tls": False}
         self.controller = Controller(
-            self.inbox, hostname="127.0.0.1", port=self.port, tls_context=context,
-            require_starttls=True, authenticator=_authenticate, auth_require_tls=True,
-            auth_required=True)
+            self.inbox, hostname="127.0.0.1", port=self.port, authenticator=_authenticate,
+            auth_required=True, **options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -124,7 +132,7 @@ class SmtpServer:
     def hub_environment(self) -> Dict[str, str]:
         """What a hub is given to send through this server."""
         return {"BOLT_SMTP_HOST": "127.0.0.1", "BOLT_SMTP_PORT": str(self.port),
-                "BOLT_SMTP_SECURITY": "starttls", "BOLT_SMTP_USERNAME": USERNAME,
+                "BOLT_SMTP_SECURITY": self.security, "BOLT_SMTP_USERNAME": USERNAME,
                 "BOLT_SMTP_PASSWORD": PASSWORD, "BOLT_SMTP_CA_FILE": str(self.files["ca"]),
                 "BOLT_SMTP_FROM": "Bolt <support@help.example.com>",
                 "BOLT_MAIL_SEND_SECONDS": "0.1", "BOLT_MAIL_RETRY_SECONDS": "0.2",
