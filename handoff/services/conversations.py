@@ -99,6 +99,10 @@ class Conversations:
             # The same answer whether it exists or not: ids of others' conversations stay unknown.
             raise ProtocolError("forbidden", "no such conversation of yours",
                                 field="conversation_id")
+        identity = visitor.identity
+        if identity is not None and identity.email and identity.email != conversation.user_email:
+            # The help center's newest word on where the user's ticket mails go.
+            conversation = repository.update(conversation.id, user_email=identity.email)
         return conversation, None
 
     @staticmethod

@@ -167,3 +167,20 @@ def test_a_transcript_leaves_out_what_only_agents_saw(language):
     assert "first words" in shown and "an answer" in shown and "Bolt's answer" in shown
     assert "note" not in shown and "whisper" not in shown and "hidden" not in shown
     assert texts.render("mail_speaker_user", language) + ": first words" in shown
+
+
+async def test_a_user_back_with_an_address_gets_the_ticket_mailed_there(bolt, smtp):
+    async with bolt(**smtp.hub_environment()) as (hub, rasa):
+        user = await hub.user(token=user_token())
+        conversation_id = user.welcome["conversation_id"]
+        await user.send(type="message", client_id="m1", text="Kein Ton")
+        await user.event(speaker="bot")
+        await user.close()
+        # Resumed with a token that now carries the address.
+        back = await hub.user(token=user_token(email=ADDRESS), conversation_id=conversation_id)
+        await hub.post("/api/tickets", {"conversation_id": conversation_id, "language": "de",
+                                        "reason": "no_agents"})
+        assert (await back.event("ticket_opened"))["email"] is True
+        await wait_for_mails(smtp, 1)
+        assert smtp.inbox.recipients == [[ADDRESS]]
+        await back.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
+from datetime import timedelta
 from typing import List
 
 import pytest
@@ -128,3 +129,31 @@ async def test_two_hub_processes_send_every_confirmation_once(hub_processes, sha
     finally:
         await rasa.stop()
         smtp.stop()
+
+
+def test_a_lease_that_ran_out_lets_another_hub_take_the_mail_over(database_url):
+    repository = open_repository(database_url)
+    at = utcnow()
+    later = at + timedelta(seconds=121)
+
+    def run(work):
+        def step():
+            with repository.engine.begin() as connection:
+                return work(connection)
+        return repository.writer.call(step)
+
+    run(lambda c: mail_outbox.enqueue(c, conversation_id="c-1", ticket_id=1, kind="reply",
+                                      recipient="u@example.com", language="de", subject="s",
+                                      body="b", created_at=at))
+    [mine] = run(lambda c: mail_outbox.claim(c, "hub-a", at, 120, 10))
+    assert run(lambda c: mail_outbox.claim(c, "hub-b", at, 120, 10)) == []
+    # Hub A died while sending: once its lease ran out, hub B claims the mail ...
+    [taken] = run(lambda c: mail_outbox.claim(c, "hub-b", later, 120, 10))
+    assert taken["id"] == mine["id"]
+    # ... and hub A, back too late, can neither mark it sent nor put it back.
+    assert not run(lambda c: mail_outbox.sent(c, mine["id"], "hub-a", later))
+    assert not run(lambda c: mail_outbox.failed(c, mine["id"], "hub-a", later, "late"))
+    assert run(lambda c: mail_outbox.sent(c, mine["id"], "hub-b", later))
+    assert run(lambda c: mail_outbox.claim(c, "hub-c", later + timedelta(days=1), 120, 10)) == []
+    repository.close()
+    repository.engine.dispose()
