@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse, json as json_response
 from bolt.core import logs
 from handoff.web.api import api
 from handoff.web.health import health
+from handoff.web.reports import reports
 from handoff.services.broker import Broker, LocalBroker
 from handoff.config import HubSettings
 from handoff.gc_tuning import ClosedSockets
@@ -51,6 +52,7 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
     app.config.ACCESS_LOG = False
     app.blueprint(api)
     app.blueprint(health)
+    app.blueprint(reports)
     app.blueprint(web)
     app.add_websocket_route(chat_socket, "/ws/chat")
     app.add_websocket_route(agent_socket, "/ws/agent")

@@ -85,7 +85,23 @@ class Metrics:
         self.refreshed = Gauge("bolt_hub_gauges_refreshed_timestamp_seconds",
                                  "When the gauges read from the database were last refreshed",
                                  registry=registry)
+        self.csat_ratings = Counter("bolt_hub_csat_ratings_total",
+                                    "Users' ratings of an agent's chat (CSAT), by score",
+                                    ["language", "score"], registry=registry)
+        self.handoffs = Counter("bolt_hub_handoffs_total",
+                                "Hand-offs to a person (a conversation may have several)",
+                                ["language", "priority"], registry=registry)
+        self.resolved = Counter("bolt_hub_chats_resolved_total",
+                                "Agent chats closed, by who closed them (agent or timeout)",
+                                ["language", "by"], registry=registry)
+        self.answer_feedback = Counter("bolt_hub_answer_feedback_total",
+                                       "Users' helpful / not helpful on Bolt's answers",
+                                       ["language", "rating"], registry=registry)
         self._by_name: Dict[str, MetricWrapperBase] = {
+            "bolt_hub_csat_ratings_total": self.csat_ratings,
+            "bolt_hub_handoffs_total": self.handoffs,
+            "bolt_hub_chats_resolved_total": self.resolved,
+            "bolt_hub_answer_feedback_total": self.answer_feedback,
             "bolt_hub_messages_relayed_total": self.relayed,
             "bolt_hub_bot_replies_total": self.bot_replies,
             "bolt_hub_bot_failures_total": self.bot_failures,
@@ -127,6 +143,22 @@ class Metrics:
             child = self._children[key] = (metric.labels(**label_values) if label_values
                                            else metric)
         return child
+
+    def event_stored(self, kind: str, data: Mapping[str, Any], language: str) -> None:
+        """Counts what the reports count as it is stored: hand-offs, chats closed, answers rated,
+        chats rated (CSAT). Only bounded label values: a score, a priority, a rating."""
+        if kind == "queued" and data.get("priority") in PRIORITIES:
+            self.count("bolt_hub_handoffs_total", language=language, priority=data["priority"])
+        elif kind == "resolved":
+            by = "timeout" if data.get("by") == "timeout" else "agent"
+            self.count("bolt_hub_chats_resolved_total", language=language, by=by)
+        elif kind == "feedback":
+            helpful = data.get("helpful", data.get("rating") == "helpful")
+            self.count("bolt_hub_answer_feedback_total", language=language,
+                       rating="helpful" if helpful is True else "not_helpful")
+        elif kind == "csat" and data.get("score") in (1, 2, 3, 4, 5):
+            self.count("bolt_hub_csat_ratings_total", language=language,
+                       score=str(data["score"]))
 
     def refused(self, code: str) -> None:
         """One frame answered with the error `code` (a constant of the hub's, never the

@@ -2,8 +2,8 @@
 
 Recorded: agent administration (`bolt agents`), what agents do beyond their own chats (claiming
 a waiting chat, transferring one, a supervisor reading a chat that is not theirs), the shared
-replies supervisors add, edit and delete, who a ticket is assigned to (by a supervisor, or to the
-agent who answers it first), content published, a user's data exported or erased, the retention job's deletions, and the hub's
+replies supervisors add, edit and delete, the reports supervisors export, who a ticket is
+assigned to (by a supervisor, or to the agent who answers it first), content published, a user's data exported or erased, the retention job's deletions, and the hub's
 settings that decide who may do what, whenever a hub starts with them changed. Each entry has an
 actor (an agent's sign-in name, the operating-system user of the command line, or `bolt` for the
 hub's own jobs), an action from ACTIONS, a small JSON object of details, and an origin (the
@@ -43,11 +43,13 @@ SETTINGS_CHANGED = "settings.changed"
 REPLY_CREATED = "reply.created"
 REPLY_EDITED = "reply.edited"
 REPLY_DELETED = "reply.deleted"
+REPORTS_EXPORTED = "reports.exported"
 TICKET_ASSIGNED = "ticket.assigned"
 ACTIONS = frozenset({
     AGENT_ADDED, AGENT_PASSWORD_CHANGED, AGENT_DISABLED, AGENT_REMOVED, CHAT_CLAIMED,
     CHAT_TRANSFERRED, CHAT_VIEWED, CONTENT_PUBLISHED, DATA_EXPORTED, DATA_ERASED, RETENTION_SWEPT,
-    SETTINGS_CHANGED, REPLY_CREATED, REPLY_EDITED, REPLY_DELETED, TICKET_ASSIGNED,
+    SETTINGS_CHANGED, REPLY_CREATED, REPLY_EDITED, REPLY_DELETED, REPORTS_EXPORTED,
+    TICKET_ASSIGNED,
 })
 # Details are a few names and numbers; anything larger is a mistake, refused before it is kept.
 MAX_DETAILS_BYTES = 4096

@@ -21,6 +21,7 @@ from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import off_the_queue
 from handoff.services.passwords import STRONG, PasswordCost, token_hash
 from handoff.services.presence import Presence
+from handoff.services.satisfaction import BY_AGENT, resolve_data
 from handoff.services.sign_in import SignIn
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
@@ -312,8 +313,10 @@ class Desk:
         conversation = self.held(agent, conversation_id)
         now = self.clock()
         handle_seconds = (now - conversation.assigned_at).total_seconds()
+        asked_before = self.repository.csat_asked(conversation_id)
         self.timeline.move(conversation, Move.RESOLVE, "resolved", "hub_resolved",
-                           changes=off_the_queue(), notify_agents=[agent.id])
+                           changes=off_the_queue(), notify_agents=[agent.id],
+                           data=resolve_data(BY_AGENT, asked_before))
         self.repository.record_resolution(conversation_id, agent.id, handle_seconds)
         self._released(agent.id, conversation_id, "resolved")
         self.background.spawn(self.bot.resume(conversation_id))

@@ -57,17 +57,19 @@ class Handoffs:
                      language=request.language, priority=request.priority)
             raise NoAgents(request.language)
         now = self.clock()
+        deadline = now + timedelta(hours=request.first_response_hours)
         conversation = self.timeline.move(
             conversation, Move.HAND_OFF, "queued", "hub_queued",
             changes={
                 "language": request.language, "priority": request.priority,
                 "reason": request.reason, "summary": request.summary,
                 "account_card": request.account, "queued_at": now,
-                "deadline": now + timedelta(hours=request.first_response_hours),
+                "deadline": deadline,
                 "escalated": False, "breached": False,
                 "auto_escalation": request.auto_escalation,
             },
-            data={"priority": request.priority},
+            # The target of this hand-off, kept with it: the reports measure each one by its own.
+            data={"priority": request.priority, "deadline": iso(deadline)},
         )
         self.dispatcher.run()
         return True, self.queue_status(conversation,

@@ -5,7 +5,8 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 (handoff/app.py). Conversations change through the Timeline (stored first, then fanned out); the
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
-chats (a customer's history, search), Replies the canned replies agents share, Tickets the web
+chats (a customer's history, search), Replies the canned replies agents share, Satisfaction the
+users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Tickets the web
 tickets' life, and the Mailer what users are mailed about them.
 """
 from __future__ import annotations
@@ -32,7 +33,9 @@ from handoff.services.mail import Mailer
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
+from handoff.services.reports import Reports
 from handoff.services.retention import Retention
+from handoff.services.satisfaction import Satisfaction
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import MAIL_FILE, Texts
 from handoff.services.tickets import Tickets
@@ -59,6 +62,8 @@ class Hub:
     lookups: Lookups
     replies: Replies
     articles: Articles
+    satisfaction: Satisfaction
+    reports: Reports
     tickets: Tickets
     mailer: Mailer
 
@@ -98,6 +103,8 @@ class Hub:
                    replies=Replies(repository, broker, audit, BoltAnswers(settings.content_dir),
                                    clock),
                    articles=Articles(settings.articles_url, timeline),
+                   satisfaction=Satisfaction(repository, timeline),
+                   reports=Reports(repository, audit, settings.retention_days, clock),
                    tickets=Tickets(repository, broker, audit, mailer, clock), mailer=mailer)
 
     def start(self) -> None:

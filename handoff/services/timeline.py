@@ -11,6 +11,7 @@ import asyncio
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from bolt.core import logs
+from bolt.core.languages import SUPPORTED_LANGUAGES
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner, next_owner
 from handoff.services import topics
@@ -22,6 +23,8 @@ from handoff.store.schema import Conversation, Event
 from handoff.wire.protocol import SharedFrame
 
 log = logs.get_logger(__name__)
+# The events the reports count that are counted in the metrics too (handoff/metrics.py).
+COUNTED = frozenset({"queued", "resolved", "feedback", "csat"})
 # The log event of each move (bolt/core/logs.py).
 MOVED = {Move.HAND_OFF: "conversation.handed_off", Move.ASSIGN: "conversation.assigned",
          Move.TRANSFER_AGENT: "conversation.transferred", Move.REQUEUE: "conversation.requeued",
@@ -62,6 +65,10 @@ class Timeline:
             event, conversation = appended.values, appended.state
             if event["kind"] in ("message", "note"):
                 self.metrics.count("bolt_hub_messages_relayed_total", speaker=event["speaker"])
+            elif (event["kind"] in COUNTED
+                  and conversation.get("language") in SUPPORTED_LANGUAGES):
+                self.metrics.event_stored(event["kind"], event.get("data") or {},
+                                          conversation["language"])
             frame = SharedFrame(appended.frame())
             if not event["agents_only"]:
                 self.broker.publish(topics.chat(conversation["id"]), frame)

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
+from handoff.rules.report_facts import COUNTS as REPORT_COUNTS, facts_of
+from handoff.store.report_reads import rows_of
 from handoff.store import mail_outbox
 from handoff.store.schema import (
     DAILY_COUNTS, Conversation, DailyCounts, Event, Resolution, Ticket, TicketMessage,
@@ -30,6 +32,9 @@ TICKETS = Ticket.__table__
 RESOLUTIONS = Resolution.__table__
 TICKET_MESSAGES = TicketMessage.__table__
 COUNTS = DailyCounts.__table__
+# The reports' counts the daily aggregates hold besides their own older ones.
+REPORTED = tuple(name for name in REPORT_COUNTS if name in DAILY_COUNTS
+                 and name not in ("conversations", "resolved"))
 
 
 def _due(query: Select, cutoff: datetime) -> Select:
@@ -72,7 +77,8 @@ def forget(connection: Connection, conversation_ids: Sequence[str],
     at the moment; without (an erasure), all of them, waiting for any write to them to end."""
     if not conversation_ids:
         return _nothing()
-    query = select(CONVERSATIONS.c.id, CONVERSATIONS.c.language, CONVERSATIONS.c.created_at)
+    query = select(CONVERSATIONS.c.id, CONVERSATIONS.c.language, CONVERSATIONS.c.created_at,
+                   CONVERSATIONS.c.priority)
     if cutoff is not None:
         query = _due(query, cutoff)
     query = query.where(CONVERSATIONS.c.id.in_(list(conversation_ids)))
@@ -128,6 +134,13 @@ def _counts(connection: Connection, rows: Sequence[Any]) -> Dict[Tuple[date, str
     for conversation_id in connection.execute(
             select(TICKETS.c.conversation_id).where(TICKETS.c.conversation_id.in_(ids))).scalars():
         totals[key_of[conversation_id]]["tickets"] += 1
+    # What the reports count, as they count it; a first-response target not met by the time a
+    # conversation is deleted was missed.
+    for row in rows_of(connection, rows):
+        facts = facts_of(row, datetime.max)
+        day = totals[key_of[row.conversation_id]]
+        for name in REPORTED:
+            day[name] += facts.counts[name]
     return totals
 
 

@@ -155,6 +155,14 @@ class Repository:
             return session.execute(select(Event).where(
                 Event.conversation_id == conversation_id, Event.seq == seq)).scalar_one_or_none()
 
+    def csat_asked(self, conversation_id: str) -> bool:
+        """Whether a resolve of the conversation asked the user for a rating (its `resolved`
+        event carries `"csat": true`, handoff/services/satisfaction.py)."""
+        with self.sessions() as session:
+            found = session.execute(select(Event.data).where(
+                Event.conversation_id == conversation_id, Event.kind == "resolved")).scalars()
+            return any((data or {}).get("csat") for data in found)
+
     def waiting(self) -> List[Conversation]:
         return list(self._in_this_moment("waiting", self._read_waiting))
 

@@ -68,6 +68,8 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "leave_queue": {},
     "ticket": {},
     "feedback": {"seq": Field(int), "helpful": Field(bool)},
+    "csat": {"client_id": ID, "score": Field(int),
+             "comment": Field(str, required=False, max_chars=1000)},
     "tickets": {},
     "ticket_reply": {"ticket_id": ID, "client_id": ID, "text": TEXT},
     "ping": {},

@@ -222,6 +222,10 @@ class ChatSocket(Socket[Visitor]):
             conversations.ticket(visitor)
         elif frame.type == "feedback":
             conversations.feedback(visitor, frame)
+        elif frame.type == "csat":
+            if visitor.conversation_id is None:
+                raise ProtocolError("hello_first", "send a hello frame first")
+            return self.hub.satisfaction.rate(visitor.conversation_id, frame)
         elif frame.type in ("tickets", "ticket_reply"):
             identity = conversations.signed_in(visitor)
             if frame.type == "tickets":

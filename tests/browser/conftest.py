@@ -73,6 +73,8 @@ def bolt_site(trained_model, repository, tmp_path_factory) -> Iterator[Settings]
     hub = open_repository(f"sqlite:///{state.resolve()}/hub.sqlite3")
     add_agent(hub, "erika", ["de", "en"], 3, PASSWORD, display_name="Erika")
     add_agent(hub, "kenji", ["ja"], 3, PASSWORD, display_name="Kenji")
+    # A supervisor who reads the reports; never online, so offered no chat.
+    add_agent(hub, "sam", ["en"], 3, PASSWORD, display_name="Sam", supervisor=True)
     services = bolt_services(settings, trained_model)
     # The test help center's pages are the help center's own: their article links open.
     services[-1].env["BOLT_HELP_CENTER_ORIGINS"] = TEST_HELP_CENTER_ORIGIN

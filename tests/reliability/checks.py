@@ -13,7 +13,8 @@ def sender_client_id(stored_id: str) -> str:
 def assert_acknowledged_kept(stored: List[Tuple[int, str, str, Optional[str]]],
                              acknowledged: Dict[str, int]) -> None:
     """Every acknowledged message is stored once, under the seq it was acknowledged with, in
-    the order it was sent; the seqs of the conversation are 1, 2, 3... with no repeats."""
+    the order it was sent (the order of `acknowledged`'s keys); the seqs of the conversation
+    are 1, 2, 3... with no repeats."""
     seqs = [row[0] for row in stored]
     assert seqs == list(range(1, len(seqs) + 1)), seqs
     by_client = {}

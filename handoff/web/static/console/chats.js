@@ -4,6 +4,7 @@ import {loadReplies} from "./replies.js";
 import {notify} from "./notify.js";
 import {t} from "../shared/texts.js";
 import {articleLine} from "./views/articles.js";
+import {csatLine} from "./views/csat.js";
 
 export function ensureChat(card) {
   const id = card.conversation_id;
@@ -61,7 +62,8 @@ export function addEvent(chat, e, live) {
   const line = {
     seq: e.seq, clientId: e.client_id || null, kind, head: head(e), text: e.text || "", pending: false,
     buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
-    ...articleLine(e)
+    ...articleLine(e),
+    ...csatLine(e)
   };
   const later = chat.lines.findIndex((other) => other.seq !== null && other.seq > e.seq);
   chat.lines.splice(later < 0 ? chat.lines.length : later, 0, line);

@@ -5,6 +5,7 @@ import {fetchCatalogue, languageOf, translator} from "../shared/texts.js";
 import {fresh, load, newClientId, save, storageKey} from "./saved.js";
 import {button, buildPanel, element, messageNode} from "./view.js";
 import {answered, articleCards, feedbackControl} from "./cards.js";
+import {csatAnswered, csatForm} from "./csat.js";
 import {TicketsPanel} from "./tickets.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
@@ -190,6 +191,7 @@ export class Sidebar {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     if (event.kind === "message") this.message(event);
     else if (event.kind === "feedback") this.feedbackGiven(event);
+    else if (event.kind === "csat") this.csatGiven(event);
     else this.notice(event);
     if (event.speaker === "bot" || event.speaker === "agent") this.showTyping(null);
   }
@@ -244,10 +246,27 @@ export class Sidebar {
     answered(rated, event.helpful, this.t);
   }
 
+  askRating(node) {
+    const form = csatForm(this.t, (score, comment) => {
+      const frame = {type: "csat", client_id: newClientId(), score};
+      if (comment) frame.comment = comment;
+      this.saved.outbox.push(frame);
+      this.save();
+      this.transmit(frame);
+    });
+    node.appendChild(form);
+  }
+
+  csatGiven(event) {
+    csatAnswered(this.log.querySelector(".bolt-csat"), event.score, this.t);
+  }
+
   notice(event) {
     const node = messageNode("system", this.speakerName(event), event.text, null);
     node.dataset.seq = event.seq;
     node.dataset.kind = event.kind;
+    // Asked once per conversation, and only on the resolve that asked (never after a timeout).
+    if (event.kind === "resolved" && event.csat) this.askRating(node);
     this.append(node);
     if (event.kind === "queued" || event.kind === "requeued") {
       this.setOwner("queue");

@@ -1,6 +1,6 @@
 /* The whole console: the top bar, then the sign-in form, or the views of the desk: the queue
  * and chats (with search and an earlier conversation being read), the replies, the web tickets,
- * and for supervisors the audit log. */
+ * and for supervisors the audit log and the reports. */
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {Header} from "./header.js";
@@ -12,6 +12,7 @@ import {Search} from "./search.js";
 import {Nav} from "./nav.js";
 import {Replies} from "./replies.js";
 import {AuditLog} from "./audit.js";
+import {Reports} from "./reports.js";
 import {Tickets} from "./tickets.js";
 
 export function App() {
@@ -28,5 +29,6 @@ export function App() {
     <${Replies}/>
     <${Tickets}/>
     <${AuditLog}/>
+    <${Reports}/>
     <p id="announce" class="visually-hidden" aria-live="polite">${state.announce}</p>`;
 }

@@ -4,6 +4,7 @@ import {html, useEffect} from "../ui.js";
 import {lookups, askHistory, closePast, openPast} from "../lookups.js";
 import {speaker} from "../chats.js";
 import {languageName} from "./queue.js";
+import {csatLine} from "./csat.js";
 import {t} from "../../shared/texts.js";
 
 function when(iso) {
@@ -61,7 +62,7 @@ export function PastConversation() {
         ${past.events.map((e) => html`
           <div key=${e.seq} class=${"line " + (e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system")} data-seq=${e.seq}>
             <div class="who">${t("console_line_head", {speaker: speaker(e), time: when(e.at)})}</div>
-            <p class="text">${e.text || ""}</p>
+            <p class="text">${csatLine(e).text || e.text || ""}</p>
           </div>`)}
       </div>
     </section>`;

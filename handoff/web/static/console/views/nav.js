@@ -6,11 +6,13 @@ import {showAudit} from "../audit.js";
 import {LANGUAGES, t} from "../../shared/texts.js";
 import {loadReplies} from "../replies.js";
 import {repliesView} from "./replies.js";
+import {showReports} from "./reports.js";
 import {loadTickets} from "../tickets.js";
 
 function go(view) {
   state.view = view;
   if (view === "audit") showAudit();
+  if (view === "reports") showReports();
   if (view === "tickets") loadTickets();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
@@ -36,5 +38,6 @@ export function Nav() {
       <${Tab} view="replies" label=${t("console_nav_replies")}/>
       <${Tab} view="tickets" label=${t("console_nav_tickets")}/>
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
+      ${agent.supervisor ? html`<${Tab} view="reports" label=${t("console_nav_reports")}/>` : null}
     </nav>`;
 }
