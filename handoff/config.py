@@ -16,6 +16,7 @@
 | BOLT_HUB_RATE_BURST           | 20                                        | frames allowed at once before the rate applies  |
 | BOLT_HUB_AGENT_GRACE_SECONDS  | 60                                        | how long a dropped agent keeps their chats      |
 | BOLT_HUB_OFFER_SECONDS        | 30                                        | how long an offer waits for the agent to accept |
+| BOLT_HUB_ANSWER_SECONDS       | 300                                       | how long a user may wait for the answer of the agent holding their chat before it is requeued for another and the agent flagged |
 | BOLT_HUB_TICK_SECONDS         | 1                                         | how often deadlines and offers are checked      |
 | BOLT_HUB_FALLBACK_RESPONSE_HOURS | 24                                     | first-response target of a chat queued by the hub itself (bot unreachable) |
 | BOLT_HUB_REDIS_URL            | (none: one hub, in-process fan-out)       | Redis that carries frames between several hubs (redis://host:port/db) |
@@ -83,6 +84,7 @@ class HubSettings:
     rate_burst: int
     agent_grace_seconds: float
     offer_seconds: float
+    answer_seconds: float
     tick_seconds: float
     fallback_response_hours: float
     redis_url: Optional[str]
@@ -167,6 +169,7 @@ class HubSettings:
             rate_burst=int(positive_number(env, "BOLT_HUB_RATE_BURST", 20)),
             agent_grace_seconds=positive_number(env, "BOLT_HUB_AGENT_GRACE_SECONDS", 60.0),
             offer_seconds=positive_number(env, "BOLT_HUB_OFFER_SECONDS", 30.0),
+            answer_seconds=positive_number(env, "BOLT_HUB_ANSWER_SECONDS", 300.0),
             tick_seconds=positive_number(env, "BOLT_HUB_TICK_SECONDS", TICK_SECONDS),
             fallback_response_hours=positive_number(env, "BOLT_HUB_FALLBACK_RESPONSE_HOURS", 24.0),
             redis_url=env.get("BOLT_HUB_REDIS_URL") or None,

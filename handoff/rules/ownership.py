@@ -18,6 +18,9 @@ class Move(str, Enum):
     REQUEUE = "requeue"              # transfer to the queue or a language group, or agent dropped
     RESOLVE = "resolve"              # the agent is done: the bot holds it again
     LEAVE_QUEUE = "leave_queue"      # the user gives up waiting (or takes a ticket instead)
+    TAKE_OVER = "take_over"          # a supervisor takes the chat from its agent
+    REASSIGN = "reassign"            # a supervisor gives a held or waiting chat to an agent
+    UNANSWERED = "unanswered"        # its agent left the user unanswered too long: requeued
 
 
 class IllegalMove(ValueError):
@@ -34,6 +37,10 @@ TRANSITIONS: Dict[Tuple[Owner, Move], Owner] = {
     (Owner.AGENT, Move.TRANSFER_AGENT): Owner.AGENT,
     (Owner.AGENT, Move.REQUEUE): Owner.QUEUE,
     (Owner.AGENT, Move.RESOLVE): Owner.BOT,
+    (Owner.AGENT, Move.TAKE_OVER): Owner.AGENT,
+    (Owner.AGENT, Move.REASSIGN): Owner.AGENT,
+    (Owner.QUEUE, Move.REASSIGN): Owner.AGENT,
+    (Owner.AGENT, Move.UNANSWERED): Owner.QUEUE,
 }
 
 

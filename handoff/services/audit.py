@@ -1,9 +1,11 @@
 """The audit log: who did what, when and from where.
 
 Recorded: agent administration (`bolt agents`), what agents do beyond their own chats (claiming
-a waiting chat, transferring one, a supervisor reading a chat that is not theirs), the shared
-replies supervisors add, edit and delete, the reports supervisors export, who a ticket is
-assigned to (by a supervisor, or to the agent who answers it first), content published, a user's data exported or erased, the retention job's deletions, and the hub's
+a waiting chat, transferring one, a supervisor reading a chat that is not theirs, joining one
+silently, taking one over or giving it to another agent), the agents flagged for leaving a chat
+unanswered, the shared replies supervisors add, edit and delete, the reports supervisors export,
+who a ticket is assigned to (by a supervisor, or to the agent who answers it first),
+content published, a user's data exported or erased, the retention job's deletions, and the hub's
 settings that decide who may do what, whenever a hub starts with them changed. Each entry has an
 actor (an agent's sign-in name, the operating-system user of the command line, or `bolt` for the
 hub's own jobs), an action from ACTIONS, a small JSON object of details, and an origin (the
@@ -35,6 +37,10 @@ AGENT_REMOVED = "agent.removed"
 CHAT_CLAIMED = "chat.claimed"
 CHAT_TRANSFERRED = "chat.transferred"
 CHAT_VIEWED = "chat.viewed"
+CHAT_JOINED = "chat.joined"
+CHAT_TAKEN_OVER = "chat.taken_over"
+CHAT_REASSIGNED = "chat.reassigned"
+AGENT_FLAGGED = "agent.flagged"
 CONTENT_PUBLISHED = "content.published"
 DATA_EXPORTED = "privacy.exported"
 DATA_ERASED = "privacy.erased"
@@ -49,7 +55,7 @@ ACTIONS = frozenset({
     AGENT_ADDED, AGENT_PASSWORD_CHANGED, AGENT_DISABLED, AGENT_REMOVED, CHAT_CLAIMED,
     CHAT_TRANSFERRED, CHAT_VIEWED, CONTENT_PUBLISHED, DATA_EXPORTED, DATA_ERASED, RETENTION_SWEPT,
     SETTINGS_CHANGED, REPLY_CREATED, REPLY_EDITED, REPLY_DELETED, REPORTS_EXPORTED,
-    TICKET_ASSIGNED,
+    CHAT_JOINED, CHAT_TAKEN_OVER, CHAT_REASSIGNED, AGENT_FLAGGED, TICKET_ASSIGNED,
 })
 # Details are a few names and numbers; anything larger is a mistake, refused before it is kept.
 MAX_DETAILS_BYTES = 4096

@@ -188,6 +188,13 @@ class Desk:
         self.dispatcher.run()
         return agent
 
+    def set_locale(self, agent: Agent, locale: str) -> Agent:
+        """The console's language the agent chose, kept for their later sign-ins; their other
+        tabs follow."""
+        agent = self.repository.set_agent_locale(agent.id, locale)
+        self.broker.publish(topics.agent(agent.id), {"type": "locale", "locale": locale})
+        return agent
+
     # --- taking chats ----------------------------------------------------------------------------
 
     def take(self, agent: Agent, conversation_id: str, claim: bool,
@@ -224,7 +231,7 @@ class Desk:
         if claim:
             self.audit.record(agent_actor(agent.name, origin), CHAT_CLAIMED,
                               conversation_id=conversation_id)
-        self._send_assigned(agent.id, conversation)
+        self.send_assigned(agent.id, conversation)
         dispatcher.run()
 
     def decline(self, agent: Agent, conversation_id: str) -> None:
@@ -232,7 +239,7 @@ class Desk:
             raise ProtocolError("no_offer", "that chat is not offered to you")
         self.dispatcher.run()
 
-    def _send_assigned(self, agent_id: int, conversation: Conversation) -> None:
+    def send_assigned(self, agent_id: int, conversation: Conversation) -> None:
         events = self.repository.events_after(conversation.id, 0, internal=True)
         self.broker.publish(topics.agent(agent_id), {
             "type": "assigned", "conversation": conversation_card(conversation, self.repository),
@@ -291,23 +298,31 @@ class Desk:
             self.timeline.move(conversation, Move.REQUEUE, "transferred", "hub_requeued",
                                changes=changes, data=data, notify_agents=[agent.id])
         self.audit.record(agent_actor(agent.name, origin), CHAT_TRANSFERRED, **details)
-        self._released(agent.id, conversation.id, "transferred")
+        self.released(agent.id, conversation.id, "transferred")
         self.dispatcher.run()
 
-    def _to_agent(self, agent: Agent, conversation: Conversation, name: Optional[str]) -> None:
+    def available_agent(self, name: Optional[str]) -> Agent:
+        """The agent of that sign-in name, if they can take a chat now: online, connected, with
+        room; else `agent_unavailable`."""
         other = self.repository.agent_by_name(name) if name else None
-        if other is None or other.id == agent.id:
+        if other is None:
             raise ProtocolError("agent_unavailable", "no other agent of that name", field="agent")
         held = len(self.repository.held_by(other.id))
         if (other.status != "online" or other.disabled or not self.presence.connected(other.id)
                 or held >= other.capacity):
             raise ProtocolError("agent_unavailable", f"{other.name} cannot take a chat now",
                                 field="agent")
+        return other
+
+    def _to_agent(self, agent: Agent, conversation: Conversation, name: Optional[str]) -> None:
+        if name == agent.name:
+            raise ProtocolError("agent_unavailable", "no other agent of that name", field="agent")
+        other = self.available_agent(name)
         conversation = self.timeline.move(
             conversation, Move.TRANSFER_AGENT, "transferred", "hub_transferred",
             values={"agent": other.display_name}, changes={"agent_id": other.id},
             agent_name=other.display_name, data={"to": "agent"}, notify_agents=[agent.id])
-        self._send_assigned(other.id, conversation)
+        self.send_assigned(other.id, conversation)
 
     def resolve(self, agent: Agent, conversation_id: str) -> None:
         conversation = self.held(agent, conversation_id)
@@ -318,14 +333,14 @@ class Desk:
                            changes=off_the_queue(), notify_agents=[agent.id],
                            data=resolve_data(BY_AGENT, asked_before))
         self.repository.record_resolution(conversation_id, agent.id, handle_seconds)
-        self._released(agent.id, conversation_id, "resolved")
+        self.released(agent.id, conversation_id, "resolved")
         self.background.spawn(self.bot.resume(conversation_id))
         self.dispatcher.run()
 
     def _held_ids(self, agent: Agent) -> frozenset:
         return frozenset(c.id for c in self.repository.held_by(agent.id))
 
-    def _released(self, agent_id: int, conversation_id: str, reason: str) -> None:
+    def released(self, agent_id: int, conversation_id: str, reason: str) -> None:
         self.broker.publish(topics.agent(agent_id), {
             "type": "released", "conversation_id": conversation_id, "reason": reason})
 
@@ -345,9 +360,9 @@ class Desk:
         if not as_agent:
             self.audit.record(agent_actor(agent.name, origin), CHAT_VIEWED,
                               conversation_id=conversation_id, owner=conversation.owner)
-        return self._history_pages(conversation, after_seq)
+        return self.history_pages(conversation, after_seq)
 
-    def _history_pages(self, conversation: Conversation,
+    def history_pages(self, conversation: Conversation,
                        after_seq: int) -> Iterator[List[Dict[str, Any]]]:
         card = conversation_card(conversation, self.repository)
         while True:

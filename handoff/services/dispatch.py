@@ -22,6 +22,7 @@ from handoff.rules.queue_order import (
 )
 from handoff.metrics import Metrics
 from handoff.rules.throttle import Throttle
+from handoff.rules.unanswered import expired_offers
 from handoff.services import topics
 from handoff.services.broker import Broker
 from handoff.services.cards import conversation_card
@@ -68,6 +69,10 @@ class Dispatcher:
         self.sent_queue: Optional[List[Dict[str, Any]]] = None
         self.throttle = Throttle(queue_update_seconds)
         self.broadcast_timer: Optional[asyncio.TimerHandle] = None
+        # Told of each offer its agent let lapse (conversation, agent): the supervisors' flag.
+        self.on_offer_expired: Callable[[str, int], None] = lambda conversation_id, agent_id: None
+        # Run after the queue's frames went out: what else shows the queue (the board).
+        self.after_broadcast: List[Callable[[], None]] = []
 
     # --- what the queue looks like now ---------------------------------------------------------
 
@@ -194,6 +199,8 @@ class Dispatcher:
         if entries != self.sent_queue:
             self.sent_queue = entries
             self.broker.publish_local(topics.AGENTS, {"type": "queue", "entries": entries})
+        for then in self.after_broadcast:
+            then()
 
     def stop(self) -> None:
         if self.broadcast_timer is not None:
@@ -217,6 +224,10 @@ class Dispatcher:
         self._withdrawn(conversation_id, agent_id, reason)
         return True
 
+    def passed_over(self, conversation_id: str, agent_id: int) -> None:
+        """The chat is offered to others first, as if the agent had declined it."""
+        self.declined.setdefault(conversation_id, {})[agent_id] = time.monotonic()
+
     def withdraw_from(self, agent_id: int) -> None:
         """The agent is no longer available: their open offers go to someone else."""
         for conversation_id, offer in list(self.offers.items()):
@@ -235,9 +246,11 @@ class Dispatcher:
     def tick(self) -> None:
         """Expires unanswered offers, counts breaches, escalates, and moves the queue."""
         now_monotonic = time.monotonic()
-        for conversation_id, offer in list(self.offers.items()):
-            if offer.expires <= now_monotonic:
-                self.decline(conversation_id, offer.agent_id, "expired")
+        lapsed = expired_offers({cid: (offer.agent_id, offer.expires)
+                                 for cid, offer in self.offers.items()}, now_monotonic)
+        for conversation_id, agent_id in lapsed:
+            if self.decline(conversation_id, agent_id, "expired"):
+                self.on_offer_expired(conversation_id, agent_id)
         forget_before = now_monotonic - self.offer_seconds
         for conversation_id, agents in list(self.declined.items()):
             for agent_id, declined_at in list(agents.items()):

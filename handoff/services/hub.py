@@ -6,8 +6,10 @@ web handlers (handoff/web, handoff/wire/sockets.py) and by the app's start, tick
 Dispatcher moves the queue; Handoffs take conversations into it and out; Conversations and the
 Desk are what users and agents can do on their sockets, Lookups what agents read beyond their
 chats (a customer's history, search), Replies the canned replies agents share, Satisfaction the
-users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Tickets the web
-tickets' life, and the Mailer what users are mailed about them.
+users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Supervision what
+supervisors do beyond their own chats (the Board, joining, whispering, taking over, reassigning)
+what becomes of unanswered chats, Tickets the web tickets' life, and the Mailer what users are
+mailed about them.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.articles import Articles
 from handoff.services.audit import Audit
+from handoff.services.board import Board
 from handoff.services.bot import Bot
 from handoff.services.broker import Broker
 from handoff.services.conversations import Conversations
@@ -36,6 +39,7 @@ from handoff.services.replies import Replies
 from handoff.services.reports import Reports
 from handoff.services.retention import Retention
 from handoff.services.satisfaction import Satisfaction
+from handoff.services.supervision import Supervision
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.texts import MAIL_FILE, Texts
 from handoff.services.tickets import Tickets
@@ -64,6 +68,7 @@ class Hub:
     articles: Articles
     satisfaction: Satisfaction
     reports: Reports
+    supervision: Supervision
     tickets: Tickets
     mailer: Mailer
 
@@ -91,9 +96,13 @@ class Hub:
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
                     audit=audit, link_origins=settings.help_center_origins)
+        board = Board(repository, presence, dispatcher)
+        supervision = Supervision(repository, broker, presence, dispatcher, timeline, desk, board,
+                                  audit, clock, settings.answer_seconds)
         # What the other hubs say (with one hub, its own notices come back and are ignored).
         broker.subscribe(topics.PRESENCE, presence)
         broker.subscribe(topics.QUEUE, dispatcher)
+        broker.subscribe(topics.SUPERVISORS, board)
         return cls(settings=settings, repository=repository, broker=broker, rasa=rasa,
                    metrics=metrics, clock=clock, background=background, dispatcher=dispatcher,
                    handoffs=handoffs, conversations=conversations, desk=desk, audit=audit,
@@ -105,6 +114,7 @@ class Hub:
                    articles=Articles(settings.articles_url, timeline),
                    satisfaction=Satisfaction(repository, timeline),
                    reports=Reports(repository, audit, settings.retention_days, clock),
+                   supervision=supervision,
                    tickets=Tickets(repository, broker, audit, mailer, clock), mailer=mailer)
 
     def start(self) -> None:
@@ -113,10 +123,11 @@ class Hub:
 
     def tick(self) -> None:
         """Presence announced, offers expired, breaches escalated, vanished agents' chats
-        requeued after their grace period."""
+        requeued after their grace period, unanswered chats given to another agent."""
         self.desk.announce_presence()
         self.dispatcher.tick()
         self.desk.watch()
+        self.supervision.check_answers()
 
     async def stop(self) -> None:
         self.desk.stop()

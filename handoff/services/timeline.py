@@ -28,7 +28,9 @@ COUNTED = frozenset({"queued", "resolved", "feedback", "csat"})
 # The log event of each move (bolt/core/logs.py).
 MOVED = {Move.HAND_OFF: "conversation.handed_off", Move.ASSIGN: "conversation.assigned",
          Move.TRANSFER_AGENT: "conversation.transferred", Move.REQUEUE: "conversation.requeued",
-         Move.RESOLVE: "conversation.resolved", Move.LEAVE_QUEUE: "conversation.left_queue"}
+         Move.RESOLVE: "conversation.resolved", Move.LEAVE_QUEUE: "conversation.left_queue",
+         Move.TAKE_OVER: "conversation.taken_over", Move.REASSIGN: "conversation.reassigned",
+         Move.UNANSWERED: "conversation.unanswered"}
 
 
 class Timeline:
@@ -72,6 +74,8 @@ class Timeline:
             frame = SharedFrame(appended.frame())
             if not event["agents_only"]:
                 self.broker.publish(topics.chat(conversation["id"]), frame)
+            else:  # the watching supervisors hear the rest on the user's topic
+                self.broker.publish(topics.watch(conversation["id"]), frame)
             for agent_id in {conversation["agent_id"], *also} - {None}:
                 self.broker.publish(topics.agent(agent_id), frame)
         return deliver

@@ -233,6 +233,15 @@ class Repository:
         return agent
 
     @_written
+    def set_agent_locale(self, agent_id: int, locale: Optional[str]) -> Agent:
+        with self.sessions.begin() as session:
+            agent = session.get(Agent, agent_id)
+            if agent is None:
+                raise NotFound(str(agent_id))
+            agent.locale = locale
+        return agent
+
+    @_written
     def set_password(self, name: str, password_hash: str) -> None:
         """A new password; the agent's sessions end, so a stolen one stops working."""
         with self.sessions.begin() as session:

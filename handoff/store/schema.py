@@ -117,6 +117,8 @@ class Agent(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     # Removed with chats on record: kept for their history, never signed in or offered a chat.
     disabled = Column(Boolean, nullable=False, default=False, server_default=false())
+    # The console's language the agent chose; None: their browser's languages decide.
+    locale = Column(String(8), nullable=True)
 
     @property
     def language_set(self) -> frozenset:
@@ -125,7 +127,7 @@ class Agent(Base):
     def card(self) -> Dict[str, Any]:
         return {"name": self.name, "display_name": self.display_name,
                 "languages": sorted(self.language_set), "capacity": self.capacity,
-                "supervisor": self.supervisor, "status": self.status}
+                "supervisor": self.supervisor, "status": self.status, "locale": self.locale}
 
 
 class AgentSession(Base):

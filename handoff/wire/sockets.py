@@ -36,6 +36,8 @@ log = logs.get_logger(__name__)
 MAX_IN_FLIGHT = 64
 # Agent frames that need only who the agent is, not their current status or capacity.
 RELAYED_AS_SIGNED_IN = frozenset({"message", "note", "typing"})
+# What supervisors do beyond their own chats (handoff/services/supervision.py).
+SUPERVISING = frozenset({"board", "watch", "unwatch", "whisper", "take_over", "reassign"})
 Answer = Union[None, Dict[str, Any], Awaitable[Dict[str, Any]], "Inline"]  # awaited: a message
 Handler = Callable[[Frame], Answer]
 Party = TypeVar("Party")
@@ -341,6 +343,8 @@ class AgentSocket(Socket[Agent]):
         elif kind == "status":
             self.party = desk.set_status(agent, frame["status"])
             log.info("agent.status", status=frame["status"])
+        elif kind == "locale":
+            self.party = desk.set_locale(agent, frame["locale"])
         elif kind in ("claim", "accept"):
             desk.take(agent, frame["conversation_id"], claim=kind == "claim", origin=self.address)
         elif kind == "decline":
@@ -387,6 +391,27 @@ class AgentSocket(Socket[Agent]):
             return self.hub.articles.find(frame["query"], frame["language"])
         elif kind == "send_article":
             return self.hub.articles.send(agent, frame)
+        elif kind in SUPERVISING:
+            return self.supervise(agent, frame)
+        return None
+
+    def supervise(self, agent: Agent, frame: Frame) -> Answer:
+        if not agent.supervisor:
+            raise ProtocolError("forbidden", "only supervisors may do that")
+        supervision = self.hub.supervision
+        kind, conversation_id = frame.type, frame.get("conversation_id")
+        if kind == "board":
+            return supervision.show_board(agent, self.connection)
+        if kind == "watch":
+            supervision.watch(agent, conversation_id, self.connection, origin=self.address)
+        elif kind == "unwatch":
+            supervision.unwatch(conversation_id, self.connection)
+        elif kind == "whisper":
+            return supervision.whisper(agent, frame)
+        elif kind == "take_over":
+            supervision.take_over(agent, conversation_id, self.connection, origin=self.address)
+        elif kind == "reassign":
+            supervision.reassign(agent, frame, origin=self.address)
         return None
 
     def rate_keys(self) -> List[str]:
@@ -395,6 +420,7 @@ class AgentSocket(Socket[Agent]):
 
     def closed(self, agent: Agent) -> None:
         log.info("agent.disconnected")
+        self.hub.supervision.detach(self.connection)
         self.hub.desk.detach(agent, self.connection)
 
 

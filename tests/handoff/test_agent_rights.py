@@ -96,6 +96,40 @@ async def test_tickets_are_read_in_the_agents_languages_and_by_supervisors(bolt,
         await user.close()
 
 
+async def test_a_whisper_reaches_the_chats_agent_and_the_supervisors_watching_only(bolt, agents):
+    """docs/protocol.md's rows for `whisper` events and `locale`: the agent holding the chat and
+    the supervisors watching it receive a whisper; another agent of the language, a supervisor
+    not watching and the user do not; an agent's `locale` goes to their own tabs alone."""
+    agents("anna", ["de"])
+    agents("ben", ["de"])
+    agents("sue", ["en"], supervisor=True)
+    agents("tom", ["de"], supervisor=True)
+    async with bolt() as (hub, rasa):
+        anna = await hub.agent("anna")
+        user, conversation_id = await queued_user(hub, language="de")
+        await anna.expect("offer")
+        await anna.send(type="accept", conversation_id=conversation_id)
+        await anna.expect("assigned")
+        ben, sue, tom = [await hub.agent(name, status="away") for name in ("ben", "sue", "tom")]
+        await sue.send(type="watch", conversation_id=conversation_id)
+        await sue.expect("watching")
+        await tom.send(type="whisper", conversation_id=conversation_id, client_id="w1",
+                       text="nur für Anna")
+        await tom.expect("ack", client_id="w1")
+        assert (await anna.event(kind="whisper"))["text"] == "nur für Anna"
+        assert (await sue.event(kind="whisper"))["internal"] is True
+        for client in (ben, user):
+            assert not [f for f in await client.quiet(0.5) if f.get("kind") == "whisper"]
+        assert not [f for f in await sue.quiet(0.2) if f.get("type") == "locale"]
+        await ben.send(type="locale", locale="it")
+        await ben.expect("locale")
+        for client in (anna, sue, tom):
+            assert not [f for f in await client.quiet(0.3) if f.get("type") == "locale"]
+        for client in (anna, ben, sue, tom):
+            await client.close()
+        await user.close()
+
+
 async def test_a_tickets_answers_and_assignments_follow_the_same_rights(bolt, agents):
     agents("anna", ["de"])
     agents("jo", ["ja"])

@@ -161,6 +161,9 @@ def test_every_key_the_modules_look_up_is_in_every_catalogue():
     for path in MODULES:
         source = path.read_text(encoding="utf-8")
         keys |= set(re.findall(r"\bt\(\s*\"(\w+)\"\s*[,)]", source))
+        # Keys chosen by a condition before t() is called (`t(held ? "a" : "b")`, `const key =
+        # ... "console_x"`): every whole key written anywhere (a prefix ends with "_").
+        keys |= set(re.findall(r"\"(console_\w*[a-z0-9])\"", strip_comments(source)))
         # Keys chosen at run time: a language's name, a status, a sidebar action, the name of
         # each action the audit log records.
         keys |= {f"console_language_{code}" for code in SUPPORTED_LANGUAGES}

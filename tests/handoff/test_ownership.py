@@ -12,6 +12,10 @@ ALLOWED = {
     (Owner.AGENT, Move.TRANSFER_AGENT): Owner.AGENT,
     (Owner.AGENT, Move.REQUEUE): Owner.QUEUE,
     (Owner.AGENT, Move.RESOLVE): Owner.BOT,
+    (Owner.AGENT, Move.TAKE_OVER): Owner.AGENT,
+    (Owner.AGENT, Move.REASSIGN): Owner.AGENT,
+    (Owner.QUEUE, Move.REASSIGN): Owner.AGENT,
+    (Owner.AGENT, Move.UNANSWERED): Owner.QUEUE,
 }
 
 
@@ -36,3 +40,17 @@ def test_only_the_bot_passes_messages_to_rasa():
 def test_a_bot_conversation_cannot_skip_the_queue_to_an_agent():
     with pytest.raises(IllegalMove):
         next_owner(Owner.BOT, Move.ASSIGN)
+
+
+def test_a_supervisor_cannot_take_over_a_chat_nobody_holds():
+    for owner in (Owner.BOT, Owner.QUEUE):
+        with pytest.raises(IllegalMove):
+            next_owner(owner, Move.TAKE_OVER)
+
+
+def test_a_bot_conversation_is_never_reassigned_nor_found_unanswered():
+    for move in (Move.REASSIGN, Move.UNANSWERED):
+        with pytest.raises(IllegalMove):
+            next_owner(Owner.BOT, move)
+    with pytest.raises(IllegalMove):
+        next_owner(Owner.QUEUE, Move.UNANSWERED)

@@ -234,3 +234,20 @@ def test_retention_deletes_the_questions_past_it(suggestion_log, capsys):
     assert "article suggestions: 1 questions" in capsys.readouterr().out
     assert "old question" not in logged_questions(suggestion_log)
     assert len(logged_questions(suggestion_log)) == 4
+
+
+def test_a_whisper_is_exported_marked_internal_and_no_ticket_carries_it(stores, capsys):
+    """A supervisor's whisper is the agents' alone: the user's ticket (what the user is sent)
+    leaves it out; the operator's export of everything held keeps it, marked `internal`, as it
+    keeps notes (docs/privacy.md)."""
+    env, repository = stores
+    repository.append("c-u1-b", "whisper", "agent", text="Biete ihr den Tarifwechsel an",
+                      agent_name="Sue", agents_only=True)
+    ticket, made = repository.open_ticket("c-u1-b", language="de")
+    assert made and "Tarifwechsel" not in json.dumps(ticket.transcript)
+    export = exported(capsys, "u-1")
+    second = [c for c in export["hub"]["conversations"] if c["id"] == "c-u1-b"][0]
+    [whisper] = [e for e in second["events"] if e["kind"] == "whisper"]
+    assert (whisper["text"], whisper["internal"]) == ("Biete ihr den Tarifwechsel an", True)
+    [exported_ticket] = [t for t in export["hub"]["tickets"] if t["conversation_id"] == "c-u1-b"]
+    assert "Tarifwechsel" not in json.dumps(exported_ticket["transcript"])

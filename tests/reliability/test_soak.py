@@ -110,9 +110,15 @@ class SoakUser:
         return {client_id: self.acknowledged[client_id] for client_id in self.sending_order
                 if client_id in self.acknowledged}
 
-    async def catch_up(self) -> None:
+    async def catch_up(self, last_seq: int, longest: float = 30.0) -> None:
+        """Reads until it has seen `last_seq` (what the hub stored last), or for `longest`: a
+        long conversation's replay comes at the pace this client reads, slower on a busy
+        machine than any fixed wait."""
         ws = await self.connect()
-        await self.read(ws, 1.5)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + longest
+        while max(self.seen, default=0) < last_seq and loop.time() < deadline:
+            await self.read(ws, min(1.0, deadline - loop.time()))
         await ws.close()
 
 
@@ -200,7 +206,9 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
         await work
         replies = sum(await asyncio.gather(*agents))
         await quiet(hub)
-        await asyncio.gather(*(user.catch_up() for user in users))
+        last_stored = [max((row[0] for row in hub.stored(user.conversation_id)), default=0)
+                       for user in users]
+        await asyncio.gather(*(user.catch_up(last) for user, last in zip(users, last_stored)))
         memory_at_end = resident_mib(hub.process.pid)
         sampled.set()
         await sampling

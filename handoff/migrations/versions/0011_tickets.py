@@ -3,13 +3,13 @@ its thread (ticket_messages); the user's e-mail address from the help center's t
 conversation; and the outbox of mails waiting to go out (mail_outbox).
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

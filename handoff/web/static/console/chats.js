@@ -5,13 +5,15 @@ import {notify} from "./notify.js";
 import {t} from "../shared/texts.js";
 import {articleLine} from "./views/articles.js";
 import {csatLine} from "./views/csat.js";
+import {timeOfDay} from "./time.js";
 
 export function ensureChat(card) {
   const id = card.conversation_id;
   let chat = state.chats[id];
   if (!chat) {
     chat = state.chats[id] = {
-      card, seen: {}, lastSeq: 0, unread: 0, lines: [], userTyping: false, typingSent: false, idle: null
+      card, seen: {}, lastSeq: 0, unread: 0, lines: [], userTyping: false, typingSent: false, idle: null,
+      watching: false
     };
     state.order.push(id);
     loadReplies(card.language);
@@ -35,14 +37,16 @@ export function removeChat(id) {
 
 export function speaker(e) {
   if (e.kind === "note") return e.name ? t("console_speaker_note_by", {name: e.name}) : t("console_speaker_note");
+  if (e.kind === "whisper") return t("console_speaker_whisper_by", {name: e.name || ""});
   if (e.speaker === "bot") return t("console_speaker_bot");
   if (e.speaker === "agent") return e.name || t("console_speaker_agent");
   if (e.speaker === "user") return t("console_speaker_user");
   return t("console_speaker_hub");
 }
 
-function head(e) {
-  return t("console_line_head", {speaker: speaker(e), time: new Date(e.at).toLocaleTimeString()});
+/** The head of an event's line, in the console's current language. */
+export function head(e) {
+  return t("console_line_head", {speaker: speaker(e), time: timeOfDay(e.at)});
 }
 
 /** Adds a hub event to the chat's transcript once; `live` ones from the user may notify. */
@@ -55,12 +59,12 @@ export function addEvent(chat, e, live) {
   if (mine) {
     mine.pending = false;
     mine.seq = e.seq;
-    mine.head = head(e);
+    mine.event = e;
     return;
   }
-  const kind = e.kind === "note" ? "note" : e.kind === "message" ? e.speaker : "system";
+  const kind = e.kind === "note" || e.kind === "whisper" ? e.kind : e.kind === "message" ? e.speaker : "system";
   const line = {
-    seq: e.seq, clientId: e.client_id || null, kind, head: head(e), text: e.text || "", pending: false,
+    seq: e.seq, clientId: e.client_id || null, kind, event: e, text: e.text || "", pending: false,
     buttons: e.buttons && e.buttons.length ? e.buttons.map((b) => b.title).join(", ") : null,
     ...articleLine(e),
     ...csatLine(e)

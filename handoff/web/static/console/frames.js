@@ -10,6 +10,8 @@ import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
 import {articlesFound} from "./views/articles.js";
+import {browserLanguage, showIn} from "./language.js";
+import {followBoard, supervisionHandlers, watch} from "./supervision.js";
 
 const REFUSAL_SHOWN_MS = 6000;
 
@@ -17,6 +19,7 @@ const handlers = {
   welcome(frame) {
     state.attempt = 0;
     state.agent = frame.agent;
+    showIn(frame.agent.locale || browserLanguage());
     state.linkOrigins = frame.link_origins || [];
     sessionStorage.setItem(SESSION, frame.session);
     state.connection = "";
@@ -27,7 +30,12 @@ const handlers = {
       const chat = ensureChat(card);
       send({type: "history", conversation_id: card.conversation_id, after_seq: chat.lastSeq});
     });
-    Object.keys(state.chats).forEach((id) => { if (!held[id]) removeChat(id); });
+    Object.keys(state.chats).forEach((id) => {
+      // A new socket watches nothing yet: the chats this console watched are asked for again.
+      if (state.chats[id].watching) watch(id);
+      else if (!held[id]) removeChat(id);
+    });
+    followBoard();
     reloadReplies();
     changed();
   },
@@ -58,6 +66,11 @@ const handlers = {
     changed();
   },
 
+  locale(frame) {
+    state.agent.locale = frame.locale;
+    showIn(frame.locale);
+  },
+
   queue(frame) {
     state.queue = frame.entries;
     changed();
@@ -80,6 +93,7 @@ const handlers = {
 
   assigned(frame) {
     const chat = ensureChat(frame.conversation);
+    chat.watching = false;
     frame.events.forEach((e) => addEvent(chat, e, false));
     delete state.offers[frame.conversation.conversation_id];
     state.active = frame.conversation.conversation_id;
@@ -121,6 +135,7 @@ const handlers = {
   },
 
   ...replyHandlers,
+  ...supervisionHandlers,
   ...auditHandlers,
   ...ticketHandlers
 };

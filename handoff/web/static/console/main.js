@@ -1,22 +1,18 @@
 /* Bolt's agent console: loads the texts of the agent's language, draws the views from the state
  * whenever it changes, and signs in again with this tab's session if it has one.
  *
- * The console's language is the first of the browser's languages Bolt speaks (English if none).
+ * The console's language is the agent's choice, kept by the hub (console/language.js), else the
+ * first of the browser's languages Bolt speaks (English if none).
  * Every text the console shows is looked up by key (shared/texts.js); what users and agents
  * write is always set as text. */
 import {html, render} from "./ui.js";
 import {onChange, state} from "./state.js";
 import {resume} from "./session.js";
 import {App} from "./views/app.js";
-import {DEFAULT_LANGUAGE, LANGUAGES, t, useLanguage} from "../shared/texts.js";
+import {t, useLanguage} from "../shared/texts.js";
+import {startingLanguage} from "./language.js";
 
 const TICK_MS = 1000;
-
-function agentLanguage() {
-  const wanted = (navigator.languages || [navigator.language])
-    .map((locale) => String(locale).split("-")[0].toLowerCase());
-  return wanted.find((code) => LANGUAGES.includes(code)) || DEFAULT_LANGUAGE;
-}
 
 function unreadCount() {
   const active = state.chats[state.active];
@@ -33,7 +29,7 @@ function draw() {
 }
 
 async function start() {
-  await useLanguage(agentLanguage());
+  await useLanguage(startingLanguage());
   onChange(draw);
   draw();
   resume();

@@ -9,7 +9,9 @@ export const state = {
   view: "sign-in", signInError: "", connection: "", announce: "", sound: false,
   agent: null, queue: [], offers: {}, chats: {}, order: [], active: null,
   // The help center's origins, whose article links open; the agent's latest article search.
-  linkOrigins: [], articleSearch: null
+  linkOrigins: [], articleSearch: null,
+  // For supervisors: the live board (its chats and agents), once the hub sent it.
+  board: null
 };
 
 let draw = () => {};

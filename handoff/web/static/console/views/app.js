@@ -1,6 +1,6 @@
 /* The whole console: the top bar, then the sign-in form, or the views of the desk: the queue
  * and chats (with search and an earlier conversation being read), the replies, the web tickets,
- * and for supervisors the audit log and the reports. */
+ * and for supervisors the audit log, the reports and the live board. */
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {Header} from "./header.js";
@@ -13,6 +13,7 @@ import {Nav} from "./nav.js";
 import {Replies} from "./replies.js";
 import {AuditLog} from "./audit.js";
 import {Reports} from "./reports.js";
+import {Board} from "./board.js";
 import {Tickets} from "./tickets.js";
 
 export function App() {
@@ -30,5 +31,6 @@ export function App() {
     <${Tickets}/>
     <${AuditLog}/>
     <${Reports}/>
+    <${Board}/>
     <p id="announce" class="visually-hidden" aria-live="polite">${state.announce}</p>`;
 }

@@ -5,6 +5,7 @@ import {html, useLayoutEffect, useRef} from "../ui.js";
 import {state} from "../state.js";
 import {audit, hasOlder, newerPage, olderPage, showAudit} from "../audit.js";
 import {t} from "../../shared/texts.js";
+import {dateTime} from "../time.js";
 
 /** The action's name in the agent's language (console_audit_action_<action, "." as "_">). */
 export function actionLabel(action) {
@@ -49,7 +50,7 @@ function Filters() {
 function Entry({entry}) {
   return html`
     <tr class="audit-entry" data-id=${entry.id} data-action=${entry.action}>
-      <td class="when"><time datetime=${entry.at}>${new Date(entry.at).toLocaleString()}</time></td>
+      <td class="when"><time datetime=${entry.at}>${dateTime(entry.at)}</time></td>
       <td class="actor">${entry.actor}</td>
       <td class="action" title=${entry.action}>${actionLabel(entry.action)}</td>
       <td class="details">${details(entry)}</td>

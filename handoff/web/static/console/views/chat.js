@@ -4,10 +4,12 @@ import {html, useLayoutEffect, useRef} from "../ui.js";
 import {changed, clientId, state} from "../state.js";
 import {send} from "../socket.js";
 import {Composer} from "./composer.js";
+import {head} from "../chats.js";
 import {EntryHead} from "./queue.js";
 import {Resolve, Transfer} from "./dialogs.js";
 import {CustomerHistory} from "./history.js";
 import {ArticleCards, ArticleSearch} from "./articles.js";
+import {WatchingActions, WatchingBar} from "./watching.js";
 import {t} from "../../shared/texts.js";
 
 function select(id) {
@@ -21,7 +23,7 @@ function Tab({id, chat, selected}) {
   return html`
     <button type="button" class="tab" role="tab" aria-selected=${selected ? "true" : "false"}
             aria-controls=${"panel-" + id} data-conversation-id=${id} onClick=${() => select(id)}>
-      ${t("console_tab", {name, language: (chat.card.language || "").toUpperCase()})}
+      ${t(chat.watching ? "console_tab_watching" : "console_tab", {name, language: (chat.card.language || "").toUpperCase()})}
       ${chat.unread ? html`<span class="unread">${String(chat.unread)}</span>` : null}
     </button>`;
 }
@@ -30,7 +32,7 @@ function Line({line}) {
   return html`
     <div class=${"line " + line.kind + (line.pending ? " pending" : "")}
          data-seq=${line.seq === null ? undefined : line.seq} data-client-id=${line.clientId || undefined}>
-      <div class="who">${line.head}</div>
+      <div class="who">${line.event ? head(line.event) : line.head}</div>
       ${line.text ? html`<p class="text">${line.text}</p>` : null}
       ${line.articles && html`<${ArticleCards} articles=${line.articles}/>`}
       ${line.buttons && html`<div class="who">${t("console_buttons", {titles: line.buttons})}</div>`}
@@ -91,6 +93,7 @@ function Notes({chat}) {
 }
 
 function Panel({id, chat, selected}) {
+  if (chat.watching) return html`<${WatchedPanel} id=${id} chat=${chat} selected=${selected}/>`;
   return html`
     <div class="chat" role="tabpanel" id=${"panel-" + id} data-conversation-id=${id} hidden=${!selected}>
       <div class="chat-main">
@@ -109,6 +112,25 @@ function Panel({id, chat, selected}) {
         <${ArticleSearch} chat=${chat}/>
         <${Transfer} id=${id}/>
         <${Resolve} id=${id}/>
+      </div>
+    </div>`;
+}
+
+/** A chat a supervisor watches: its transcript to read, what they may do instead of replying. */
+function WatchedPanel({id, chat, selected}) {
+  return html`
+    <div class="chat watched" role="tabpanel" id=${"panel-" + id} data-conversation-id=${id} hidden=${!selected}>
+      <div class="chat-main">
+        <${WatchingBar} id=${id}/>
+        <${Transcript} chat=${chat}/>
+      </div>
+      <div class="chat-side">
+        <${AccountCard} card=${chat.card}/>
+        <div class="card">
+          <h3>${t("console_summary")}</h3>
+          <p class="summary">${chat.card.summary || t("console_no_summary")}</p>
+        </div>
+        <${WatchingActions} id=${id} chat=${chat}/>
       </div>
     </div>`;
 }

@@ -2,7 +2,8 @@
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {setStatus, signOut} from "../session.js";
-import {t} from "../../shared/texts.js";
+import {LANGUAGES, language, t} from "../../shared/texts.js";
+import {choose, ownName} from "../language.js";
 
 const STATUSES = ["online", "away", "offline"];
 
@@ -19,6 +20,11 @@ export function Header() {
         <select id="status" value=${agent ? agent.status : "offline"}
                 onChange=${(e) => setStatus(e.currentTarget.value)}>
           ${STATUSES.map((status) => html`<option value=${status}>${t("console_status_" + status)}</option>`)}
+        </select>
+        <label for="console-language">${t("console_language_choice")}</label>
+        <select id="console-language" value=${language()}
+                onChange=${(e) => { state.agent.locale = e.currentTarget.value; choose(e.currentTarget.value); }}>
+          ${LANGUAGES.map((code) => html`<option value=${code} lang=${code}>${ownName(code)}</option>`)}
         </select>
         <label class="inline"><input type="checkbox" id="sound" checked=${state.sound}
           onChange=${(e) => { state.sound = e.currentTarget.checked; }}/> ${t("console_sound")}</label>

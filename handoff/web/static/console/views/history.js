@@ -6,9 +6,10 @@ import {speaker} from "../chats.js";
 import {languageName} from "./queue.js";
 import {csatLine} from "./csat.js";
 import {t} from "../../shared/texts.js";
+import {dateTime} from "../time.js";
 
 function when(iso) {
-  return iso ? new Date(iso).toLocaleString() : "";
+  return iso ? dateTime(iso) : "";
 }
 
 /** One conversation as lists show it: when, language, priority, state, ticket, first words. */

@@ -1,5 +1,6 @@
 /* Which view of the desk the agent looks at: their chats, the replies, the web tickets, and for
- * supervisors the audit log. The chats go on in the background whichever is shown. */
+ * supervisors the live board and the audit log. The chats go on in the background whichever is
+ * shown. */
 import {html} from "../ui.js";
 import {changed, state} from "../state.js";
 import {showAudit} from "../audit.js";
@@ -7,12 +8,14 @@ import {LANGUAGES, t} from "../../shared/texts.js";
 import {loadReplies} from "../replies.js";
 import {repliesView} from "./replies.js";
 import {showReports} from "./reports.js";
+import {followBoard} from "../supervision.js";
 import {loadTickets} from "../tickets.js";
 
 function go(view) {
   state.view = view;
   if (view === "audit") showAudit();
   if (view === "reports") showReports();
+  if (view === "board") followBoard();
   if (view === "tickets") loadTickets();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
@@ -36,6 +39,7 @@ export function Nav() {
     <nav class="views" aria-label=${t("console_nav_label")}>
       <${Tab} view="desk" label=${t("console_nav_desk")}/>
       <${Tab} view="replies" label=${t("console_nav_replies")}/>
+      ${agent.supervisor ? html`<${Tab} view="board" label=${t("console_nav_board")}/>` : null}
       <${Tab} view="tickets" label=${t("console_nav_tickets")}/>
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
       ${agent.supervisor ? html`<${Tab} view="reports" label=${t("console_nav_reports")}/>` : null}

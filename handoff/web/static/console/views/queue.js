@@ -3,7 +3,7 @@
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {send} from "../socket.js";
-import {clock, since, until} from "../time.js";
+import {duration, since, until} from "../time.js";
 import {t} from "../../shared/texts.js";
 
 export function languageName(code) {
@@ -24,14 +24,14 @@ export function EntryHead({card}) {
     </div>`;
 }
 
-function Timers({card}) {
+export function Timers({card}) {
   const left = card.deadline ? until(card.deadline) : null;
   const deadline = left === null ? "" : left >= 0
-    ? t("console_first_response_in", {time: clock(left)})
-    : t("console_deadline_passed", {time: clock(-left)});
+    ? t("console_first_response_in", {time: duration(left)})
+    : t("console_deadline_passed", {time: duration(-left)});
   return html`
     <div class="row">
-      <span class="waiting">${card.queued_at ? t("console_waiting", {time: clock(since(card.queued_at))}) : ""}</span>
+      <span class="waiting">${card.queued_at ? t("console_waiting", {time: duration(since(card.queued_at))}) : ""}</span>
       <span class=${"deadline" + (left !== null && left < 0 ? " breached" : "")}>${deadline}</span>
     </div>`;
 }
