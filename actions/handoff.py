@@ -158,7 +158,9 @@ class ActionRequestHandoff(Action):
             await services_.hub.request_handoff(request)
         except NoAgents:
             log.info("handoff.no_agents", language=language, priority=priority)
-            return await self._open_ticket(dispatcher, services_, request, language, target)
+            email = check.entry.user.email if check.entry else None
+            return await self._open_ticket(dispatcher, services_, request, language, target,
+                                           email)
         except HubUnavailable as error:
             log.error("handoff.hub_unavailable", error=str(error))
             self._hub_unavailable(dispatcher, language)
@@ -173,10 +175,10 @@ class ActionRequestHandoff(Action):
 
     async def _open_ticket(
         self, dispatcher: CollectingDispatcher, services_: Services, request: HandoffRequest,
-        language: str, target: str,
+        language: str, target: str, email: Optional[str],
     ) -> List[EventType]:
         try:
-            ticket = await services_.hub.open_ticket(request, reason="no_agents")
+            ticket = await services_.hub.open_ticket(request, reason="no_agents", email=email)
         except HubUnavailable as error:
             log.error("ticket.hub_unavailable", error=str(error))
             self._hub_unavailable(dispatcher, language)

@@ -66,10 +66,15 @@ class HubClient:
             )
         raise self._refused("handoff", status, body)
 
-    async def open_ticket(self, request: HandoffRequest, reason: str) -> Ticket:
+    async def open_ticket(self, request: HandoffRequest, reason: str,
+                          email: Optional[str] = None) -> Ticket:
+        """The web ticket; `email` is the directory's address for the user (the hub mails the
+        ticket's replies there when the help center's token named none)."""
         body_out = request.as_json()
         body_out.pop("first_response_hours")
         body_out["reason"] = reason
+        if email:
+            body_out["email"] = email
         status, body = await self._post("/api/tickets", body_out)
         if status in (200, 201) and body.get("ticket_id"):
             return Ticket(ticket_id=str(body["ticket_id"]), status=str(body.get("status") or ""))

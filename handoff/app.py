@@ -125,13 +125,15 @@ def create_app(settings: HubSettings, broker: Optional[Broker] = None) -> Sanic:
         app.ctx.ticker = loop.create_task(_tick(hub, settings.tick_seconds, app.ctx.sockets))
         app.ctx.retention = loop.create_task(_sweep(hub, settings.retention_sweep_seconds))
         app.ctx.gauges = loop.create_task(refresh_forever(hub, settings.metrics_seconds))
+        app.ctx.mail = loop.create_task(_send_mail(hub, settings.mail.send_seconds))
 
     @app.before_server_stop
     async def stop(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.ticker.cancel()
         app.ctx.retention.cancel()
         app.ctx.gauges.cancel()
-        await asyncio.gather(app.ctx.ticker, app.ctx.retention, app.ctx.gauges,
+        app.ctx.mail.cancel()
+        await asyncio.gather(app.ctx.ticker, app.ctx.retention, app.ctx.gauges, app.ctx.mail,
                              return_exceptions=True)
         await app.ctx.hub.stop()
         await app.ctx.hub.broker.stop()
@@ -155,6 +157,19 @@ async def _tick(hub: Hub, seconds: float, sockets: ClosedSockets) -> None:
         except Exception:  # one bad tick (a database hiccup) must not stop the queue for good
             log.exception("queue.tick_failed")
         sockets.tick()
+
+
+async def _send_mail(hub: Hub, seconds: float) -> None:
+    """The outbox (handoff/services/mail.py): what is due, every `seconds`, on every hub; the
+    claims keep two hubs off one mail."""
+    if not hub.mailer.enabled:
+        return
+    while True:
+        try:
+            await hub.mailer.send_due()
+        except Exception:  # a database hiccup: the next round tries again
+            log.exception("mail.round_failed")
+        await asyncio.sleep(seconds)
 
 
 async def _sweep(hub: Hub, seconds: float) -> None:

@@ -46,6 +46,15 @@
 | BOLT_HUB_ATTACHMENT_LINK_SECONDS | 300                                    | how long a link to a file serves it             |
 | BOLT_HUB_FILE_STORE           | folder on SQLite, database otherwise      | where files are kept: `folder` or `database`    |
 | BOLT_HUB_FILES_DIR            | $BOLT_STATE_DIR/files                     | the folder of the `folder` file store           |
+| BOLT_SMTP_HOST                | (none: no mail)                           | the SMTP server that mails users their tickets' confirmations and replies |
+| BOLT_SMTP_PORT, BOLT_SMTP_SECURITY | 587, starttls                        | its port, and `starttls`, `tls` (implicit) or `none` (a server on this machine only) |
+| BOLT_SMTP_USERNAME, BOLT_SMTP_PASSWORD | (none: no login)                  | the credentials, when the server asks for them  |
+| BOLT_SMTP_FROM                | (required with BOLT_SMTP_HOST)            | the mails' sender address                       |
+| BOLT_SMTP_CA_FILE             | (none: the system's CAs)                  | the CAs that the server's certificate must chain to |
+| BOLT_SMTP_TIMEOUT_SECONDS     | 10                                        | longest wait for the server                     |
+| BOLT_MAIL_SEND_SECONDS        | 5                                         | how often each hub looks for mails due          |
+| BOLT_MAIL_LEASE_SECONDS       | 120                                       | how long a hub's claim on a mail keeps the others off it |
+| BOLT_MAIL_RETRY_SECONDS, BOLT_MAIL_RETRY_MAX_SECONDS | 30, 3600           | the wait after a failed attempt, doubled each time up to the maximum |
 | BOLT_DEMO (bolt/core/settings.py) | false                          | demo mode: the demo page signs in demo users (/api/demo/...) and an empty agent table gets the agent `demo` (password `demo-agent`); off, the agent `demo` cannot sign in |
 """
 from __future__ import annotations
@@ -61,6 +70,8 @@ from bolt.core.identity import DEFAULT_MAX_LIFETIME_SECONDS, TokenRules
 from bolt.core.secrets import DEFAULT_TOKEN_KID, load_secrets
 from bolt.core.settings import Settings, positive_number
 from handoff.rules.client_address import Network, parse_networks
+from handoff.services.mail import MailSettings
+from handoff.services.smtp import SmtpSettings
 from handoff.services.passwords import MIN_LOG2_N, STRONG, STRONG_LOG2_N, PasswordCost
 
 TICK_SECONDS = 1.0
@@ -129,6 +140,7 @@ class HubSettings:
     attachment_link_seconds: float = 300.0
     file_store: str = "folder"
     files_dir: Path = Path("files")
+    mail: MailSettings = MailSettings(smtp=None)
 
     def access_settings(self) -> Dict[str, Any]:
         """The settings that decide who may do what and what is kept: the audit log records
@@ -220,6 +232,7 @@ class HubSettings:
             attachment_link_seconds=positive_number(env, "BOLT_HUB_ATTACHMENT_LINK_SECONDS", 300.0),
             file_store=_file_store(env, database_url),
             files_dir=Path(env.get("BOLT_HUB_FILES_DIR") or Path(bolt.state_dir) / "files"),
+            mail=_mail(env),
         )
 
 
@@ -256,6 +269,25 @@ def _file_store(env: Mapping[str, str], database_url: str) -> str:
         raise SystemExit(f"BOLT_HUB_FILE_STORE must be one of {', '.join(FILE_STORES)}, "
                          f"got {chosen!r}")
     return chosen
+def _mail(env: Mapping[str, str]) -> MailSettings:
+    host = env.get("BOLT_SMTP_HOST") or None
+    smtp = None
+    if host is not None:
+        sender = env.get("BOLT_SMTP_FROM") or ""
+        if not sender:
+            raise ValueError("BOLT_SMTP_FROM is required when BOLT_SMTP_HOST is set")
+        smtp = SmtpSettings(
+            host=host, port=int(positive_number(env, "BOLT_SMTP_PORT", 587)),
+            security=env.get("BOLT_SMTP_SECURITY") or "starttls", sender=sender,
+            username=env.get("BOLT_SMTP_USERNAME") or None,
+            password=env.get("BOLT_SMTP_PASSWORD") or None,
+            ca_file=env.get("BOLT_SMTP_CA_FILE") or None,
+            timeout_seconds=positive_number(env, "BOLT_SMTP_TIMEOUT_SECONDS", 10.0))
+    return MailSettings(
+        smtp=smtp, send_seconds=positive_number(env, "BOLT_MAIL_SEND_SECONDS", 5.0),
+        lease_seconds=positive_number(env, "BOLT_MAIL_LEASE_SECONDS", 120.0),
+        retry_seconds=positive_number(env, "BOLT_MAIL_RETRY_SECONDS", 30.0),
+        retry_max_seconds=positive_number(env, "BOLT_MAIL_RETRY_MAX_SECONDS", 3600.0))
 
 
 def _password_cost(env: Mapping[str, str]) -> PasswordCost:

@@ -68,6 +68,10 @@ class Metrics:
         self.files = Counter("bolt_hub_files_total",
                              "Files (images, PDFs) stored, by who sent them and their type",
                              ["speaker", "type"], registry=registry)
+        self.mails = Counter("bolt_hub_mails_total",
+                             "Attempts to mail a user about their ticket, by kind and outcome "
+                             "(sent, or failed and to be tried again)", ["kind", "outcome"],
+                             registry=registry)
         self.store_commit = Histogram("bolt_hub_store_commit_seconds",
                                       "Time one group commit of the database writer took",
                                       buckets=COMMIT_BUCKETS, registry=registry)
@@ -108,6 +112,7 @@ class Metrics:
             "bolt_hub_bot_latency_seconds": self.bot_latency,
             "bolt_hub_queue_wait_seconds": self.queue_wait,
             "bolt_hub_sla_breaches_total": self.sla_breaches,
+            "bolt_hub_mails_total": self.mails,
         }
         # Every deadline series from the start: a rule's increase() sees the first breach.
         for language in SUPPORTED_LANGUAGES:

@@ -2,7 +2,7 @@
 with them (as the help center issues them)."""
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 from bolt.core.identity import issue_token
 
@@ -15,8 +15,8 @@ PASSWORD = "correct horse battery"  # every test agent's
 
 
 def user_token(user_id: str = "u-42", account: str = "acme", name: str = "Erika Muster",
-               ttl: int = 3600) -> str:
-    return issue_token(TOKEN_SECRET, user_id, account, name=name, ttl_seconds=ttl)
+               ttl: int = 3600, email: Optional[str] = None) -> str:
+    return issue_token(TOKEN_SECRET, user_id, account, name=name, ttl_seconds=ttl, email=email)
 
 
 def demo_user_ids(plan: str, support_plan: str, role: str, licensed: bool) -> Tuple[str, str]:

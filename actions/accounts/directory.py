@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Protocol
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, create_engine, delete, select
+from sqlalchemy import (
+    Boolean, Column, ForeignKey, String, create_engine, delete, inspect, select, text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
@@ -69,6 +71,7 @@ class UserRow(Base):
     licensed = Column(Boolean, nullable=False)
     country = Column(String(2))
     language = Column(String(8))
+    email = Column(String(320))
 
 
 class SqlAccountDirectory:
@@ -82,8 +85,14 @@ class SqlAccountDirectory:
         return cls(create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True))
 
     def create_schema(self) -> None:
+        """The tables, made when missing; a directory made before users had an e-mail address
+        gets the column (empty until the next import)."""
         with self._unavailable_on_error():
             Base.metadata.create_all(self._engine)
+            columns = {column["name"] for column in inspect(self._engine).get_columns("users")}
+            if "email" not in columns:
+                with self._engine.begin() as connection:
+                    connection.execute(text("ALTER TABLE users ADD COLUMN email VARCHAR(320)"))
 
     def is_empty(self) -> bool:
         with self._unavailable_on_error(), Session(self._engine) as session:
@@ -140,7 +149,7 @@ class SqlAccountDirectory:
                 session.merge(UserRow(
                     account_id=user.account_id, user_id=user.user_id, name=user.name,
                     role=user.role, licensed=user.licensed, country=user.country,
-                    language=user.language,
+                    language=user.language, email=user.email,
                 ))
 
     def dispose(self) -> None:
@@ -163,5 +172,5 @@ def _account(row: AccountRow) -> Account:
 def _user(row: UserRow) -> User:
     return User(
         row.account_id, row.user_id, row.name, row.role, bool(row.licensed), row.country,
-        row.language,
+        row.language, row.email,
     )

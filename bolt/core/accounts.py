@@ -33,6 +33,7 @@ class User:
     licensed: bool
     country: Optional[str]
     language: Optional[str]
+    email: Optional[str] = None  # where a web ticket's replies are mailed
 
 
 @dataclass(frozen=True)

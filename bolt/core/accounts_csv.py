@@ -1,9 +1,12 @@
 """Reads accounts and users from a CSV file, one row per user, checking every row first.
 
 Columns (a header row names them, in any order):
-account_id, account_name, plan, support_plan, user_id, user_name, role, licensed, country, language
+account_id, account_name, plan, support_plan, user_id, user_name, role, licensed, country, language,
+and optionally email
 
-`country` (ISO 3166 alpha-2, e.g. DE) and `language` (en, ja, ru, id, it, de) may be empty. An
+`country` (ISO 3166 alpha-2, e.g. DE), `language` (en, ja, ru, id, it, de) and `email` (the
+user's address, where a web ticket's replies are mailed) may be empty; a file without the
+`email` column gives no user an address. An
 account's columns repeat on each of its users' rows and must agree. Nothing is returned unless
 every row is valid; `AccountsFileError` lists each bad row with its line number.
 """
@@ -14,13 +17,16 @@ import io
 from typing import Dict, List, Optional, Tuple
 
 from bolt.core.accounts import PLANS, ROLES, SUPPORT_PLANS, Account, DirectoryData, User
+from bolt.core.email_address import checked_email
 from bolt.core.languages import SUPPORTED_LANGUAGES
 
 COLUMNS = (
     "account_id", "account_name", "plan", "support_plan", "user_id", "user_name", "role",
-    "licensed", "country", "language",
+    "licensed", "country", "language", "email",
 )
-OPTIONAL_COLUMNS = ("country", "language")
+OPTIONAL_COLUMNS = ("country", "language", "email")
+# Columns a file may leave out altogether (older exports of the help center).
+LATER_COLUMNS = ("email",)
 TRUE_WORDS = ("true", "yes", "1")
 FALSE_WORDS = ("false", "no", "0")
 MAX_ID_LENGTH = 128
@@ -35,7 +41,7 @@ class AccountsFileError(ValueError):
 def parse_accounts_csv(text: str, source: str = "accounts file") -> DirectoryData:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in COLUMNS if name not in header]
+    missing = [name for name in COLUMNS if name not in header and name not in LATER_COLUMNS]
     if missing:
         raise AccountsFileError(source, [f"line 1: missing columns {', '.join(missing)}"])
     reader.fieldnames = header
@@ -68,6 +74,7 @@ def parse_accounts_csv(text: str, source: str = "accounts file") -> DirectoryDat
             account_id=account.account_id, user_id=values["user_id"], name=values["user_name"],
             role=values["role"], licensed=values["licensed"].lower() in TRUE_WORDS,
             country=values["country"].upper() or None, language=values["language"] or None,
+            email=checked_email(values["email"]),
         ))
     if problems:
         raise AccountsFileError(source, problems)
@@ -94,6 +101,8 @@ def _row_problems(values: Dict[str, str]) -> List[str]:
     country = _problem_with_country(values["country"])
     if country:
         problems.append(country)
+    if values["email"] and checked_email(values["email"]) is None:
+        problems.append(f"email '{values['email']}' is not an e-mail address")
     if values["language"] and values["language"] not in SUPPORTED_LANGUAGES:
         problems.append(
             f"language '{values['language']}' is not one of {', '.join(SUPPORTED_LANGUAGES)}"

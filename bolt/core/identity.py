@@ -14,6 +14,8 @@ Claims of a help-center token:
 - `sub`: the user's id in the help center (required)
 - `account`: the account's id (required)
 - `name`: the user's display name (optional)
+- `email`: the user's e-mail address (optional), where a web ticket's replies are mailed;
+  anything that is not one plain address is ignored (bolt/core/email_address.py)
 - `iat`, `exp`: issued at, expires at (required; seconds since the epoch)
 - `jti`: a unique token id (optional; set by `issue_token`)
 - `iss`, `aud`: the issuer and the audience, required and checked when the hub is given them
@@ -37,6 +39,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 
 import jwt
 
+from bolt.core.email_address import checked_email
 from bolt.core.secrets import DEFAULT_TOKEN_KID
 
 ALGORITHM = "HS256"
@@ -80,6 +83,7 @@ class Identity:
     name: Optional[str]
     expires_at: int
     token_id: Optional[str] = None
+    email: Optional[str] = None  # the optional `email` claim, when it is an address
 
     def as_metadata(self) -> Dict[str, Any]:
         return {"user_id": self.user_id, "account_id": self.account_id, "name": self.name}
@@ -101,6 +105,7 @@ def issue_token(
     now: Optional[float] = None,
     kid: str = DEFAULT_TOKEN_KID,
     audience: Optional[str] = None,
+    email: Optional[str] = None,
 ) -> str:
     """A signed token for a user, as the help center would issue it (also `bolt token`), its
     header naming the key id `kid` of `secret`."""
@@ -114,6 +119,8 @@ def issue_token(
     }
     if name:
         claims["name"] = name
+    if email:
+        claims["email"] = email
     if issuer:
         claims["iss"] = issuer
     if audience:
@@ -230,4 +237,5 @@ def _identity(claims: Dict[str, Any]) -> Identity:
         name=name if isinstance(name, str) else None,
         expires_at=int(claims["exp"]),
         token_id=claims.get("jti") if isinstance(claims.get("jti"), str) else None,
+        email=checked_email(claims.get("email")),
     )

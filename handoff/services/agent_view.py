@@ -1,5 +1,6 @@
 """What one agent's socket may see of the frames sent to every agent: a non-supervisor sees the
-waiting chats and the tickets in their languages only; a supervisor sees all.
+waiting chats and the tickets in their languages (or assigned to them) only; a supervisor sees
+all.
 
 The rule itself is `may_see` (docs/protocol.md, "Agent rights"); the Desk applies it to the
 frames an agent asks for, and `AgentView` to those the broker fans out to all agents.
@@ -33,6 +34,7 @@ class AgentView:
 
     def __init__(self, agent: Agent, connection: Connection) -> None:
         self.languages = None if agent.supervisor else agent.language_set
+        self.name = agent.name
         self.connection = connection
 
     def deliver(self, frame: Mapping[str, Any]) -> None:
@@ -49,7 +51,9 @@ class AgentView:
             return {**frame, "entries": [entry for entry in frame["entries"]
                                          if entry["language"] in languages]}
         if frame.get("type") == "ticket":
-            return frame if frame["ticket"]["language"] in languages else None
+            ticket = frame["ticket"]
+            return frame if (ticket["language"] in languages
+                             or ticket.get("assignee") == self.name) else None
         return frame
 
     def __hash__(self) -> int:
@@ -60,6 +64,7 @@ class AgentView:
 
 
 def ticket_visible(agent: Agent, ticket: Dict[str, Any], held: frozenset) -> bool:
-    """A ticket in the agent's languages or of a chat they hold; any for a supervisor."""
+    """A ticket in the agent's languages, assigned to them, or of a chat they hold; any for a
+    supervisor."""
     return (agent.supervisor or ticket["language"] in agent.language_set
-            or ticket["conversation_id"] in held)
+            or ticket.get("assignee") == agent.name or ticket["conversation_id"] in held)

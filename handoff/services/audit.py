@@ -5,8 +5,9 @@ a waiting chat, transferring one, a supervisor reading a chat that is not theirs
 silently, taking one over or giving it to another agent), the agents flagged for leaving a chat
 unanswered, the shared replies supervisors add, edit and delete, the reports supervisors export,
 what editors do with the review inbox's questions (added to a topic, a new topic, dismissed),
-content published and rolled back, a user's data exported or erased, the retention job's
-deletions, and the hub's
+who a ticket is assigned to (by a supervisor, or to the agent who answers it first), content
+published and rolled back, a user's data exported or erased, the retention job's deletions, and
+the hub's
 settings that decide who may do what, whenever a hub starts with them changed. Each entry has an
 actor (an agent's sign-in name, the operating-system user of the command line, or `bolt` for the
 hub's own jobs), an action from ACTIONS, a small JSON object of details, and an origin (the
@@ -55,11 +56,12 @@ REPORTS_EXPORTED = "reports.exported"
 REVIEW_ADDED = "review.added"
 REVIEW_NEW_TOPIC = "review.new_topic"
 REVIEW_DISMISSED = "review.dismissed"
+TICKET_ASSIGNED = "ticket.assigned"
 ACTIONS = frozenset({
     AGENT_ADDED, AGENT_PASSWORD_CHANGED, AGENT_DISABLED, AGENT_REMOVED, CHAT_CLAIMED,
     CHAT_TRANSFERRED, CHAT_VIEWED, CONTENT_PUBLISHED, DATA_EXPORTED, DATA_ERASED, RETENTION_SWEPT,
     SETTINGS_CHANGED, REPLY_CREATED, REPLY_EDITED, REPLY_DELETED, REPORTS_EXPORTED,
-    CHAT_JOINED, CHAT_TAKEN_OVER, CHAT_REASSIGNED, AGENT_FLAGGED,
+    CHAT_JOINED, CHAT_TAKEN_OVER, CHAT_REASSIGNED, AGENT_FLAGGED, TICKET_ASSIGNED,
     CONTENT_ROLLED_BACK, REVIEW_ADDED, REVIEW_NEW_TOPIC, REVIEW_DISMISSED,
 })
 # Details are a few names and numbers; anything larger is a mistake, refused before it is kept.

@@ -90,7 +90,8 @@ class Conversations:
                 id=f"c-{uuid.uuid4().hex}", resume_key_hash=token_hash(resume_key),
                 user_id=identity.user_id if identity else None,
                 account_id=identity.account_id if identity else None,
-                user_name=identity.name if identity else None, locale=visitor.locale,
+                user_name=identity.name if identity else None,
+                user_email=identity.email if identity else None, locale=visitor.locale,
                 language=language_of_locale(visitor.locale) or DEFAULT_LANGUAGE,
             )
             return conversation, resume_key
@@ -100,6 +101,10 @@ class Conversations:
             # The same answer whether it exists or not: ids of others' conversations stay unknown.
             raise ProtocolError("forbidden", "no such conversation of yours",
                                 field="conversation_id")
+        identity = visitor.identity
+        if identity is not None and identity.email and identity.email != conversation.user_email:
+            # The help center's newest word on where the user's ticket mails go.
+            conversation = repository.update(conversation.id, user_email=identity.email)
         return conversation, None
 
     @staticmethod
@@ -295,6 +300,13 @@ class Conversations:
         identity = visitor.identity
         return {"account_id": identity.account_id, "user_id": identity.user_id,
                 "user_name": identity.name, "checked": False, "rights": []}
+
+    def signed_in(self, visitor: Visitor) -> Identity:
+        """The visitor's identity while their token is valid; anonymous visitors have no
+        tickets to read."""
+        if visitor.identity is None or not visitor.still_valid(self.wall_clock()):
+            raise ProtocolError("sign_in_required", "sign in to the help center to see tickets")
+        return visitor.identity
 
     def _identified_conversation(self, visitor: Visitor) -> Conversation:
         conversation = self.repository.conversation(self._conversation_id(visitor))

@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tup
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Move, Owner
 from handoff.services import topics
-from handoff.services.agent_view import AgentView, may_see, ticket_visible, within_reach
+from handoff.services.agent_view import AgentView, may_see, within_reach
 from handoff.services.agents import DEMO_AGENT
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.audit import (
@@ -27,7 +27,7 @@ from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
 from handoff.store.repository import Conflict, NotFound, Repository
-from handoff.store.schema import Agent, Conversation, parse_ticket_id
+from handoff.store.schema import Agent, Conversation
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
@@ -394,17 +394,3 @@ class Desk:
         return {"type": "audit", "entries": self.audit.entries(
             since, frame.get("actor"), frame.get("action"), frame.get("limit") or 100,
             frame.get("before")), "actions": sorted(ACTIONS)}
-
-    def tickets(self, agent: Agent) -> Dict[str, Any]:
-        held = self._held_ids(agent)
-        return {"type": "tickets", "tickets": [
-            card for card in (t.card() for t in self.repository.tickets())
-            if ticket_visible(agent, card, held)]}
-
-    def ticket(self, agent: Agent, public_id: str) -> Dict[str, Any]:
-        number = parse_ticket_id(public_id)
-        ticket = self.repository.ticket(number) if number is not None else None
-        # Another language's ticket is answered as one that does not exist.
-        if ticket is None or not ticket_visible(agent, ticket.card(), self._held_ids(agent)):
-            raise ProtocolError("not_found", "no such ticket", field="ticket_id")
-        return {"type": "ticket", "ticket": ticket.card(with_transcript=True)}

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
+from bolt.core.email_address import checked_email
 from bolt.core.handoff_request import MAX_SUMMARY_CHARS, HandoffRequest
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from handoff.wire.protocol import unstorable
@@ -30,6 +31,8 @@ class TicketRequest:
     reason: Optional[str]
     summary: Optional[str]
     account: Optional[Dict[str, Any]]
+    # The account directory's address for the user, when it has one (the token's comes first).
+    email: Optional[str] = None
 
 
 def handoff_request(body: Any) -> HandoffRequest:
@@ -59,8 +62,18 @@ def ticket_request(body: Any) -> TicketRequest:
     return TicketRequest(
         conversation_id=_conversation_id(data), language=_language(data),
         priority=_priority(data, required=False), reason=reason, summary=_summary(data),
-        account=_account(data, required=False),
+        account=_account(data, required=False), email=_email(data),
     )
+
+
+def _email(data: Mapping[str, Any]) -> Optional[str]:
+    value = data.get("email")
+    if value is None:
+        return None
+    email = checked_email(value)
+    if email is None:
+        raise InvalidRequest("email", "email must be one e-mail address")
+    return email
 
 
 def _object(body: Any) -> Mapping[str, Any]:

@@ -13,6 +13,7 @@ from handoff.services.broker import Broker
 from handoff.services.cards import iso
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
+from handoff.services.mail import Mailer
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.repository import Repository
@@ -34,8 +35,9 @@ def off_the_queue() -> Dict[str, Any]:
 class Handoffs:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, bot: Bot, background: BackgroundTasks,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], mailer: Mailer) -> None:
         self.repository = repository
+        self.mailer = mailer
         self.broker = broker
         self.dispatcher = dispatcher
         self.timeline = timeline
@@ -84,15 +86,21 @@ class Handoffs:
                 "deadline": iso(conversation.deadline)}
 
     def open_ticket(self, request: TicketRequest) -> Tuple[Ticket, bool]:
-        """The conversation's web ticket with its transcript; it leaves the queue if it waited."""
+        """The conversation's web ticket with its transcript; it leaves the queue if it waited.
+        Its replies are mailed to the help center's address for the user (the token's, else
+        the account directory's), with a confirmation now, when the hub sends mail."""
         conversation = self.repository.conversation(request.conversation_id)
         if conversation is None:
             raise LookupError(request.conversation_id)
+        email = (conversation.user_email or request.email) if self.mailer.enabled else None
+        at = self.clock()
         ticket, created = self.repository.open_ticket(
             conversation.id, language=request.language,
             priority=request.priority or conversation.priority,
             reason=request.reason, summary=request.summary or conversation.summary,
-            account_card=request.account or conversation.account_card,
+            account_card=request.account or conversation.account_card, email=email,
+            created_at=at, updated_at=at,
+            mail=lambda row: self.mailer.confirmation(row, conversation.user_name, at),
         )
         if not created:
             return ticket, False
@@ -100,8 +108,10 @@ class Handoffs:
                  language=request.language, reason=request.reason)
         if conversation.owner == Owner.QUEUE.value:
             conversation = self.leave_queue(conversation, message=None)
-        self.timeline.say(conversation, "ticket_opened", "hub_ticket_opened",
-                          {"ticket_id": ticket.public_id}, data={"ticket_id": ticket.public_id})
+        self.timeline.say(conversation, "ticket_opened",
+                          "hub_ticket_opened_by_email" if email else "hub_ticket_opened_sidebar_only",
+                          {"ticket_id": ticket.public_id},
+                          data={"ticket_id": ticket.public_id, "email": email is not None})
         self.broker.publish(topics.AGENTS, {"type": "ticket", "ticket": ticket.card()})
         return ticket, True
 

@@ -9,7 +9,8 @@ chats (a customer's history, search), Replies the canned replies agents share, S
 users' ratings of agents' chats (CSAT), Reports the figures supervisors read, Supervision what
 supervisors do beyond their own chats (the Board, joining, whispering, taking over, reassigning)
 and what becomes of unanswered chats, ReviewDesk the editors' review of what Bolt missed,
-Attachments the files sent in conversations.
+Attachments the files sent in conversations, Tickets the web tickets' life, and the Mailer what
+users are mailed about them.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from handoff.services.desk import Desk
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoffs import Handoffs
 from handoff.services.lookups import Lookups
+from handoff.services.mail import Mailer
 from handoff.services.presence import Presence
 from handoff.services.rasa_client import RasaClient
 from handoff.services.replies import Replies
@@ -44,7 +46,8 @@ from handoff.services.supervision import Supervision
 from handoff.services.review import Review
 from handoff.services.review_desk import ReviewDesk
 from handoff.services.tasks import BackgroundTasks
-from handoff.services.texts import Texts
+from handoff.services.texts import MAIL_FILE, Texts
+from handoff.services.tickets import Tickets
 from handoff.services.timeline import Timeline
 from handoff.store.files import file_store
 from handoff.store.repository import Repository
@@ -74,6 +77,8 @@ class Hub:
     supervision: Supervision
     review: ReviewDesk
     attachments: Attachments
+    tickets: Tickets
+    mailer: Mailer
 
     @classmethod
     def assemble(cls, settings: HubSettings, repository: Repository, broker: Broker,
@@ -89,7 +94,10 @@ class Hub:
         timeline = Timeline(repository, broker, texts, metrics)
         dispatcher = Dispatcher(repository, broker, presence, timeline, metrics, clock,
                                 settings.offer_seconds)
-        handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock)
+        mailer = Mailer(repository, Texts.load(settings.content_dir, MAIL_FILE), settings.mail,
+                        clock, metrics)
+        handoffs = Handoffs(repository, broker, dispatcher, timeline, bot, background, clock,
+                            mailer)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
                                       settings.claims_secret, answers)
@@ -126,7 +134,8 @@ class Hub:
                    supervision=supervision,
                    review=ReviewDesk(Review(repository, settings.review_low_confidence), audit, rasa,
                                      settings.content_dir.resolve().parent),
-                   attachments=attachments)
+                   attachments=attachments,
+                   tickets=Tickets(repository, broker, audit, mailer, clock), mailer=mailer)
 
     def start(self) -> None:
         self.desk.start()

@@ -1,6 +1,7 @@
 """The hub's retention job: conversations (their events and notes, tickets, resolutions, files) older
 than BOLT_RETENTION_DAYS are deleted, their daily counts kept; audit entries older than
-BOLT_AUDIT_RETENTION_DAYS are deleted. Each hub runs it every BOLT_RETENTION_SWEEP_SECONDS
+BOLT_AUDIT_RETENTION_DAYS are deleted; mails to users (sent or not) older than
+BOLT_RETENTION_DAYS are deleted with them. Each hub runs it every BOLT_RETENTION_SWEEP_SECONDS
 (handoff/app.py), `bolt privacy retention` on demand. Rasa's trackers are swept on Rasa's side
 (bot/stores/tracker_privacy.py).
 
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Dict, List, Optional
 
 from handoff.services.audit import RETENTION_JOB, RETENTION_SWEPT, Audit
-from handoff.store import audit_log, forgetting
+from handoff.store import audit_log, forgetting, mail_outbox
 from handoff.store.files import FileStore
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
@@ -57,7 +58,7 @@ class Retention:
         cutoffs = self.cutoffs()
         engine = self.repository.engine
         total = {"conversations": 0, "events": 0, "tickets": 0, "attachments": 0,
-                 "audit_entries": 0}
+                 "audit_entries": 0, "mails": 0}
         while True:
             with engine.connect() as connection:
                 ids = forgetting.due_conversations(connection, cutoffs.conversations, self.batch)
@@ -82,9 +83,14 @@ class Retention:
             with engine.begin() as connection:
                 return audit_log.delete_before(connection, cutoffs.audit)
 
+        def forget_mails() -> int:
+            with engine.begin() as connection:
+                return mail_outbox.delete_made_before(connection, cutoffs.conversations)
+
         total["audit_entries"] = self.repository.writer.call(forget_audit)
         if self.files is not None:
             self.files.prune()  # bytes a crash left behind between a deletion and their drop
+        total["mails"] = self.repository.writer.call(forget_mails)
         if any(total.values()):
             self.audit.record(RETENTION_JOB, RETENTION_SWEPT, retention_days=self.days,
                               audit_retention_days=self.audit_days, **total)

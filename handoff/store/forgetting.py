@@ -1,9 +1,10 @@
 """Forgetting conversations: which are past the retention period, everything the hub holds about
-one user, and deleting conversations with all that hangs on them (events, notes, tickets,
-resolutions, editors' review marks), each first counted into its day's `daily_counts`, in the same transaction.
+one user, and deleting conversations with all that hangs on them (events, notes, tickets with
+their threads, the mails about them, resolutions, editors' review marks, files), each first
+counted into its day's `daily_counts`, in the same transaction.
 
-A conversation is due when it and its last event are older than the cutoff and nobody is working
-on it (it is not waiting in the queue nor held by an agent).
+A conversation is due when it, its last event and its ticket's last message are older than the
+cutoff and nobody is working on it (it is not waiting in the queue nor held by an agent).
 """
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from handoff.rules.report_facts import COUNTS as REPORT_COUNTS, facts_of
 from handoff.store.report_reads import rows_of
-from handoff.store import review
+from handoff.store import mail_outbox, review
 from handoff.store.schema import (
-    DAILY_COUNTS, Attachment, Conversation, DailyCounts, Event, Resolution, Ticket, event_frame,
-    EVENT_FRAME_FIELDS,
+    DAILY_COUNTS, Attachment, Conversation, DailyCounts, Event, Resolution, Ticket,
+    TicketMessage, event_frame, EVENT_FRAME_FIELDS,
 )
 
 WORKED_ON = ("queue", "agent")
@@ -29,6 +30,7 @@ CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
 TICKETS = Ticket.__table__
 RESOLUTIONS = Resolution.__table__
+TICKET_MESSAGES = TicketMessage.__table__
 COUNTS = DailyCounts.__table__
 ATTACHMENTS = Attachment.__table__
 # The reports' counts the daily aggregates hold besides their own older ones.
@@ -42,7 +44,9 @@ def _due(query: Select, cutoff: datetime) -> Select:
                                        last.c.seq == CONVERSATIONS.c.last_seq))
             .where(CONVERSATIONS.c.created_at < cutoff,
                    CONVERSATIONS.c.owner.not_in(WORKED_ON),
-                   or_(last.c.created_at.is_(None), last.c.created_at < cutoff)))
+                   or_(last.c.created_at.is_(None), last.c.created_at < cutoff),
+                   ~exists().where(TICKET_MESSAGES.c.conversation_id == CONVERSATIONS.c.id,
+                                   TICKET_MESSAGES.c.created_at >= cutoff)))
 
 
 def due_conversations(connection: Connection, cutoff: datetime, limit: int) -> List[str]:
@@ -93,6 +97,8 @@ def forget(connection: Connection, conversation_ids: Sequence[str],
         return _nothing()
     _add_daily_counts(connection, _counts(connection, rows))
     events = connection.execute(delete(EVENTS).where(EVENTS.c.conversation_id.in_(ids))).rowcount
+    connection.execute(delete(TICKET_MESSAGES).where(TICKET_MESSAGES.c.conversation_id.in_(ids)))
+    mail_outbox.delete_of(connection, ids)
     tickets = connection.execute(
         delete(TICKETS).where(TICKETS.c.conversation_id.in_(ids))).rowcount
     connection.execute(delete(RESOLUTIONS).where(RESOLUTIONS.c.conversation_id.in_(ids)))
@@ -197,6 +203,12 @@ def held_about(connection: Connection, user_id: str) -> Dict[str, Any]:
     tickets = [{name: _plain(value) for name, value in row.items()}
                for row in connection.execute(select(TICKETS).where(
                    TICKETS.c.conversation_id.in_(ids)).order_by(TICKETS.c.id)).mappings()]
+    for ticket in tickets:
+        ticket["thread"] = [{name: _plain(value) for name, value in row.items()
+                             if name not in ("agent_id", "ticket_id")}
+                            for row in connection.execute(select(TICKET_MESSAGES).where(
+                                TICKET_MESSAGES.c.ticket_id == ticket["id"])
+                                .order_by(TICKET_MESSAGES.c.id)).mappings()]
     resolutions = [{name: _plain(value) for name, value in row.items()}
                    for row in connection.execute(select(RESOLUTIONS).where(
                        RESOLUTIONS.c.conversation_id.in_(ids))
@@ -207,7 +219,8 @@ def held_about(connection: Connection, user_id: str) -> Dict[str, Any]:
                  .where(ATTACHMENTS.c.conversation_id.in_(ids))
                  .order_by(ATTACHMENTS.c.created_at)).mappings()]
     return {"conversations": conversations, "tickets": tickets, "resolutions": resolutions,
-            "review_marks": review.marks_of(connection, ids), "files": files}
+            "review_marks": review.marks_of(connection, ids), "files": files,
+            "mails": mail_outbox.of_conversations(connection, ids)}
 
 
 def _plain(value: Any) -> Any:

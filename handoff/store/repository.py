@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from handoff.store.appends import AppendRequest, Appended
 from handoff.store.errors import Conflict, NotFound
+from handoff.store import mail_outbox
 from handoff.store.schema import Agent, AgentSession, Conversation, Event, Resolution, Ticket
 from handoff.store.writer import Writer
 
@@ -319,8 +320,11 @@ class Repository:
     # --- tickets and resolutions ---------------------------------------------------------------
 
     @_written
-    def open_ticket(self, conversation_id: str, **fields: Any) -> Tuple[Ticket, bool]:
-        """The conversation's open ticket, made now (True) with its transcript if it had none."""
+    def open_ticket(self, conversation_id: str,
+                    mail: Optional[Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]] = None,
+                    **fields: Any) -> Tuple[Ticket, bool]:
+        """The conversation's open ticket, made now (True) with its transcript if it had none;
+        `mail` gives the outbox row of its confirmation (or None), stored with it."""
         with self.sessions.begin() as session:
             stored = session.execute(select(Ticket).where(
                 Ticket.conversation_id == conversation_id)).scalar_one_or_none()
@@ -333,6 +337,11 @@ class Repository:
                                     Event.agents_only.is_(False)).order_by(Event.seq)).scalars()]
             ticket = Ticket(conversation_id=conversation_id, transcript=transcript, **fields)
             session.add(ticket)
+            session.flush()
+            confirmation = mail({column.name: getattr(ticket, column.name)
+                                 for column in Ticket.__table__.columns}) if mail else None
+            if confirmation is not None:
+                mail_outbox.enqueue(session.connection(), **confirmation)
         return ticket, True
 
     def tickets(self, status: str = "open") -> List[Ticket]:

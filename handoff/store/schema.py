@@ -26,6 +26,8 @@ class Conversation(Base):
     user_id = Column(String(128), nullable=True, index=True)  # None: an anonymous visitor
     account_id = Column(String(128), nullable=True)
     user_name = Column(String(256), nullable=True)
+    # The help-center token's `email` claim, when it had one: where a ticket's replies go.
+    user_email = Column(String(320), nullable=True)
     resume_key_hash = Column(String(64), nullable=False)
     locale = Column(String(35), nullable=True)
     language = Column(String(8), nullable=False)
@@ -152,6 +154,9 @@ class AgentSession(Base):
 
 
 class Ticket(Base):
+    """A web ticket: the conversation's transcript when it was opened, its status (changed only
+    through handoff/rules/ticket_status.py), its assignee and its thread (TicketMessage)."""
+
     __tablename__ = "tickets"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -165,6 +170,11 @@ class Ticket(Base):
     account_card = Column(JSON, nullable=True)
     transcript = Column(JSON, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    assignee_id = Column(Integer, ForeignKey("agents.id"), nullable=True, index=True)
+    # Where replies are mailed (the token's claim or the account directory's); None: the
+    # sidebar only.
+    email = Column(String(320), nullable=True)
+    updated_at = Column(DateTime, nullable=True)
 
     @property
     def public_id(self) -> str:
@@ -176,10 +186,63 @@ class Ticket(Base):
             "conversation_id": self.conversation_id, "language": self.language,
             "priority": self.priority, "reason": self.reason, "summary": self.summary,
             "account": self.account_card, "created_at": self.created_at.isoformat() + "Z",
+            "email": self.email is not None,
         }
         if with_transcript:
             card["transcript"] = self.transcript
         return card
+
+
+class TicketMessage(Base):
+    """One message of a ticket's thread: an agent's reply from the console or the user's answer
+    from the sidebar. Deleted with its conversation (retention, erasure)."""
+
+    __tablename__ = "ticket_messages"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "speaker", "client_id", name="uq_ticket_messages_client_id"),
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    conversation_id = Column(String(64), nullable=False, index=True)
+    speaker = Column(String(8), nullable=False)  # agent or user
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    agent_name = Column(String(256), nullable=True)
+    text = Column(Text, nullable=False)
+    client_id = Column(String(128), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    def frame(self) -> Dict[str, Any]:
+        frame: Dict[str, Any] = {"id": self.id, "speaker": self.speaker, "text": self.text,
+                                 "client_id": self.client_id,
+                                 "at": self.created_at.isoformat() + "Z"}
+        if self.agent_name:
+            frame["name"] = self.agent_name
+        return frame
+
+
+class OutgoingMail(Base):
+    """A mail waiting to go out (handoff/services/mail_outbox.py): claimed by one hub at a time
+    for a lease, retried with backoff, kept once sent until the retention period ends (or its
+    conversation is erased)."""
+
+    __tablename__ = "mail_outbox"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), nullable=False, index=True)
+    ticket_id = Column(Integer, nullable=False)
+    kind = Column(String(16), nullable=False)  # confirmation or reply
+    recipient = Column(String(320), nullable=False)
+    language = Column(String(8), nullable=False)
+    subject = Column(Text, nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    claimed_by = Column(String(64), nullable=True)
+    claimed_until = Column(DateTime, nullable=True)
+    sent_at = Column(DateTime, nullable=True)
+    last_error = Column(String(200), nullable=True)
 
 
 class Resolution(Base):

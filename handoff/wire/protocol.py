@@ -71,6 +71,8 @@ CHAT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "file_links": {},
     "csat": {"client_id": ID, "score": Field(int),
              "comment": Field(str, required=False, max_chars=1000)},
+    "tickets": {},
+    "ticket_reply": {"ticket_id": ID, "client_id": ID, "text": TEXT},
     "ping": {},
 }
 
@@ -92,6 +94,9 @@ AGENT_FRAMES: Mapping[str, Mapping[str, Field]] = {
     "history": {**CONVERSATION, "after_seq": Field(int, required=False)},
     "tickets": {},
     "ticket": {"ticket_id": ID},
+    "ticket_reply": {"ticket_id": ID, "client_id": ID, "text": TEXT},
+    "ticket_status": {"ticket_id": ID, "status": Field(str, choices=("open", "solved", "closed"))},
+    "ticket_assign": {"ticket_id": ID, "agent": OPTIONAL_ID},
     "audit": {"since": Field(str, required=False, max_chars=40), "actor": OPTIONAL_ID,
               "action": Field(str, required=False, max_chars=64),
               "limit": Field(int, required=False), "before": Field(int, required=False)},

@@ -230,6 +230,11 @@ class ChatSocket(Socket[Visitor]):
             if visitor.conversation_id is None:
                 raise ProtocolError("hello_first", "send a hello frame first")
             return self.hub.satisfaction.rate(visitor.conversation_id, frame)
+        elif frame.type in ("tickets", "ticket_reply"):
+            identity = conversations.signed_in(visitor)
+            if frame.type == "tickets":
+                return self.hub.tickets.of_user(identity)
+            return self.hub.tickets.user_reply(identity, frame)
         return None
 
     def hello(self, frame: Frame) -> None:
@@ -270,6 +275,12 @@ class ChatSocket(Socket[Visitor]):
         for state_frame in conversations.state_frames(conversation):
             connection.deliver(state_frame)
         hub.broker.subscribe(topics.chat(conversation.id), connection)
+        if identity is not None:
+            # A signed-in user back in the sidebar finds their tickets and the replies to them.
+            tickets = hub.tickets.of_user(identity)
+            if tickets["tickets"]:
+                connection.deliver(tickets)
+            hub.broker.subscribe(topics.user(identity.account_id, identity.user_id), connection)
 
     def rate_keys(self) -> List[str]:
         visitor = self.party
@@ -277,6 +288,10 @@ class ChatSocket(Socket[Visitor]):
 
     def closed(self, visitor: Visitor) -> None:
         self.hub.broker.unsubscribe(topics.chat(visitor.conversation_id), self.connection)
+        identity = visitor.identity
+        if identity is not None:
+            self.hub.broker.unsubscribe(topics.user(identity.account_id, identity.user_id),
+                                        self.connection)
 
 
 class AgentSocket(Socket[Agent]):
@@ -366,9 +381,15 @@ class AgentSocket(Socket[Agent]):
         elif kind == "reply_delete":
             return self.hub.replies.delete(agent, frame, origin=self.address)
         elif kind == "tickets":
-            return desk.tickets(agent)
+            return self.hub.tickets.listing(agent)
         elif kind == "ticket":
-            return desk.ticket(agent, frame["ticket_id"])
+            return self.hub.tickets.show(agent, frame["ticket_id"])
+        elif kind == "ticket_reply":
+            return self.hub.tickets.reply(agent, frame, origin=self.address)
+        elif kind == "ticket_status":
+            return self.hub.tickets.set_status(agent, frame)
+        elif kind == "ticket_assign":
+            return self.hub.tickets.assign(agent, frame, origin=self.address)
         elif kind == "articles":
             return self.hub.articles.find(frame["query"], frame["language"])
         elif kind == "send_article":

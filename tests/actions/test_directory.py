@@ -163,3 +163,48 @@ def test_bolt_token_signs_a_demo_user_in(tmp_path, monkeypatch, capsys):
         "enterprise-premier-plus-owner-licensed", "demo-enterprise-premier-plus")
     assert bolt(["token", "--user", "nobody"]) == 1
     assert "not in the directory" in capsys.readouterr().err
+
+
+def test_a_users_email_address_is_imported_and_found(directory):
+    directory.save(parse_accounts_csv(csv_text(
+        "acme,Acme GmbH,business,premier,u-42,Erika Muster,admin,true,DE,de, erika@acme.example ",
+        "acme,Acme GmbH,business,premier,u-43,Max Muster,member,no,,,",
+    )))
+    assert directory.find("acme", "u-42").user.email == "erika@acme.example"
+    assert directory.find("acme", "u-43").user.email is None
+
+
+def test_a_file_without_the_email_column_gives_no_addresses():
+    old_header = ",".join(name for name in COLUMNS if name != "email")
+    data = parse_accounts_csv(old_header + "\nacme,Acme,pro,access,u1,A,member,true,IT,it\n")
+    assert [user.email for user in data.users] == [None]
+
+
+@pytest.mark.parametrize("address", ["erika", "erika@", "a b@acme.example",
+                                     "erika@acme.example, max@acme.example", "<e@acme.example>"])
+def test_what_is_not_one_email_address_is_refused_with_its_line(address):
+    with pytest.raises(AccountsFileError) as refused:
+        parse_accounts_csv(csv_text(f'acme,Acme,pro,access,u1,A,member,true,IT,it,"{address}"'))
+    assert "line 2" in str(refused.value) and "is not an e-mail address" in str(refused.value)
+
+
+def test_a_directory_made_before_email_addresses_gets_the_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE accounts (account_id VARCHAR(128) PRIMARY KEY, name VARCHAR(256) "
+                   "NOT NULL, plan VARCHAR(32) NOT NULL, support_plan VARCHAR(32) NOT NULL)")
+        db.execute("CREATE TABLE users (account_id VARCHAR(128) REFERENCES accounts(account_id),"
+                   " user_id VARCHAR(128), name VARCHAR(256) NOT NULL, role VARCHAR(32) NOT NULL,"
+                   " licensed BOOLEAN NOT NULL, country VARCHAR(2), language VARCHAR(8),"
+                   " PRIMARY KEY (account_id, user_id))")
+        db.execute("INSERT INTO accounts VALUES ('acme', 'Acme', 'pro', 'access')")
+        db.execute("INSERT INTO users VALUES ('acme', 'u1', 'A', 'member', 1, NULL, NULL)")
+    directory = SqlAccountDirectory.from_url(f"sqlite:///{path}")
+    directory.create_schema()
+    directory.create_schema()  # a second start finds the column there
+    assert directory.find("acme", "u1").user.email is None
+    directory.save(parse_accounts_csv(csv_text("acme,Acme,pro,access,u1,A,member,true,,,a@acme.example")))
+    assert directory.find("acme", "u1").user.email == "a@acme.example"
+    directory.dispose()

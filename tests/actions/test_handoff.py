@@ -168,6 +168,8 @@ def test_no_agent_for_the_language_opens_a_web_ticket(hub, dispatcher):
     [ticket] = hub.tickets
     assert ticket["reason"] == "no_agents" and ticket["priority"] == "P1"
     assert "first_response_hours" not in ticket
+    # The directory's address for the user, where the hub mails the ticket's replies.
+    assert ticket["email"] == "business-premier-admin-licensed@demo.example"
     assert "tiket web T-000001" in texts(dispatcher) and "dalam 1 jam" in texts(dispatcher)
 
 

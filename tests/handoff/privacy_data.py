@@ -17,6 +17,7 @@ from handoff.rules.uploads import kept_file
 from handoff.services.agents import add_agent, open_repository
 from handoff.services.attachments import describe
 from handoff.store.files import FileStore, file_store
+from handoff.store import mail_outbox, ticket_threads
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
 from support import services
@@ -126,8 +127,18 @@ def conversation(repository: Repository, conversation_id: str, user_id: Optional
         repository.append(conversation_id, "note", "agent", text=note, agents_only=True,
                           agent_name="Anna")
     if ticket:
-        repository.open_ticket(conversation_id, status="open", language="de", priority="P3",
-                               reason="no_agents", summary=texts[0])
+        opened, _ = repository.open_ticket(conversation_id, status="open", language="de",
+                                           priority="P3", reason="no_agents", summary=texts[0],
+                                           email=f"{user_id or 'anonymous'}@example.com")
+        at = utcnow()
+        with repository.engine.begin() as connection:
+            row = ticket_threads.one(connection, opened.id)
+            ticket_threads.add_message(connection, row, "agent", f"Antwort auf {texts[0]}",
+                                       "r-1", at)
+            mail_outbox.enqueue(connection, conversation_id=conversation_id, ticket_id=opened.id,
+                                kind="reply", recipient=row["email"], language="de",
+                                subject="Antwort", body=f"Antwort auf {texts[0]}",
+                                created_at=at)
     if resolved_by is not None:
         repository.record_resolution(conversation_id, resolved_by, 120.0)
     if owner != "bot":
@@ -141,7 +152,9 @@ def age(repository: Repository, conversation_id: str, days_ago: float) -> None:
     at = utcnow() - timedelta(days=days_ago)
     with repository.engine.begin() as connection:
         for table, column in (("conversations", "id"), ("events", "conversation_id"),
-                              ("tickets", "conversation_id"), ("attachments", "conversation_id")):
+                              ("tickets", "conversation_id"), ("attachments", "conversation_id"),
+                              ("ticket_messages", "conversation_id"),
+                              ("mail_outbox", "conversation_id")):
             connection.execute(text(f"UPDATE {table} SET created_at = :at WHERE {column} = :id"),
                                {"at": at, "id": conversation_id})
         connection.execute(text("UPDATE resolutions SET resolved_at = :at "

@@ -128,3 +128,34 @@ async def test_a_whisper_reaches_the_chats_agent_and_the_supervisors_watching_on
         for client in (anna, ben, sue, tom):
             await client.close()
         await user.close()
+
+
+async def test_a_tickets_answers_and_assignments_follow_the_same_rights(bolt, agents):
+    agents("anna", ["de"])
+    agents("jo", ["ja"])
+    agents("sue", ["en"], supervisor=True)
+    async with bolt() as (hub, rasa):
+        anna, jo, sue = [await hub.agent(name, status="away") for name in ("anna", "jo", "sue")]
+        user = await hub.user(token=user_token("u-1", "acme"))
+        status, body = await hub.post("/api/tickets", {
+            "conversation_id": user.welcome["conversation_id"], "language": "de",
+            "reason": "no_agents"})
+        ticket_id = body["ticket_id"]
+        for frame in ({"type": "ticket_reply", "client_id": "j1", "text": "?"},
+                      {"type": "ticket_status", "status": "solved"}):
+            assert (await refused(jo, ticket_id=ticket_id, **frame))["code"] == "not_found"
+        await anna.send(type="ticket_assign", ticket_id=ticket_id, agent="anna")
+        assert (await anna.expect("error"))["code"] == "forbidden"
+        await anna.send(type="ticket_reply", ticket_id=ticket_id, client_id="a1", text="Hallo")
+        news = [f for f in await sue.quiet(0.5) if f["type"] == "ticket"]
+        assert news and news[-1]["ticket"]["thread"][0]["text"] == "Hallo"
+        assert not [f for f in await jo.quiet(0.3) if f["type"] == "ticket"]
+        # Assigned to jo, the German ticket is his to see and answer.
+        await sue.send(type="ticket_assign", ticket_id=ticket_id, agent="jo")
+        assigned = [f for f in await jo.quiet(0.5) if f["type"] == "ticket"]
+        assert assigned and assigned[-1]["ticket"]["assignee"] == "jo"
+        await jo.send(type="ticket_reply", ticket_id=ticket_id, client_id="j2", text="はい")
+        answered = [f for f in await jo.quiet(0.5) if f["type"] == "ticket"]
+        assert [m["text"] for m in answered[-1]["ticket"]["thread"]] == ["Hallo", "はい"]
+        for client in (anna, jo, sue, user):
+            await client.close()

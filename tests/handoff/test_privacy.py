@@ -72,6 +72,10 @@ def test_export_finds_the_users_data_in_every_store(stores, capsys):
     assert {"text": "Kundin ruft zurück", "internal": True}.items() <= first["events"][-1].items()
     assert [t["conversation_id"] for t in hub["tickets"]] == ["c-u1-a"]
     assert [e.get("text") for e in hub["tickets"][0]["transcript"]][:2] == ["Hallo", "bot: Hallo"]
+    assert hub["tickets"][0]["email"] == "u-1@example.com"
+    assert [m["text"] for m in hub["tickets"][0]["thread"]] == ["Antwort auf Hallo"]
+    assert [(m["recipient"], m["body"]) for m in hub["mails"]] == [
+        ("u-1@example.com", "Antwort auf Hallo")]
     assert [r["conversation_id"] for r in hub["resolutions"]] == ["c-u1-a"]
     # The screenshot: its event, and the file with its bytes as the hub keeps them.
     [sent] = [event for event in first["events"] if event["kind"] == "attachment"]
@@ -99,14 +103,15 @@ def test_erase_leaves_none_of_the_users_data_and_keeps_the_counts(stores, capsys
     assert "Erased u-1: 2 conversations" in capsys.readouterr().out
     export = exported(capsys, "u-1")
     assert export["hub"] == {"conversations": [], "tickets": [], "resolutions": [],
-                             "review_marks": [], "files": []}
+                             "review_marks": [], "files": [], "mails": []}
     files = data.hub_files(repository, env)
     assert files.read("f-c-u1-a") is None and files.read("f-c-u2") is not None
     if files.kind == "folder":  # the bytes went with the row
         assert [path.name for path in files.folder.iterdir()] == ["f-c-u2"]
     assert export["rasa_trackers"] == {} and export["account_directory"] == []
     with repository.engine.connect() as connection:  # nothing left behind under another key
-        for table in ("events", "tickets", "resolutions", "review_marks", "attachments"):
+        for table in ("events", "tickets", "resolutions", "review_marks", "attachments",
+                      "ticket_messages", "mail_outbox"):
             assert connection.execute(text(
                 f"SELECT count(*) FROM {table} WHERE conversation_id LIKE 'c-u1%'")).scalar() == 0
         assert connection.execute(text("SELECT count(*) FROM review_marks")).scalar() == 1
@@ -149,6 +154,13 @@ def test_retention_deletes_what_is_due_and_nothing_else(stores, capsys, monkeypa
     data.conversation(repository, "c-old-but-active", "u-3", ["Alt, aber"], days_ago=100)
     repository.append("c-old-but-active", "message", "user", text="heute wieder da")
     data.conversation(repository, "c-recent", "u-3", ["Neu"], days_ago=89)
+    # Old, but its ticket was answered yesterday: kept; the old mail about it is not.
+    data.conversation(repository, "c-old-answered", "u-3", ["Alt, Ticket"], days_ago=100,
+                      ticket=True)
+    with repository.engine.begin() as connection:
+        connection.execute(text("UPDATE ticket_messages SET created_at = :at "
+                                "WHERE conversation_id = 'c-old-answered'"),
+                           {"at": data.days_ago(1)})
     trackers = data.tracker_store(env["BOLT_TRACKER_STORE_URL"])
     data.save_tracker(trackers, "c-old", ["Alt"], days_ago=91)
     data.save_tracker(trackers, "c-recent", ["Neu"], days_ago=89)
@@ -167,13 +179,18 @@ def test_retention_deletes_what_is_due_and_nothing_else(stores, capsys, monkeypa
     assert bolt_command(["privacy", "retention"]) == 0
     assert "hub: 2 conversations, 8 events, 1 tickets, 1 attachments, 1 audit entries" in capsys.readouterr().out
     left = {c["id"] for c in exported(capsys, "u-3")["hub"]["conversations"]}
-    assert left == {"c-old-waiting", "c-old-but-active", "c-recent"}
+    assert left == {"c-old-waiting", "c-old-but-active", "c-recent", "c-old-answered"}
     assert data.hub_files(repository, env).read("f-c-old") is None
     assert tracker_texts(exported(capsys, "u-3")) == {"c-recent": ["Neu"]}
     with repository.engine.connect() as connection:
         assert connection.execute(text(
             "SELECT count(*) FROM conversations WHERE id = 'c-old-anonymous'")).scalar() == 0
         kept = [e["details"]["agent"] for e in audit_log.read(connection, action="agent.added")]
+        mails = set(connection.execute(text("SELECT conversation_id FROM mail_outbox")).scalars())
+        threads = set(connection.execute(text(
+            "SELECT conversation_id FROM ticket_messages")).scalars())
+    assert mails == {"c-u1-a", "c-u2"}  # the fresh ones
+    assert threads == {"c-u1-a", "c-u2", "c-old-answered"}
     assert len(exported(capsys, "u-1")["hub"]["conversations"]) == 2  # fresh: untouched
     assert kept == ["still-kept"]
     old_days = {row["day"]: row for row in data.daily_counts(repository)}
@@ -181,6 +198,7 @@ def test_retention_deletes_what_is_due_and_nothing_else(stores, capsys, monkeypa
     assert sum(row["resolved"] for row in old_days.values()) == 1
     swept = Audit(repository).entries(action="retention.swept")[0]
     assert swept["details"]["conversations"] == 2 and swept["actor"] == "bolt"
+    assert swept["details"]["mails"] == 1
 
 
 def test_the_audit_log_refuses_any_change(stores):

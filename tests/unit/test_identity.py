@@ -166,3 +166,22 @@ def test_a_help_center_token_is_no_claims_and_claims_are_no_help_center_token():
     claims = sign_claims(SECRET, verify_token(token, SECRET), "c")
     with pytest.raises(InvalidToken):
         verify_token(claims, SECRET)
+
+
+def _with_claims(**extra) -> str:
+    claims = {"sub": "u-1", "account": "acme", "iat": 1_000, "exp": 4_000, **extra}
+    return jwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": DEFAULT_TOKEN_KID})
+
+
+def test_the_optional_email_claim_is_the_users_address_when_it_is_one():
+    token = issue_token(SECRET, "u-1", "acme", now=1_000, email="erika@acme.example")
+    assert verify_token(token, SECRET, now=1_100).email == "erika@acme.example"
+    assert verify_token(issue_token(SECRET, "u-1", "acme", now=1_000), SECRET,
+                        now=1_100).email is None
+
+
+@pytest.mark.parametrize("email", ["", "erika", "erika@acme", 42, ["a@acme.example"],
+                                   "a@acme.example\r\nBcc: x@evil.example", "a" * 320 + "@x.io"])
+def test_an_email_claim_that_is_not_one_address_is_ignored_not_refused(email):
+    identity = verify_token(_with_claims(email=email), SECRET, now=1_100)
+    assert identity.user_id == "u-1" and identity.email is None

@@ -7,6 +7,7 @@ import {reloadReplies, replyHandlers, replyRefused} from "./replies.js";
 import {auditHandlers} from "./audit.js";
 import {reviewHandlers, reviewRefused} from "./review.js";
 import {followRoute} from "./views/nav.js";
+import {ticketHandlers} from "./tickets.js";
 import {send} from "./socket.js";
 import {showSignIn} from "./session.js";
 import {t} from "../shared/texts.js";
@@ -144,7 +145,8 @@ const handlers = {
   ...supervisionHandlers,
   ...auditHandlers,
   ...reviewHandlers,
-  ...fileHandlers
+  ...fileHandlers,
+  ...ticketHandlers
 };
 
 Object.assign(handlers, lookupHandlers);

@@ -8,6 +8,7 @@ import {articleCards} from "./cards.js";
 import {answered, feedbackControl} from "./feedback.js";
 import {Files} from "./files.js";
 import {csatAnswered, csatForm} from "./csat.js";
+import {TicketsPanel} from "./tickets.js";
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
 const BOT_TYPING_MS = 20000;
@@ -53,6 +54,7 @@ export class Sidebar {
                             (text) => this.sendMessage(text, null), () => this.userTyping());
     this.log = this.nodes.log;
     this.filePicker = this.files.wire(this.nodes);
+    this.tickets = new TicketsPanel(this.nodes.tickets, this.t, (frame) => this.transmit(frame));
     this.connect();
     return this;
   }
@@ -110,6 +112,8 @@ export class Sidebar {
       case "queue": return this.queue(frame);
       case "typing": return this.showTyping(frame.typing ? frame.name || this.agentName : null);
       case "file_links": return this.files.linked(frame);
+      case "tickets": return this.tickets.all(frame.tickets);
+      case "ticket": return this.tickets.show(frame.ticket);
       case "error": return this.refused(frame);
     }
   }

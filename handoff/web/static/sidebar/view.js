@@ -1,5 +1,5 @@
-/* The sidebar's DOM: the panel with its header, log, typing line, action buttons and message
- * form. Every text a user or an agent wrote goes in through textContent: shown, never parsed. */
+/* The sidebar's DOM: the panel with its header, the user's tickets, log, typing line, action
+ * buttons and message form. Every text a user or an agent wrote goes in through textContent: shown, never parsed. */
 
 export function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -28,6 +28,9 @@ export function buildPanel(root, t, language, onSend, onInput) {
   status.setAttribute("role", "status");
   header.appendChild(title);
   header.appendChild(status);
+  // The signed-in user's web tickets (sidebar/tickets.js), shown once there are any.
+  const tickets = element("section", "bolt-tickets");
+  tickets.hidden = true;
   const log = element("div", "bolt-log");
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
@@ -65,12 +68,13 @@ export function buildPanel(root, t, language, onSend, onInput) {
   });
   input.addEventListener("input", onInput);
   panel.appendChild(header);
+  panel.appendChild(tickets);
   panel.appendChild(log);
   panel.appendChild(typing);
   panel.appendChild(actions);
   panel.appendChild(form);
   root.appendChild(panel);
-  return {title, status, log, typing, actions, input, form, panel};
+  return {title, status, tickets, log, typing, actions, input, form, panel};
 }
 
 export function messageNode(speaker, name, text, clientId) {

@@ -1,7 +1,7 @@
 /* The whole console: the top bar, then the sign-in form, or the views of the desk: the queue
- * and chats (with search and an earlier conversation being read), the replies, and for
- * supervisors the audit log, the reports and the live board, for editors and supervisors the
- * review of what Bolt missed. */
+ * and chats (with search and an earlier conversation being read), the replies, the web tickets,
+ * and for supervisors the audit log, the reports and the live board, for editors and supervisors
+ * the review of what Bolt missed. */
 import {html} from "../ui.js";
 import {state} from "../state.js";
 import {Header} from "./header.js";
@@ -16,6 +16,7 @@ import {AuditLog} from "./audit.js";
 import {Reports} from "./reports.js";
 import {Board} from "./board.js";
 import {Review} from "./review.js";
+import {Tickets} from "./tickets.js";
 
 export function App() {
   return html`
@@ -29,6 +30,7 @@ export function App() {
       <${Chats}/>
     </div>
     <${Replies}/>
+    <${Tickets}/>
     <${AuditLog}/>
     <${Reports}/>
     <${Board}/>

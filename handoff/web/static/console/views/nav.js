@@ -1,7 +1,7 @@
-/* Which view of the desk the agent looks at: their chats, the replies, for supervisors the
- * live board, the reports and the audit log, and for editors and supervisors the review page
- * (also reached at its address, `#review?language=<lang>`). The chats go on in the background
- * whichever is shown. */
+/* Which view of the desk the agent looks at: their chats, the replies, the web tickets, for
+ * supervisors the live board, the reports and the audit log, and for editors and supervisors the
+ * review page (also reached at its address, `#review?language=<lang>`). The chats go on in the
+ * background whichever is shown. */
 import {html} from "../ui.js";
 import {changed, state} from "../state.js";
 import {showAudit} from "../audit.js";
@@ -11,6 +11,7 @@ import {repliesView} from "./replies.js";
 import {showReports} from "./reports.js";
 import {followBoard} from "../supervision.js";
 import {mayReview, parseRoute, showReview} from "../review.js";
+import {loadTickets} from "../tickets.js";
 
 function go(view) {
   state.view = view;
@@ -21,6 +22,7 @@ function go(view) {
   if (view === "audit") showAudit();
   if (view === "reports") showReports();
   if (view === "board") followBoard();
+  if (view === "tickets") loadTickets();
   if (view === "replies") {
     const language = repliesView.language || state.agent.languages[0] || LANGUAGES[0];
     repliesView.language = language;
@@ -44,6 +46,7 @@ export function Nav() {
       <${Tab} view="desk" label=${t("console_nav_desk")}/>
       <${Tab} view="replies" label=${t("console_nav_replies")}/>
       ${agent.supervisor ? html`<${Tab} view="board" label=${t("console_nav_board")}/>` : null}
+      <${Tab} view="tickets" label=${t("console_nav_tickets")}/>
       ${agent.supervisor ? html`<${Tab} view="audit" label=${t("console_nav_audit")}/>` : null}
       ${agent.supervisor ? html`<${Tab} view="reports" label=${t("console_nav_reports")}/>` : null}
       ${mayReview(agent) ? html`<${Tab} view="review" label=${t("console_nav_review")}/>` : null}
