@@ -133,10 +133,11 @@ class Mailer:
                                     self.settings.retry_max_seconds)
                 retry_at = self.clock() + timedelta(seconds=delay)
                 self.metrics.count("bolt_hub_mails_total", kind=mail["kind"], outcome="failed")
+                reason = str(error)
                 log.warning("mail.not_sent", mail_id=mail["id"], attempts=mail["attempts"] + 1,
-                            error=str(error), retry_in_seconds=delay)
+                            error=reason, retry_in_seconds=delay)
                 await asyncio.to_thread(self._write, lambda c, m=mail: mail_outbox.failed(
-                    c, m["id"], token, retry_at, str(error)))
+                    c, m["id"], token, retry_at, reason))
                 # The server is down for the others too: they wait for the next round.
                 await asyncio.to_thread(self._write, lambda c: self._release(c, claimed, token))
                 break

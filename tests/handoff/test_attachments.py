@@ -17,7 +17,7 @@ from handoff.store.files import file_count
 from handoff.store.schema import utcnow
 from support import files
 from support.tokens import user_token
-from tests.handoff.test_agents import queued_user, taken
+from tests.handoff.test_agents import taken
 
 SANDBOX = "sandbox"
 
