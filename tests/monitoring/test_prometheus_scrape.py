@@ -83,8 +83,8 @@ def test_prometheus_scrapes_a_running_hub_and_reads_it_back(tmp_path):
             dashboard = json.loads(DASHBOARD.read_text())
             for panel in dashboard["panels"]:
                 for target in panel.get("targets", ()):
-                    expression = target["expr"].replace("$language", ".*").replace(
-                        "$__rate_interval", "1m")
+                    expression = (target["expr"].replace("$language", ".*")
+                                  .replace("$__rate_interval", "1m").replace("$__range", "1h"))
                     prometheus.query(expression)  # fails on what Prometheus refuses
     finally:
         hub.terminate()
