@@ -1,10 +1,11 @@
 """Bolt knows what it does not know: its decisions on the held-out sets, against the trained model.
 
 The held-out out-of-scope messages (tests/data/out_of_scope/, two kinds) and in-scope questions
-(tests/data/holdout/) were never trained or calibrated on. The bars below are the figures the
-current model keeps (docs/performance.md has them, with the targets they are measured against);
-a change that makes Bolt answer more of what it should not, or fewer of the questions it should,
-fails here. The evaluation also writes results/abstention.json (the figures, every out-of-scope
+(tests/data/holdout/) were never trained or calibrated on. The bars are the targets (at most 2%
+of each kind answered, at least 97% of in-scope questions answered right) in every language and
+kind where the model meets them; where it does not yet, the figure it keeps there
+(docs/performance.md has both). A change that makes Bolt answer more of what it should not, or
+fewer of the questions it should, fails here. The evaluation also writes results/abstention.json (the figures, every out-of-scope
 message answered and every question missed) and results/abstention-curves.json (the
 calibration curve per language), which `bolt content report` shows.
 """
@@ -20,11 +21,13 @@ from support.content import LANGUAGES
 
 pytestmark = pytest.mark.model
 
-ANSWERED_BAR = {"out_of_scope": 0.035, "product_question": 0.05}
-# Russian requests to other companies' support that name only the brand are still answered
-# (docs/performance.md): its own bar, so that the other languages keep theirs.
-ANSWERED_BAR_BY_LANGUAGE = {("ru", "out_of_scope"): 0.08}
-IN_SCOPE_BAR = 0.95
+ANSWERED_TARGET = 0.02
+IN_SCOPE_TARGET = 0.97
+# Where the model does not meet the targets yet (docs/performance.md), the figures it keeps:
+# Russian requests to other companies' support that name only the brand are still answered, and
+# a few German product questions that share their words with FAQ topics.
+ANSWERED_BAR = {("ru", "out_of_scope"): 0.08, ("de", "product_question"): 0.05}
+IN_SCOPE_BAR = {"ru": 0.95, "id": 0.95, "de": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +58,12 @@ def test_the_results_are_written_for_the_report(decisions, threshold, agent, tra
 def test_out_of_scope_messages_of_each_kind_are_rarely_answered(decisions, kind):
     answered = decisions.answered()
     over = {lang: round(answered[(lang, kind)], 3) for lang in LANGUAGES
-            if answered[(lang, kind)] > ANSWERED_BAR_BY_LANGUAGE.get((lang, kind),
-                                                                     ANSWERED_BAR[kind])}
+            if answered[(lang, kind)] > ANSWERED_BAR.get((lang, kind), ANSWERED_TARGET)}
     assert over == {}, decisions.report()
 
 
 def test_in_scope_questions_are_answered_right_in_every_language(decisions):
     below = {lang: round(share, 3) for lang, share in decisions.in_scope_top1().items()
-             if share < IN_SCOPE_BAR}
+             if share < IN_SCOPE_BAR.get(lang, IN_SCOPE_TARGET)}
     assert sorted(decisions.in_scope_top1()) == sorted(LANGUAGES)
     assert below == {}, decisions.report()
