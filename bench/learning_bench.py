@@ -1,0 +1,118 @@
+"""The learning loop's target: a question Bolt missed, added by an editor as a training example
+of an existing topic, is answered live in under 2 minutes.
+
+    .venv/bin/python -m bench.learning_bench
+
+On a private copy of the project with Bolt's Rasa and action servers running (real servers on
+free ports, the trained model and the embeddings of its examples copied in), it
+1. asks a question the live model does not answer with its topic (Bolt abstains or picks
+   another), and checks that it is missed;
+2. starts the clock, appends the question to the topic's examples in its language, runs
+   `bolt content publish --json` (training the fastest correct way, the gate's checks on the
+   held-out sets, the load on the Rasa server), and asks the question again until the topic's
+   answer comes back; the clock stops there.
+The steps' times (validation and training, the gate, the load, as the command reports them on
+standard error) and the machine's load go to bench/results/learning.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from bolt.core.settings import Settings  # noqa: E402
+from bolt.training import ensure_model  # noqa: E402
+from bot.nlu.embedding_cache import cache_file  # noqa: E402
+from bot.nlu.sentence_embedding import encoder_version  # noqa: E402
+from support import REPOSITORY  # noqa: E402
+from support.content import answer  # noqa: E402
+from support.live_bolt import Chat, copy_project, running_bolt  # noqa: E402
+from support.load import write_results  # noqa: E402
+
+TARGET_S = 120.0
+# A question the trained model misses (checked before the clock starts): a user asking for the
+# billing team's help in words none of the billing examples use.
+LANGUAGE, TOPIC = "en", "billing"
+QUESTION = "the amount on the statement we received looks off, who can look into it"
+
+
+def bolt_json(settings: Settings, *args: str) -> Dict[str, object]:
+    env = {**os.environ, "BOLT_HOME": str(settings.home), "BOLT_STATE_DIR": str(settings.state_dir),
+           "BOLT_RASA_PORT": str(settings.rasa_port)}
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bolt.cli", "content", *args, "--json"],
+                          cwd=settings.home, env=env, capture_output=True, text=True,
+                          timeout=1800)
+    if done.returncode != 0:
+        raise SystemExit(f"bolt content {' '.join(args)} failed ({done.returncode}):\n"
+                         f"{done.stdout}\n{done.stderr[-4000:]}")
+    return {**json.loads(done.stdout), "seconds": round(time.perf_counter() - began, 1),
+            "progress": done.stderr}
+
+
+def phases(progress: str) -> Dict[str, str]:
+    """The lines of the command's progress that give a step's time."""
+    wanted = {"training": r"^Model bolt-\S+: .*", "gate": r"^Checked in .*",
+              "gate verdict": r"^The gate .*"}
+    found = {}
+    for name, pattern in wanted.items():
+        match = re.search(pattern, progress, re.MULTILINE)
+        if match:
+            found[name] = match.group(0)
+    return found
+
+
+def add_example(settings: Settings) -> None:
+    path = settings.home / "data" / "nlu" / LANGUAGE / f"{TOPIC}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + f"\n    - {QUESTION}\n", encoding="utf-8")
+
+
+def main() -> None:
+    model = ensure_model(Settings.from_env({"BOLT_HOME": str(REPOSITORY)}), quiet=True)
+    report: Dict[str, object] = {"model": model.name, "cores": os.cpu_count(),
+                                 "question": QUESTION, "topic": f"faq/{TOPIC}",
+                                 "language": LANGUAGE, "target_s": TARGET_S,
+                                 "load_average_at_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = copy_project(Path(scratch), model)
+        cache = cache_file(model.parent, encoder_version())
+        if cache.exists():
+            shutil.copy2(cache, cache_file(settings.models_dir, encoder_version()))
+        # The copied model is current: this only records how it was trained, to build on it.
+        subprocess.run([sys.executable, "-m", "bolt.cli", "content", "train"], check=True,
+                       cwd=settings.home, capture_output=True, timeout=600,
+                       env={**os.environ, "BOLT_HOME": str(settings.home),
+                            "BOLT_STATE_DIR": str(settings.state_dir)})
+        expected = answer(LANGUAGE, TOPIC, settings.home / "data")
+        with running_bolt(settings, model) as url:
+            before = Chat(url, LANGUAGE).say(QUESTION)
+            if before == expected:
+                raise SystemExit(f"the live model answers {QUESTION!r} already: pick another")
+            report["answer_before"] = before[:200]
+            began = time.perf_counter()
+            add_example(settings)
+            published = bolt_json(settings, "publish")
+            while Chat(url, LANGUAGE).say(QUESTION) != expected:
+                if time.perf_counter() - began > 600:
+                    raise SystemExit("the question was still missed 10 minutes later")
+                time.sleep(0.5)
+            report["seconds_to_answered_live"] = round(time.perf_counter() - began, 1)
+        report["publish"] = {key: published[key] for key in ("live", "previous", "seconds")}
+        report["publish_steps"] = phases(str(published["progress"]))
+    report["met"] = report["seconds_to_answered_live"] < TARGET_S
+    report["load_average_at_end"] = os.getloadavg()
+    write_results("learning", report)
+
+
+if __name__ == "__main__":
+    main()
