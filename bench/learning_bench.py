@@ -10,15 +10,18 @@ free ports, the trained model and the embeddings of its examples copied in), it
 2. starts the clock, appends the question to the topic's examples in its language, runs
    `bolt content publish --json` (training the fastest correct way, the gate's checks on the
    held-out sets, the load on the Rasa server), and asks the question again until the topic's
-   answer comes back; the clock stops there.
+   answer comes back; the clock stops there. A model the gate refuses is reported as such
+   (which check, and the time it took to say so): the target is then not met.
 The steps' times (validation and training, the gate, the load, as the command reports them on
-standard error) and the machine's load go to bench/results/learning.json.
+standard error), the CPU time of the publish command with Rasa's training under it, and the
+machine's load go to bench/results/learning.json.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,14 +52,19 @@ def bolt_json(settings: Settings, *args: str) -> Dict[str, object]:
     env = {**os.environ, "BOLT_HOME": str(settings.home), "BOLT_STATE_DIR": str(settings.state_dir),
            "BOLT_RASA_PORT": str(settings.rasa_port)}
     began = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-m", "bolt.cli", "content", *args, "--json"],
                           cwd=settings.home, env=env, capture_output=True, text=True,
                           timeout=1800)
-    if done.returncode != 0:
+    if done.returncode not in (0, 3):  # 3: a check refused the model, reported as found
         raise SystemExit(f"bolt content {' '.join(args)} failed ({done.returncode}):\n"
                          f"{done.stdout}\n{done.stderr[-4000:]}")
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The CPU the command and Rasa's training under it used: on an idle machine the wall clock
+    # comes close to it (each step runs on one core), on a busy one it is what the step costs.
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     return {**json.loads(done.stdout), "seconds": round(time.perf_counter() - began, 1),
-            "progress": done.stderr}
+            "cpu_seconds": round(cpu, 1), "progress": done.stderr}
 
 
 def phases(progress: str) -> Dict[str, str]:
@@ -102,14 +110,18 @@ def main() -> None:
             began = time.perf_counter()
             add_example(settings)
             published = bolt_json(settings, "publish")
-            while Chat(url, LANGUAGE).say(QUESTION) != expected:
-                if time.perf_counter() - began > 600:
-                    raise SystemExit("the question was still missed 10 minutes later")
-                time.sleep(0.5)
-            report["seconds_to_answered_live"] = round(time.perf_counter() - began, 1)
-        report["publish"] = {key: published[key] for key in ("live", "previous", "seconds")}
+            answered = None
+            if published["ok"]:
+                while Chat(url, LANGUAGE).say(QUESTION) != expected:
+                    if time.perf_counter() - began > 600:
+                        raise SystemExit("the question was still missed 10 minutes later")
+                    time.sleep(0.5)
+                answered = round(time.perf_counter() - began, 1)
+            report["seconds_to_answered_live"] = answered
+        report["publish"] = {key: published[key] for key in (
+            "ok", "live", "previous", "failed_check", "message", "seconds", "cpu_seconds")}
         report["publish_steps"] = phases(str(published["progress"]))
-    report["met"] = report["seconds_to_answered_live"] < TARGET_S
+    report["met"] = answered is not None and answered < TARGET_S
     report["load_average_at_end"] = os.getloadavg()
     write_results("learning", report)
 
