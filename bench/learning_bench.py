@@ -22,7 +22,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,11 +33,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bolt.core.settings import Settings  # noqa: E402
 from bolt.training import ensure_model  # noqa: E402
-from bot.nlu.embedding_cache import cache_file  # noqa: E402
-from bot.nlu.sentence_embedding import encoder_version  # noqa: E402
 from support import REPOSITORY  # noqa: E402
 from support.content import answer  # noqa: E402
-from support.live_bolt import Chat, copy_project, running_bolt  # noqa: E402
+from support.live_bolt import Chat, copy_embedding_cache, copy_project, running_bolt  # noqa: E402
 from support.load import write_results  # noqa: E402
 
 TARGET_S = 120.0
@@ -93,9 +90,7 @@ def main() -> None:
                                  "load_average_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as scratch:
         settings = copy_project(Path(scratch), model)
-        cache = cache_file(model.parent, encoder_version())
-        if cache.exists():
-            shutil.copy2(cache, cache_file(settings.models_dir, encoder_version()))
+        copy_embedding_cache(settings.home)
         # The copied model is current: this only records how it was trained, to build on it.
         subprocess.run([sys.executable, "-m", "bolt.cli", "content", "train"], check=True,
                        cwd=settings.home, capture_output=True, timeout=600,

@@ -7,10 +7,11 @@ text up here when it trains and embeds only the texts it has not seen; the vecto
 ones the encoder gave (float32, as stored in the model), so a model trained from the cache is
 the model trained without it, to the encoder's own rounding between batches (about 1e-7).
 
-One file per encoder version in the models folder (BOLT_MODELS_DIR, bolt/core/settings.py):
-`sentence-embeddings-<version>.npz`, the texts and their vectors, replaced whole (never half
-written); another version of the encoder never reads it. It holds the texts of the last
-training first, then earlier ones, at most MAX_TEXTS.
+One file per encoder version beside Rasa's own training cache (`.rasa/cache` in the project, or
+Rasa's RASA_CACHE_DIRECTORY): `bolt-sentence-embeddings-<version>.npz`, the texts and their
+vectors, replaced whole (never half written); another version of the encoder never reads it. It
+holds the texts of the last training first, then earlier ones, at most MAX_TEXTS. Deleting it
+costs one slower training, nothing else.
 """
 from __future__ import annotations
 
@@ -24,8 +25,15 @@ MAX_TEXTS = 50_000
 Embed = Callable[[Sequence[Text]], np.ndarray]
 
 
-def cache_file(models_dir: Path, encoder_version: Text) -> Path:
-    return models_dir / f"sentence-embeddings-{encoder_version}.npz"
+def training_cache_folder() -> Path:
+    """Where Rasa keeps its training cache, as Rasa itself works it out."""
+    from rasa.engine.caching import LocalTrainingCache
+
+    return LocalTrainingCache._get_cache_location()
+
+
+def cache_file(folder: Path, encoder_version: Text) -> Path:
+    return folder / f"bolt-sentence-embeddings-{encoder_version}.npz"
 
 
 class EmbeddingCache:

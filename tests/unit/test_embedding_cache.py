@@ -54,9 +54,8 @@ def test_a_cache_of_another_shape_or_a_broken_file_is_not_used(tmp_path):
     assert broken.asked == TEXTS[:1]
 
 
-def test_training_fills_the_cache_in_the_models_folder_and_sets_every_embedding(
-        tmp_path, monkeypatch):
-    monkeypatch.setenv("BOLT_MODELS_DIR", str(tmp_path))
+def test_training_fills_the_cache_beside_rasas_and_sets_every_embedding(tmp_path, monkeypatch):
+    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path))
     examples = [Message(data={"text": text, "intent": "greet"}) for text in TEXTS]
     SentenceEmbeddingFeaturizer({}, None, None).process_training_data(TrainingData(examples))
     stored = np.load(cache_file(tmp_path, encoder_version()))
