@@ -101,7 +101,8 @@ def _verdict(settings: Settings, model_name: str, progress: TextIO) -> Verdict:
     it judged, else evaluated now."""
     records = {r.model: r for r in read_records(settings.models_dir)}
     record = records.get(model_name)
-    key = verdict_key(record.structure, record.examples) if record else None
+    key = (verdict_key(record.structure, record.examples, settings.held_out)
+           if record else None)
     known = known_verdict(settings.state_dir, key) if key else None
     if known is not None:
         print("The gate judged a model with the same examples before: its verdict stands.",
