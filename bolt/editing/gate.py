@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple
 
 from bolt.editing.held_out import ABSTAINED, HeldOut, decided, predicted_label, read_held_out
-from bolt.editing.quality_bars import IN_SCOPE_BAR, LANGUAGE_BAR, TOPIC_BAR, answered_bar
+from bolt.editing.quality_bars import (GATE_TOLERANCE, IN_SCOPE_BAR, LANGUAGE_BAR, TOPIC_BAR,
+                                       answered_bar)
 from bot.nlu.abstention import OUT_OF_SCOPE_LABELS
 
 ACCURACY = "accuracy"
@@ -58,6 +59,16 @@ def _shares(pairs: Iterable[Tuple[Hashable, bool]]) -> Dict[Any, float]:
     return {group: sum(hits) / len(hits) for group, hits in totals.items()}
 
 
+def _least(bar: float) -> float:
+    """The lowest share the gate takes where the bar is a minimum."""
+    return bar - GATE_TOLERANCE
+
+
+def _most(bar: float) -> float:
+    """The highest share the gate takes where the bar is a maximum."""
+    return bar + GATE_TOLERANCE
+
+
 def _percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
@@ -77,23 +88,23 @@ def judge(rows: Sequence[Row]) -> Verdict:
                        for r in out_of_scope)
     failures: Dict[str, List[str]] = {check: [] for check in CHECKS}
     for language, share in sorted(by_language.items()):
-        if share < LANGUAGE_BAR:
+        if share < _least(LANGUAGE_BAR):
             failures[ACCURACY].append(f"{language}: {_percent(share)} of the held-out questions "
-                                      f"get their topic (the bar is {_percent(LANGUAGE_BAR)})")
+                                      f"get their topic (at least {_percent(_least(LANGUAGE_BAR))})")
     for (language, topic), share in sorted(by_topic.items()):
-        if share < TOPIC_BAR:
+        if share < _least(TOPIC_BAR):
             failures[ACCURACY].append(f"{language} {topic}: {_percent(share)} of its held-out "
-                                      f"questions (the bar is {_percent(TOPIC_BAR)})")
+                                      f"questions (at least {_percent(_least(TOPIC_BAR))})")
     for (language, kind), share in sorted(answered.items()):
-        bar = answered_bar(language, kind)
+        bar = _most(answered_bar(language, kind))
         if share > bar:
             failures[OUT_OF_SCOPE].append(f"{language}: {_percent(share)} of the {kind} messages "
                                           f"are answered (at most {_percent(bar)})")
     for language, share in sorted(answered_right.items()):
-        if share < IN_SCOPE_BAR:
+        if share < _least(IN_SCOPE_BAR):
             failures[OUT_OF_SCOPE].append(f"{language}: {_percent(share)} of the in-scope "
-                                          "questions are answered with their topic (the bar "
-                                          f"is {_percent(IN_SCOPE_BAR)})")
+                                          "questions are answered with their topic (at least "
+                                          f"{_percent(_least(IN_SCOPE_BAR))})")
     figures = {
         "accuracy_by_language": by_language,
         "in_scope_answered_right": answered_right,

@@ -23,6 +23,14 @@ ANSWERED_BAR: Dict[str, float] = {"out_of_scope": 0.035, "product_question": 0.0
 ANSWERED_BAR_BY_LANGUAGE: Dict[Tuple[str, str], float] = {("ru", "out_of_scope"): 0.08}
 
 
+# The publish gate's leeway under each bar, in shares. A few hundred held-out questions per
+# language: one example added reshuffles the stacked classifier's folds and recalibrates its
+# threshold, which alone moves a language's figure by up to about 3 points (bench/learning_bench.py
+# saw Russian in-scope answers go from 96.7% to 93.8%); a model worse by more than that is
+# refused, and the model tests hold the bars themselves.
+GATE_TOLERANCE = 0.04
+
+
 def answered_bar(language: str, kind: str) -> float:
     """The most of `kind`'s out-of-scope messages in `language` a model may answer."""
     return ANSWERED_BAR_BY_LANGUAGE.get((language, kind), ANSWERED_BAR[kind])

@@ -7,7 +7,7 @@ from typing import List
 from bolt.core.settings import Settings
 from bolt.editing.gate import ACCURACY, OUT_OF_SCOPE, Row, judge
 from bolt.editing.held_out import ABSTAINED
-from bolt.editing.quality_bars import ANSWERED_BAR, LANGUAGE_BAR, TOPIC_BAR
+from bolt.editing.quality_bars import ANSWERED_BAR, GATE_TOLERANCE, LANGUAGE_BAR, TOPIC_BAR
 from bolt.editing.verdicts import keep_verdict, known_verdict, verdict_key
 
 
@@ -37,8 +37,9 @@ def test_a_model_at_every_bar_passes():
 
 
 def test_a_topic_below_its_bar_fails_the_accuracy_check_and_is_named():
-    # 17 of 20 right is under the topic bar; the language as a whole stays above its own.
-    right = int(TOPIC_BAR * 20) - 1
+    # 15 of 20 right is under the topic bar, less the gate's leeway; the language as a whole
+    # stays above its own.
+    right = int((TOPIC_BAR - GATE_TOLERANCE) * 20) - 1
     broken = [r for r in good("de") if r.expected != "faq/web_ticket"]
     broken += rows("de", "faq/web_ticket", right, 20 - right) + rows("de", "faq/billing", 200, 0)
     verdict = judge(good("en") + broken)
@@ -49,12 +50,21 @@ def test_a_topic_below_its_bar_fails_the_accuracy_check_and_is_named():
 
 
 def test_answering_out_of_scope_messages_fails_the_out_of_scope_check():
-    over = int(ANSWERED_BAR["product_question"] * 100) + 3
+    over = int((ANSWERED_BAR["product_question"] + GATE_TOLERANCE) * 100) + 2
     chatty = [r for r in good("it") if r.expected != "product_question"]
     chatty += out_of_scope("it", "product_question", over, 100 - over)
     verdict = judge(good("en") + chatty)
     assert verdict.failed_check == OUT_OF_SCOPE
     assert "it:" in verdict.message and "product_question" in verdict.message
+
+
+def test_a_model_within_the_gates_leeway_of_a_bar_passes():
+    # One example added moves a language's figures by a few questions: not a worse model.
+    inside = int((ANSWERED_BAR["product_question"] + GATE_TOLERANCE) * 100) - 1
+    nearly = [r for r in good("it") if r.expected != "product_question"]
+    nearly += out_of_scope("it", "product_question", inside, 100 - inside)
+    assert inside > ANSWERED_BAR["product_question"] * 100
+    assert judge(good("en") + nearly).passed
 
 
 def test_a_model_that_abstains_on_everything_fails_the_out_of_scope_check():
