@@ -44,6 +44,8 @@ class SoakUser:
         self.acknowledged: Dict[str, int] = {}  # in the order the acks came
         self.unacknowledged: List[str] = []
         self.sending_order: List[str] = []
+        self.refused: Set[str] = set()  # refused by the hub (not stored): to send again
+        self.errors: Dict[str, int] = {}
         self.seen: Set[int] = set()
         self.duplicates = 0
         self.sent = 0
@@ -67,6 +69,10 @@ class SoakUser:
         elif frame["type"] == "ack" and frame["client_id"] in self.unacknowledged:
             self.unacknowledged.remove(frame["client_id"])
             self.acknowledged[frame["client_id"]] = frame["seq"]
+        elif frame["type"] == "error":
+            self.errors[frame["code"]] = self.errors.get(frame["code"], 0) + 1
+            if frame.get("ref") in self.unacknowledged:
+                self.refused.add(frame["ref"])
 
     async def read(self, ws: Any, seconds: float) -> None:
         end = asyncio.get_running_loop().time() + seconds
@@ -85,6 +91,10 @@ class SoakUser:
                 if self.sent == 0 and self.conversation_id and random.random() < HANDED_OFF_SHARE:
                     handed_off.put_nowait(self.conversation_id)
                 for client_id in list(self.unacknowledged):  # resent after a drop
+                    if client_id in self.refused:  # not stored: sent now, after what followed
+                        self.refused.discard(client_id)
+                        self.sending_order.remove(client_id)
+                        self.sending_order.append(client_id)
                     await ws.send(json.dumps({"type": "message", "client_id": client_id,
                                               "text": f"again {client_id}"}))
                 while loop.time() < until:
@@ -106,7 +116,9 @@ class SoakUser:
 
     def acknowledged_in_sending_order(self) -> Dict[str, int]:
         """A message resent after a drop may be acknowledged after the one sent next (the resend
-        is found among what is stored): what must hold is the order they were sent in."""
+        is found among what is stored): what must hold is the order they were sent in, a
+        message the hub refused (a frame over a rate limit) counting from when it was sent
+        again."""
         return {client_id: self.acknowledged[client_id] for client_id in self.sending_order
                 if client_id in self.acknowledged}
 
@@ -215,6 +227,8 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
         if REPORT:
             report = {"seconds": SECONDS, "users": USERS, "agents": AGENTS,
                       "messages_sent": sum(user.sent for user in users),
+                      "errors": {code: sum(user.errors.get(code, 0) for user in users)
+                                 for code in sorted({c for user in users for c in user.errors})},
                       **trend.report(WARM_UP_SECONDS),
                       "mib_after_warm_up": round(memory_after_warm_up, 1),
                       "mib_at_end": round(memory_at_end, 1)}
