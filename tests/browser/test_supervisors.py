@@ -25,10 +25,10 @@ OFFER_MS = 30_000
 
 @pytest.fixture(scope="module")
 def team(bolt_site) -> None:
-    """A supervisor, a Japanese agent with English too, and two Italian agents."""
+    """A Japanese agent with English too, and two Italian agents, beside the site's supervisor
+    `sam` (tests/browser/conftest.py)."""
     repository = open_repository(hub_database(bolt_site))
     try:
-        add_agent(repository, "sam", ["en"], 3, PASSWORD, display_name="Sam", supervisor=True)
         add_agent(repository, "hana", ["ja", "en"], 3, PASSWORD, display_name="Hana")
         add_agent(repository, "luca", ["it"], 2, PASSWORD, display_name="Luca")
         add_agent(repository, "gina", ["it"], 2, PASSWORD, display_name="Gina")
