@@ -69,6 +69,9 @@ class Sidebar:
     def open(self, hub_url: str, language: str, user_id: str = "") -> "Sidebar":
         self.page.goto(f"{hub_url}/help/{language}")
         self.page.locator("#demo-user-select").select_option(user_id)
+        if user_id:  # the page mounts the visitor's sidebar first, then the user's
+            expect(self.page.locator('.bolt[data-conversation-id][data-signed-in="true"]')
+                   ).to_be_visible()
         self.wait_ready()
         return self
 

@@ -129,6 +129,7 @@ export class Sidebar {
     if (frame.files) this.files.limits = frame.files;
     // A token the hub refused leaves the conversation anonymous: its resume key is what counts.
     this.anonymous = !frame.identity || frame.identity.anonymous;
+    this.root.dataset.signedIn = String(!this.anonymous);
     this.setOwner(frame.owner);
     this.saved.outbox.forEach((pending) => this.transmit(pending));
     this.files.reconnected();
