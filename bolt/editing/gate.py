@@ -13,7 +13,7 @@ Rasa and parses every held-out message through the model's own components.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple
@@ -83,6 +83,8 @@ def judge(rows: Sequence[Row]) -> Verdict:
     by_language = _shares((r.language, r.ranked_first == r.expected) for r in in_scope)
     by_topic = _shares(((r.language, r.expected), r.ranked_first == r.expected)
                        for r in in_scope)
+    topic_misses = Counter((r.language, r.expected) for r in in_scope
+                           if r.ranked_first != r.expected)
     answered_right = _shares((r.language, r.decision == r.expected) for r in in_scope)
     answered = _shares(((r.language, r.expected), r.decision != ABSTAINED)
                        for r in out_of_scope)
@@ -92,7 +94,8 @@ def judge(rows: Sequence[Row]) -> Verdict:
             failures[ACCURACY].append(f"{language}: {_percent(share)} of the held-out questions "
                                       f"get their topic (at least {_percent(_least(LANGUAGE_BAR))})")
     for (language, topic), share in sorted(by_topic.items()):
-        if share < _least(TOPIC_BAR):
+        # One question of a topic's few (a new topic may have five) is not a trend.
+        if share < _least(TOPIC_BAR) and topic_misses[(language, topic)] > 1:
             failures[ACCURACY].append(f"{language} {topic}: {_percent(share)} of its held-out "
                                       f"questions (at least {_percent(_least(TOPIC_BAR))})")
     for (language, kind), share in sorted(answered.items()):
