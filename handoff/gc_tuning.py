@@ -20,6 +20,13 @@ those open (at least 500): the garbage stays a fraction of what the open sockets
 pause, which grows with the open sockets, comes the more rarely the more there are. After
 it, the C library is asked to give the freed heap back to the system (glibc's `malloc_trim`):
 otherwise the process keeps the high-water mark of its churn.
+
+glibc also raises its mmap threshold each time a large block it mapped is freed (up to 32 MiB):
+after that, the hub's larger buffers (replay pages, long frames, SQLite's) come from the main
+heap, where what is freed between blocks that live on leaves holes the heap cannot give back. In
+the 30-minute soak the heap grew by about 5 MiB while the bytes in use stayed the same. So the
+hub fixes the threshold at glibc's own starting value (128 KiB): larger blocks stay mapped and
+go back to the system when freed. Measured with bench/soak.py (docs/performance.md).
 """
 from __future__ import annotations
 
@@ -35,21 +42,39 @@ SHARE_CLOSED = 0.5  # ... or this share of the open ones, whichever is more
 
 
 def settle_for_serving() -> None:
-    """Collects once, freezes what is left, and spaces the collections out."""
+    """Collects once, freezes what is left, spaces the collections out, and fixes where the C
+    library maps blocks."""
+    fix_allocator_thresholds()
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNGEST, OLDER, OLDER)
 
 
-def _malloc_trim() -> Optional[Callable[[int], int]]:
+# glibc's mallopt parameters (malloc.h), and the threshold both are fixed at.
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+MAPPED_FROM_BYTES = 128 * 1024
+
+
+def _glibc(function: str) -> Optional[Callable[..., int]]:
     name = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim") if name else None
+        return getattr(ctypes.CDLL(name), function) if name else None
     except (OSError, AttributeError):  # not glibc: nothing to ask
         return None
 
 
-_TRIM = _malloc_trim()
+_TRIM = _glibc("malloc_trim")
+_MALLOPT = _glibc("mallopt")
+
+
+def fix_allocator_thresholds() -> bool:
+    """Blocks of MAPPED_FROM_BYTES and more are mapped, and the heap is trimmed above as much,
+    whatever was freed before; whether the C library took it (only glibc does)."""
+    if _MALLOPT is None:
+        return False
+    return bool(_MALLOPT(M_MMAP_THRESHOLD, MAPPED_FROM_BYTES)) and bool(
+        _MALLOPT(M_TRIM_THRESHOLD, MAPPED_FROM_BYTES))
 
 
 def release_garbage() -> None:

@@ -122,16 +122,20 @@ class SoakUser:
         return {client_id: self.acknowledged[client_id] for client_id in self.sending_order
                 if client_id in self.acknowledged}
 
-    async def catch_up(self, last_seq: int, longest: float = 30.0) -> None:
+    async def catch_up(self, last_seq: int, longest: float = 60.0) -> None:
         """Reads until it has seen `last_seq` (what the hub stored last), or for `longest`: a
         long conversation's replay comes at the pace this client reads, slower on a busy
-        machine than any fixed wait."""
-        ws = await self.connect()
+        machine than any fixed wait; a refused or slow opening is tried again, as clients do."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + longest
         while max(self.seen, default=0) < last_seq and loop.time() < deadline:
-            await self.read(ws, min(1.0, deadline - loop.time()))
-        await ws.close()
+            try:
+                ws = await self.connect()
+                while max(self.seen, default=0) < last_seq and loop.time() < deadline:
+                    await self.read(ws, min(1.0, deadline - loop.time()))
+                await ws.close()
+            except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+                await asyncio.sleep(0.2)
 
 
 async def soak_agent(hub: HubProcess, name: str, until: float) -> int:
