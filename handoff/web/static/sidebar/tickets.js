@@ -2,7 +2,7 @@
  * docs/protocol.md): each with its status, whether replies also come by e-mail, the support
  * team's replies and the user's answers, and a box to answer in. A ticket's box keeps what the
  * user is typing when a reply arrives; a closed ticket leaves the list. */
-import {element, messageNode} from "./view.js";
+import {element, messageNode, textForm} from "./view.js";
 import {newClientId} from "./saved.js";
 
 export class TicketsPanel {
@@ -61,27 +61,10 @@ export class TicketsPanel {
     summary.appendChild(status);
     const mail = element("p", "bolt-ticket-mail");
     const thread = element("div", "bolt-ticket-thread");
-    const form = element("form", "bolt-ticket-form");
-    const inputId = "bolt-ticket-" + ticketId + "-" + Math.random().toString(36).slice(2);
-    const label = element("label", "bolt-visually-hidden", this.t("web_ticket_reply_label"));
-    label.htmlFor = inputId;
-    const input = element("textarea", "bolt-ticket-input");
-    input.id = inputId;
-    input.rows = 2;
-    input.maxLength = 4000;
-    input.placeholder = this.t("web_ticket_reply_label");
-    const send = element("button", "bolt-ticket-send", this.t("web_ticket_send"));
-    send.type = "submit";
-    form.appendChild(label);
-    form.appendChild(input);
-    form.appendChild(send);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const text = input.value.trim();
-      if (!text) return;
-      input.value = "";
-      this.transmit({type: "ticket_reply", ticket_id: ticketId, client_id: newClientId(), text});
-    });
+    const reply = this.t("web_ticket_reply_label");
+    const {form, input} = textForm("bolt-ticket", reply, reply, this.t("web_ticket_send"),
+      (text) => this.transmit({type: "ticket_reply", ticket_id: ticketId,
+                               client_id: newClientId(), text}));
     [summary, mail, thread, form].forEach((node) => root.appendChild(node));
     this.list.appendChild(root);
     this.nodes[ticketId] = {root, status, mail, thread, input};

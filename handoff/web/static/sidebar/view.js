@@ -39,27 +39,8 @@ export function buildPanel(root, t, language, onSend, onInput) {
   const typing = element("p", "bolt-typing");
   typing.setAttribute("aria-live", "polite");
   const actions = element("div", "bolt-actions");
-  const form = element("form", "bolt-form");
-  const label = element("label", "bolt-visually-hidden", t("web_input_label"));
-  const inputId = "bolt-input-" + Math.random().toString(36).slice(2);
-  label.htmlFor = inputId;
-  const input = element("textarea", "bolt-input");
-  input.id = inputId;
-  input.rows = 2;
-  input.placeholder = t("web_placeholder");
-  input.maxLength = 4000;
-  const send = element("button", "bolt-send", t("web_send"));
-  send.type = "submit";
-  form.appendChild(label);
-  form.appendChild(input);
-  form.appendChild(send);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = "";
-    onSend(text);
-  });
+  const {form, input} = textForm("bolt", t("web_input_label"), t("web_placeholder"), t("web_send"),
+                                 onSend);
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -83,4 +64,31 @@ export function messageNode(speaker, name, text, clientId) {
   node.appendChild(element("p", "bolt-speaker", name));
   node.appendChild(element("p", "bolt-text", text || ""));
   return node;
+}
+
+/** A labelled text box with its send button (classes `<kind>-form`, `<kind>-input`,
+ * `<kind>-send`): `onSend(text)` gets what is submitted, trimmed, never empty. */
+export function textForm(kind, labelText, placeholder, sendText, onSend) {
+  const form = element("form", kind + "-form");
+  const label = element("label", "bolt-visually-hidden", labelText);
+  const inputId = kind + "-input-" + Math.random().toString(36).slice(2);
+  label.htmlFor = inputId;
+  const input = element("textarea", kind + "-input");
+  input.id = inputId;
+  input.rows = 2;
+  input.placeholder = placeholder;
+  input.maxLength = 4000;
+  const send = element("button", kind + "-send", sendText);
+  send.type = "submit";
+  form.appendChild(label);
+  form.appendChild(input);
+  form.appendChild(send);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    onSend(text);
+  });
+  return {form, input};
 }
