@@ -106,16 +106,22 @@ function Panel({id, chat, selected}) {
       </div>
       <div class="chat-side">
         <${AccountCard} card=${chat.card}/>
-        <div class="card">
-          <h3>${t("console_summary")}</h3>
-          <p class="summary">${chat.card.summary || t("console_no_summary")}</p>
-        </div>
+        <${Summary} card=${chat.card}/>
         <${CustomerHistory} chat=${chat}/>
         <${Notes} chat=${chat}/>
         <${ArticleSearch} chat=${chat}/>
         <${Transfer} id=${id}/>
         <${Resolve} id=${id}/>
       </div>
+    </div>`;
+}
+
+/** What the hub summed up of the conversation so far. */
+function Summary({card}) {
+  return html`
+    <div class="card">
+      <h3>${t("console_summary")}</h3>
+      <p class="summary">${card.summary || t("console_no_summary")}</p>
     </div>`;
 }
 
@@ -129,10 +135,7 @@ function WatchedPanel({id, chat, selected}) {
       </div>
       <div class="chat-side">
         <${AccountCard} card=${chat.card}/>
-        <div class="card">
-          <h3>${t("console_summary")}</h3>
-          <p class="summary">${chat.card.summary || t("console_no_summary")}</p>
-        </div>
+        <${Summary} card=${chat.card}/>
         <${WatchingActions} id=${id} chat=${chat}/>
       </div>
     </div>`;
