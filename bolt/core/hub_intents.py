@@ -11,3 +11,8 @@ HUB_INTENTS = frozenset({NOT_HELPFUL})
 def hub_message(intent: str) -> str:
     """The text of the internal message that names `intent`."""
     return f"/{intent}"
+
+
+def is_hub_message(text: object) -> bool:
+    """Whether `text` is one of the hub's internal messages."""
+    return isinstance(text, str) and text.strip() in {hub_message(i) for i in HUB_INTENTS}
