@@ -1,6 +1,7 @@
 """The user messages waiting for the bot, per conversation: asked one at a time, in the order
 the user sent them, by one task per conversation that ends when none is left waiting; what
-else is said in the bot's name (an offer after "not helpful") takes its turn among them.
+else is said in the bot's name (an offer after "not helpful", or the hub's own question to Rasa
+for one) takes its turn among them.
 
 While Rasa does not answer, the message at the head is asked again after a growing wait (the
 user is told once, and offered a person or a ticket), for as long as `keep_seconds`; the
@@ -17,7 +18,7 @@ from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple,
 
 from handoff.services.tasks import BackgroundTasks
 
-Turn = Tuple[str, Any]  # what is sent to Rasa, and the visitor who said it
+Turn = Tuple[str, Any]  # what is sent to Rasa, and for whom it is asked
 Replies = List[Dict[str, Any]]
 Work = Callable[[], Awaitable[None]]  # something else said in the bot's name, in its turn
 

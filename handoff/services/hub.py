@@ -100,7 +100,7 @@ class Hub:
                             mailer)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
-                                      settings.claims_secret, answers)
+                                      settings.claims_secret)
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,
