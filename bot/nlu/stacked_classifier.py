@@ -16,13 +16,13 @@ them blindly. On the held-out sets this moves in-scope questions answered right 
 
 Cost: the stacking itself is one matrix product per message (well under 0.1 ms); the embedding
 is the featurizer's (about 5 ms of CPU). Training fits the n-gram classifier once more per fold
-and the logistic regression once.
+(the folds and the final fit on two threads) and the logistic regression once.
 """
 from __future__ import annotations
 
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 from scipy.special import softmax
@@ -68,8 +68,11 @@ class StackedModel:
         return self
 
     def _out_of_fold(self, words: List[Text], chars: List[Text], targets: np.ndarray,
-                     pool: ThreadPoolExecutor) -> np.ndarray:
+                     pool: Optional[ThreadPoolExecutor] = None) -> np.ndarray:
         """Each example's n-gram probabilities from a model fitted on the other folds."""
+        if pool is None:
+            with ThreadPoolExecutor(max_workers=FIT_THREADS) as own:
+                return self._out_of_fold(words, chars, targets, own)
         labels = np.unique(targets)
         column = {label: index for index, label in enumerate(labels)}
         result = np.zeros((len(targets), len(labels)))

@@ -13,7 +13,7 @@ from bot.nlu import sentence_embedding
 from bot.nlu.sentence_embedding import (
     DIMENSIONS, SentenceEmbeddingFeaturizer, embed, embedding_of, shared_encoder,
 )
-from bot.nlu.stacked_classifier import StackedIntentClassifier, StackedModel
+from bot.nlu.stacked_classifier import StackedIntentClassifier, StackedModel, stable_folds
 from bot.nlu.tokenizer import MultilingualTokenizer
 
 EXAMPLES = {
@@ -168,3 +168,30 @@ def test_rasa_trains_the_embedding_again_for_another_version_of_the_encoder(monk
     now = SentenceEmbeddingFeaturizer.fingerprint_addon({})
     monkeypatch.setattr(sentence_embedding, "encoder_version", lambda: "0.0.1")
     assert SentenceEmbeddingFeaturizer.fingerprint_addon({}) != now
+
+
+def folds_of(words, labels, folds=3):
+    return {int(i): group for group, members in enumerate(
+        stable_folds(words, np.asarray(labels), folds)) for i in members}
+
+
+def test_the_folds_hold_each_example_once_and_spread_each_label_evenly():
+    words = [f"question {n} about {label}" for label in "abc" for n in range(10 + "abc".index(label))]
+    labels = [w.rsplit(" ", 1)[1] for w in words]
+    groups = stable_folds(words, np.asarray(labels), 3)
+    members = sorted(int(i) for group in groups for i in group)
+    assert members == list(range(len(words)))
+    for label in "abc":
+        sizes = [sum(labels[i] == label for i in group) for group in groups]
+        assert max(sizes) - min(sizes) <= 1, (label, sizes)
+
+
+def test_an_added_example_moves_only_its_own_labels_examples():
+    words = [f"question {n} about {label}" for label in "abcd" for n in range(12)]
+    labels = [w.rsplit(" ", 1)[1] for w in words]
+    before = folds_of(words, labels)
+    after = folds_of(words + ["one more about b"], labels + ["b"])
+    moved = {i for i in before if before[i] != after[i]}
+    assert {labels[i] for i in moved} <= {"b"}
+    assert len(moved) < 12
+    assert folds_of(words, labels) == before  # the same examples, the same folds, every time
