@@ -74,25 +74,24 @@ def get_dictionary_fingerprint(dictionary: Dict[Any, Any], encoding: str = _UTF8
 
 
 def get_list_fingerprint(elements: List[Any], encoding: str = _UTF8) -> str:
-    parts = [deep_container_fingerprint(element, encoding) for element in elements]
+    return _list_hash([deep_container_fingerprint(element, encoding) for element in elements],
+                      encoding)
+
+
+def _list_hash(parts: List[str], encoding: str) -> str:
     if all(_plain(part) for part in parts):
         stringified = "[" + ", ".join(f'"{part}"' for part in parts) + "]"
     else:
         stringified = json.dumps(parts)
-    return md5(stringified.encode(encoding)).hexdigest()  # nosec
+    return md5(stringified.encode(encoding)).hexdigest()  # nosec: once per container
 
 
 def token_fingerprint(token: Token) -> str:
     """`Token.fingerprint`: Rasa's list fingerprint of [text, start, end, lemma, data], with
     the usual types' parts taken straight from the table (a training has millions of tokens)."""
-    parts = [_part(token.text), _part(token.start), _part(token.end), _part(token.lemma),
-             _EMPTY_DICT if type(token.data) is dict and not token.data
-             else deep_container_fingerprint(token.data)]
-    if all(_plain(part) for part in parts):
-        stringified = "[" + ", ".join(f'"{part}"' for part in parts) + "]"
-    else:
-        stringified = json.dumps(parts)
-    return md5(stringified.encode(_UTF8)).hexdigest()  # nosec
+    return _list_hash([_part(token.text), _part(token.start), _part(token.end),
+                       _part(token.lemma), _EMPTY_DICT if type(token.data) is dict
+                       and not token.data else deep_container_fingerprint(token.data)], _UTF8)
 
 
 def _part(value: Any) -> str:

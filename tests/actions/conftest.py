@@ -5,6 +5,10 @@ from typing import Dict, Iterator
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from bolt.articles import store
+from bolt.articles.importing import import_source
+from bolt.articles.settings import articles_url
+from support.articles_eval import EXPORT
 from support.fake_hub import FakeHub, RunningHub
 from support.ports import free_port
 from support.tokens import CLAIMS_SECRET, SERVICE_TOKEN, TOKEN_SECRET, demo_user_ids
@@ -68,3 +72,12 @@ def directory_down(account_env, monkeypatch) -> None:
 def hub_unreachable(account_env, monkeypatch) -> None:
     monkeypatch.setenv("BOLT_HUB_URL", f"http://127.0.0.1:{free_port()}")
     _clear_caches()
+
+
+@pytest.fixture
+def help_center(account_env):
+    """The test help center imported into the action server's article store."""
+    engine = store.open_engine(articles_url())
+    import_source(engine, EXPORT, "tasklane")
+    yield engine
+    engine.dispose()

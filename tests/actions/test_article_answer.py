@@ -10,11 +10,10 @@ from actions.honest_answer import ActionAbstain
 from actions.messages import render
 from bolt.articles import store
 from bolt.articles.floor import load_floor
-from bolt.articles.importing import import_source
 from bolt.articles.search import ArticleSearch
 from bolt.articles.settings import articles_url
 from bolt.core.languages import SUPPORTED_LANGUAGES
-from support.articles_eval import EXPORT, questions
+from support.articles_eval import questions
 from support.trackers import SENDER_ID, make_tracker
 from tests.actions.conftest import demo_user
 
@@ -39,14 +38,6 @@ def found_at_the_floor(engine, language):
 
 
 ASKED = {language: questions_[0] for language, questions_ in HELD_OUT.items()}
-
-
-@pytest.fixture
-def help_center(account_env):
-    engine = store.open_engine(articles_url())
-    import_source(engine, EXPORT, "tasklane")
-    yield engine
-    engine.dispose()
 
 
 def abstain(tracker, dispatcher):

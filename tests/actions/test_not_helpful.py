@@ -8,11 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages import render
 from actions.not_helpful import ActionNotHelpful, rated_answer
-from bolt.articles import store
-from bolt.articles.importing import import_source
-from bolt.articles.settings import articles_url
 from bolt.core.languages import SUPPORTED_LANGUAGES
-from support.articles_eval import EXPORT
 from support.trackers import make_tracker
 from tests.actions.conftest import demo_user
 from tests.actions.test_article_answer import found_at_the_floor
@@ -22,14 +18,6 @@ FREE_OWNER = demo_user("basic", "access", "owner", True)
 UNLICENSED_OWNER = demo_user("pro", "access", "owner", False)
 NEXT = ["contact_options", "phone_support"]
 NOTHING_FOUND = "qwxz frobnicate the zebulon"
-
-
-@pytest.fixture
-def help_center(account_env):
-    engine = store.open_engine(articles_url())
-    import_source(engine, EXPORT, "tasklane")
-    yield engine
-    engine.dispose()
 
 
 def not_helpful(dispatcher, language, question, topics=NEXT, who=None, user_id=None):
