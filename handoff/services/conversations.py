@@ -15,7 +15,8 @@ from handoff.rules.ownership import Owner, bot_answers
 from handoff.services import topics
 from handoff.services.answers import BoltAnswers
 from handoff.services.bot import Bot
-from handoff.services.bot_turns import BotTurns, Replies, Turn
+from handoff.services.bot_leases import BotLeases
+from handoff.services.bot_turns import KEEP_SECONDS, BotTurns, Replies, Turn
 from handoff.services.broker import Broker
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
@@ -25,6 +26,7 @@ from handoff.services.rasa_client import BotUnavailable
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
+from handoff.store.errors import Conflict
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation, user_frame
 from handoff.wire.connection import Connection
@@ -47,6 +49,7 @@ class Visitor:
     identity: Optional[Identity]
     locale: Optional[str]
     conversation_id: Optional[str] = None
+    connected: bool = True  # until the socket closes
 
     def still_valid(self, now: float) -> bool:
         """Whether the token has not expired since the socket opened (sockets outlive tokens)."""
@@ -61,7 +64,8 @@ class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
                  metrics: Metrics, fallback_response_hours: float, claims_secret: str,
-                 answers: BoltAnswers, wall_clock: Callable[[], float] = time.time) -> None:
+                 answers: BoltAnswers, bot_lease_seconds: float,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.broker = broker
         self.dispatcher = dispatcher
@@ -74,8 +78,10 @@ class Conversations:
         self.claims_secret = claims_secret
         self.answers = answers
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
+        self.bot_leases = BotLeases(repository, bot_lease_seconds, KEEP_SECONDS)
         self.bot_turns = BotTurns(background, self._bot_turn, self._bot_answered,
-                                  self._bot_unavailable)
+                                  self._bot_unavailable, self.bot_leases,
+                                  lambda visitor: visitor.connected)
 
     # --- opening and resuming -------------------------------------------------------------------
 
@@ -130,6 +136,13 @@ class Conversations:
                 return
             after_seq = events[-1].seq
 
+    def recover(self, visitor: Visitor, conversation: Conversation) -> None:
+        """A user message the bot holds and has not answered (its hub died, or another hub
+        still asks it) is asked here once nobody else is asking it, while the visitor stays."""
+        if conversation.owner == Owner.BOT.value and self.bot_turns.recover(conversation.id,
+                                                                             visitor):
+            log.info("bot.turn_recovered")
+
     def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:
         """What is true now and carries no sequence number: the place in the queue."""
         if conversation.owner != Owner.QUEUE.value:
@@ -154,21 +167,32 @@ class Conversations:
         stored = await storing
         if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
             self.bot_turns.add(stored.values["conversation_id"],
-                               (frame.get("payload") or frame["text"], visitor))
+                               Turn(stored.seq, frame.get("payload") or frame["text"], visitor))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 
-    async def _bot_answered(self, conversation_id: str, replies: Replies) -> None:
-        for reply in replies:
+    async def _bot_answered(self, conversation_id: str, turn: Turn, replies: Replies,
+                            release: bool) -> bool:
+        """Stores Rasa's replies while this hub holds the conversation's lease (False: another
+        hub took it over, and asks the message itself)."""
+        for number, reply in enumerate(replies, start=1):
             data = {k: v for k, v in reply.items() if k != "text"}
-            await self.timeline.relay(conversation_id, "message", "bot", text=reply.get("text"),
-                                      data=data, changes={"bot_failed": False})
+            expect, changes = self.bot_leases.with_answer(
+                turn.seq, release=release and number == len(replies))
+            try:
+                await self.timeline.relay(conversation_id, "message", "bot",
+                                          text=reply.get("text"), data=data, expect=expect,
+                                          changes={"bot_failed": False, **changes})
+            except Conflict:
+                log.warning("bot.turn_taken_over", seq=turn.seq)
+                return False
             self.metrics.count("bolt_hub_bot_replies_total")
+        return True
 
     async def _bot_turn(self, conversation_id: str, turn: Turn) -> Optional[Replies]:
         """Rasa's replies; [] when the bot no longer holds the conversation, None when Rasa
         did not answer."""
-        text, visitor = turn
+        text, visitor = turn.text, turn.visitor
         state = self.repository.bot_turn_state(conversation_id)
         if state is None or not bot_answers(Owner(state.owner)):
             return []  # handed over while an earlier turn was still being answered
@@ -235,7 +259,7 @@ class Conversations:
                                       text=offer.get("text"), data=data)
 
     def _bot_unavailable(self, conversation_id: str, turn: Turn) -> None:
-        conversation, visitor = self.repository.conversation(conversation_id), turn[1]
+        conversation, visitor = self.repository.conversation(conversation_id), turn.visitor
         if visitor.identity is None:
             self.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
                               data={"options": []}, changes={"bot_failed": True})

@@ -275,6 +275,8 @@ class ChatSocket(Socket[Visitor]):
         for state_frame in conversations.state_frames(conversation):
             connection.deliver(state_frame)
         hub.broker.subscribe(topics.chat(conversation.id), connection)
+        if resume_key is None:
+            conversations.recover(visitor, conversation)
         if identity is not None:
             # A signed-in user back in the sidebar finds their tickets and the replies to them.
             tickets = hub.tickets.of_user(identity)
@@ -287,6 +289,7 @@ class ChatSocket(Socket[Visitor]):
         return [visitor.rate_key] if visitor and visitor.rate_key else []
 
     def closed(self, visitor: Visitor) -> None:
+        visitor.connected = False
         self.hub.broker.unsubscribe(topics.chat(visitor.conversation_id), self.connection)
         identity = visitor.identity
         if identity is not None:
