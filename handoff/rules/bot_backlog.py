@@ -4,10 +4,12 @@ clock reading; asking (handoff/services/bot_turns.py) and the lease's storage
 (handoff/store/bot_turn_leases.py) are elsewhere.
 
 A message is owed while the bot holds the conversation, when it was said after the last message
-the bot took its turn on (`taken_through`: answered, handed over, or not kept), after the bot's
-last message, and after the conversation last came back to the bot (what was said to the queue
-or an agent is not the bot's), and while it is younger than the bot turns' keep time. The owed
-messages are answered in the order they were said.
+the bot took its turn on (`taken_through`, stored in the transaction that stores the turn's
+answer, or when the turn ended without one: handed over, or not kept), and after the
+conversation last came back to the bot (what was said to the queue or an agent is not the
+bot's), and while it is younger than the bot turns' keep time. The owed messages are answered
+in the order they were said. A bot message stored after a user message does not answer it by
+itself: the user may say more while the bot answers, and that answer is stored after it.
 
 One hub at a time asks for a conversation: the one holding its lease, until the lease's end. A
 lease ends when its hub clears it (nothing more owed) or lapses (its hub died or stalls), and
@@ -49,7 +51,7 @@ def owed(owner: str, taken_through: int, events: Iterable[Said], now: datetime,
     for event in sorted(events, key=lambda said: said.seq):
         if event.seq <= taken_through:
             continue
-        if event.kind in BACK_TO_THE_BOT or (event.kind == "message" and event.speaker == "bot"):
+        if event.kind in BACK_TO_THE_BOT:
             waiting = []
         elif event.kind == "message" and event.speaker == "user":
             waiting.append(event)

@@ -27,15 +27,22 @@ def event(seq: int, kind: str, speaker: str = "system", seconds: float = 0.0) ->
     return Said(seq, kind, speaker, at(seconds))
 
 
-def test_a_user_message_with_no_bot_message_after_it_is_owed():
+def test_a_user_message_after_the_last_turn_the_bot_took_is_owed():
     assert owed("bot", 0, [user(1)], at(1), KEEP) == [1]
-    assert owed("bot", 0, [user(1), bot(2)], at(1), KEEP) == []
-    assert owed("bot", 0, [user(1), bot(2), user(3)], at(1), KEEP) == [3]
+    assert owed("bot", 1, [user(1), bot(2)], at(1), KEEP) == []
+    assert owed("bot", 1, [user(1), bot(2), user(3)], at(1), KEEP) == [3]
+
+
+def test_an_answer_stored_after_a_later_message_does_not_answer_that_message():
+    # Said 1 and 2; the answer to 1 came after 2: 2 is still owed.
+    assert owed("bot", 1, [user(1), user(2), bot(3)], at(1), KEEP) == [2]
+    # An offer in the bot's name answers nothing either.
+    assert owed("bot", 0, [user(1), bot(2)], at(1), KEEP) == [1]
 
 
 def test_the_messages_behind_an_unanswered_one_follow_it_in_order_whatever_the_order_read():
     events = [user(4), bot(2), user(1), user(3), event(5, "bot_unavailable"), user(6)]
-    assert owed("bot", 0, events, at(1), KEEP) == [3, 4, 6]
+    assert owed("bot", 2, events, at(1), KEEP) == [3, 4, 6]
 
 
 def test_only_while_the_bot_holds_the_conversation():
