@@ -186,16 +186,21 @@ class BotTurns:
             if claim.taken:
                 waiting.holding = True
                 waiting.renew_at = self.clock() + leases.lease_seconds / 2
-                self._reconcile(waiting, claim.owed)
+                self._reconcile(waiting, claim.owed, claim.through)
                 return True
             if claim.until is None or not self.connected(waiting.visitor):
                 return False
             await asyncio.sleep(look_again_in(claim.until, leases.clock()))
 
-    def _reconcile(self, waiting: Waiting, owed: Iterable[Owed]) -> None:
+    def _reconcile(self, waiting: Waiting, owed: Iterable[Owed], through: int) -> None:
+        """What waits here becomes what the store says is owed (up to `through`, what it read),
+        followed by what was stored here since."""
         here = {entry.seq: entry for entry in waiting.entries if isinstance(entry, Turn)}
         turns = [here.get(message.seq) or Turn(message.seq, message.text, waiting.visitor)
                  for message in owed if message.seq not in waiting.refused]
+        owed_seqs = {turn.seq for turn in turns}
+        turns += [turn for seq, turn in here.items() if seq > through and seq not in owed_seqs]
+        turns.sort(key=lambda turn: turn.seq)
         for turn in turns[self.most_waiting:]:  # more owed than are kept: the latest are not
             waiting.refused.add(turn.seq)
         turns = turns[:self.most_waiting]

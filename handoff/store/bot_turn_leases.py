@@ -38,8 +38,10 @@ class Claim:
     taken: bool
     # When not taken: the end of the other hub's lease (None: no such conversation).
     until: Optional[datetime] = None
-    # When taken: the messages owed, in order.
+    # When taken: the messages owed, in order, of those stored up to `through` (later ones were
+    # stored after the claim read them).
     owed: List[Owed] = field(default_factory=list)
+    through: int = 0
 
 
 def _free(token: str, now: datetime) -> Any:
@@ -53,8 +55,8 @@ def claim(connection: Connection, conversation_id: str, token: str, now: datetim
     """The conversation's lease for `lease_seconds`, with the messages owed, unless another
     hub's lease is running."""
     c = CONVERSATIONS.c
-    row = connection.execute(select(c.owner, c.bot_turn_seq, c.bot_turn_by, c.bot_turn_until)
-                             .where(c.id == conversation_id)).one_or_none()
+    row = connection.execute(select(c.owner, c.bot_turn_seq, c.bot_turn_by, c.bot_turn_until,
+                                    c.last_seq).where(c.id == conversation_id)).one_or_none()
     if row is None:
         return Claim(False)
     if not may_ask(row.bot_turn_by, row.bot_turn_until, token, now):
@@ -67,7 +69,7 @@ def claim(connection: Connection, conversation_id: str, token: str, now: datetim
             c.id == conversation_id)).scalar_one_or_none()
         return Claim(False, until)
     return Claim(True, owed=_owed(connection, conversation_id, row.owner, row.bot_turn_seq,
-                                  now, keep_seconds))
+                                  now, keep_seconds), through=row.last_seq)
 
 
 def owed_now(connection: Connection, conversation_id: str, now: datetime,
