@@ -7,13 +7,13 @@ predecessor's lease to lapse like any other hub.
 """
 from __future__ import annotations
 
-import asyncio
 import uuid
-from datetime import datetime
-from typing import Any, Callable, Dict, List, Tuple
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from handoff.rules.bot_backlog import may_ask
 from handoff.store import bot_turn_leases
+from handoff.store.appends import LeaseClaim
 from handoff.store.bot_turn_leases import Claim, Owed
 from handoff.store.repository import Repository
 from handoff.store.schema import utcnow
@@ -46,6 +46,19 @@ class BotLeases:
             return bot_turn_leases.owed_now(connection, conversation_id, self.clock(),
                                             self.keep_seconds)
 
+    def held_here(self, conversation_id: str) -> Optional[Tuple[List[Owed], int]]:
+        """What is owed and up to which seq it was read, when this hub's claim came with a
+        message and its lease runs (read on the loop: no write needed then); else None."""
+        with self.repository.engine.connect() as connection:
+            return bot_turn_leases.held_by(connection, conversation_id, self.token, self.clock(),
+                                           self.keep_seconds)
+
+    def with_message(self) -> LeaseClaim:
+        """The claim a user's message carries into its append (taken only if the lease is
+        free and the bot holds the conversation)."""
+        now = self.clock()
+        return self.token, now, now + timedelta(seconds=self.lease_seconds)
+
     async def renew(self, conversation_id: str) -> bool:
         return await self._write(lambda c: bot_turn_leases.renew(
             c, conversation_id, self.token, self.clock(), self.lease_seconds))
@@ -72,4 +85,4 @@ class BotLeases:
         def run() -> Any:
             with engine.begin() as connection:
                 return work(connection)
-        return await asyncio.to_thread(self.repository.writer.call, run)
+        return await self.repository.writer.call_later(run)

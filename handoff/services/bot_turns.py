@@ -39,12 +39,13 @@ MOST_WAITING = 10
 
 
 class Turn(NamedTuple):
-    """A stored user message waiting for the bot: its seq, what is sent to Rasa, and the
-    visitor who said it."""
+    """A stored user message waiting for the bot: its seq, what is sent to Rasa, the visitor
+    who said it, and whether it was stored with this hub's lease and nothing owed before it."""
 
     seq: int
     text: str
     visitor: Any
+    alone: bool = False
 
 
 @dataclass(eq=False)
@@ -181,6 +182,17 @@ class BotTurns:
         is connected), and puts what the store says is owed in order with what waits here;
         False when there is nothing to wait for any more."""
         leases = self.leases
+        head = waiting.entries[0] if waiting.entries else None
+        if isinstance(head, Turn) and head.alone:  # the store said so as it stored it
+            waiting.holding = True
+            waiting.renew_at = self.clock() + leases.lease_seconds / 2
+            return True
+        held = leases.held_here(conversation_id)
+        if held is not None:  # claimed with the message
+            waiting.holding = True
+            waiting.renew_at = self.clock() + leases.lease_seconds / 2
+            self._reconcile(waiting, *held)
+            return True
         while True:
             claim = await leases.claim(conversation_id)
             if claim.taken:

@@ -159,15 +159,19 @@ class Conversations:
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
         stored = self.timeline.relay(conversation_id, "message", "user", text=frame["text"],
-                                     data=data, client_id=f"user:{frame['client_id']}")
+                                     data=data, client_id=f"user:{frame['client_id']}",
+                                     lease=self.bot_leases.with_message())
         return self._acknowledge(stored, visitor, frame)
 
     async def _acknowledge(self, storing: "asyncio.Future[Appended]", visitor: Visitor,
                            frame: Frame) -> Dict[str, Any]:
         stored = await storing
         if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
+            # Nothing owed before it, and the lease came with it: asked without a look.
+            alone = stored.alone and stored.state["bot_turn_by"] == self.bot_leases.token
             self.bot_turns.add(stored.values["conversation_id"],
-                               Turn(stored.seq, frame.get("payload") or frame["text"], visitor))
+                               Turn(stored.seq, frame.get("payload") or frame["text"], visitor,
+                                    alone))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 

@@ -83,6 +83,20 @@ def owed_now(connection: Connection, conversation_id: str, now: datetime,
     return _owed(connection, conversation_id, row.owner, row.bot_turn_seq, now, keep_seconds)
 
 
+def held_by(connection: Connection, conversation_id: str, token: str, now: datetime,
+            keep_seconds: float) -> Optional[Tuple[List[Owed], int]]:
+    """What is owed, and up to which seq it was read, when the lease is `token`'s and runs
+    (the hub's claim came with a message: handoff/store/appends.py); None otherwise."""
+    c = CONVERSATIONS.c
+    row = connection.execute(select(c.owner, c.bot_turn_seq, c.bot_turn_by, c.bot_turn_until,
+                                    c.last_seq).where(c.id == conversation_id)).one_or_none()
+    if row is None or row.bot_turn_by != token or row.bot_turn_until is None or (
+            row.bot_turn_until <= now):
+        return None
+    return (_owed(connection, conversation_id, row.owner, row.bot_turn_seq, now, keep_seconds),
+            row.last_seq)
+
+
 def holder(connection: Connection, conversation_id: str
            ) -> Optional[Tuple[Optional[str], Optional[datetime]]]:
     """(whose lease, until when) of the conversation; None when there is no such conversation."""

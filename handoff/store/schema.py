@@ -52,6 +52,9 @@ class Conversation(Base):
     bot_turn_seq = Column(Integer, nullable=False, default=0, server_default="0")
     bot_turn_by = Column(String(64), nullable=True)
     bot_turn_until = Column(DateTime, nullable=True)
+    # The last user message said while the bot held the conversation: none is owed when it is
+    # no later than `bot_turn_seq`.
+    bot_said_seq = Column(Integer, nullable=False, default=0, server_default="0")
 
     # Every change is `UPDATE ... WHERE id = :id AND last_seq = :read`: of two hubs that read the
     # same state (two agents claiming one chat), only the first commits. PostgreSQL's row lock
