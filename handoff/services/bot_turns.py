@@ -107,14 +107,16 @@ class BotTurns:
         after = max(_seqs(waiting.entries), default=0) if waiting is not None else 0
         self._queue(conversation_id, Work(after, work), None)
 
-    def recover(self, conversation_id: str, visitor: Any) -> bool:
+    def recover(self, conversation_id: str, visitor: Any, maybe_owed: bool = True) -> bool:
         """The visitor opened the conversation here: what the store says the bot owes it is
-        asked here once nobody else is asking it (True), unless it waits here already."""
+        asked here once nobody else is asking it (True), unless it waits here already.
+        `maybe_owed` False (its columns say every message said to the bot was taken) spares
+        the look at its events."""
         waiting = self.waiting.get(conversation_id)
         if waiting is not None:
             waiting.visitor = visitor
             return False
-        if not self.leases.owed_now(conversation_id):
+        if not maybe_owed or not self.leases.owed_now(conversation_id):
             return False
         waiting = self.waiting[conversation_id] = Waiting(visitor, recovering=True)
         self.background.spawn(self._take_turns(conversation_id, waiting))

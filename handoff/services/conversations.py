@@ -139,8 +139,10 @@ class Conversations:
     def recover(self, visitor: Visitor, conversation: Conversation) -> None:
         """A user message the bot holds and has not answered (its hub died, or another hub
         still asks it) is asked here once nobody else is asking it, while the visitor stays."""
-        if conversation.owner == Owner.BOT.value and self.bot_turns.recover(conversation.id,
-                                                                             visitor):
+        if conversation.owner != Owner.BOT.value:
+            return
+        maybe_owed = conversation.bot_said_seq > conversation.bot_turn_seq
+        if self.bot_turns.recover(conversation.id, visitor, maybe_owed):
             log.info("bot.turn_recovered")
 
     def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:

@@ -216,6 +216,8 @@ class ChatSocket(Socket[Visitor]):
             conversations.typing(visitor, frame["typing"])
         elif frame.type == "resume":
             conversations.replay(self.connection, visitor.conversation_id, frame["last_seq"])
+            conversations.recover(visitor,
+                                  self.hub.repository.conversation(visitor.conversation_id))
         elif frame.type == "request_agent":
             conversations.request_agent(visitor)
         elif frame.type == "leave_queue":
