@@ -4,6 +4,8 @@ model in use, by language. bot/metrics_hooks.py is where in Rasa they are counte
 
 Labels take bounded values only: a supported language or `unknown`, an intent of the model's
 domain or `other`, `answered` or `abstained`, a model's file name; never a conversation or a user.
+The hub's internal messages (bolt/core/hub_intents.py) are no user's: neither they nor their
+decisions are counted.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any, Collection, Mapping, Optional, Tuple
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from bolt.core.hub_intents import HUB_INTENTS
 from bolt.core.languages import language_of_locale
 from bot.nlu.linear_classifier import ABSTENTION
 
@@ -54,6 +57,8 @@ def decision_of(parse_data: Mapping[str, Any], intents: Collection[str]) -> Tupl
 
 def count_decision(parse_data: Mapping[str, Any], intents: Collection[str],
                    metadata: Optional[Mapping[str, Any]]) -> None:
+    if (parse_data.get("intent") or {}).get("name") in HUB_INTENTS:
+        return
     intent, decision = decision_of(parse_data, intents)
     DECISIONS.labels(intent, decision, language_of(metadata)).inc()
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
+from bolt.core.hub_intents import is_hub_message
 from bot import metrics, turn_decisions
 
 _INSTALLED: List[Tuple[type, str, Callable[..., Any]]] = []
@@ -47,7 +48,8 @@ def _handle_message(original: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return await original(self, message)
         finally:
-            metrics.count_message(message.metadata, time.perf_counter() - started)
+            if not is_hub_message(message.text):
+                metrics.count_message(message.metadata, time.perf_counter() - started)
     return handle_message
 
 

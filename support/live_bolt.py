@@ -128,10 +128,13 @@ class Chat:
         self.locale = locale
         self.user = user
 
-    def replies(self, text: str) -> List[Dict[str, Any]]:
-        """Rasa's replies to `text`: a message per paragraph, with their buttons."""
+    def replies(self, text: str,
+                more: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Rasa's replies to `text`: a message per paragraph, with their buttons; `more` goes in
+        the metadata too (as the hub's for its internal `/not_helpful`)."""
         body: Dict[str, Any] = {"sender": self.sender, "message": text}
         metadata: Dict[str, Any] = {"locale": self.locale} if self.locale else {}
+        metadata.update(more or {})
         if self.user is not None:
             metadata["claims"] = self.user(self.sender)
         if metadata:

@@ -18,6 +18,7 @@ from bolt.editing.findings import Finding
 from bolt.editing.tree import (
     FAQ_INTENT, FAQ_RESPONSE_PREFIX, Answer, ContentTree, Example, plain_text,
 )
+from bolt.core.hub_intents import HUB_INTENTS
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from bolt.core.phonebook import PhoneBook
 from bolt.core.text import match_key
@@ -311,7 +312,7 @@ def check_references(project: Project) -> Iterable[Finding]:
             yield Finding(step.path, step.line, "references",
                           f"{step.kind} `{step.name}` does not exist (any more): rename it to an "
                           "existing one or remove the step")
-    for intent in sorted(domain.intents - intents):
+    for intent in sorted(domain.intents - intents - HUB_INTENTS):
         yield Finding(domain.path, domain.intent_lines.get(intent, 1), "references",
                       f"intent `{intent}` is in the domain but has no training examples")
     reported: Set[Tuple[str, str]] = set()

@@ -28,7 +28,7 @@ SETTING = "BOLT_RASA_SPEEDUPS"
 # In the order they are installed.
 MODULES: Tuple[str, ...] = (
     "schema_cache", "event_types", "frozen_heap", "keepalive", "action_calls", "dialogue_states",
-    "graph_runner", "lock_waits",
+    "graph_runner", "lock_waits", "fingerprints",
 )
 
 

@@ -5,14 +5,16 @@ and times, which give percentiles while it is held, and the questions Bolt could
 The events follow docs/protocol.md: `queued` starts a hand-off (its `deadline` is that hand-off's
 first-response target), `agent_joined` ends a wait in the queue, the first agent message after a
 hand-off is its first response, `resolved` with `"by": "timeout"` was closed by a timeout,
-`feedback` and `csat` are the user's, and a bot message's `nlu` is the decision that chose it.
+`feedback` and `csat` are the user's, and a bot message's `nlu` is the decision that chose it. A
+bot message marked `offer` is what Bolt offered after a "Not helpful": no answer of Bolt's, its
+decision (of the hub's internal turn) no answer, abstention or topic.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 PRIORITIES: Tuple[str, ...] = ("P1", "P2", "P3", "P4")
 # A queue wait starts with these; an agent joining ends it.
@@ -95,11 +97,19 @@ def _rating(data: Mapping[str, Any]) -> Optional[Tuple[int, bool]]:
     return None
 
 
+def is_offer(event: EventRow) -> bool:
+    """Whether the event is one of Bolt's messages offering more after a "Not helpful"."""
+    return (event.kind == "message" and event.speaker == "bot"
+            and bool((event.data or {}).get("offer")))
+
+
 def _topic(events: Sequence[EventRow]) -> str:
     """The FAQ topic of Bolt's first answer that had one, else its first intent answered."""
     intents = []
     for event in events:
         nlu = (event.data or {}).get("nlu") if event.kind == "message" else None
+        if is_offer(event):
+            continue
         if not isinstance(nlu, Mapping) or nlu.get("abstained"):
             continue
         if nlu.get("faq"):
@@ -125,6 +135,7 @@ def facts_of(row: ConversationRow, as_of: datetime) -> Facts:
     last_user_text: Optional[str] = None
     awaiting_answer = False
     ratings: Dict[int, bool] = {}
+    offers: Set[int] = set()  # the seqs of Bolt's offers after a "Not helpful": not rated answers
     queue_since: Optional[datetime] = None
     handoff: Optional[Dict[str, Any]] = None
     ticket = False
@@ -146,6 +157,8 @@ def facts_of(row: ConversationRow, as_of: datetime) -> Facts:
         if event.kind == "message" and event.speaker == "user":
             last_user_text = event.text
             awaiting_answer = True
+        elif is_offer(event):
+            offers.add(event.seq)
         elif event.kind == "message" and event.speaker == "bot":
             nlu = data.get("nlu")
             if awaiting_answer and isinstance(nlu, Mapping):
@@ -164,7 +177,7 @@ def facts_of(row: ConversationRow, as_of: datetime) -> Facts:
                 counts["first_response_seconds"] += seconds
         elif event.kind == "feedback":
             rating = _rating(data)
-            if rating is not None:
+            if rating is not None and rating[0] not in offers:
                 ratings[rating[0]] = rating[1]  # a later one on the same answer replaces it
         elif event.kind == "queued":
             if handoff is not None:

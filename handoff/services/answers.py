@@ -1,17 +1,14 @@
 """Bolt's own FAQ answers, for agents to insert into a chat: each topic's title and answer in a
 language, as the editors wrote them in data/responses/<lang>/<topic>.yml (the files the next
 `bolt content publish` makes live). The files are read again when any of them changed, so an
-edited answer reaches the console without restarting the hub. Also what Bolt offers when the
-user says one of its answers did not help: the next best topics as buttons, else to ask again in
-other words (the texts Bolt says when it abstains, data/responses/<lang>/fallback.yml)."""
+edited answer reaches the console without restarting the hub."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from bolt.core.content import FAQ_PREFIX, RESPONSES_DIR, Answers, load_answers
-from bolt.core.languages import DEFAULT_LANGUAGE
 
 Fingerprint = Tuple[Tuple[str, int, int], ...]
 
@@ -30,18 +27,6 @@ class BoltAnswers:
         with self.lock:
             return self._current()[0].get(language, [])
 
-    def not_helpful_offers(self, language: str, topics: Sequence[str]) -> List[Dict[str, Any]]:
-        """Bolt's messages after "not helpful" on an answer: the next best `topics` that have a
-        title in `language`, as buttons; else to ask again in other words."""
-        with self.lock:
-            answers = self._current()[1]
-        titles = answers.topic_titles(language)
-        buttons = [{"title": titles[key], "payload": f"/faq/{key}"} for key in topics
-                   if key in titles]
-        if buttons:
-            return [{"text": _message(answers, language, "abstain_close"), "buttons": buttons}]
-        return [{"text": _message(answers, language, "articles_not_helpful")}]
-
     def _current(self) -> Tuple[Dict[str, List[Dict[str, str]]], Answers]:
         now = self._fingerprint()
         if now != self.fingerprint or self.answers is None:
@@ -58,10 +43,6 @@ class BoltAnswers:
             stat = path.stat()
             files.append((str(path), stat.st_mtime_ns, stat.st_size))
         return tuple(files)
-
-
-def _message(answers: Answers, language: str, name: str) -> Optional[str]:
-    return answers.message(language, name) or answers.message(DEFAULT_LANGUAGE, name)
 
 
 def _answers_by_language(answers: Answers) -> Dict[str, List[Dict[str, str]]]:

@@ -71,10 +71,12 @@ class BotLeases:
         return await self._write(lambda c: bot_turn_leases.release(
             c, conversation_id, self.token))
 
-    def with_answer(self, seq: int, release: bool) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    def with_answer(self, seq: Optional[int], release: bool
+                    ) -> Tuple[Dict[str, Any], Dict[str, Any]]:
         """(expect, changes) of an answer's append: stored only while this hub holds the lease,
-        advancing the bot's turn to `seq`, and clearing the lease if `release`."""
-        changes: Dict[str, Any] = {"bot_turn_seq": seq}
+        advancing the bot's turn to `seq` (None: the hub's own question, no message's turn),
+        and clearing the lease if `release`."""
+        changes: Dict[str, Any] = {} if seq is None else {"bot_turn_seq": seq}
         if release:
             changes.update(bot_turn_by=None, bot_turn_until=None)
         return {"bot_turn_by": self.token}, changes

@@ -1,6 +1,7 @@
 """The user messages waiting for the bot, per conversation: asked one at a time, in the order
 the user sent them, by one task per conversation that ends when none is left waiting; what
-else is said in the bot's name (an offer after "not helpful") takes its turn among them.
+else is said in the bot's name (an offer after "not helpful", or the hub's own question to Rasa
+for one) takes its turn among them.
 
 While Rasa does not answer, the message at the head is asked again after a growing wait (the
 user is told once, and offered a person or a ticket), for as long as `keep_seconds`; the
@@ -39,13 +40,16 @@ MOST_WAITING = 10
 
 
 class Turn(NamedTuple):
-    """A stored user message waiting for the bot: its seq, what is sent to Rasa, the visitor
-    who said it, and whether it was stored with this hub's lease and nothing owed before it."""
+    """What waits for the bot: a stored user message (its seq), or a question the hub asks
+    Rasa itself (seq None: not stored, so not owed after a crash, and in turn after the message
+    `after`); what is sent to Rasa; for whom it is asked (its visitor); and whether it was
+    stored with this hub's lease and nothing owed before it."""
 
-    seq: int
+    seq: Optional[int]
     text: str
-    visitor: Any
+    asker: Any
     alone: bool = False
+    after: int = 0
 
 
 @dataclass(eq=False)
@@ -60,7 +64,7 @@ class Work:
 class Waiting:
     """One conversation's waiting turns on this hub."""
 
-    visitor: Any  # the latest who opened the conversation here
+    asker: Any  # for whom what the store says is owed is asked: the latest visitor here
     entries: Deque[Union[Turn, Work]] = field(default_factory=deque)
     refused: Set[int] = field(default_factory=set)  # seqs not kept (too many waiting)
     holding: bool = False  # this hub holds the conversation's lease
@@ -96,10 +100,14 @@ class BotTurns:
     def add(self, conversation_id: str, turn: Turn) -> None:
         waiting = self.waiting.get(conversation_id)
         if waiting is not None and len(waiting.entries) >= self.most_waiting:
-            waiting.refused.add(turn.seq)
+            if turn.seq is not None:
+                waiting.refused.add(turn.seq)
             self.unavailable(conversation_id, turn)
+        elif turn.seq is None:  # the hub's own question: after what waits now
+            after = max(_seqs(waiting.entries), default=0) if waiting is not None else 0
+            self._queue(conversation_id, turn._replace(after=after), None)
         else:
-            self._queue(conversation_id, turn, turn.visitor)
+            self._queue(conversation_id, turn, turn.asker)
 
     def add_work(self, conversation_id: str, work: Callable[[], Awaitable[None]]) -> None:
         """`work` done in the conversation's turn, after what waits before it."""
@@ -107,30 +115,30 @@ class BotTurns:
         after = max(_seqs(waiting.entries), default=0) if waiting is not None else 0
         self._queue(conversation_id, Work(after, work), None)
 
-    def recover(self, conversation_id: str, visitor: Any, maybe_owed: bool = True) -> bool:
+    def recover(self, conversation_id: str, asker: Any, maybe_owed: bool = True) -> bool:
         """The visitor opened the conversation here: what the store says the bot owes it is
         asked here once nobody else is asking it (True), unless it waits here already.
         `maybe_owed` False (its columns say every message said to the bot was taken) spares
         the look at its events."""
         waiting = self.waiting.get(conversation_id)
         if waiting is not None:
-            waiting.visitor = visitor
+            waiting.asker = asker
             return False
         if not maybe_owed or not self.leases.owed_now(conversation_id):
             return False
-        waiting = self.waiting[conversation_id] = Waiting(visitor, recovering=True)
+        waiting = self.waiting[conversation_id] = Waiting(asker, recovering=True)
         self.background.spawn(self._take_turns(conversation_id, waiting))
         return True
 
-    def _queue(self, conversation_id: str, entry: Union[Turn, Work], visitor: Any) -> None:
+    def _queue(self, conversation_id: str, entry: Union[Turn, Work], asker: Any) -> None:
         waiting = self.waiting.get(conversation_id)
         if waiting is None:
-            waiting = self.waiting[conversation_id] = Waiting(visitor, deque((entry,)))
+            waiting = self.waiting[conversation_id] = Waiting(asker, deque((entry,)))
             self.background.spawn(self._take_turns(conversation_id, waiting))
         else:
             waiting.entries.append(entry)
-            if visitor is not None:
-                waiting.visitor = visitor
+            if asker is not None:
+                waiting.asker = asker
 
     async def _take_turns(self, conversation_id: str, waiting: Waiting) -> None:
         entries = waiting.entries
@@ -149,7 +157,7 @@ class BotTurns:
                     continue  # what waits is now what the store says is owed
                 replies = await self._asked_until_answered(conversation_id, waiting)
                 if replies is None:  # Rasa has not answered for keep_seconds: none is kept
-                    last = max([*_seqs(entries), *waiting.refused])
+                    last = max([*_seqs(entries), *waiting.refused], default=0)
                     entries.clear()
                     waiting.holding = False
                     await self.leases.advance(conversation_id, last, release=True)
@@ -160,8 +168,10 @@ class BotTurns:
                     seq < turn.seq for seq in waiting.refused)
                 if replies:
                     taken = await self.answer(conversation_id, turn, replies, release)
-                else:
+                elif turn.seq is not None:
                     taken = await self.leases.advance(conversation_id, turn.seq, release)
+                else:
+                    taken = not release or await self.leases.release(conversation_id)
                 if not taken:
                     raise LeaseLost()
                 waiting.holding = waiting.holding and not release
@@ -202,15 +212,16 @@ class BotTurns:
                 waiting.renew_at = self.clock() + leases.lease_seconds / 2
                 self._reconcile(waiting, claim.owed, claim.through)
                 return True
-            if claim.until is None or not self.connected(waiting.visitor):
+            if claim.until is None or not self.connected(waiting.asker):
                 return False
             await asyncio.sleep(look_again_in(claim.until, leases.clock()))
 
     def _reconcile(self, waiting: Waiting, owed: Iterable[Owed], through: int) -> None:
         """What waits here becomes what the store says is owed (up to `through`, what it read),
         followed by what was stored here since."""
-        here = {entry.seq: entry for entry in waiting.entries if isinstance(entry, Turn)}
-        turns = [here.get(message.seq) or Turn(message.seq, message.text, waiting.visitor)
+        here = {entry.seq: entry for entry in waiting.entries
+                if isinstance(entry, Turn) and entry.seq is not None}
+        turns = [here.get(message.seq) or Turn(message.seq, message.text, waiting.asker)
                  for message in owed if message.seq not in waiting.refused]
         owed_seqs = {turn.seq for turn in turns}
         turns += [turn for seq, turn in here.items() if seq > through and seq not in owed_seqs]
@@ -218,9 +229,13 @@ class BotTurns:
         for turn in turns[self.most_waiting:]:  # more owed than are kept: the latest are not
             waiting.refused.add(turn.seq)
         turns = turns[:self.most_waiting]
-        works = [entry for entry in waiting.entries if isinstance(entry, Work)]
+        # Work and the hub's own questions keep their places after the messages they followed.
+        others = [entry for entry in waiting.entries
+                  if isinstance(entry, Work) or entry.seq is None]
         ordered: List[Union[Turn, Work]] = sorted(
-            [*turns, *works], key=lambda e: (e.seq, 0) if isinstance(e, Turn) else (e.after, 1))
+            [*turns, *others],
+            key=lambda e: (e.seq, 0) if isinstance(e, Turn) and e.seq is not None
+            else (e.after, 1))
         waiting.entries.clear()
         waiting.entries.extend(ordered)
 
@@ -255,4 +270,4 @@ class BotTurns:
 
 
 def _seqs(entries: Iterable[Union[Turn, Work]]) -> List[int]:
-    return [entry.seq for entry in entries if isinstance(entry, Turn)]
+    return [entry.seq for entry in entries if isinstance(entry, Turn) and entry.seq is not None]

@@ -4,16 +4,16 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from bolt.core import logs
+from bolt.core.hub_intents import NOT_HELPFUL, hub_message
 from bolt.core.identity import LEEWAY_SECONDS, Identity, sign_claims
 from bolt.core.languages import DEFAULT_LANGUAGE, language_of_locale
 from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
 from handoff.services import topics
-from handoff.services.answers import BoltAnswers
 from handoff.services.bot import Bot
 from handoff.services.bot_leases import BotLeases
 from handoff.services.bot_turns import KEEP_SECONDS, BotTurns, Replies, Turn
@@ -28,7 +28,7 @@ from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
 from handoff.store.errors import Conflict
 from handoff.store.repository import Repository
-from handoff.store.schema import Conversation, user_frame
+from handoff.store.schema import Conversation, Event, user_frame
 from handoff.wire.connection import Connection
 from handoff.wire.protocol import Frame, ProtocolError
 
@@ -38,6 +38,8 @@ REPLAY_PAGE = 200
 # The event kind of a user's "helpful / not helpful" on one of Bolt's messages, which a learning
 # loop reads (docs/protocol.md).
 FEEDBACK = "feedback"
+# Marks Bolt's messages that offer more after a "Not helpful": not an answer to rate or count.
+OFFER = "not_helpful"
 log = logs.get_logger(__name__)
 
 
@@ -60,11 +62,22 @@ class Visitor:
         return f"user:{self.identity.account_id}/{self.identity.user_id}" if self.identity else None
 
 
+@dataclass(frozen=True)
+class Asking:
+    """For whom a bot turn asks Rasa: the visitor, and for a turn the hub asks itself (the
+    internal `/not_helpful`, which the user never wrote) what else goes in the message metadata
+    and the mark its replies carry (`offer`)."""
+
+    visitor: Visitor
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    offer: Optional[str] = None
+
+
 class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
                  metrics: Metrics, fallback_response_hours: float, claims_secret: str,
-                 answers: BoltAnswers, bot_lease_seconds: float,
+                 bot_lease_seconds: float,
                  wall_clock: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.broker = broker
@@ -76,12 +89,11 @@ class Conversations:
         self.metrics = metrics
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
-        self.answers = answers
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
         self.bot_leases = BotLeases(repository, bot_lease_seconds, KEEP_SECONDS)
         self.bot_turns = BotTurns(background, self._bot_turn, self._bot_answered,
                                   self._bot_unavailable, self.bot_leases,
-                                  lambda visitor: visitor.connected)
+                                  lambda asking: asking.visitor.connected)
 
     # --- opening and resuming -------------------------------------------------------------------
 
@@ -142,7 +154,7 @@ class Conversations:
         if conversation.owner != Owner.BOT.value:
             return
         maybe_owed = conversation.bot_said_seq > conversation.bot_turn_seq
-        if self.bot_turns.recover(conversation.id, visitor, maybe_owed):
+        if self.bot_turns.recover(conversation.id, Asking(visitor), maybe_owed):
             log.info("bot.turn_recovered")
 
     def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:
@@ -172,8 +184,8 @@ class Conversations:
             # Nothing owed before it, and the lease came with it: asked without a look.
             alone = stored.alone and stored.state["bot_turn_by"] == self.bot_leases.token
             self.bot_turns.add(stored.values["conversation_id"],
-                               Turn(stored.seq, frame.get("payload") or frame["text"], visitor,
-                                    alone))
+                               Turn(stored.seq, frame.get("payload") or frame["text"],
+                                    Asking(visitor), alone))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 
@@ -198,11 +210,12 @@ class Conversations:
     async def _bot_turn(self, conversation_id: str, turn: Turn) -> Optional[Replies]:
         """Rasa's replies; [] when the bot no longer holds the conversation, None when Rasa
         did not answer."""
-        text, visitor = turn.text, turn.visitor
+        text, asking = turn.text, turn.asker
+        visitor = asking.visitor
         state = self.repository.bot_turn_state(conversation_id)
         if state is None or not bot_answers(Owner(state.owner)):
             return []  # handed over while an earlier turn was still being answered
-        metadata: Dict[str, Any] = {"locale": visitor.locale or state.locale}
+        metadata: Dict[str, Any] = {**asking.metadata, "locale": visitor.locale or state.locale}
         now = self.wall_clock()
         if visitor.identity is not None and visitor.still_valid(now):
             metadata["claims"] = sign_claims(self.claims_secret, visitor.identity,
@@ -217,6 +230,8 @@ class Conversations:
             self.metrics.count("bolt_hub_bot_failures_total")
             return None
         self.metrics.observe("bolt_hub_bot_latency_seconds", time.monotonic() - started)
+        if asking.offer is not None:
+            return [{**reply, "offer": asking.offer} for reply in replies]
         return replies
 
     # --- whether an answer helped ----------------------------------------------------------------
@@ -226,7 +241,8 @@ class Conversations:
         change their answer, each change is one more record (the latest counts), the same answer
         again is nothing new. The first "Not helpful" on a message that says what to offer then
         (an article's person or web ticket: actions/) offers it; on one of Bolt's topic answers,
-        the next best topics (else to ask again in other words); while the bot holds the
+        Rasa is asked in the conversation's turn (`/not_helpful`, with the next best topics and
+        the question answered) and its replies are the offer; while the bot holds the
         conversation."""
         conversation_id = self._conversation_id(visitor)
         rated = self.repository.event(conversation_id, frame["seq"])
@@ -249,23 +265,34 @@ class Conversations:
             return
         data = rated.data or {}
         offers = (data.get("custom") or {}).get("not_helpful") or []
-        if not offers and (data.get("nlu") or {}).get("faq"):
-            offers = self.answers.not_helpful_offers(conversation.language,
-                                                     data.get("next_topics") or [])
         if offers:
             # In turn with the bot's answers, so that the offer follows the answer being given.
             self.bot_turns.add_work(conversation_id, lambda: self._offer(conversation_id, offers))
+        elif (data.get("nlu") or {}).get("faq"):
+            # Whether the account has a person or a web ticket is the action server's to check.
+            self.bot_turns.add(conversation_id, Turn(None, hub_message(NOT_HELPFUL), Asking(
+                visitor, {NOT_HELPFUL: self._not_helpful_metadata(rated)}, offer=OFFER)))
+
+    def _not_helpful_metadata(self, rated: Event) -> Dict[str, Any]:
+        """What Rasa is told of the answer that did not help: the next best topics after it and
+        the user's message it answered."""
+        asked = self.repository.last_message_before(rated.conversation_id, rated.seq, "user")
+        following = (rated.data or {}).get("next_topics")
+        return {"next_topics": [str(key) for key in following]
+                if isinstance(following, list) else [],
+                "question": (asked.text or "") if asked is not None else ""}
 
     async def _offer(self, conversation_id: str, offers: List[Dict[str, Any]]) -> None:
         for offer in offers:
-            # Marked as the hub's offer: not an answer of Bolt's to rate again.
-            data = {"offer": "not_helpful", **({"buttons": offer["buttons"]}
-                                               if offer.get("buttons") else {})}
+            # Marked as the offer: not an answer of Bolt's to rate again.
+            data = {"offer": OFFER, **({"buttons": offer["buttons"]}
+                                       if offer.get("buttons") else {})}
             await self.timeline.relay(conversation_id, "message", "bot",
                                       text=offer.get("text"), data=data)
 
     def _bot_unavailable(self, conversation_id: str, turn: Turn) -> None:
-        conversation, visitor = self.repository.conversation(conversation_id), turn.visitor
+        conversation, visitor = (self.repository.conversation(conversation_id),
+                                 turn.asker.visitor)
         if visitor.identity is None:
             self.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
                               data={"options": []}, changes={"bot_failed": True})

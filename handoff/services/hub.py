@@ -101,7 +101,7 @@ class Hub:
                             mailer)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
-                                      settings.claims_secret, answers,
+                                      settings.claims_secret,
                                       lease_seconds(settings.rasa_timeout))
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,

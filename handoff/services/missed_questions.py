@@ -1,6 +1,7 @@
 """Which user messages Bolt missed, read from a conversation's events: those it abstained on,
 answered with low confidence, whose answer got "Not helpful" (the latest feedback counts), or
-that led to a person (with the first thing the agent answered). Pure: events in, questions out.
+that led to a person (with the first thing the agent answered). What Bolt offered after a "Not
+helpful" (a bot message marked `offer`) answers no question. Pure: events in, questions out.
 """
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ def missed_in(conversation_id: str, language: str, user_name: Optional[str],
         if kind == "message" and speaker == "user":
             if not data.get("payload") and (event["text"] or "").strip():
                 asked = event  # a pressed button is Bolt's own words, not a question
+        elif kind == "message" and speaker == "bot" and data.get("offer"):
+            continue  # the offer after a "Not helpful", and the decision of the hub's own turn
         elif kind == "message" and speaker == "bot" and asked is not None:
             question_of[event["seq"]] = asked
             decision = data.get("nlu")

@@ -150,6 +150,15 @@ class Repository:
         with self.sessions() as session:
             return list(session.execute(query).scalars())
 
+    def last_message_before(self, conversation_id: str, seq: int,
+                            speaker: str) -> Optional[Event]:
+        """The conversation's last message of `speaker` before `seq`, if any."""
+        query = (select(Event).where(Event.conversation_id == conversation_id, Event.seq < seq,
+                                     Event.kind == "message", Event.speaker == speaker)
+                 .order_by(Event.seq.desc()).limit(1))
+        with self.sessions() as session:
+            return session.execute(query).scalar_one_or_none()
+
     def event(self, conversation_id: str, seq: int) -> Optional[Event]:
         with self.sessions() as session:
             return session.execute(select(Event).where(

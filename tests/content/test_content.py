@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from bolt.core.content import load_answers
+from bolt.core.hub_intents import HUB_INTENTS
 from bolt.editing.validate import validate
 from support.content import (
     ALL_INTENTS, DATA, DIALOGUE_INTENTS, FAQ_KEYS, LANGUAGES, REPOSITORY, holdout_examples,
@@ -84,7 +85,9 @@ def test_rasa_data_validate_is_clean():
     """`rasa data validate --fail-on-warnings`, and no warning of Rasa's own either.
 
     Rasa 3.6 exits 0 on some warnings (unused responses) even with --fail-on-warnings, so its
-    warnings are also read from the output.
+    warnings are also read from the output. The intents only the hub sends
+    (bolt/core/hub_intents.py) have no training examples by design: that warning, for exactly
+    them, is expected.
     """
     result = subprocess.run(
         [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
@@ -92,7 +95,10 @@ def test_rasa_data_validate_is_clean():
         cwd=REPOSITORY, capture_output=True, text=True, timeout=600,
     )
     output = result.stdout + result.stderr
+    expected = tuple(f"UserWarning: The intent '{intent}' is listed in the domain file, but is "
+                     "not found in the NLU training data." for intent in sorted(HUB_INTENTS))
     rasa_warnings = [line for line in output.splitlines()
-                     if "rasa/" in line and "UserWarning" in line]
+                     if "rasa/" in line and "UserWarning" in line
+                     and not line.endswith(expected)]
     assert result.returncode == 0, output[-3000:]
     assert rasa_warnings == [], "\n".join(rasa_warnings)

@@ -66,36 +66,3 @@ async def test_replies_without_a_decision_store_none(bolt):
         stored = hub.core.repository.event(user.welcome["conversation_id"], reply["seq"])
         assert "nlu" not in (stored.data or {})
         await user.close()
-
-
-def topic_answer(body: Dict[str, Any]) -> List[Dict[str, Any]]:
-    decision = {"intent": "faq", "faq": "web_ticket", "confidence": 0.93, "abstained": False,
-                "articles": []}
-    following = ["support_plans", "no_such_topic"] if "ticket" in body["message"] else []
-    return [{"recipient_id": body["sender"], "text": "Submit a web ticket from the help center.",
-             "metadata": {"nlu": decision, "next_topics": following}}]
-
-
-async def test_not_helpful_on_a_topic_answer_offers_the_next_best_topics(bolt):
-    async with bolt() as (hub, rasa):
-        rasa.reply = topic_answer
-        user = await hub.user(locale="de-DE")
-        await user.send(type="message", client_id="m1", text="web ticket")
-        answer = await user.event(speaker="bot")
-        assert "next_topics" not in answer
-        await user.send(type="feedback", seq=answer["seq"], helpful=False)
-        await user.event("feedback")
-        offer = await user.event(speaker="bot")
-        # In the conversation's language; a topic without a title there is not offered.
-        assert offer["text"] == "Geht es bei Ihrer Frage um eines dieser Themen?"
-        assert [b["payload"] for b in offer["buttons"]] == ["/faq/support_plans"]
-        assert offer["offer"] == "not_helpful"
-        # Nothing close: Bolt asks for other words.
-        await user.send(type="message", client_id="m2", text="anything")
-        plain = await user.event(speaker="bot")
-        await user.send(type="feedback", seq=plain["seq"], helpful=False)
-        await user.event("feedback")
-        again = await user.event(speaker="bot")
-        assert "buttons" not in again and again["text"].startswith("Schade, dass das nicht")
-        assert len(rasa.messages) == 2  # the offers are the hub's: Rasa is not asked
-        await user.close()

@@ -50,6 +50,24 @@ def test_a_conversation_bolt_settled_with_a_helpful_is_contained_and_confirmed()
             counts["not_helpful"], counts["bot_answers"]) == (1, 1, 1, 0, 1)
 
 
+def test_the_offer_after_not_helpful_is_no_answer_abstention_topic_or_rated_answer():
+    # Offers count for nothing, wherever they fall and whatever decision they carry; a question
+    # asked while one was on its way is answered by the message after it.
+    log = (Log().add("message", "user", text="Webticket?")
+           .add("message", "bot", **nlu("billing"), offer="not_helpful")
+           .add("message", "bot", **nlu("web_ticket"))
+           .add("feedback", "user", rating="not_helpful", about_seq=3)
+           .add("message", "user", text="und per Telefon?")
+           .add("message", "bot", **nlu("phone_support"), offer="not_helpful")
+           .add("message", "bot", **nlu(abstained=True, intent="nlu_fallback"))
+           .add("feedback", "user", rating="helpful", about_seq=6))
+    facts = facts_of(log.row(), AS_OF)
+    counts = facts.counts
+    assert (counts["bot_answers"], counts["abstained"], counts["rated_answers"],
+            counts["not_helpful"], counts["contained_confirmed"]) == (2, 1, 1, 1, 0)
+    assert facts.missed == ["und per Telefon?"] and facts.topic == "web_ticket"
+
+
 def test_an_abstention_is_counted_once_per_question_with_the_words_asked():
     log = (Log().add("message", "user", text="Hintergrund  unscharf?")
            .add("message", "bot", **nlu(abstained=True, intent="nlu_fallback"))

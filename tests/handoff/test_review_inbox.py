@@ -19,6 +19,8 @@ SURE = {"intent": "faq", "faq": "web_ticket", "confidence": 0.97, "abstained": F
         "articles": []}
 PERSON = {"intent": "request_human", "faq": None, "confidence": 0.99, "abstained": False,
           "articles": []}
+OFFER = {"intent": "not_helpful", "faq": None, "confidence": 1.0, "abstained": False,
+         "articles": []}
 DECISIONS = {
     "how do I change the background during a meeting": ABSTAIN,
     "can I set a virtual background in my calls": ABSTAIN,
@@ -31,6 +33,10 @@ DECISIONS = {
 
 
 def reply(body: Dict[str, Any]) -> List[Dict[str, Any]]:
+    if body["message"] == "/not_helpful":  # Bolt's offer after "Not helpful": no answer
+        return [{"recipient_id": body["sender"], "text": "Is your question about one of these?",
+                 "buttons": [{"title": "Contact options", "payload": "/faq/contact_options"}],
+                 "metadata": {"nlu": OFFER}}]
     decision = DECISIONS[body["message"]]
     return [{"recipient_id": body["sender"], "text": f"answer to {body['message']}",
              "metadata": {"nlu": decision}}]

@@ -14,6 +14,7 @@ import pytest
 from actions.messages import render
 from bolt.processes import bolt_services
 from support.fake_hub import FakeHub, RunningHub
+from support.content import answer
 from support.live_bolt import Chat, serving, settings_on_free_ports, signed_in
 from support.tokens import demo_user_ids
 
@@ -255,3 +256,61 @@ def test_abstaining_twice_in_a_row_never_hands_over_by_itself(bolt_servers, hub)
         assert texts(replies)[0] in (render("abstain", "en"), render("abstain_not_ours", "en"))
         assert payloads(replies)[-1] == "/request_human"
     assert handoffs_of(hub, chat) == []
+
+
+# "Not helpful" on a topic answer: the hub sends `/not_helpful` with the next best topics Rasa
+# gave with the answer and the question; Bolt's offer depends on the account.
+RATED = {"en": ("how can I send zoom support a web ticket",
+                "what ways are there to contact zoom support"),
+         "de": ("Wie schicke ich dem Support ein Webticket?",
+                "Welche Wege gibt es, den Zoom-Support zu erreichen?")}
+
+
+def rated_not_helpful(chat: Chat, question: str) -> List[Dict[str, Any]]:
+    """The offer after the topic answer to `question` was rated not helpful, as the hub asks."""
+    answered = chat.replies(question)
+    decision = answered[0]["metadata"]["nlu"]
+    assert (decision["intent"], decision["faq"]) == ("faq", "web_ticket")
+    following = answered[0]["metadata"]["next_topics"]
+    offer = chat.replies("/not_helpful", {"not_helpful": {"next_topics": following,
+                                                          "question": question}})
+    topics = [f"/faq/{key}" for key in following]
+    assert [p for p in payloads(offer) if p in topics] == topics
+    for reply in offer:  # the decision of the internal turn: no answer, no abstention
+        assert reply["metadata"]["nlu"] == {"intent": "not_helpful", "faq": None,
+                                            "confidence": 1.0, "abstained": False,
+                                            "articles": []}
+    return offer
+
+
+@pytest.mark.parametrize("language", ("en", "de"))
+def test_not_helpful_offers_a_paid_user_a_person_and_the_chat_goes_on(bolt_servers, hub,
+                                                                      language):
+    chat = Chat(bolt_servers["url"], language, demo_token("business", "premier", "admin", True))
+    question, next_question = RATED[language]
+    offer = rated_not_helpful(chat, question)
+    assert texts(offer)[-1] == render("abstain_person", language)
+    assert payloads(offer)[-1] == "/request_human"
+    # The next message is answered as it would have been.
+    assert chat.say(next_question) == answer(language, "contact_options")
+    # The person offered: the account check, then the queue.
+    queued = chat.replies(payloads(offer)[-1])
+    if texts(queued) == [render("impact_question", language)]:  # the triage could not tell
+        queued = chat.replies(queued[0]["buttons"][3]["payload"])
+    [request] = handoffs_of(hub, chat)
+    assert (request["reason"], request["account"]["user_id"]) == (
+        "request_human", "business-premier-admin-licensed")
+    assert question in request["summary"] and "/not_helpful" not in request["summary"]
+
+
+@pytest.mark.parametrize("language", ("en", "de"))
+def test_not_helpful_offers_a_free_user_or_a_visitor_no_person(bolt_servers, hub, language):
+    question, next_question = RATED[language]
+    for token in (demo_token("basic", "access", "owner", True), None):
+        chat = Chat(bolt_servers["url"], language, token)
+        offer = rated_not_helpful(chat, question)
+        assert not {"/request_human", "/faq/web_ticket"} & set(payloads(offer))
+        assert render("abstain_person", language) not in texts(offer)
+        if not payloads(offer):
+            assert texts(offer) == [render("articles_not_helpful", language)]
+        assert chat.say(next_question) == answer(language, "contact_options")

@@ -241,11 +241,13 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
 
         assert hub.alive()
         assert sum(user.sent for user in users) > USERS * 2
-        for user in users:
+        for user, last in zip(users, last_stored):
             stored = hub.stored(user.conversation_id)
             assert_acknowledged_kept(stored, user.acknowledged_in_sending_order()), user.number
             assert user.duplicates == 0, user.number
-            assert user.seen == {row[0] for row in stored}, user.number
+            # Up to what was stored when the catch-up began: the hub may still store events of
+            # its own after it (an agent's grace running out puts the chat back in the queue).
+            assert user.seen == {row[0] for row in stored if row[0] <= last}, user.number
         with sqlite3.connect(hub.database) as db:
             owners = db.execute("SELECT owner, agent_id FROM conversations").fetchall()
         assert all((owner == "agent") == (agent_id is not None) for owner, agent_id in owners)

@@ -54,6 +54,21 @@ def test_the_latest_rating_counts_in_either_form():
     assert reasons(events) == {1: ["not_helpful"], 9: ["not_helpful"]}
 
 
+def test_the_offer_after_not_helpful_answers_no_question():
+    offer = {"offer": "not_helpful"}
+    events = [event(1, "message", "user", "tickets?"),
+              event(2, "message", "bot", "a ticket", nlu=nlu("faq", "web_ticket")),
+              event(3, "feedback", "user", about_seq=2, rating="not_helpful"),
+              event(4, "message", "user", "and by phone?"),
+              # What the hub's internal turn decided never marks the question asked meanwhile.
+              event(5, "message", "bot", "one of these?",
+                    nlu=nlu("not_helpful", confidence=0.2, abstained=True), **offer),
+              event(6, "message", "bot", "more", nlu=nlu("faq", "billing", 0.3), **offer),
+              event(7, "message", "bot", "the phone", nlu=nlu("faq", "phone_support")),
+              event(8, "feedback", "user", about_seq=6, rating="not_helpful")]
+    assert reasons(events) == {1: ["not_helpful"]}
+
+
 def test_the_question_before_a_handoff_and_the_agents_first_answer():
     events = [event(1, "message", "user", "my invoice needs our VAT id"),
               event(2, "message", "bot", "not sure", nlu=nlu("nlu_fallback", abstained=True)),

@@ -50,6 +50,38 @@ def test_decisions_messages_and_the_model_are_counted():
     assert value("bolt_rasa_model_loaded_timestamp_seconds") > 0
 
 
+def test_the_hubs_internal_messages_and_their_decisions_are_not_counted():
+    def decisions() -> float:
+        return sum(value("bolt_rasa_nlu_decisions_total", intent=intent, decision=decision,
+                         language="de")
+                   for intent in (*INTENTS, "not_helpful", "other")
+                   for decision in ("answered", "abstained"))
+
+    before = decisions()
+    metrics.count_decision({"intent": {"name": "not_helpful", "confidence": 1.0}},
+                           (*INTENTS, "not_helpful"), {"locale": "de-DE"})
+    assert decisions() == before
+    metrics.count_decision({"intent": {"name": "faq"}}, INTENTS, {"locale": "de-DE"})
+    assert decisions() == before + 1
+
+
+def test_the_hook_counts_user_messages_only():
+    import asyncio
+
+    class Message:
+        def __init__(self, text: str) -> None:
+            self.text, self.metadata = text, {"locale": "it-IT"}
+
+    async def handled(agent, message):
+        return []
+
+    handle = metrics_hooks._handle_message(handled)
+    before = value("bolt_rasa_messages_total", language="it")
+    for text in ("/not_helpful", " /not_helpful ", "non mi è stato utile", "/request_human"):
+        asyncio.run(handle(None, Message(text)))
+    assert value("bolt_rasa_messages_total", language="it") == before + 2
+
+
 def test_only_the_rasa_server_exports_metrics():
     assert serves_messages(["run", "--model", "m.tar.gz", "--enable-api"])
     assert serves_messages(["run"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import rasa.shared.utils.io as rasa_io
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.lock_store import LockStore
@@ -31,6 +32,7 @@ PATCHED = {
     "dialogue_states": lambda: Domain.states_for_tracker_history,
     "graph_runner": lambda: DaskGraphRunner.run,
     "lock_waits": lambda: LockStore.lock,
+    "fingerprints": lambda: rasa_io.deep_container_fingerprint,
 }
 
 
