@@ -6,7 +6,7 @@
 | BOLT_STATE_DIR                | $BOLT_HOME/var                            | SQLite database and generated secrets           |
 | BOLT_HUB_DATABASE_URL         | sqlite:///$BOLT_STATE_DIR/hub.sqlite3     | any SQLAlchemy URL                              |
 | BOLT_RASA_URL                 | http://$BOLT_RASA_HOST:$BOLT_RASA_PORT    | the Rasa server (REST channel and HTTP API)     |
-| BOLT_HUB_RASA_TIMEOUT         | 10 (seconds)                              | longest wait for one bot reply                  |
+| BOLT_HUB_RASA_TIMEOUT         | 10 (seconds)                              | longest wait for one bot reply (a bot turn's lease: twice this and 5 s) |
 | BOLT_HUB_ALLOWED_ORIGINS      | http://127.0.0.1:5080,http://localhost:5080 | comma-separated Origins allowed on the sockets; `*` allows any |
 | BOLT_HELP_CENTER_ORIGINS      | BOLT_HUB_ALLOWED_ORIGINS (without `*`)    | the origins whose article links the sidebar and console open |
 | BOLT_ARTICLES_URL (bolt/articles/settings.py) | sqlite:///$BOLT_STATE_DIR/articles.sqlite3 | the article store agents search |

@@ -116,6 +116,23 @@ class BoltRun:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def pause(self, name: str) -> int:
+        """SIGSTOPs the server (it takes what it is sent and answers nothing): a slow one."""
+        pid = self.servers()[name]
+        os.kill(pid, signal.SIGSTOP)
+        return pid
+
+    @staticmethod
+    def carry_on(pid: int) -> None:
+        os.kill(pid, signal.SIGCONT)
+
+    def said(self, conversation_id: str) -> List[Tuple[int, str, str, Optional[str]]]:
+        """(seq, speaker, kind, text) of the conversation's events, from the hub's file."""
+        with sqlite3.connect(self.settings.state_dir / "hub.sqlite3") as db:
+            return db.execute(
+                "SELECT seq, speaker, kind, text FROM events WHERE conversation_id = ? "
+                "ORDER BY seq", (conversation_id,)).fetchall()
+
     def stored(self, conversation_id: str) -> List[Tuple[int, str, str, Optional[str]]]:
         """(seq, speaker, kind, client_id) of the conversation's events, from the hub's file."""
         with sqlite3.connect(self.settings.state_dir / "hub.sqlite3") as db:
@@ -137,6 +154,7 @@ class KeptConversation:
         self.acknowledged: Dict[str, int] = {}
         self.unacknowledged: Dict[str, str] = {}
         self.sent = 0
+        self.kept: List[int] = []
 
     async def connect(self, timeout: float) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -203,9 +221,12 @@ QUESTIONS = ("How do I submit a web ticket?", "What support plans do you offer?"
 async def kill_each_in_turn(run: BoltRun, timeout: float) -> Tuple[KeptConversation,
                                                                       Dict[str, float]]:
     """The hub, the action server, then the Rasa server SIGKILLed in turn while a user chats:
-    after each, the user's next message is answered. Returns the user and, for each server,
-    the seconds until it answered its health check again (`<name>`) and until the user had an
-    answer to a message sent after the kill (`<name> to an answer`)."""
+    after each, the user's next message is answered. The hub is killed right after it
+    acknowledged a message while Rasa was slow (stopped): that message is answered after the
+    hub's restart. Returns the user and, for each server, the seconds until it answered its
+    health check again (`<name>`) and until the user had an answer to a message sent after the
+    kill (`<name> to an answer`); and `user.kept`, the seq of each message acknowledged before
+    or during a kill, answered after it."""
     user = KeptConversation(f"ws://{run.settings.host}:{run.settings.hub_port}")
     await user.connect(timeout=30)
     await user.answer_to(await user.say("hello"), timeout=120)
@@ -213,11 +234,23 @@ async def kill_each_in_turn(run: BoltRun, timeout: float) -> Tuple[KeptConversat
     for number, name in enumerate(("hub", "action server", "Rasa server")):
         others = {n: pid for n, pid in run.servers().items() if n != name}
         kept: Optional[int] = None
-        if name == "hub":
-            await user.say("Is anyone there?")  # acknowledged: stored before the kill
-        pid, since = run.kill(name)
+        paused: Optional[int] = None
+        if name == "hub":  # acknowledged (stored) while the hub waits for Rasa, then killed
+            paused = run.pause("Rasa server")
+            try:
+                kept = await user.say("Is anyone there?")
+            except BaseException:
+                run.carry_on(paused)
+                raise
+            user.kept.append(kept)
+        try:
+            pid, since = run.kill(name)
+        finally:
+            if paused is not None:
+                run.carry_on(paused)
         if name == "Rasa server":  # said while Rasa is down: kept, and answered once it is back
             kept = await user.say("Are you still there?")
+            user.kept.append(kept)
             await user.frame_after(kept, timeout=60, kind="bot_unavailable")
         times[name] = await asyncio.to_thread(run.back, name, pid, since, timeout)
         assert {n: p for n, p in run.servers().items() if n != name} == others, name

@@ -15,7 +15,8 @@ from handoff.metrics import Metrics
 from handoff.rules.ownership import Owner, bot_answers
 from handoff.services import topics
 from handoff.services.bot import Bot
-from handoff.services.bot_turns import BotTurns, Replies, Turn
+from handoff.services.bot_leases import BotLeases
+from handoff.services.bot_turns import KEEP_SECONDS, BotTurns, Replies, Turn
 from handoff.services.broker import Broker
 from handoff.services.dispatch import Dispatcher
 from handoff.services.handoff_requests import HandoffRequest, TicketRequest
@@ -25,6 +26,7 @@ from handoff.services.rasa_client import BotUnavailable
 from handoff.services.tasks import BackgroundTasks
 from handoff.services.timeline import Timeline
 from handoff.store.appends import Appended
+from handoff.store.errors import Conflict
 from handoff.store.repository import Repository
 from handoff.store.schema import Conversation, Event, user_frame
 from handoff.wire.connection import Connection
@@ -49,6 +51,7 @@ class Visitor:
     identity: Optional[Identity]
     locale: Optional[str]
     conversation_id: Optional[str] = None
+    connected: bool = True  # until the socket closes
 
     def still_valid(self, now: float) -> bool:
         """Whether the token has not expired since the socket opened (sockets outlive tokens)."""
@@ -74,6 +77,7 @@ class Conversations:
     def __init__(self, repository: Repository, broker: Broker, dispatcher: Dispatcher,
                  timeline: Timeline, handoffs: Handoffs, bot: Bot, background: BackgroundTasks,
                  metrics: Metrics, fallback_response_hours: float, claims_secret: str,
+                 bot_lease_seconds: float,
                  wall_clock: Callable[[], float] = time.time) -> None:
         self.repository = repository
         self.broker = broker
@@ -86,8 +90,10 @@ class Conversations:
         self.fallback_response_hours = fallback_response_hours
         self.claims_secret = claims_secret
         self.wall_clock = wall_clock  # seconds since the epoch, as tokens count them
+        self.bot_leases = BotLeases(repository, bot_lease_seconds, KEEP_SECONDS)
         self.bot_turns = BotTurns(background, self._bot_turn, self._bot_answered,
-                                  self._bot_unavailable)
+                                  self._bot_unavailable, self.bot_leases,
+                                  lambda asking: asking.visitor.connected)
 
     # --- opening and resuming -------------------------------------------------------------------
 
@@ -142,6 +148,15 @@ class Conversations:
                 return
             after_seq = events[-1].seq
 
+    def recover(self, visitor: Visitor, conversation: Conversation) -> None:
+        """A user message the bot holds and has not answered (its hub died, or another hub
+        still asks it) is asked here once nobody else is asking it, while the visitor stays."""
+        if conversation.owner != Owner.BOT.value:
+            return
+        maybe_owed = conversation.bot_said_seq > conversation.bot_turn_seq
+        if self.bot_turns.recover(conversation.id, Asking(visitor), maybe_owed):
+            log.info("bot.turn_recovered")
+
     def state_frames(self, conversation: Conversation) -> List[Dict[str, Any]]:
         """What is true now and carries no sequence number: the place in the queue."""
         if conversation.owner != Owner.QUEUE.value:
@@ -158,29 +173,44 @@ class Conversations:
         conversation_id = self._conversation_id(visitor)
         data = {"payload": frame["payload"]} if frame.get("payload") else None
         stored = self.timeline.relay(conversation_id, "message", "user", text=frame["text"],
-                                     data=data, client_id=f"user:{frame['client_id']}")
+                                     data=data, client_id=f"user:{frame['client_id']}",
+                                     lease=self.bot_leases.with_message())
         return self._acknowledge(stored, visitor, frame)
 
     async def _acknowledge(self, storing: "asyncio.Future[Appended]", visitor: Visitor,
                            frame: Frame) -> Dict[str, Any]:
         stored = await storing
         if not stored.duplicate and bot_answers(Owner(stored.state["owner"])):
+            # Nothing owed before it, and the lease came with it: asked without a look.
+            alone = stored.alone and stored.state["bot_turn_by"] == self.bot_leases.token
             self.bot_turns.add(stored.values["conversation_id"],
-                               (frame.get("payload") or frame["text"], Asking(visitor)))
+                               Turn(stored.seq, frame.get("payload") or frame["text"],
+                                    Asking(visitor), alone))
         return {"type": "ack", "client_id": frame["client_id"], "seq": stored.seq,
                 "duplicate": stored.duplicate}
 
-    async def _bot_answered(self, conversation_id: str, replies: Replies) -> None:
-        for reply in replies:
+    async def _bot_answered(self, conversation_id: str, turn: Turn, replies: Replies,
+                            release: bool) -> bool:
+        """Stores Rasa's replies while this hub holds the conversation's lease (False: another
+        hub took it over, and asks the message itself)."""
+        for number, reply in enumerate(replies, start=1):
             data = {k: v for k, v in reply.items() if k != "text"}
-            await self.timeline.relay(conversation_id, "message", "bot", text=reply.get("text"),
-                                      data=data, changes={"bot_failed": False})
+            expect, changes = self.bot_leases.with_answer(
+                turn.seq, release=release and number == len(replies))
+            try:
+                await self.timeline.relay(conversation_id, "message", "bot",
+                                          text=reply.get("text"), data=data, expect=expect,
+                                          changes={"bot_failed": False, **changes})
+            except Conflict:
+                log.warning("bot.turn_taken_over", seq=turn.seq)
+                return False
             self.metrics.count("bolt_hub_bot_replies_total")
+        return True
 
     async def _bot_turn(self, conversation_id: str, turn: Turn) -> Optional[Replies]:
         """Rasa's replies; [] when the bot no longer holds the conversation, None when Rasa
         did not answer."""
-        text, asking = turn
+        text, asking = turn.text, turn.asker
         visitor = asking.visitor
         state = self.repository.bot_turn_state(conversation_id)
         if state is None or not bot_answers(Owner(state.owner)):
@@ -240,7 +270,7 @@ class Conversations:
             self.bot_turns.add_work(conversation_id, lambda: self._offer(conversation_id, offers))
         elif (data.get("nlu") or {}).get("faq"):
             # Whether the account has a person or a web ticket is the action server's to check.
-            self.bot_turns.add(conversation_id, (hub_message(NOT_HELPFUL), Asking(
+            self.bot_turns.add(conversation_id, Turn(None, hub_message(NOT_HELPFUL), Asking(
                 visitor, {NOT_HELPFUL: self._not_helpful_metadata(rated)}, offer=OFFER)))
 
     def _not_helpful_metadata(self, rated: Event) -> Dict[str, Any]:
@@ -261,7 +291,8 @@ class Conversations:
                                       text=offer.get("text"), data=data)
 
     def _bot_unavailable(self, conversation_id: str, turn: Turn) -> None:
-        conversation, visitor = self.repository.conversation(conversation_id), turn[1].visitor
+        conversation, visitor = (self.repository.conversation(conversation_id),
+                                 turn.asker.visitor)
         if visitor.identity is None:
             self.timeline.say(conversation, "bot_unavailable", "hub_bot_unavailable_anonymous",
                               data={"options": []}, changes={"bot_failed": True})

@@ -25,6 +25,7 @@ from handoff.services.answers import BoltAnswers
 from handoff.services.attempt_counts import AttemptCounts
 from handoff.services.articles import Articles
 from handoff.services.attachments import Attachments, Limits
+from handoff.rules.bot_backlog import lease_seconds
 from handoff.rules.uploads import ACCEPTED_TYPES
 from handoff.services.audit import Audit
 from handoff.services.board import Board
@@ -100,7 +101,8 @@ class Hub:
                             mailer)
         conversations = Conversations(repository, broker, dispatcher, timeline, handoffs, bot,
                                       background, metrics, settings.fallback_response_hours,
-                                      settings.claims_secret)
+                                      settings.claims_secret,
+                                      lease_seconds(settings.rasa_timeout))
         desk = Desk(repository, broker, presence, dispatcher, timeline, bot, background, metrics,
                     clock, settings.agent_grace_seconds, settings.demo,
                     settings.password_cost, settings.session_hours, attempts,

@@ -17,16 +17,25 @@ The per-conversation rules are those of one append at a time: events are numbere
 conversation's `last_seq`, a client id already stored is answered with its stored event, and
 `expect` names columns that must still hold the given values. An append that breaks a rule is
 refused alone (Conflict, NotFound) and the others are stored; the refused one changes nothing.
+A user's message carries its hub's claim on the conversation's bot-turn lease
+(handoff/rules/bot_backlog.py): taken with the message while the bot holds the conversation and
+no other hub's lease runs, so that the hub asking Rasa needs no write of its own for it; and the
+message, said to the bot, moves `bot_said_seq` on, which tells whether an earlier one is still
+owed. A group of messages with such claims still commits as the one INSERT where it changes no
+column (SQLite): where it does, the claim's UPDATE may commit without the message if the hub
+dies in between, which costs nothing but the lease's time.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, Union
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 
+from handoff.rules.bot_backlog import may_ask
 from handoff.store.errors import Conflict, NotFound
 from handoff.store.schema import Conversation, Event, event_frame, utcnow
 from handoff.store.search.postgres_index import index_events
@@ -38,6 +47,10 @@ READ_CONVERSATIONS = select(CONVERSATIONS).where(
     CONVERSATIONS.c.id.in_(bindparam("ids", expanding=True))).order_by(CONVERSATIONS.c.id)
 READ_CONVERSATIONS_LOCKED = READ_CONVERSATIONS.with_for_update()
 READ_EVENTS = select(EVENTS).where(EVENTS.c.id.in_(bindparam("ids", expanding=True)))
+
+
+# A hub's claim on a conversation's bot-turn lease: its token, now, and the lease's end.
+LeaseClaim = Tuple[str, datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -54,18 +67,22 @@ class AppendRequest:
     agents_only: bool = False
     expect: Optional[Mapping[str, Any]] = None
     changes: Optional[Mapping[str, Any]] = None
+    lease: Optional[LeaseClaim] = None
 
 
 class Appended:
     """One append's outcome, kept as the columns stored: the ORM objects are made only when
     asked for (building them cost more than the rest of the group's work)."""
 
-    __slots__ = ("values", "duplicate", "state", "_event", "_conversation")
+    __slots__ = ("values", "duplicate", "state", "alone", "_event", "_conversation")
 
-    def __init__(self, values: Dict[str, Any], duplicate: bool, state: Dict[str, Any]):
+    def __init__(self, values: Dict[str, Any], duplicate: bool, state: Dict[str, Any],
+                 alone: bool = False):
         self.values = values  # the event's columns
         self.duplicate = duplicate  # already stored under the same client id: nothing changed
         self.state = state  # the conversation's columns after this event
+        # A user's message to the bot with no earlier one owed (every one before it taken).
+        self.alone = alone
         self._event: Optional[Event] = None
         self._conversation: Optional[Conversation] = None
 
@@ -138,10 +155,14 @@ def store(connection: Connection, requests: List[AppendRequest],
         if refusal is not None:
             outcomes.append(Conflict(refusal))
             continue
+        changes = {**(request.changes or {}), **_lease_changes(state, request.lease)}
         state["last_seq"] += 1
-        state.update(request.changes or {})
-        changed_columns.setdefault(request.conversation_id, {"last_seq"}).update(
-            request.changes or {})
+        alone = False
+        if request.lease is not None and state["owner"] == "bot":  # said to the bot
+            alone = state["bot_said_seq"] <= state["bot_turn_seq"]
+            changes["bot_said_seq"] = state["last_seq"]
+        state.update(changes)
+        changed_columns.setdefault(request.conversation_id, {"last_seq"}).update(changes)
         row = {
             "conversation_id": request.conversation_id, "seq": state["last_seq"],
             "kind": request.kind, "speaker": request.speaker, "text": request.text,
@@ -152,7 +173,7 @@ def store(connection: Connection, requests: List[AppendRequest],
         rows.append(row)
         if request.client_id is not None:
             stored[key] = row
-        outcomes.append(Appended(row, False, dict(state)))
+        outcomes.append(Appended(row, False, dict(state), alone))
     if numbered_by_the_database(connection.dialect):
         changed_columns = {cid: columns - SEQ_ONLY for cid, columns in changed_columns.items()
                            if columns != SEQ_ONLY}
@@ -180,10 +201,24 @@ def numbered_by_the_database(dialect: Dialect) -> bool:
 
 def one_write(dialect: Dialect, requests: List[AppendRequest]) -> bool:
     """Whether `store` writes these appends in one statement, the INSERT (SQLite's messages:
-    nothing of their conversations changes but `last_seq`, which the database moves on), so
-    that the statement can commit on its own; what it reads before is guarded by that number."""
+    nothing of their conversations changes but `last_seq`, which the database moves on, and the
+    bot-turn columns a message to the bot moves on before it), so that the statement can
+    commit on its own; what it reads before is guarded by that number."""
     return (numbered_by_the_database(dialect) and len(requests) <= EVENTS_PER_INSERT
             and not any(request.changes for request in requests))
+
+
+def _lease_changes(state: Mapping[str, Any], lease: Optional[LeaseClaim]) -> Dict[str, Any]:
+    """The lease's columns, when the claim takes the lease or needs it to run longer."""
+    if lease is None or state["owner"] != "bot":
+        return {}
+    token, now, until = lease
+    if not may_ask(state["bot_turn_by"], state["bot_turn_until"], token, now):
+        return {}
+    if state["bot_turn_by"] == token and state["bot_turn_until"] is not None and (
+            state["bot_turn_until"] - now) * 2 >= until - now:
+        return {}  # this hub's, and more than half of it still to run
+    return {"bot_turn_by": token, "bot_turn_until": until}
 
 
 def _refusal(state: Mapping[str, Any], expect: Optional[Mapping[str, Any]]) -> Optional[str]:

@@ -47,6 +47,14 @@ class Conversation(Base):
     rasa_resume_pending = Column(Boolean, nullable=False, default=False)
     last_seq = Column(Integer, nullable=False, default=0)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    # The bot's turns (handoff/services/bot_leases.py): the last user message it took its turn
+    # on, and which hub asks Rasa for the conversation until when (a random token, a lease).
+    bot_turn_seq = Column(Integer, nullable=False, default=0, server_default="0")
+    bot_turn_by = Column(String(64), nullable=True)
+    bot_turn_until = Column(DateTime, nullable=True)
+    # The last user message said while the bot held the conversation: none is owed when it is
+    # no later than `bot_turn_seq`.
+    bot_said_seq = Column(Integer, nullable=False, default=0, server_default="0")
 
     # Every change is `UPDATE ... WHERE id = :id AND last_seq = :read`: of two hubs that read the
     # same state (two agents claiming one chat), only the first commits. PostgreSQL's row lock

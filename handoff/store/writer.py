@@ -110,6 +110,14 @@ class Writer:
             return work()
         return self._wait(Job(work, _running_loop(), ready=threading.Event()))
 
+    def call_later(self, work: Callable[[], T]) -> "asyncio.Future[T]":
+        """`call` for the event loop: queued now, resolved once it ran, without blocking the
+        loop or a thread of its own."""
+        loop = asyncio.get_running_loop()
+        job = Job(work, loop, future=loop.create_future())
+        self._submit(job)
+        return job.future
+
     def close(self) -> None:
         """Finishes what is queued and stops the thread (a later write starts it again)."""
         with self.wake:

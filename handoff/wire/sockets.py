@@ -216,6 +216,8 @@ class ChatSocket(Socket[Visitor]):
             conversations.typing(visitor, frame["typing"])
         elif frame.type == "resume":
             conversations.replay(self.connection, visitor.conversation_id, frame["last_seq"])
+            conversations.recover(visitor,
+                                  self.hub.repository.conversation(visitor.conversation_id))
         elif frame.type == "request_agent":
             conversations.request_agent(visitor)
         elif frame.type == "leave_queue":
@@ -275,6 +277,8 @@ class ChatSocket(Socket[Visitor]):
         for state_frame in conversations.state_frames(conversation):
             connection.deliver(state_frame)
         hub.broker.subscribe(topics.chat(conversation.id), connection)
+        if resume_key is None:
+            conversations.recover(visitor, conversation)
         if identity is not None:
             # A signed-in user back in the sidebar finds their tickets and the replies to them.
             tickets = hub.tickets.of_user(identity)
@@ -287,6 +291,7 @@ class ChatSocket(Socket[Visitor]):
         return [visitor.rate_key] if visitor and visitor.rate_key else []
 
     def closed(self, visitor: Visitor) -> None:
+        visitor.connected = False
         self.hub.broker.unsubscribe(topics.chat(visitor.conversation_id), self.connection)
         identity = visitor.identity
         if identity is not None:
