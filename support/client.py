@@ -62,7 +62,11 @@ class Client:
             return list(self.pending)
 
     async def close(self) -> None:
-        await self.ws.close()
+        """Closes the socket; one the hub's end already dropped (a killed hub) is closed too."""
+        try:
+            await self.ws.close()
+        except websockets.ConnectionClosed:
+            pass
 
 
 async def online_agent(ws_url: str, name: str, password: str) -> Tuple[Client, Dict[str, Any]]:
