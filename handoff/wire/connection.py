@@ -50,11 +50,12 @@ class Connection:
         self.waiting: Optional["asyncio.Task[None]"] = None  # writing to a held-back socket
         self.replaying: Optional["asyncio.Task[None]"] = None
         self.held: Optional[Deque[Mapping[str, Any]]] = None  # delivered during a replay
-        self.replayed: Dict[str, int] = {}  # the last seq a replay carried, by conversation
+        # The last seq a replay carried, by conversation (one entry per conversation replayed).
+        self.replayed: Dict[str, int] = {}
         self.drained: Optional["asyncio.Future[None]"] = None
 
     def deliver(self, frame: Mapping[str, Any]) -> None:
-        if self.closed:
+        if self.closed or self._carried(frame):
             return
         held = self.held
         if held is not None:
@@ -101,15 +102,20 @@ class Connection:
                 self.replayed[event["conversation_id"]] = event["seq"]
 
     def _release_held(self) -> None:
-        held, replayed = self.held or deque(), self.replayed
-        self.held, self.replaying, self.replayed = None, None, {}
+        held = self.held or deque()
+        self.held, self.replaying = None, None
         for frame in held:
             if self.closed:
                 return
-            if frame.get("type") == "event" and frame.get("seq", 0) <= replayed.get(
-                    frame.get("conversation_id"), -1):
-                continue  # the replay carried it already
-            self._queue(frame)
+            if not self._carried(frame):
+                self._queue(frame)
+
+    def _carried(self, frame: Mapping[str, Any]) -> bool:
+        """Whether a replay carried this event already. The mark outlives the replay: a replay
+        reads an event as soon as it is stored, and its live delivery may come after the
+        replay has ended."""
+        return frame.get("type") == "event" and frame.get("seq", 0) <= self.replayed.get(
+            frame.get("conversation_id"), -1)
 
     async def _drain(self) -> None:
         """Returns once every queued frame went to the socket (a slow reader holds it back)."""

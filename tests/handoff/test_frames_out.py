@@ -240,3 +240,29 @@ async def test_a_client_behind_by_too_many_bytes_is_cut_off_before_the_frame_cou
     assert (closed.value.code, closed.value.reason) == (1013, "too slow")
     # What the kernel and the transport buffered, and 1 MiB: far fewer than the frame limit.
     assert len(delivered) < connection_module.OUTBOX_FRAMES // 2
+
+
+async def test_an_event_a_replay_carried_is_not_sent_again_when_its_live_delivery_comes_late():
+    """A replay reads an event as soon as it is stored; the broker's delivery of that event may
+    reach the socket after the replay has ended. It is sent once; what follows it still comes."""
+    def event(seq: int, conversation: str = "c-1") -> Dict[str, Any]:
+        return {"type": "event", "conversation_id": conversation, "seq": seq}
+
+    async def handler(ws: Any) -> None:
+        connection = Connection(ws)
+        connection.replay([[event(1), event(2)], [event(3)]])
+        connection.deliver(event(3))  # during the replay: held, then dropped as carried
+        await connection.replaying
+        connection.deliver(event(2))  # after it: carried already
+        connection.deliver(event(3))
+        connection.deliver(event(1, "c-2"))  # another conversation's: not replayed here
+        connection.deliver(event(4))
+        await ws.recv()
+
+    async with serving(handler) as url:
+        async with websockets.connect(url) as ws:
+            got = [json.loads(await asyncio.wait_for(ws.recv(), 5)) for _ in range(5)]
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(ws.recv(), 0.3)
+    assert [(f["conversation_id"], f["seq"]) for f in got] == [
+        ("c-1", 1), ("c-1", 2), ("c-1", 3), ("c-2", 1), ("c-1", 4)]
