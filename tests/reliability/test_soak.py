@@ -21,7 +21,7 @@ from support.hub_process import HubProcess
 from support.load import resident_mib
 from support.memory_trend import MemoryTrend
 from support.tokens import PASSWORD, user_token
-from tests.reliability.checks import assert_acknowledged_kept
+from tests.reliability.checks import assert_acknowledged_kept, sender_client_id
 
 SECONDS = float(os.environ.get("BOLT_SOAK_SECONDS", "20"))
 USERS = int(os.environ.get("BOLT_SOAK_USERS", "60"))
@@ -45,6 +45,10 @@ class SoakUser:
         self.unacknowledged: List[str] = []
         self.sending_order: List[str] = []
         self.refused: Set[str] = set()  # refused by the hub (not stored): to send again
+        # Sent again with no answer to the earlier send (neither ack nor error) before the drop:
+        # stored then, or refused unseen (a rate limit), so its place in the order is unknown.
+        self.fate_unknown: Set[str] = set()
+        self.answered: Set[str] = set()  # an ack or an error came for it
         self.errors: Dict[str, int] = {}
         self.seen: Set[int] = set()
         self.duplicates = 0
@@ -67,12 +71,14 @@ class SoakUser:
                 self.duplicates += 1
             self.seen.add(frame["seq"])
         elif frame["type"] == "ack" and frame["client_id"] in self.unacknowledged:
+            self.answered.add(frame["client_id"])
             self.unacknowledged.remove(frame["client_id"])
             self.acknowledged[frame["client_id"]] = frame["seq"]
         elif frame["type"] == "error":
             self.errors[frame["code"]] = self.errors.get(frame["code"], 0) + 1
             if frame.get("ref") in self.unacknowledged:
                 self.refused.add(frame["ref"])
+                self.answered.add(frame["ref"])
 
     async def read(self, ws: Any, seconds: float) -> None:
         end = asyncio.get_running_loop().time() + seconds
@@ -95,6 +101,8 @@ class SoakUser:
                         self.refused.discard(client_id)
                         self.sending_order.remove(client_id)
                         self.sending_order.append(client_id)
+                    elif client_id not in self.answered:
+                        self.fate_unknown.add(client_id)
                     await ws.send(json.dumps({"type": "message", "client_id": client_id,
                                               "text": f"again {client_id}"}))
                 while loop.time() < until:
@@ -120,7 +128,7 @@ class SoakUser:
         message the hub refused (a frame over a rate limit) counting from when it was sent
         again."""
         return {client_id: self.acknowledged[client_id] for client_id in self.sending_order
-                if client_id in self.acknowledged}
+                if client_id in self.acknowledged and client_id not in self.fate_unknown}
 
     async def catch_up(self, last_seq: int, longest: float = 60.0) -> None:
         """Reads until it has seen `last_seq` (what the hub stored last), or for `longest`: a
@@ -244,6 +252,9 @@ async def test_soak_users_and_agents_dropping_and_reconnecting(hub_process):
         for user, last in zip(users, last_stored):
             stored = hub.stored(user.conversation_id)
             assert_acknowledged_kept(stored, user.acknowledged_in_sending_order()), user.number
+            kept = {sender_client_id(row[3]): row[0] for row in stored if row[3] is not None}
+            assert all(kept.get(client_id) == user.acknowledged[client_id]
+                       for client_id in user.fate_unknown if client_id in user.acknowledged)
             assert user.duplicates == 0, user.number
             # Everything stored up to the catch-up's start was seen, and nothing seen was not
             # stored: the hub may store events of its own after the catch-up began (an agent's
