@@ -3,7 +3,7 @@
 Bolt abstains when the message is out of scope (not ours, or a product question no FAQ topic
 answers) or when no topic is probable enough (bot/nlu/abstention.py). It then says so in the
 user's language, offers the FAQ topics that really are close (each at least `CLOSE_SHARE` of the
-answering threshold probable), and offers a person where the account has live chat, else a web
+bar Bolt answers at probable: its threshold, or its in-scope gate where that is higher), and offers a person where the account has live chat, else a web
 ticket where it has one. It never answers a topic it was not sure of, and never hands over by
 itself: the user chooses.
 
@@ -30,7 +30,7 @@ from bolt.core.languages import DEFAULT_LANGUAGE
 log = logs.get_logger(__name__)
 
 MAX_SUGGESTIONS = 3
-# A topic is offered when its probability is at least this share of the answering threshold.
+# A topic is offered when its probability is at least this share of the answering bar.
 CLOSE_SHARE = 0.5
 NOT_OURS = "out_of_scope"
 PERSON_PAYLOAD = "/request_human"
@@ -54,8 +54,9 @@ def faq_probabilities(parse_data: Dict[Text, Any]) -> List[Tuple[float, Text]]:
 
 def close_topics(parse_data: Dict[Text, Any], limit: int = MAX_SUGGESTIONS) -> List[Text]:
     """The FAQ keys that are really close to the message, most probable first (maybe none)."""
-    threshold = float((parse_data.get("abstention") or {}).get("threshold") or 0.0)
-    floor = CLOSE_SHARE * threshold
+    decision = parse_data.get("abstention") or {}
+    bar = max(float(decision.get("threshold") or 0.0), float(decision.get("gate") or 0.0))
+    floor = CLOSE_SHARE * bar
     return [key for p, key in faq_probabilities(parse_data) if p > 0 and p >= floor][:limit]
 
 
@@ -96,7 +97,8 @@ class ActionAbstain(Action):
         decision = parse_data.get("abstention") or {}
         log.info("answer.abstained", language=language, not_ours=not_ours,
                  label=decision.get("label"), confidence=decision.get("confidence"),
-                 threshold=decision.get("threshold"), topics_offered=len(topics),
+                 threshold=decision.get("threshold"), gate=decision.get("gate"),
+                 in_scope=decision.get("in_scope"), topics_offered=len(topics),
                  articles_offered=len(suggested))
         if topics:
             dispatcher.utter_message(text=render("abstain_close", language),

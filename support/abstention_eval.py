@@ -19,7 +19,7 @@ import yaml
 
 from actions.honest_answer import faq_probabilities
 from bolt.editing.held_out import ABSTAINED, decided
-from bot.nlu.abstention import OUT_OF_SCOPE_LABELS, Sample, curves
+from bot.nlu.abstention import OUT_OF_SCOPE_LABELS, Sample, curves, in_scope_probability
 from support import REPOSITORY
 from support.content import LANGUAGES, holdout_pairs, plain_text
 
@@ -111,13 +111,14 @@ def decide_held_out(agent: Any) -> Decisions:
     return decisions
 
 
-def calibration_curves(agent: Any, threshold: float) -> Dict[str, List[Dict[str, float]]]:
-    """The coverage/accuracy curve per language on the calibration set, as the model sees it."""
+def calibration_curves(agent: Any, threshold: float, gate: float
+                       ) -> Dict[str, Dict[str, List[Dict[str, float]]]]:
+    """The coverage/accuracy curves per language on the calibration set, as the model sees it."""
     samples = []
     for language in LANGUAGES:
         pairs = examples(CALIBRATION_DIR / f"{language}.yml")
         parses = asyncio.run(_parse_all(agent, [text for text, _ in pairs]))
         for (_, gold), parse in zip(pairs, parses):
-            label, confidence = flat_ranking(parse)[0]
-            samples.append(Sample(language, gold, label, confidence))
-    return curves(samples, threshold)
+            ranking = flat_ranking(parse)
+            samples.append(Sample(language, gold, *ranking[0], in_scope_probability(ranking)))
+    return curves(samples, threshold, gate=gate)

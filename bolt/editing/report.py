@@ -140,7 +140,7 @@ def render_report(cells: Mapping[str, Mapping[str, Cell]],
 
 
 def write_abstention(home: Path, record: dict) -> Path:
-    """record: {"model", "threshold", "languages": {language: {"in_scope_top1", "answered":
+    """record: {"model", "threshold", "gate", "languages": {language: {"in_scope_top1", "answered":
     {kind: share}, ...}}} as support/abstention_eval.py reports it."""
     stamped = {"evaluated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **record}
     return _write_results(home / ABSTENTION_FILE, stamped)
@@ -170,7 +170,9 @@ def render_abstention(record: Optional[dict],
             share = value(figures.get(lang) or {})
             cells.append(f"{'-' if share is None else f'{share * 100:.0f}%':>6}")
         lines.append(f"{label:<28} " + " ".join(cells))
-    lines.append(f"Threshold {record.get('threshold', '?')} of {record.get('model') or 'the model'}"
+    gate = f", in-scope gate {record['gate']}" if record.get("gate") else ""
+    lines.append(f"Threshold {record.get('threshold', '?')}{gate} of "
+                 f"{record.get('model') or 'the model'}"
                  f", evaluated at {record.get('evaluated_at') or 'an unknown time'}. The messages "
                  f"answered and the questions missed are listed in {ABSTENTION_FILE}.")
     return "\n".join(lines)

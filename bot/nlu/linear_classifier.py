@@ -16,8 +16,9 @@ Rasa's own components.
 
 It also decides when Bolt abstains (bot/nlu/abstention.py): the calibration examples of the NLU
 data (marked by bot/importer.py) are never fitted on; after fitting, the classifier predicts them
-and calibrates its threshold on them. A message whose best label is out of scope keeps that
-intent; one whose best in-scope label is below the threshold becomes `nlu_fallback`. Either way
+and calibrates its gate and threshold on them. A message whose best label is out of scope keeps
+that intent; one whose in-scope labels together are below the gate, or whose best in-scope label
+is below the threshold, becomes `nlu_fallback`. Either way
 `abstention` in the parse says what was decided, with the rankings kept for suggestions.
 """
 from __future__ import annotations
@@ -44,7 +45,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.importer import CALIBRATION_LANGUAGE
-from bot.nlu.abstention import Calibration, Sample, calibrate
+from bot.nlu.abstention import Calibration, Sample, calibrate, in_scope_probability
 from bot.nlu.persisted import PICKLE, PersistedComponent
 from bot.nlu.response_selection import report_selection
 
@@ -301,10 +302,11 @@ class LinearIntentClassifier(PersistedComponent):
 
     def _calibrate(self, examples: List[Message]) -> Calibration:
         rankings = self._rank(examples)
-        samples = [Sample(e.get(CALIBRATION_LANGUAGE), label_of(e), *ranking[0])
+        labels = frozenset(self._config["out_of_scope_labels"])
+        samples = [Sample(e.get(CALIBRATION_LANGUAGE), label_of(e), *ranking[0],
+                          in_scope=in_scope_probability(ranking, labels))
                    for e, ranking in zip(examples, rankings)]
-        return calibrate(samples, float(self._config["wrong_answer_cost"]),
-                         frozenset(self._config["out_of_scope_labels"]))
+        return calibrate(samples, float(self._config["wrong_answer_cost"]), labels)
 
     def load_state(self, state: Tuple[Any, Optional[Calibration]]) -> None:
         self._model, self._calibration = state
@@ -343,5 +345,6 @@ class LinearIntentClassifier(PersistedComponent):
         if decision.abstained and best not in self._calibration.out_of_scope_labels:
             name, intent_confidence = FALLBACK_INTENT, confidence
         record = {"abstained": decision.abstained, "label": best, "confidence": confidence,
-                  "threshold": self._calibration.threshold}
+                  "threshold": self._calibration.threshold, "in_scope": decision.in_scope,
+                  "gate": self._calibration.gate}
         return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: intent_confidence}, record

@@ -48,6 +48,11 @@ def test_only_topics_at_least_half_as_probable_as_the_threshold_are_close():
     assert close_topics({}) == []
 
 
+def test_a_gate_above_the_threshold_is_the_bar_topics_are_close_to():
+    gated = {**UNSURE, "abstention": {**UNSURE["abstention"], "threshold": 0.0, "gate": 0.5}}
+    assert close_topics(gated) == ["web_ticket"]
+
+
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_a_paid_licensed_user_is_told_plainly_and_offered_a_person(dispatcher, language):
     tracker = make_tracker("how do I blur my background", intent="product_question",

@@ -29,22 +29,26 @@ def decisions(agent):
 
 
 @pytest.fixture(scope="module")
-def threshold(agent):
-    """The calibrated threshold: every parse states it with the decision."""
-    return asyncio.run(agent.parse_message("hello"))["abstention"]["threshold"]
+def calibrated(agent):
+    """The calibrated threshold and gate: every parse states them with the decision."""
+    record = asyncio.run(agent.parse_message("hello"))["abstention"]
+    return record["threshold"], record["gate"]
 
 
-def test_the_results_are_written_for_the_report(decisions, threshold, agent, trained_model,
+def test_the_results_are_written_for_the_report(decisions, calibrated, agent, trained_model,
                                                 repository):
+    threshold, gate = calibrated
     report = decisions.report()
     path = write_abstention(repository, {"model": trained_model.name, "threshold": threshold,
-                                         "languages": report})
-    curves = calibration_curves(agent, threshold)
+                                         "gate": gate, "languages": report})
+    curves = calibration_curves(agent, threshold, gate)
     (repository / "results" / "abstention-curves.json").write_text(
-        json.dumps({"model": trained_model.name, "threshold": threshold, "curves": curves},
-                   indent=2), encoding="utf-8")
+        json.dumps({"model": trained_model.name, "threshold": threshold, "gate": gate,
+                    "curves": curves}, indent=2), encoding="utf-8")
     assert sorted(json.loads(path.read_text(encoding="utf-8"))["languages"]) == sorted(LANGUAGES)
-    assert all(any(p["threshold"] == threshold for p in points) for points in curves.values())
+    for sweeps in curves.values():
+        assert any(p["threshold"] == threshold and p["gate"] == gate for p in sweeps["threshold"])
+        assert any(p["threshold"] == threshold and p["gate"] == gate for p in sweeps["gate"])
 
 
 @pytest.mark.parametrize("kind", sorted(OUT_OF_SCOPE_LABELS))

@@ -1,7 +1,11 @@
 """The abstention rule and its calibration, on hand-made predictions."""
+import pickle
+
 import pytest
 
-from bot.nlu.abstention import Sample, calibrate, cost, curves, decide, point
+from bot.nlu.abstention import (
+    Calibration, Sample, calibrate, cost, curves, decide, in_scope_probability, point,
+)
 
 
 def test_an_in_scope_label_at_the_threshold_is_answered_and_below_it_is_not():
@@ -75,15 +79,59 @@ def test_a_point_of_the_curve_counts_an_abstention_as_a_miss_and_answers_per_kin
         oos("en", "product_question", 0.4),                   # abstained
     ]
     assert point(samples, 0.5) == {
-        "threshold": 0.5, "coverage": 2 / 4, "accuracy": 1 / 2, "top1": 1 / 4,
+        "threshold": 0.5, "gate": 0.0, "coverage": 2 / 4, "accuracy": 1 / 2, "top1": 1 / 4,
         "out_of_scope_answered": 1.0, "product_question_answered": 0.0,
     }
 
 
-def test_curves_run_from_zero_to_one_per_language_and_include_the_chosen_threshold():
+def test_curves_run_from_zero_to_one_per_language_and_include_the_chosen_pair():
     samples = [Sample("en", "greet", "greet", 0.5), Sample("it", "greet", "greet", 0.5)]
-    result = curves(samples, 0.123)
+    result = curves(samples, 0.123, gate=0.456)
     assert sorted(result) == ["en", "it"]
-    thresholds = [p["threshold"] for p in result["en"]]
+    along_threshold, along_gate = result["en"]["threshold"], result["en"]["gate"]
+    thresholds = [p["threshold"] for p in along_threshold]
     assert thresholds[0] == 0.0 and thresholds[-1] == 1.0 and 0.123 in thresholds
-    assert thresholds == sorted(thresholds)
+    assert thresholds == sorted(thresholds) and {p["gate"] for p in along_threshold} == {0.456}
+    gates = [p["gate"] for p in along_gate]
+    assert gates[0] == 0.0 and gates[-1] == 1.0 and 0.456 in gates and gates == sorted(gates)
+    assert {p["threshold"] for p in along_gate} == {0.123}
+
+
+def test_the_in_scope_probability_is_what_the_out_of_scope_labels_leave():
+    ranking = [("faq/billing", 0.6), ("out_of_scope", 0.25), ("greet", 0.1),
+               ("product_question", 0.05)]
+    assert in_scope_probability(ranking) == pytest.approx(0.7)
+    assert in_scope_probability([("greet", 1.0)]) == 1.0
+
+
+def test_a_probable_topic_is_not_answered_when_the_message_is_not_surely_in_scope():
+    ranking = [("faq/billing", 0.8), ("out_of_scope", 0.15), ("greet", 0.05)]
+    assert decide(ranking, 0.5).label == "faq/billing"
+    gated = decide(ranking, 0.5, gate=0.9)
+    assert gated.abstained and gated.confidence == 0.8 and gated.in_scope == pytest.approx(0.85)
+    # Torn between two topics, but surely in scope: the gate answers the best one.
+    assert decide([("faq/billing", 0.5), ("faq/bolt", 0.45), ("out_of_scope", 0.05)],
+                  0.0, gate=0.9).label == "faq/billing"
+
+
+def test_the_gate_is_calibrated_where_it_pays_and_left_open_where_it_does_not():
+    # Other companies' refunds read as billing at 0.9 but keep 0.3 on out_of_scope; the in-scope
+    # questions are surer of the whole (0.95), some only 0.5 sure of their topic.
+    samples = ([Sample("en", "faq/billing", "faq/billing", p, 0.95) for p in (0.9, 0.5, 0.5)]
+               + [Sample("en", "out_of_scope", "faq/billing", 0.9, 0.7) for _ in range(3)])
+    calibration = calibrate(samples, 2.0)
+    assert 0.7 < calibration.gate <= 0.95 and calibration.threshold <= 0.5
+    assert point(samples, calibration.threshold, gate=calibration.gate)["top1"] == 1.0
+    # A threshold cannot tell them apart: both are 0.9 sure of billing.
+    assert cost(samples, 0.9, 2.0) > cost(samples, calibration.threshold, 2.0,
+                                         gate=calibration.gate)
+    plain = [Sample("en", "greet", "greet", 0.9, 0.2), oos("en", "out_of_scope", 0.2)]
+    assert calibrate(plain, 2.0).gate == 0.0
+
+
+def test_a_calibration_pickled_before_the_gate_existed_has_none():
+    old = Calibration(0.7, 2.0)
+    state = pickle.loads(pickle.dumps(old))
+    object.__getattribute__(state, "__dict__").pop("gate")
+    assert state.gate == 0.0
+    assert state.decide([("faq/billing", 0.8), ("out_of_scope", 0.2)]).label == "faq/billing"
