@@ -3,9 +3,9 @@
 Bolt abstains when the message is out of scope (not ours, or a product question no FAQ topic
 answers) or when no topic is probable enough (bot/nlu/abstention.py). It then says so in the
 user's language, offers the FAQ topics that really are close (each at least `CLOSE_SHARE` of the
-bar Bolt answers at probable: its threshold, or its in-scope gate where that is higher), and offers a person where the account has live chat, else a web
-ticket where it has one. It never answers a topic it was not sure of, and never hands over by
-itself: the user chooses.
+bar Bolt answers at probable: its threshold, or its in-scope gate where that is higher), and
+offers a person where the account has live chat, else a web ticket where it has one. It never
+answers a topic it was not sure of, and never hands over by itself: the user chooses.
 
 When the help center's articles may answer the question (actions/articles.py), Bolt says so and
 shows up to three of them instead; the person or the web ticket then comes with the articles, for

@@ -1,12 +1,16 @@
 """The bot path, Bolt against stock Rasa in the same run, and the handoff.
 
     .venv/bin/python -m bench.bot_bench [--levels 1,8,32,64] [--seconds 20] [--stock-epochs 3]
+        [--words-only] [--rounds N]
 
 Bolt as `bolt run` starts it (action server, Rasa with Bolt's model, the hub); each simulated
 conversation is a sidebar socket on the hub, sending a held-out question and waiting for the
 bot's answer before the next. The peer is stock Rasa 3.6 (bench/stock/config.yml, trained on
 the same data by bench/stock_rasa.py) served by `rasa run` on its REST channel, with the same
 action server, driven the same way. Both get held-out top-1 accuracy over /model/parse.
+`--words-only` adds a third peer: Bolt with its model trained without the sentence encoder
+(bench/words_only.py), what the meaning costs on the whole bot path; `--rounds` repeats the
+levels, the peers in turn each time (compare medians).
 Then the handoff, the time from a user's "talk to a person" until they see their queue position
 (Bolt checks the account, asks its one triage question, answered at once: the click is not
 counted, and queues them): the first one after the start on its own (it loads the demo
@@ -27,6 +31,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -34,6 +39,7 @@ import aiohttp
 import websockets
 
 from bench.stock_rasa import ensure_stock_model
+from bench.words_only import ensure_words_only_model
 from bolt.core.identity import issue_token
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
@@ -72,7 +78,9 @@ async def hub_conversations(ws_url: str, questions: List[Question], conversation
         language = questions[number % len(questions)][0]
         async with websockets.connect(ws_url + "/ws/chat", max_size=2 ** 20) as ws:
             await ws.send(json.dumps({"type": "hello", "locale": language}))
-            await ws.recv()
+            welcome = json.loads(await ws.recv())
+            if welcome.get("type") != "welcome":
+                raise RuntimeError(f"the hub refused a conversation: {welcome}")
             for turn in itertools.count():
                 if time.monotonic() >= deadline:
                     return
@@ -82,6 +90,8 @@ async def hub_conversations(ws_url: str, questions: List[Question], conversation
                                           "text": text}))
                 while True:
                     frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+                    if frame["type"] == "error":
+                        raise RuntimeError(f"the hub refused a message: {frame}")
                     if frame["type"] == "event" and frame.get("speaker") in ("bot", "system") \
                             and frame.get("kind") in ("message", "bot_unavailable"):
                         break
@@ -259,24 +269,26 @@ def main() -> None:
                         help="a user's pause between messages in the handoff measure")
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--words-only", action="store_true",
+                        help="also serve Bolt with its model without the sentence encoder "
+                             "(bench/words_only.py), a peer driven in turn with the others")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="times the levels are measured, the peers in turn each time")
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
     results: Dict[str, Any] = {"machine": machine()}
     home = Settings.from_env({**os.environ, "BOLT_HOME": str(REPOSITORY)})
     model = ensure_model(home, quiet=True)
+    words_model = ensure_words_only_model(home) if args.words_only else None
     stock_model = None if args.skip_stock else ensure_stock_model(home, args.stock_epochs)
     questions_gold = held_out()
     questions = [(language, text) for language, text, _ in questions_gold]
     with tempfile.TemporaryDirectory() as state:
-        settings = Settings.from_env({
-            **os.environ, "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": state,
-            "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
-            "BOLT_HUB_PORT": str(free_port()), "BOLT_DEMO": "true"})  # the demo accounts
-        services = bolt_services(settings, model)
-        hub = services[-1]
-        # A bench user sends as fast as answers come; the default limits are for real people.
-        hub.env.update({"BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000",
-                        "BOLT_HUB_RASA_TIMEOUT": "60"})
+        settings, services = bolt_stack(Path(state) / "bolt", model)
+        if words_model is not None:
+            words_settings, words_services = bolt_stack(Path(state) / "words-only", words_model,
+                                                        "words-only ")
+            services += words_services
         if stock_model is not None:
             stock_port = free_port()
             services.append(Service(
@@ -292,6 +304,9 @@ def main() -> None:
             results["memory_mib"] = {s.name: round(resident_mib(s.process.pid), 1)
                                      for s in services}
             peers = [("bolt", hub_conversations, ws_url)]
+            if words_model is not None:
+                peers.append(("bolt_words_only", hub_conversations,
+                              words_settings.hub_url.replace("http://", "ws://")))
             if stock_model is not None:
                 peers.append(("stock_rasa", rest_conversations, f"http://127.0.0.1:{stock_port}"))
                 results["stock_epochs"] = args.stock_epochs
@@ -304,15 +319,38 @@ def main() -> None:
             results["bot_path"] = {name: [] for name, _, _ in peers}
             for name, target, url in peers:  # first messages load what loads lazily (lingua)
                 measure(target, url, questions, 2, 3, services)
-            for level in levels:  # the peers alternate at each level: the same machine load
-                for name, target, url in peers:
-                    results["bot_path"][name].append(
-                        measure(target, url, questions, level, args.seconds, services))
-                    print(name, results["bot_path"][name][-1], flush=True)
+            for _ in range(args.rounds):
+                for level in levels:  # the peers alternate at each level: the same machine load
+                    for name, target, url in peers:
+                        results["bot_path"][name].append(
+                            measure(target, url, questions, level, args.seconds, services))
+                        print(name, results["bot_path"][name][-1], flush=True)
             if args.handoffs:
                 results["handoff"] = handoff(settings, ws_url, args.handoffs,
                                              args.handoff_seconds, args.think_seconds)
     write_results("bot", results)
+
+
+def bolt_stack(state: Path, model: Path, label: str = "") -> Tuple[Settings, List[Service]]:
+    """Bolt's action server, Rasa and hub for `model`, on ports of their own, its state in
+    `state` (the demo accounts on), each service's name after `label`."""
+    state.mkdir(parents=True, exist_ok=True)
+    settings = Settings.from_env({
+        **os.environ, "BOLT_HOME": str(REPOSITORY), "BOLT_STATE_DIR": str(state),
+        "BOLT_RASA_PORT": str(free_port()), "BOLT_ACTIONS_PORT": str(free_port()),
+        "BOLT_HUB_PORT": str(free_port()), "BOLT_RASA_METRICS_PORT": str(free_port()),
+        "BOLT_ACTIONS_METRICS_PORT": str(free_port()), "BOLT_DEMO": "true"})
+    services = [replace(service, name=label + service.name)
+                for service in bolt_services(settings, model)]
+    # A bench user sends as fast as answers come; the default limits are for real people, and
+    # all of them come from one address.
+    services[-1].env.update({"BOLT_HUB_RATE_PER_SECOND": "1000", "BOLT_HUB_RATE_BURST": "1000",
+                             "BOLT_HUB_ADDRESS_RATE_PER_SECOND": "100000",
+                             "BOLT_HUB_ADDRESS_RATE_BURST": "100000",
+                             "BOLT_HUB_ANONYMOUS_CONVERSATIONS_PER_HOUR": "1000000",
+                             "BOLT_HUB_SOCKETS_PER_ADDRESS": "100000",
+                             "BOLT_HUB_RASA_TIMEOUT": "60"})
+    return settings, services
 
 
 def handoff(settings: Settings, ws_url: str, users: int, seconds: float,

@@ -30,8 +30,9 @@ def stock_config(epochs: int) -> str:
     return re.sub(r"epochs: \d+", f"epochs: {epochs}", STOCK_CONFIG.read_text())
 
 
-def stock_fingerprint(settings: Settings, epochs: int) -> str:
-    digest = hashlib.sha256(stock_config(epochs).encode())
+def config_fingerprint(settings: Settings, config_text: str) -> str:
+    """A config's text and everything Bolt's own model is trained from, but Bolt's config."""
+    digest = hashlib.sha256(config_text.encode())
     for path in fingerprint_inputs(settings):
         if path == settings.config_file:
             continue
@@ -39,22 +40,28 @@ def stock_fingerprint(settings: Settings, epochs: int) -> str:
     return digest.hexdigest()[:16]
 
 
-def ensure_stock_model(settings: Settings, epochs: int = 100) -> Path:
-    target = settings.models_dir / f"{MODEL_PREFIX}{stock_fingerprint(settings, epochs)}.tar.gz"
+def ensure_config_model(settings: Settings, config: Path, config_text: str, prefix: str) -> Path:
+    """The model `config_text` trains from Bolt's data, trained once per fingerprint; the text is
+    written to `config` first (where its importer's content_dir is right)."""
+    target = settings.models_dir / f"{prefix}{config_fingerprint(settings, config_text)}.tar.gz"
     if target.exists():
         return target
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    # Beside the stock config, so that its importer finds ../../data as from there.
-    config = STOCK_CONFIG.with_name(f"config-{epochs}-epochs.yml")
-    config.write_text(stock_config(epochs))
+    config.write_text(config_text)
     subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--config", str(config),
+        [sys.executable, "-m", "bot.rasa_server", "train", "--config", str(config),
          "--domain", str(settings.domain_file), "--data", str(settings.data_dir),
          "--out", str(settings.models_dir), "--fixed-model-name", target.name[: -len(".tar.gz")]],
         cwd=settings.home, check=True)
     if not target.exists():
         raise RuntimeError(f"rasa train finished but {target} was not written")
     return target
+
+
+def ensure_stock_model(settings: Settings, epochs: int = 100) -> Path:
+    # Beside the stock config, so that its importer finds ../../data as from there.
+    return ensure_config_model(settings, STOCK_CONFIG.with_name(f"config-{epochs}-epochs.yml"),
+                               stock_config(epochs), MODEL_PREFIX)
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ a domain gate, learnt against the out-of-scope corpus), *and* the best label's p
 reaches the *threshold*; otherwise it abstains. The two ask different things: a question torn
 between two close topics is still surely in scope (Bolt answers its best topic), while a message
 whose best topic is probable but whose out-of-scope labels together hold a tenth of the
-probability is not surely Bolt's. On the calibration set the gate alone removed about a fifth of
+probability is not surely Bolt's. On the calibration set the gate removed about a sixth of
 the cost of the threshold alone (docs/performance.md).
 
 Neither is picked by hand. `calibrate` takes the classifier's predictions on the calibration set

@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from bolt.editing.quality_bars import IN_SCOPE_BAR, answered_bar
+from bolt.editing.quality_bars import ANSWERED_TOPIC_BAR, IN_SCOPE_BAR, answered_bar
 from bolt.editing.report import write_abstention
 from bot.nlu.abstention import OUT_OF_SCOPE_LABELS
 from support.abstention_eval import calibration_curves, decide_held_out
@@ -63,4 +63,11 @@ def test_in_scope_questions_are_answered_right_in_every_language(decisions):
     below = {lang: round(share, 3) for lang, share in decisions.in_scope_top1().items()
              if share < IN_SCOPE_BAR}
     assert sorted(decisions.in_scope_top1()) == sorted(LANGUAGES)
+    assert below == {}, decisions.report()
+
+
+def test_no_topic_falls_far_below_the_others(decisions):
+    below = {f"{lang}/{topic}": round(share, 3)
+             for (lang, topic), share in decisions.topic_top1().items()
+             if share < ANSWERED_TOPIC_BAR}
     assert below == {}, decisions.report()
