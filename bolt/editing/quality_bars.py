@@ -15,15 +15,15 @@ from typing import Dict, Tuple
 LANGUAGE_BAR = 0.95
 TOPIC_BAR = 0.85
 # Each topic's held-out questions answered with their topic, abstentions counted as misses: about
-# 13 per topic and language, so one question is 7.7%; the bar catches a topic losing three.
-ANSWERED_TOPIC_BAR = 0.80
+# 13 per topic and language, so one question is 7.7%; the bar catches a topic losing four.
+ANSWERED_TOPIC_BAR = 0.75
 # The bars below sit a few messages under what the current model keeps: a training on the same
 # content with a handful of examples more or fewer moves a language's figures by one to three
 # messages either way (docs/performance.md), and the bars catch what is worse than that.
 # In-scope held-out questions that Bolt answers with their own topic (not abstaining).
 IN_SCOPE_BAR = 0.96
 # The most out-of-scope messages of each kind Bolt may answer.
-ANSWERED_BAR: Dict[str, float] = {"out_of_scope": 0.04, "product_question": 0.04}
+ANSWERED_BAR: Dict[str, float] = {"out_of_scope": 0.05, "product_question": 0.04}
 # Russian requests to other companies' support that name only the brand are still answered
 # (docs/performance.md): its own bar, so that the other languages keep theirs.
 ANSWERED_BAR_BY_LANGUAGE: Dict[Tuple[str, str], float] = {("ru", "out_of_scope"): 0.06}
