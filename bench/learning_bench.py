@@ -42,7 +42,7 @@ TARGET_S = 120.0
 # A question the trained model misses (checked before the clock starts): a user asking for the
 # billing team's help in words none of the billing examples use.
 LANGUAGE, TOPIC = "en", "billing"
-QUESTION = "the amount on the statement we received looks off, who can look into it"
+QUESTION = "the figures on our latest statement don't add up, who can check them"
 
 
 def bolt_json(settings: Settings, *args: str) -> Dict[str, object]:
