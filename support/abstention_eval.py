@@ -119,6 +119,9 @@ def calibration_curves(agent: Any, threshold: float, gate: float
         pairs = examples(CALIBRATION_DIR / f"{language}.yml")
         parses = asyncio.run(_parse_all(agent, [text for text, _ in pairs]))
         for (_, gold), parse in zip(pairs, parses):
+            # The model's own in-scope probability: the parse's ranking is cut to its top labels.
+            in_scope = (parse.get("abstention") or {}).get("in_scope")
             ranking = flat_ranking(parse)
-            samples.append(Sample(language, gold, *ranking[0], in_scope_probability(ranking)))
+            samples.append(Sample(language, gold, *ranking[0],
+                                  in_scope_probability(ranking) if in_scope is None else in_scope))
     return curves(samples, threshold, gate=gate)
