@@ -135,3 +135,22 @@ def test_a_calibration_pickled_before_the_gate_existed_has_none():
     object.__getattribute__(state, "__dict__").pop("gate")
     assert state.gate == 0.0
     assert state.decide([("faq/billing", 0.8), ("out_of_scope", 0.2)]).label == "faq/billing"
+
+
+def test_the_searched_cost_surface_is_the_cost_at_every_gate_and_threshold():
+    import random
+
+    from bot.nlu.abstention import CANDIDATES, GATE_CANDIDATES, OUT_OF_SCOPE_LABELS, _surfaces
+
+    rng = random.Random(7)
+    labels = ["greet", "faq/billing", "faq/web_ticket", "out_of_scope", "product_question"]
+    samples = [Sample(rng.choice(["en", "ja", "ru"]), rng.choice(labels), rng.choice(labels),
+                      round(rng.random(), 3), round(rng.random(), 3)) for _ in range(300)]
+    costs, coverage = _surfaces(samples, 2.5, OUT_OF_SCOPE_LABELS)
+    for g in range(0, len(GATE_CANDIDATES), 7):
+        for t in range(0, len(CANDIDATES), 23):
+            gate, threshold = GATE_CANDIDATES[g], CANDIDATES[t]
+            assert costs[g, t] == pytest.approx(cost(samples, threshold, 2.5, gate=gate))
+            assert coverage[g, t] == sum(
+                s.expected not in OUT_OF_SCOPE_LABELS and s.predicted not in OUT_OF_SCOPE_LABELS
+                and s.confidence >= threshold and s.in_scope >= gate for s in samples)
