@@ -12,12 +12,12 @@ from support.articles_eval import EXPORT
 from support.fake_hub import FakeHub, RunningHub
 from support.ports import free_port
 from support.tokens import CLAIMS_SECRET, SERVICE_TOKEN, TOKEN_SECRET, demo_user_ids
-from support.trackers import claims_for
+from support.trackers import SignedIn
 
 
-def demo_user(plan: str, support_plan: str, role: str, licensed: bool) -> Dict[str, str]:
+def demo_user(plan: str, support_plan: str, role: str, licensed: bool) -> SignedIn:
     """The metadata of a user of the shipped demo accounts, signed in."""
-    return claims_for(*demo_user_ids(plan, support_plan, role, licensed))
+    return SignedIn(*demo_user_ids(plan, support_plan, role, licensed))
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from actions.accounts.policy import Member, load_policy, parse_policy
 from actions.services import open_directory
 from actions.config import ActionSettings
 from actions.message_context import ActionReadMessageContext
-from bolt.core.identity import issue_token
+from bolt.core.identity import CLAIMS_TTL_SECONDS, issue_token, verify_claims
 from support.tokens import CLAIMS_SECRET, TOKEN_SECRET
-from support.trackers import SENDER_ID, claims_for, make_tracker
+from support.trackers import SENDER_ID, SignedIn, claims_for, make_tracker
 
 
 def slots_after(tracker, dispatcher):
@@ -115,3 +115,13 @@ def test_the_refusal_names_the_one_change_that_would_grant_live_chat():
                              "standard": {"first_response": {"P1": 2, "P2": 2, "P3": 2, "P4": 2}}},
     })
     assert refusal_reason(Member("pro", "access", "member", True), admins_only) is Refusal.ROLE
+
+
+def test_a_signed_in_test_user_is_signed_when_its_message_is_made_not_when_defined(monkeypatch):
+    import time
+
+    user = SignedIn("u-42", "acme")
+    later = time.time() + 3 * CLAIMS_TTL_SECONDS
+    monkeypatch.setattr(time, "time", lambda: later)
+    claims = make_tracker("hi", metadata=user).latest_message["metadata"]["claims"]
+    assert verify_claims(claims, CLAIMS_SECRET, SENDER_ID, now=later).user_id == "u-42"

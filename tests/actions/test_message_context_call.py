@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 
 from actions.message_context import ActionReadMessageContext
 from bot.speedups import action_calls
-from support.trackers import claims_for
+from support.trackers import SignedIn
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -24,7 +24,7 @@ responses:
   utter_greet: [{text: hi}]
 """)
 
-SIGNED_IN = claims_for("u-42", "acme", name="Erika Muster", sender_id="u")
+SIGNED_IN = SignedIn("u-42", "acme", name="Erika Muster", sender_id="u")
 MESSAGES = [  # (text, metadata): languages switching, a user signing in and out
     ("Wie ändere ich meinen Supportplan?", {"locale": "de-DE"}),
     ("ok", {"locale": "de-DE"}),
@@ -41,7 +41,7 @@ def conversation_turns():
     for text, metadata in MESSAGES:
         tracker.update(UserUttered(text, {"name": "faq", "confidence": 0.9}, [],
                                    {"text": text, "intent": {"name": "faq", "confidence": 0.9}},
-                                   metadata=metadata))
+                                   metadata=dict(metadata)))
         yield tracker
         for event in asyncio.run(run_action(call_of(tracker))):
             tracker.update(SlotSet(event["name"], event["value"]))
