@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -28,6 +27,7 @@ from bolt.core.identity import sign_claims, verify_token
 from bolt.core.secrets import load_secrets
 from bolt.core.settings import Settings
 from bolt.processes import bolt_services, start, stop, wait_healthy
+from support.ports import free_port
 
 pytestmark = pytest.mark.wheel
 
@@ -49,12 +49,6 @@ class WheelEnvironment:
     python: Path
     site_packages: Path
     folder: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def outside_environment() -> Dict[str, str]:
