@@ -24,7 +24,7 @@ def make_tracker(
 ) -> Tracker:
     metadata = dict(metadata or {})  # a SignedIn user's claims are signed now
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-              "entities": entities or [], "metadata": metadata or {}, **parse_data}
+              "entities": entities or [], "metadata": metadata, **parse_data}
     return Tracker(
         sender_id=SENDER_ID,
         slots={"language": "en", **(slots or {})},
