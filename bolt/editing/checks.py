@@ -275,24 +275,24 @@ def check_holdout(project: Project) -> Iterable[Finding]:
 
 def _copies_of_training(tree: ContentTree, kept_apart: List[Example],
                         what: str) -> Iterable[Finding]:
-    """Examples kept apart from training that are copies, or near copies, of a training example."""
-    for language in SUPPORTED_LANGUAGES:
-        held = [e for e in kept_apart if e.language == language]
-        trained = [e for e in tree.examples if e.language == language]
-        held_texts = [normalise(e.text) for e in held]
-        trained_texts = [normalise(e.text) for e in trained]
-        closest: Dict[int, int] = {}
-        for i, j in near_copies(held_texts, trained_texts):
-            if i not in closest or trained_texts[j] == held_texts[i]:
-                closest[i] = j  # one finding per question: the exact copy if there is one
-        for i, j in sorted(closest.items()):
-            how = "also a training example" if held_texts[i] == trained_texts[j] else \
-                "a near copy of the training example"
-            yield Finding(held[i].path, held[i].line, "holdout",
-                          f"the {what} \"{held[i].text}\" is {how} "
-                          f"\"{trained[j].text}\" ({trained[j].path.parent.name}/"
-                          f"{trained[j].path.name}:{trained[j].line}): examples kept apart "
-                          "must be new to the model; rephrase one of them")
+    """Examples kept apart from training that are copies, or near copies, of a training example
+    in any language: one model learns all six, and code, noise, names and English typed in any
+    sidebar read the same in every language's file."""
+    held, trained = kept_apart, list(tree.examples)
+    held_texts = [normalise(e.text) for e in held]
+    trained_texts = [normalise(e.text) for e in trained]
+    closest: Dict[int, int] = {}
+    for i, j in near_copies(held_texts, trained_texts):
+        if i not in closest or trained_texts[j] == held_texts[i]:
+            closest[i] = j  # one finding per question: the exact copy if there is one
+    for i, j in sorted(closest.items()):
+        how = "also a training example" if held_texts[i] == trained_texts[j] else \
+            "a near copy of the training example"
+        yield Finding(held[i].path, held[i].line, "holdout",
+                      f"the {what} \"{held[i].text}\" is {how} "
+                      f"\"{trained[j].text}\" ({trained[j].path.parent.name}/"
+                      f"{trained[j].path.name}:{trained[j].line}): examples kept apart "
+                      "must be new to the model; rephrase one of them")
 
 
 def check_references(project: Project) -> Iterable[Finding]:

@@ -287,6 +287,22 @@ def test_a_held_out_question_that_near_copies_a_training_example_is_reported(pro
            "plans\" (en/web_ticket.yml:" in finding.message
 
 
+def test_a_kept_apart_example_trained_on_in_another_language_is_reported(project):
+    # One model learns every language: an error message in German training is not new to it
+    # when the Russian held-out set asks it.
+    holdout = project / "tests" / "data" / "out_of_scope" / "ru.yml"
+    training = project / "data" / "nlu" / "de" / "out_of_scope.yml"
+    with training.open("a", encoding="utf-8") as out:
+        out.write("    - ModuleNotFoundError: No module named 'pandas'\n")
+    text = holdout.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("    - "))
+    holdout.write_text(text.replace(first, "    - ModuleNotFoundError: No module named pandas", 1),
+                       encoding="utf-8")
+    [finding] = findings_of(project, "holdout")
+    assert (finding.path, finding.line) == (holdout, line_of(holdout, "No module named pandas"))
+    assert "(de/out_of_scope.yml:" in finding.message
+
+
 def test_a_message_that_loses_its_placeholder_is_reported(project):
     path = project / "data" / "responses" / "ru" / "phone_number.yml"
     text = path.read_text(encoding="utf-8")
