@@ -1,30 +1,11 @@
 """bot/speedups/dialogue_states.py: the remembered states are the states Rasa computes, call after call."""
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    ActionExecuted, ActionReverted, ActiveLoop, BotUttered, DefinePrevUserUtteredFeaturization,
-    FollowupAction, Restarted, SessionStarted, SlotSet, UserUttered, UserUtteranceReverted,
-)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.speedups import dialogue_states
+from support.rasa_events import DOMAIN, conversation, user
 
-DOMAIN = Domain.from_yaml("""
-version: "3.1"
-intents: [greet, faq, request_human, affirm]
-entities: [country]
-slots:
-  country: {type: text, mappings: [{type: from_entity, entity: country}]}
-  language: {type: text, influence_conversation: false, mappings: [{type: custom}]}
-  handoff_reason: {type: categorical, values: [request_human, fallback],
-                   mappings: [{type: custom}]}
-forms:
-  triage_form: {required_slots: [handoff_reason]}
-responses:
-  utter_greet: [{text: hi}]
-  utter_faq: [{text: an answer}]
-actions: [action_request_handoff, action_phone_number]
-""")
 RULE_ONLY = {"rule_only_slots": ["handoff_reason"], "rule_only_loops": ["triage_form"]}
 OPTIONS = [
     {},
@@ -32,37 +13,6 @@ OPTIONS = [
     {"ignore_rule_only_turns": True, "rule_only_data": RULE_ONLY},
     {"ignore_rule_only_turns": True, "rule_only_data": None, "omit_unset_slots": True},
 ]
-
-
-def user(text, intent, entities=()):
-    return UserUttered(text, {"name": intent, "confidence": 0.9}, list(entities))
-
-
-def conversation():
-    """Events as Rasa logs them, turn by turn: rules hidden, a loop, reverts, a restart."""
-    return [
-        [ActionExecuted("action_session_start"), SessionStarted(),
-         SlotSet("language", "de"), ActionExecuted("action_listen")],
-        [user("hallo", "greet"), DefinePrevUserUtteredFeaturization(False),
-         ActionExecuted("utter_greet", hide_rule_turn=True), BotUttered("hi"),
-         ActionExecuted("action_listen", hide_rule_turn=True)],
-        [user("Telefon in Japan", "faq", [{"entity": "country", "value": "JP"}]),
-         SlotSet("country", "JP"), DefinePrevUserUtteredFeaturization(True),
-         ActionExecuted("action_phone_number"), BotUttered("+81"),
-         ActionExecuted("action_listen")],
-        [user("a person please", "request_human"), DefinePrevUserUtteredFeaturization(False),
-         ActionExecuted("triage_form"), ActiveLoop("triage_form"),
-         SlotSet("requested_slot", "handoff_reason"), ActionExecuted("action_listen")],
-        [user("yes", "affirm"), ActionExecuted("triage_form"),
-         SlotSet("handoff_reason", "request_human"), ActiveLoop(None),
-         FollowupAction("action_request_handoff"), ActionExecuted("action_request_handoff"),
-         ActionExecuted("action_listen")],
-        [user("oops", "greet"), UserUtteranceReverted(), user("hallo again", "greet"),
-         ActionExecuted("utter_greet"), ActionReverted(), ActionExecuted("utter_faq"),
-         ActionExecuted("action_listen")],
-        [Restarted(), ActionExecuted("action_listen"), user("neu", "greet"),
-         ActionExecuted("utter_greet"), ActionExecuted("action_listen")],
-    ]
 
 
 @pytest.fixture

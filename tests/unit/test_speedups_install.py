@@ -14,6 +14,7 @@ from rasa.core.lock_store import LockStore
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import bot.rasa_server
@@ -29,6 +30,7 @@ PATCHED = {
     "frozen_heap": lambda: Agent.load_model,
     "keepalive": lambda: EndpointConfig.session,
     "action_calls": lambda: RemoteAction._action_call_format,
+    "applied_events": lambda: DialogueStateTracker.applied_events,
     "dialogue_states": lambda: Domain.states_for_tracker_history,
     "graph_runner": lambda: DaskGraphRunner.run,
     "lock_waits": lambda: LockStore.lock,
