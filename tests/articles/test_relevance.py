@@ -17,10 +17,10 @@ from bolt.articles.floor import load_floor
 from bolt.core.languages import SUPPORTED_LANGUAGES
 from support.articles_eval import calibrated, help_center_search, measure, questions
 
-# The held-out figures at the calibrated floors (16 questions and about 115 "not ours" messages
+# The held-out figures at the calibrated floors (16 questions and about 155 "not ours" messages
 # per language).
 HIT_RATE_BAR = {"en": 0.90, "ja": 0.90, "ru": 0.90, "id": 0.90, "it": 0.90, "de": 0.90}
-NOT_OURS_SILENT_BAR = {"en": 0.93, "ja": 0.91, "ru": 0.93, "id": 0.92, "it": 0.92, "de": 0.92}
+NOT_OURS_SILENT_BAR = {"en": 0.92, "ja": 0.91, "ru": 0.92, "id": 0.93, "it": 0.92, "de": 0.93}
 # Over all languages (96 questions), the held-out figure at the calibrated floors.
 HIT_RATE_OVERALL_BAR = 0.97
 
