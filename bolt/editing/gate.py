@@ -99,7 +99,7 @@ def judge(rows: Sequence[Row]) -> Verdict:
             failures[ACCURACY].append(f"{language} {topic}: {_percent(share)} of its held-out "
                                       f"questions (at least {_percent(_least(TOPIC_BAR))})")
     for (language, kind), share in sorted(answered.items()):
-        bar = _most(answered_bar(language, kind))
+        bar = _most(answered_bar(kind))
         if share > bar:
             failures[OUT_OF_SCOPE].append(f"{language}: {_percent(share)} of the {kind} messages "
                                           f"are answered (at most {_percent(bar)})")

@@ -9,24 +9,21 @@ are the figures the current model keeps (docs/performance.md).
 """
 from __future__ import annotations
 
-from typing import Dict, Tuple
+from typing import Dict
 
 # Top-1 accuracy on the held-out questions: each language as a whole, and each topic in it.
 LANGUAGE_BAR = 0.95
 TOPIC_BAR = 0.85
 # Each topic's held-out questions answered with their topic, abstentions counted as misses: about
-# 13 per topic and language, so one question is 7.7%; the bar catches a topic losing four.
+# 20 per topic and language, so one question is 5%; a topic that loses six of twenty fails.
 ANSWERED_TOPIC_BAR = 0.75
 # The bars below sit a few messages under what the current model keeps: a training on the same
 # content with a handful of examples more or fewer moves a language's figures by one to three
 # messages either way (docs/performance.md), and the bars catch what is worse than that.
 # In-scope held-out questions that Bolt answers with their own topic (not abstaining).
 IN_SCOPE_BAR = 0.96
-# The most out-of-scope messages of each kind Bolt may answer.
+# The most out-of-scope messages of each kind Bolt may answer, in every language.
 ANSWERED_BAR: Dict[str, float] = {"out_of_scope": 0.05, "product_question": 0.04}
-# Russian requests to other companies' support that name only the brand are still answered
-# (docs/performance.md): its own bar, so that the other languages keep theirs.
-ANSWERED_BAR_BY_LANGUAGE: Dict[Tuple[str, str], float] = {("ru", "out_of_scope"): 0.06}
 
 
 # The publish gate's leeway under each bar, in shares. A few hundred held-out questions per
@@ -38,6 +35,6 @@ ANSWERED_BAR_BY_LANGUAGE: Dict[Tuple[str, str], float] = {("ru", "out_of_scope")
 GATE_TOLERANCE = 0.04
 
 
-def answered_bar(language: str, kind: str) -> float:
-    """The most of `kind`'s out-of-scope messages in `language` a model may answer."""
-    return ANSWERED_BAR_BY_LANGUAGE.get((language, kind), ANSWERED_BAR[kind])
+def answered_bar(kind: str) -> float:
+    """The most of `kind`'s out-of-scope messages a model may answer in any language."""
+    return ANSWERED_BAR[kind]
