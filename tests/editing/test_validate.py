@@ -272,15 +272,21 @@ def test_a_held_out_japanese_question_trained_on_with_other_punctuation_is_repor
     assert "is also a training example \"いや違う\" (ja/deny.yml:" in finding.message
 
 
+def plant(training: Path, trained: str, kept_apart: Path, kept: str) -> None:
+    """`trained` appended to a training file; `kept` in place of a kept-apart file's first
+    example."""
+    with training.open("a", encoding="utf-8") as out:
+        out.write(f"    - {trained}\n")
+    text = kept_apart.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("    - "))
+    kept_apart.write_text(text.replace(first, f"    - {kept}", 1), encoding="utf-8")
+
+
 def test_a_held_out_question_that_near_copies_a_training_example_is_reported(project):
     holdout = project / "tests" / "data" / "holdout" / "en.yml"
-    training = project / "data" / "nlu" / "en" / "web_ticket.yml"
-    with training.open("a", encoding="utf-8") as out:
-        out.write("    - where can I find a list of the support plans\n")
-    text = holdout.read_text(encoding="utf-8")
-    first = next(line for line in text.splitlines() if line.startswith("    - "))
-    holdout.write_text(text.replace(first, "    - where can I find a list of support plans", 1),
-                       encoding="utf-8")
+    plant(project / "data" / "nlu" / "en" / "web_ticket.yml",
+          "where can I find a list of the support plans",
+          holdout, "where can I find a list of support plans")
     [finding] = findings_of(project, "holdout")
     assert (finding.path, finding.line) == (holdout, line_of(holdout, "a list of support plans"))
     assert "is a near copy of the training example \"where can I find a list of the support " \
@@ -291,13 +297,9 @@ def test_a_kept_apart_example_trained_on_in_another_language_is_reported(project
     # One model learns every language: an error message in German training is not new to it
     # when the Russian held-out set asks it.
     holdout = project / "tests" / "data" / "out_of_scope" / "ru.yml"
-    training = project / "data" / "nlu" / "de" / "out_of_scope.yml"
-    with training.open("a", encoding="utf-8") as out:
-        out.write("    - ImportError: cannot import name 'Quaternion' from 'mathutils'\n")
-    text = holdout.read_text(encoding="utf-8")
-    first = next(line for line in text.splitlines() if line.startswith("    - "))
-    copy = "    - ImportError: cannot import name Quaternion from mathutils"
-    holdout.write_text(text.replace(first, copy, 1), encoding="utf-8")
+    plant(project / "data" / "nlu" / "de" / "out_of_scope.yml",
+          "ImportError: cannot import name 'Quaternion' from 'mathutils'",
+          holdout, "ImportError: cannot import name Quaternion from mathutils")
     [finding] = findings_of(project, "holdout")
     assert (finding.path, finding.line) == (holdout, line_of(holdout, "Quaternion from mathutils"))
     assert "(de/out_of_scope.yml:" in finding.message
