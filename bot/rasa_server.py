@@ -4,8 +4,8 @@
 
 takes exactly the arguments of `rasa ...` (it is how `bolt run` starts Rasa). The speed-ups
 change how fast Rasa answers, never what it answers: see bot/speedups/ (schema_cache,
-event_types, frozen_heap, keepalive, action_calls, applied_events, dialogue_states, graph_runner,
-lock_waits, fingerprints).
+event_types, frozen_heap, keepalive, action_calls, tracker_copies, applied_events,
+dialogue_states, graph_runner, lock_waits, fingerprints).
 `BOLT_RASA_SPEEDUPS=off` starts Rasa without them (bot/speedups/__init__.py), and the server
 refuses to start on a Rasa or library version they were not tested on (bot/speedups/guard.py).
 

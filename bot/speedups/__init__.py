@@ -27,7 +27,7 @@ SETTING = "BOLT_RASA_SPEEDUPS"
 
 # In the order they are installed.
 MODULES: Tuple[str, ...] = (
-    "schema_cache", "event_types", "frozen_heap", "keepalive", "action_calls", "applied_events",
+    "schema_cache", "event_types", "frozen_heap", "keepalive", "action_calls", "tracker_copies", "applied_events",
     "dialogue_states", "graph_runner", "lock_waits", "fingerprints",
 )
 

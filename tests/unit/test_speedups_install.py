@@ -30,6 +30,7 @@ PATCHED = {
     "frozen_heap": lambda: Agent.load_model,
     "keepalive": lambda: EndpointConfig.session,
     "action_calls": lambda: RemoteAction._action_call_format,
+    "tracker_copies": lambda: DialogueStateTracker.copy,
     "applied_events": lambda: DialogueStateTracker.applied_events,
     "dialogue_states": lambda: Domain.states_for_tracker_history,
     "graph_runner": lambda: DaskGraphRunner.run,
