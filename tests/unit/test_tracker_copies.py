@@ -1,7 +1,7 @@
 """bot/speedups/tracker_copies.py: a copy continued from the conversation's last one is the copy
 Rasa's replay makes, and shares nothing with it but the events."""
 import pytest
-from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.speedups import tracker_copies
@@ -98,6 +98,14 @@ def test_the_empty_messages_of_a_reset_are_each_copys_own():
     first.latest_message.text = "changed"
     first.latest_bot_utterance.text = "changed"
     assert state(tracker.copy()) == state(original(tracker))
+
+
+@pytest.mark.parametrize("utterance", [
+    BotUttered(), BotUttered(None, {"buttons": None}), BotUttered("hi"),
+    BotUttered(None, {"buttons": []}), BotUttered(None, {}, {"model_id": "m"}),
+])
+def test_an_empty_bot_utterance_is_told_as_rasa_compares_it(utterance):
+    assert tracker_copies._is_empty(utterance) == (utterance == BotUttered.empty())
 
 
 def test_a_slot_set_outside_the_events_is_not_copied_as_in_rasas_replay():
