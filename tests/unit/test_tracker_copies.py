@@ -1,7 +1,9 @@
 """bot/speedups/tracker_copies.py: a copy continued from the conversation's last one is the copy
 Rasa's replay makes, and shares nothing with it but the events."""
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
+from rasa.shared.core.events import (
+    ActionExecuted, BotUttered, FollowupAction, SessionStarted, SlotSet,
+)
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.speedups import tracker_copies
@@ -121,10 +123,12 @@ def test_a_slot_set_outside_the_events_is_not_copied_as_in_rasas_replay():
 
 
 def test_a_followup_cleared_outside_the_events_comes_back_as_in_rasas_replay():
+    turns = conversation()
+    before_the_handoff = turns[4][:turns[4].index(next(
+        e for e in turns[4] if isinstance(e, FollowupAction))) + 1]
     tracker = DialogueStateTracker("u", DOMAIN.slots)
-    for turn in conversation()[:5]:
-        for event in turn[:-2]:  # up to the follow-up action
-            tracker.update(event)
+    for event in [event for turn in turns[:4] for event in turn] + before_the_handoff:
+        tracker.update(event)
         tracker.copy()
     tracker.clear_followup_action()  # the processor does so before predicting
     assert assert_same_copy(tracker).followup_action == "action_request_handoff"
@@ -140,7 +144,7 @@ def test_other_slots_a_bounded_history_or_another_history_start_from_the_beginni
     changed[0] = type(changed[0])(changed[0].name, changed[0].mappings, initial_value="DE")
     assert_same_copy(DialogueStateTracker.from_events("u", events, changed))
     assert_same_copy(DialogueStateTracker.from_events("u", events, DOMAIN.slots, 10))
-    retold = [e for e in events[:6]] + [user("anders", "faq"), ActionExecuted("utter_faq")]
+    retold = events[:6] + [user("anders", "faq"), ActionExecuted("utter_faq")]
     assert_same_copy(DialogueStateTracker.from_events("u", retold, DOMAIN.slots))
 
 
