@@ -7,6 +7,7 @@ The account check of every demo user (token verification, SQLite look-up, policy
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
@@ -67,4 +68,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # No options: --help says what it measures, and anything else is refused before it starts.
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     main()

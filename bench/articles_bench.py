@@ -18,6 +18,7 @@ Results go to bench/results/articles.json.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import statistics
@@ -155,4 +156,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # No options: --help says what it measures, and anything else is refused before it starts.
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     main()

@@ -13,6 +13,7 @@ Each step's time is kept; results go to bench/results/content.json.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import tempfile
@@ -137,4 +138,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # No options: --help says what it measures, and anything else is refused before it starts.
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     main()

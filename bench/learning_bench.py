@@ -18,6 +18,7 @@ machine's load go to bench/results/learning.json.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -122,4 +123,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # No options: --help says what it measures, and anything else is refused before it starts.
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     main()

@@ -10,6 +10,7 @@ on the whole bot path is measured in one run on the same machine.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -59,4 +60,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # No options: --help says what it measures, and anything else is refused before it starts.
+    argparse.ArgumentParser(description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     sys.exit(main())
