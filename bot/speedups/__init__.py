@@ -27,8 +27,8 @@ SETTING = "BOLT_RASA_SPEEDUPS"
 
 # In the order they are installed.
 MODULES: Tuple[str, ...] = (
-    "schema_cache", "event_types", "frozen_heap", "keepalive", "action_calls", "tracker_copies", "applied_events",
-    "dialogue_states", "graph_runner", "lock_waits", "fingerprints",
+    "schema_cache", "event_types", "frozen_heap", "keepalive", "action_calls", "tracker_copies",
+    "applied_events", "dialogue_states", "graph_runner", "lock_waits", "fingerprints",
 )
 
 
