@@ -189,34 +189,56 @@ def _trigrams(text: str) -> FrozenSet[str]:
 def overlapping(queries: Sequence[str], corpus: Sequence[str],
                 threshold: float) -> List[Tuple[int, int]]:
     """(query index, corpus index) of texts whose character trigrams overlap at least
-    `threshold` (Jaccard): one sparse product counts the shared trigrams of every pair."""
+    `threshold` (Jaccard), in order: sparse products count the shared trigrams of every pair.
+
+    Two sets of a and b trigrams reach `threshold` only if b lies between threshold * a and
+    a / threshold, so queries of about one size are multiplied with that band of the corpus
+    alone, the corpus sorted by size: common trigrams such as " th" would otherwise pair nearly every text
+    with every other, the most of the checks' time."""
     import numpy
     from scipy import sparse
 
-    vocabulary: Dict[str, int] = {}
+    if not 0 < threshold <= 1:
+        raise ValueError(f"a Jaccard threshold is in (0, 1], got {threshold}")
 
-    def cells(texts: Sequence[str]) -> Tuple[List[int], List[int]]:
-        grams = [_trigrams(text) for text in texts]
-        for gram_set in grams:
-            for gram in gram_set:
-                if gram not in vocabulary:
-                    vocabulary[gram] = len(vocabulary)
+    grams_left = [_trigrams(text) for text in queries]
+    grams_right = [_trigrams(text) for text in corpus]
+    vocabulary: Dict[str, int] = {}
+    for gram_set in grams_left + grams_right:
+        for gram in gram_set:
+            vocabulary.setdefault(gram, len(vocabulary))
+
+    def matrix(grams: List[FrozenSet[str]]) -> "sparse.csr_matrix":
         rows = [row for row, gram_set in enumerate(grams) for _ in gram_set]
         columns = [vocabulary[gram] for gram_set in grams for gram in gram_set]
-        return rows, columns
+        return sparse.csr_matrix((numpy.ones(len(rows), dtype=numpy.int32), (rows, columns)),
+                                 shape=(len(grams), len(vocabulary)))
 
-    def matrix(texts: Sequence[str], at: Tuple[List[int], List[int]]) -> "sparse.csr_matrix":
-        ones = numpy.ones(len(at[0]), dtype=numpy.int32)
-        return sparse.csr_matrix((ones, at), shape=(len(texts), len(vocabulary)))
-
-    left_cells, right_cells = cells(queries), cells(corpus)
-    left, right = matrix(queries, left_cells), matrix(corpus, right_cells)
-    shared = (left @ right.T).tocoo()
-    sizes_left = numpy.asarray(left.sum(axis=1)).ravel()
-    sizes_right = numpy.asarray(right.sum(axis=1)).ravel()
-    union = sizes_left[shared.row] + sizes_right[shared.col] - shared.data
-    keep = shared.data >= threshold * union
-    return sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
+    left, right = matrix(grams_left), matrix(grams_right)
+    sizes_left, sizes_right = numpy.diff(left.indptr), numpy.diff(right.indptr)
+    by_size_left = numpy.argsort(sizes_left, kind="stable")
+    by_size_right = numpy.argsort(sizes_right, kind="stable")
+    left, right = left[by_size_left], right[by_size_right]
+    sorted_left, sorted_right = sizes_left[by_size_left], sizes_right[by_size_right]
+    pairs: List[Tuple[int, int]] = []
+    first = 0
+    while first < len(sorted_left):
+        # Queries of sizes within a fifth of each other share one band and one product.
+        last = int(numpy.searchsorted(sorted_left, sorted_left[first] * 1.2, side="right"))
+        smallest, largest = int(sorted_left[first]), int(sorted_left[last - 1])
+        # Rounded outwards: a band too narrow would miss pairs.
+        low = int(numpy.searchsorted(sorted_right, threshold * smallest - 1e-9, side="left"))
+        high = int(numpy.searchsorted(sorted_right, largest / threshold + 1e-9, side="right"))
+        if largest > 0 and low < high:
+            shared = left[first:last] @ right[low:high].T
+            rows = numpy.repeat(numpy.arange(first, last), numpy.diff(shared.indptr))
+            columns = shared.indices + low
+            union = sorted_left[rows] + sorted_right[columns] - shared.data
+            keep = shared.data >= threshold * union
+            pairs.extend(zip(by_size_left[rows[keep]].tolist(),
+                             by_size_right[columns[keep]].tolist()))
+        first = last
+    return sorted(pairs)
 
 
 def similar_pairs(texts: Sequence[str], threshold: float) -> List[Tuple[int, int]]:
