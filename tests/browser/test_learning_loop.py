@@ -22,7 +22,7 @@ from tests.browser.pages import Console, Sidebar, answer
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 # Asked in the page's language; no topic's examples say it this way (Bolt abstains before).
-QUESTION = "where do I lodge a written grievance with your staff"
+QUESTION = "how do I put my complaint in writing to your people"
 TOPIC = "web_ticket"
 PERSONAL = "also my card was charged twice, reach me at jo.tanaka@example.com or +1 (212) 555-0100"
 PUBLISH_MS = 15 * 60 * 1000
